@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/hydrogen-network/hydrogen/installer/doctor"
+)
+
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestCommandLine(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantOut    []string
+		wantErr    []string
+		wantNotOut []string
+	}{
+		{name: "no args prints help", wantCode: ExitOK, wantOut: []string{"USAGE", "version", "doctor"}},
+		{name: "--help", args: []string{"--help"}, wantCode: ExitOK, wantOut: []string{"SUBCOMMANDS", "version", "doctor", "Exit codes"}},
+		{name: "-h", args: []string{"-h"}, wantCode: ExitOK, wantOut: []string{"SUBCOMMANDS"}},
+		{name: "doctor help", args: []string{"doctor", "-h"}, wantCode: ExitOK, wantOut: []string{"-data-dir", "-json"}},
+		{name: "version", args: []string{"version"}, wantCode: ExitOK, wantOut: []string{"Hydrogen ", "commit:", "go:       " + runtime.Version()}},
+		{name: "unknown command", args: []string{"mine-bitcoin"}, wantCode: ExitUsage, wantErr: []string{`unknown command "mine-bitcoin"`, "USAGE"}},
+		{name: "unknown flag", args: []string{"doctor", "--frobnicate"}, wantCode: ExitUsage, wantErr: []string{"flag provided but not defined: -frobnicate"}},
+		{name: "stray argument", args: []string{"version", "extra"}, wantCode: ExitUsage, wantErr: []string{"version takes no arguments"}},
+		// The help lists only commands that exist.
+		{name: "no phantom commands", args: []string{"--help"}, wantCode: ExitOK, wantNotOut: []string{"  run ", "  devnet ", "  wallet "}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := run(t, tt.args...)
+			if code != tt.wantCode {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.wantCode, out, errOut)
+			}
+			for _, w := range tt.wantOut {
+				if !strings.Contains(out, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errOut)
+				}
+			}
+			for _, w := range tt.wantNotOut {
+				if strings.Contains(out, w) {
+					t.Errorf("stdout has %q:\n%s", w, out)
+				}
+			}
+			if tt.wantCode == ExitOK && errOut != "" {
+				t.Errorf("a successful command wrote to stderr: %s", errOut)
+			}
+		})
+	}
+}
+
+func TestDoctorCommand(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := run(t, "doctor", "-data-dir", dir)
+	for _, w := range []string{"Operating system", "NVIDIA GPU", "Docker engine", "Disk space", "Display", " ok, ", " failed"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("doctor output lacks %q:\n%s", w, out)
+		}
+	}
+	if !strings.Contains(out, dir) {
+		t.Errorf("doctor did not check the given data directory %s:\n%s", dir, out)
+	}
+
+	code2, js, _ := run(t, "doctor", "-data-dir", dir, "-json")
+	var results []doctor.Result
+	if err := json.Unmarshal([]byte(js), &results); err != nil {
+		t.Fatalf("doctor -json is not JSON: %v\n%s", err, js)
+	}
+	failed := doctor.Worst(results) == doctor.Failed
+	for _, c := range []int{code, code2} {
+		if failed != (c == ExitFailure) || (!failed && c != ExitOK) {
+			t.Errorf("exit %d with worst status %s", c, doctor.Worst(results))
+		}
+	}
+	if os.Getenv("HYDROGEN_TEST_FULL") != "" {
+		// The test script runs dockerd and Xvfb; the machine lacks only a GPU,
+		// which is a warning. So doctor must pass.
+		if code != ExitOK {
+			t.Fatalf("doctor exit %d on the prepared test machine:\n%s%s", code, out, errOut)
+		}
+		if !strings.Contains(out, "warning  NVIDIA GPU") || !strings.Contains(out, "no NVIDIA driver") {
+			t.Errorf("doctor should warn about the missing NVIDIA driver:\n%s", out)
+		}
+		if !strings.Contains(out, "ok       Docker engine     Docker ") {
+			t.Errorf("doctor did not find the running dockerd:\n%s", out)
+		}
+	}
+}
