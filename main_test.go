@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/version"
+)
+
+// The tests run this test binary as the real hydrogen binary: with
+// HYDROGEN_TEST_RUN_MAIN=1 it runs main instead of the tests.
+func TestMain(m *testing.M) {
+	if os.Getenv("HYDROGEN_TEST_RUN_MAIN") == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// hydrogen returns a command running main with args and a clean locale.
+func hydrogen(ctx context.Context, env []string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "HYDROGEN_TEST_RUN_MAIN=1", "LANGUAGE=en", "LC_ALL=", "LANG=C")
+	cmd.Env = append(cmd.Env, env...)
+	return cmd
+}
+
+func TestVersionFlag(t *testing.T) {
+	out, err := hydrogen(t.Context(), nil, "--version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out) != version.Get().String() {
+		t.Fatalf("hydrogen --version printed %q, want %q (what hydrogend version prints)", out, version.Get().String())
+	}
+}
+
+func TestNoDisplay(t *testing.T) {
+	cmd := hydrogen(t.Context(), []string{"DISPLAY=", "WAYLAND_DISPLAY="})
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 1 {
+		t.Fatalf("without a display: %v, want exit status 1", err)
+	}
+	for _, want := range []string{"Cannot open the Hydrogen window", "no graphical display", "hydrogend --help"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+		}
+	}
+}
+
+// requireTool fails (in the full suite) or skips when a program is missing.
+func requireTool(t *testing.T, name string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		if os.Getenv("HYDROGEN_TEST_FULL") != "" {
+			t.Fatalf("%s is missing: run scripts/setup", name)
+		}
+		t.Skipf("%s is missing; scripts/test installs it", name)
+	}
+}
+
+// TestWindowUnderXvfb opens the real window on the X server the test
+// script started, screenshots it, and checks that it shows the mark and
+// the title instead of a blank or black surface.
+func TestWindowUnderXvfb(t *testing.T) {
+	if os.Getenv("DISPLAY") == "" {
+		if os.Getenv("HYDROGEN_TEST_FULL") != "" {
+			t.Fatal("HYDROGEN_TEST_FULL is set but DISPLAY is not: scripts/test must start Xvfb")
+		}
+		t.Skip("no DISPLAY; scripts/test starts Xvfb")
+	}
+	requireTool(t, "xdotool")
+	requireTool(t, "import")
+
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	app := hydrogen(ctx, []string{"WAYLAND_DISPLAY="})
+	var stderr bytes.Buffer
+	app.Stderr = &stderr
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- app.Wait() }()
+	defer func() {
+		_ = app.Process.Signal(os.Interrupt)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			_ = app.Process.Kill()
+			<-exited
+		}
+	}()
+
+	// Wait for a mapped window of our process named Hydrogen.
+	var win string
+	deadline := time.Now().Add(90 * time.Second)
+	for win == "" {
+		select {
+		case err := <-exited:
+			t.Fatalf("hydrogen exited before showing a window: %v\n%s", err, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no Hydrogen window within 90 s\n%s", stderr.String())
+		}
+		out, _ := exec.CommandContext(ctx, "xdotool", "search", "--onlyvisible", "--pid", strconv.Itoa(app.Process.Pid), "--name", "^Hydrogen$").Output()
+		if f := strings.Fields(string(out)); len(f) > 0 {
+			win = f[0]
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	name, err := exec.CommandContext(ctx, "xdotool", "getwindowname", win).Output()
+	if err != nil || strings.TrimSpace(string(name)) != "Hydrogen" {
+		t.Fatalf("window title %q (%v), want Hydrogen", name, err)
+	}
+
+	// The first frames may still be blank while GL starts; poll.
+	var shot image.Image
+	var problem string
+	for range 40 {
+		shot, problem = screenshot(ctx, t, win)
+		if problem == "" {
+			break
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	if dir := os.Getenv("HYDROGEN_SCREENSHOT_DIR"); dir != "" && shot != nil {
+		f, err := os.Create(dir + "/hydrogen-window.png")
+		if err == nil {
+			_ = png.Encode(f, shot)
+			f.Close()
+		}
+	}
+	if problem != "" {
+		t.Fatalf("the window does not show the first screen: %s", problem)
+	}
+}
+
+// screenshot captures window win and returns it with "" when it shows the
+// mark and the title, or with what is wrong.
+func screenshot(ctx context.Context, t *testing.T, win string) (image.Image, string) {
+	t.Helper()
+	out, err := exec.CommandContext(ctx, "import", "-window", win, "png:-").Output()
+	if err != nil {
+		return nil, "import failed: " + err.Error()
+	}
+	img, err := png.Decode(bytes.NewReader(out))
+	if err != nil {
+		return nil, "screenshot is not a PNG: " + err.Error()
+	}
+	b := img.Bounds()
+	if b.Dx() < 400 || b.Dy() < 400 {
+		return img, "window is only " + b.Size().String()
+	}
+	bg := img.At(b.Min.X+1, b.Max.Y-2) // the padding: background colour
+	br, bgG, bb, _ := bg.RGBA()
+
+	// The logo sits top left: the app icon's blue must be there.
+	blue := count(img, image.Rect(0, 0, 100, 100), func(r, g, bl uint32) bool {
+		return bl > 0x9000 && bl > r+0x4000 && bl > g+0x1000
+	})
+	// The "Hydrogen" title to the right of the logo: pixels unlike the background.
+	title := count(img, image.Rect(90, 0, 300, 60), func(r, g, bl uint32) bool {
+		return absDiff(r, br)+absDiff(g, bgG)+absDiff(bl, bb) > 0x6000
+	})
+	switch {
+	case blue < 200:
+		return img, "the logo is missing (" + strconv.Itoa(blue) + " blue pixels top left)"
+	case title < 100:
+		return img, "the title is missing (" + strconv.Itoa(title) + " text pixels)"
+	}
+	return img, ""
+}
+
+func count(img image.Image, r image.Rectangle, match func(r, g, b uint32) bool) int {
+	n := 0
+	r = r.Add(img.Bounds().Min).Intersect(img.Bounds())
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			if match(cr, cg, cb) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func absDiff(a, b uint32) uint32 {
+	if a > b {
+		return a - b
+	}
+	return b - a
+}

@@ -1,0 +1,147 @@
+package deptest
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/hydrogen-network/hydrogen"
+
+// repoRoot is where go list runs: the module root.
+const repoRoot = "../.."
+
+// graphicsDeny is everything that would tie the daemon to a display:
+// Fyne, its GL/GLFW bindings, mobile GL, the tray library, and our own
+// desktop packages (which import Fyne).
+var graphicsDeny = []string{
+	"fyne.io/",
+	"github.com/fyne-io/",
+	"github.com/go-gl/",
+	"golang.org/x/mobile/",
+	"github.com/veandco/go-sdl2",
+	module + "/app",
+	module + "/tray",
+	module + "/i18n",
+	module + "/assets",
+}
+
+// hydrogendRule: no graphics at all, and cgo only for NVML (loaded at run
+// time) and the standard library.
+var hydrogendRule = Rule{
+	Deny:     graphicsDeny,
+	CgoAllow: []string{"github.com/NVIDIA/go-nvml/"},
+}
+
+// desktopRule: the window and the tray reach the daemon only through the
+// local API; of nodecore they may use only client-side packages.
+var desktopRule = Rule{
+	Deny: []string{module + "/nodecore/", module + "/installer/"},
+	Except: []string{
+		module + "/nodecore/api",
+		module + "/nodecore/version",
+		module + "/nodecore/display",
+		module + "/nodecore/idle",
+	},
+}
+
+func listOrFatal(t *testing.T, pkg, goos string) *Graph {
+	t.Helper()
+	g, err := List(repoRoot, pkg, goos)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Packages) < 10 {
+		t.Fatalf("go list %s found only %d packages", pkg, len(g.Packages))
+	}
+	return g
+}
+
+func TestHydrogendLinksNoGraphics(t *testing.T) {
+	for _, goos := range []string{"linux", "windows", "darwin"} {
+		t.Run(goos, func(t *testing.T) {
+			g := listOrFatal(t, "./nodecore/cmd/hydrogend", goos)
+			if g.Root != module+"/nodecore/cmd/hydrogend" {
+				t.Fatalf("root = %s", g.Root)
+			}
+			for _, v := range Check(g, hydrogendRule) {
+				t.Errorf("hydrogend links %s", v)
+			}
+		})
+	}
+}
+
+// TestRuleCatchesFyne shows the check is not vacuous: applied to a real
+// package that imports Fyne (the desktop window), the hydrogend rule must
+// report Fyne with the chain that reaches it. Adding such an import to
+// hydrogend makes TestHydrogendLinksNoGraphics fail the same way.
+func TestRuleCatchesFyne(t *testing.T) {
+	g := listOrFatal(t, "./app", "linux")
+	vs := Check(g, hydrogendRule)
+	var fyne *Violation
+	for i, v := range vs {
+		if v.Package == "fyne.io/fyne/v2" {
+			fyne = &vs[i]
+		}
+	}
+	if fyne == nil {
+		t.Fatalf("the rule missed fyne.io/fyne/v2 in ./app; got %v", vs)
+	}
+	if fyne.Chain[0] != module+"/app" || fyne.Chain[len(fyne.Chain)-1] != "fyne.io/fyne/v2" {
+		t.Errorf("chain %v does not run from app to fyne", fyne.Chain)
+	}
+	// The desktop binary links the GL driver: its cgo bindings must be
+	// reported as well as the imports.
+	vs = Check(listOrFatal(t, ".", "linux"), hydrogendRule)
+	gl := slices.ContainsFunc(vs, func(v Violation) bool {
+		return strings.Contains(v.Why, "cgo") && strings.HasPrefix(v.Package, "github.com/go-gl/glfw/")
+	})
+	if !gl {
+		t.Errorf("the GLFW cgo binding of the desktop binary was not reported: %v", vs)
+	}
+}
+
+func TestDesktopUsesOnlyClientPackages(t *testing.T) {
+	for _, pkg := range []string{".", "./app", "./tray"} {
+		t.Run(pkg, func(t *testing.T) {
+			g := listOrFatal(t, pkg, "linux")
+			for _, v := range Check(g, desktopRule) {
+				t.Errorf("%s imports engine internals: %s", pkg, v)
+			}
+		})
+	}
+}
+
+// TestDesktopRuleCatchesEngine: the desktop rule applied to the daemon's
+// CLI, which does use engine packages, must object.
+func TestDesktopRuleCatchesEngine(t *testing.T) {
+	g := listOrFatal(t, "./nodecore/cli", "linux")
+	vs := Check(g, desktopRule)
+	if !slices.ContainsFunc(vs, func(v Violation) bool { return v.Package == module+"/installer/doctor" }) {
+		t.Fatalf("desktop rule did not catch installer/doctor in nodecore/cli: %v", vs)
+	}
+	for _, v := range vs {
+		if matches(v.Package, desktopRule.Except) {
+			t.Errorf("an excepted package was reported: %s", v)
+		}
+	}
+}
+
+func TestMatches(t *testing.T) {
+	tests := []struct {
+		path     string
+		prefixes []string
+		want     bool
+	}{
+		{"fyne.io/fyne/v2", []string{"fyne.io/"}, true},
+		{"fyne.io", []string{"fyne.io/"}, false},
+		{module + "/app", []string{module + "/app"}, true},
+		{module + "/app/x", []string{module + "/app"}, true},
+		{module + "/apple", []string{module + "/app"}, false},
+	}
+	for _, tt := range tests {
+		if got := matches(tt.path, tt.prefixes); got != tt.want {
+			t.Errorf("matches(%q, %v) = %v", tt.path, tt.prefixes, got)
+		}
+	}
+}
