@@ -70,7 +70,7 @@ type Rule struct {
 // Violation is one forbidden package and how the root reaches it.
 type Violation struct {
 	Package string
-	Why     string // the rules it breaks, "; "-separated
+	Why     string   // the rules it breaks, "; "-separated
 	Chain   []string // root → … → Package
 }
 
