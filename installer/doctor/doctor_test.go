@@ -1,7 +1,6 @@
 package doctor
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -180,16 +179,6 @@ func TestCheckDisplay(t *testing.T) {
 	assertResult(t, r, OK, "display.ok")
 	if r.Detail != "X11 display :99" {
 		t.Errorf("detail = %q", r.Detail)
-	}
-}
-
-func TestPrettyName(t *testing.T) {
-	in := "NAME=\"Debian GNU/Linux\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\n"
-	if got := prettyName(bufio.NewScanner(strings.NewReader(in))); got != "Debian GNU/Linux 12 (bookworm)" {
-		t.Fatalf("prettyName = %q", got)
-	}
-	if got := prettyName(bufio.NewScanner(strings.NewReader("ID=x\n"))); got != "" {
-		t.Fatalf("prettyName without the key = %q", got)
 	}
 }
 
