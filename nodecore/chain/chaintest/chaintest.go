@@ -1,0 +1,131 @@
+// Package chaintest runs a Hydrogen network on go-ethereum's in-process
+// simulated chain, for tests of the chain client and of everything built
+// on it. The chain follows plain Osaka rules, so gas figures match a
+// production chain.
+package chaintest
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/eth/ethconfig"
+	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	"github.com/ethereum/go-ethereum/node"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+)
+
+// Ether is 10^18 wei.
+var Ether = new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil)
+
+// Eth returns n ether in wei.
+func Eth(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), Ether) }
+
+// OsakaRules makes a simulated chain follow plain Osaka rules: go-ethereum
+// v1.17.10's default also enables a draft fork (Bogota) with experimental
+// gas prices.
+func OsakaRules(_ *node.Config, ec *ethconfig.Config) {
+	cfg := *ec.Genesis.Config
+	cfg.BogotaTime = nil
+	ec.Genesis.Config = &cfg
+}
+
+// Backend is a simulated chain that mines a block for every transaction,
+// so a transactor's wait ends at once.
+type Backend struct {
+	simulated.Client
+	Sim *simulated.Backend
+	// Manual, when set, leaves mining to the test (Commit).
+	Manual bool
+}
+
+// SendTransaction sends tx and, unless Manual, mines it.
+func (b *Backend) SendTransaction(ctx context.Context, tx *types.Transaction) error {
+	if err := b.Client.SendTransaction(ctx, tx); err != nil {
+		return err
+	}
+	if !b.Manual {
+		b.Sim.Commit()
+	}
+	return nil
+}
+
+// Advance moves the chain's clock forward by d and mines a block.
+func (b *Backend) Advance(d time.Duration) {
+	if err := b.Sim.AdjustTime(d); err != nil {
+		panic(err)
+	}
+	b.Sim.Commit()
+}
+
+// Account is a funded key with its transactor and client.
+type Account struct {
+	Key    *ecdsa.PrivateKey
+	Addr   common.Address
+	Tx     *chain.Transactor
+	Client *chain.Client
+}
+
+// Net is a deployed network and its funded accounts.
+type Net struct {
+	Backend  *Backend
+	Network  *chain.Network
+	Deployer *Account
+	Accounts []*Account
+}
+
+// New starts a chain with n funded accounts (1000 ETH each) besides the
+// deployer, deploys the protocol with params (DefaultParams when nil)
+// and returns it; the chain stops when the test ends.
+func New(t testing.TB, n int, p *chain.Params) *Net {
+	t.Helper()
+	keys := make([]*ecdsa.PrivateKey, n+1)
+	alloc := types.GenesisAlloc{}
+	for i := range keys {
+		k, err := crypto.GenerateKey()
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys[i] = k
+		alloc[crypto.PubkeyToAddress(k.PublicKey)] = types.Account{Balance: Eth(1000)}
+	}
+	sim := simulated.NewBackend(alloc, OsakaRules, simulated.WithBlockGasLimit(60_000_000))
+	t.Cleanup(func() { sim.Close() })
+	b := &Backend{Client: sim.Client(), Sim: sim}
+
+	ctx := context.Background()
+	dep := account(t, b, keys[0], nil)
+	params := chain.DefaultParams(dep.Addr)
+	if p != nil {
+		params = *p
+	}
+	network, err := chain.Deploy(ctx, dep.Tx, params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net := &Net{Backend: b, Network: network, Deployer: account(t, b, keys[0], network)}
+	for _, k := range keys[1:] {
+		net.Accounts = append(net.Accounts, account(t, b, k, network))
+	}
+	return net
+}
+
+func account(t testing.TB, b *Backend, key *ecdsa.PrivateKey, network *chain.Network) *Account {
+	t.Helper()
+	tx, err := chain.NewTransactor(context.Background(), b, key, nil, chain.ProtocolABIs()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx.PollInterval = 2 * time.Millisecond
+	a := &Account{Key: key, Addr: tx.From(), Tx: tx}
+	if network != nil {
+		a.Client = chain.NewClient(b, network, tx)
+	}
+	return a
+}

@@ -1,0 +1,179 @@
+package chain
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/chain/bindings"
+)
+
+// RegistryParams are the node registry's deployment parameters.
+type RegistryParams = bindings.NodeRegistryParams
+
+// TaskParams are the task manager's deployment parameters.
+type TaskParams = bindings.TaskManagerParams
+
+// Params are all deployment parameters of a network.
+type Params struct {
+	Treasury common.Address `json:"treasury"` // receives slashed stake
+	Registry RegistryParams `json:"registry"`
+	Tasks    TaskParams     `json:"tasks"`
+}
+
+// DefaultParams returns the parameters of the devnet: a stake of 1 ETH,
+// QoS averaged over about 20 tasks with a kick below 3 points, 3 yields a
+// day at 5 % of the score each, downloads when fewer than 3 nodes hold a
+// model (10 nodes told), tasks between 1 minute and 1 hour with 5 minutes
+// to disclose, and image hashes agreeing within 5 bits.
+func DefaultParams(treasury common.Address) Params {
+	return Params{
+		Treasury: treasury,
+		Registry: RegistryParams{
+			MinStake:      new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil),
+			QosWindow:     20,
+			KickThreshold: 3_000,
+			YieldCost:     500,
+			MaxYields:     3,
+			YieldPeriod:   uint64((24 * time.Hour).Seconds()),
+			MinHolders:    3,
+			NotifyCount:   10,
+			MaxModels:     16,
+		},
+		Tasks: TaskParams{
+			MinTimeout:        60,
+			MaxTimeout:        3600,
+			DiscloseWindow:    300,
+			DistanceThreshold: 5,
+			MaxImages:         16,
+			MaxModels:         8,
+		},
+	}
+}
+
+// Validate reports the first parameter that would make the protocol
+// misbehave.
+func (p Params) Validate() error {
+	r, t := p.Registry, p.Tasks
+	switch {
+	case r.MinStake == nil || r.MinStake.Sign() <= 0:
+		return errors.New("chain: minimum stake must be positive")
+	case r.QosWindow < 1:
+		return errors.New("chain: QoS window must be at least 1")
+	case r.KickThreshold > 10_000:
+		return errors.New("chain: kick threshold above the best score")
+	case r.YieldPeriod == 0:
+		return errors.New("chain: yield period must be positive")
+	case r.MinHolders == 0 || r.MaxModels == 0:
+		return errors.New("chain: min holders and max models must be positive")
+	case t.MinTimeout == 0 || t.MaxTimeout < t.MinTimeout:
+		return errors.New("chain: task timeouts must satisfy 0 < min <= max")
+	case t.DiscloseWindow == 0:
+		return errors.New("chain: disclose window must be positive")
+	case t.DistanceThreshold > 64:
+		return errors.New("chain: distance threshold above 64 bits")
+	case t.MaxImages == 0 || t.MaxModels == 0:
+		return errors.New("chain: max images and max models must be positive")
+	case p.Treasury == (common.Address{}):
+		return errors.New("chain: treasury address is zero")
+	}
+	return nil
+}
+
+// Network is what a node needs to find a deployment: the chain, the
+// contract addresses and the parameters. `hydrogend deploy` writes it.
+type Network struct {
+	ChainID     *hexutil.Big   `json:"chainId"`
+	Registry    common.Address `json:"registry"`
+	Tasks       common.Address `json:"tasks"`
+	Randomness  common.Address `json:"randomness"`
+	DeployBlock uint64         `json:"deployBlock"` // events start here
+	Params      Params         `json:"params"`
+}
+
+// Deploy deploys the randomness source, the registry and the task manager
+// with params, binds them together, and returns the network.
+func Deploy(ctx context.Context, tx *Transactor, params Params) (*Network, error) {
+	if err := params.Validate(); err != nil {
+		return nil, err
+	}
+	deploy := func(name string, bin string, args []byte) (common.Address, *types.Receipt, error) {
+		code := append(common.FromHex(bin), args...)
+		rcpt, err := tx.Send(ctx, nil, code, nil)
+		if err != nil {
+			return common.Address{}, nil, fmt.Errorf("chain: deploy %s: %w", name, err)
+		}
+		return rcpt.ContractAddress, rcpt, nil
+	}
+	rnd, first, err := deploy("BlockRandomness", bindings.BlockRandomnessMetaData.Bin, nil)
+	if err != nil {
+		return nil, err
+	}
+	reg, _, err := deploy("NodeRegistry", bindings.NodeRegistryMetaData.Bin,
+		bindings.NewNodeRegistry().PackConstructor(rnd, params.Treasury, params.Registry))
+	if err != nil {
+		return nil, err
+	}
+	tm, _, err := deploy("TaskManager", bindings.TaskManagerMetaData.Bin,
+		bindings.NewTaskManager().PackConstructor(reg, params.Tasks))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.Send(ctx, &reg, bindings.NewNodeRegistry().PackBindTaskManager(tm), nil); err != nil {
+		return nil, fmt.Errorf("chain: bind task manager: %w", err)
+	}
+	return &Network{
+		ChainID:     (*hexutil.Big)(tx.ChainID()),
+		Registry:    reg,
+		Tasks:       tm,
+		Randomness:  rnd,
+		DeployBlock: first.BlockNumber.Uint64(),
+		Params:      params,
+	}, nil
+}
+
+// LoadNetwork reads a network file.
+func LoadNetwork(path string) (*Network, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var n Network
+	if err := json.Unmarshal(b, &n); err != nil {
+		return nil, fmt.Errorf("chain: network file %s: %w", path, err)
+	}
+	if n.ChainID == nil || n.Registry == (common.Address{}) || n.Tasks == (common.Address{}) {
+		return nil, fmt.Errorf("chain: network file %s lacks the chain id or a contract address", path)
+	}
+	return &n, nil
+}
+
+// Save writes the network file atomically.
+func (n *Network) Save(path string) error {
+	b, err := json.MarshalIndent(n, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".network-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

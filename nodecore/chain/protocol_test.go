@@ -1,0 +1,590 @@
+package chain_test
+
+import (
+	"context"
+	"crypto/rand"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+	"github.com/hydrogen-network/hydrogen/nodecore/chain/chaintest"
+)
+
+var (
+	ctx   = context.Background()
+	sdxl  = chain.ModelHash("base:stabilityai/stable-diffusion-xl-base-1.0")
+	v123  = chain.Version{Major: 1, Minor: 2, Patch: 3}
+	score = chain.ImageScore(0x0123456789abcdef, 0xfedcba9876543210)
+)
+
+// join makes each account a node with a 24 GiB card holding models.
+func join(t *testing.T, accts []*chaintest.Account, models ...common.Hash) {
+	t.Helper()
+	for _, a := range accts {
+		_, err := a.Client.Join(ctx, chain.JoinRequest{
+			GPUName: "NVIDIA GeForce RTX 4090", VRAMMiB: 24576, Version: v123, Models: models, Stake: chaintest.Eth(1),
+		})
+		if err != nil {
+			t.Fatalf("join %s: %v", a.Addr, err)
+		}
+	}
+}
+
+func imageSpec(models ...common.Hash) chain.Spec {
+	return chain.Spec{Type: chain.TaskImage, ArgsHash: common.HexToHash("0xa1"), Models: models, MinVRAMMiB: 8192, Version: v123}
+}
+
+// task is a created task and the accounts of its nodes.
+type task struct {
+	id     uint64
+	nodes  [3]*chaintest.Account
+	nonces [3][32]byte
+	scores [3][]byte
+}
+
+func create(t *testing.T, n *chaintest.Net, app *chaintest.Account, spec chain.Spec, fee *big.Int) *task {
+	t.Helper()
+	id, addrs, _, err := app.Client.CreateTask(ctx, spec, 600, fee)
+	if err != nil {
+		t.Fatalf("create task: %v", err)
+	}
+	tk := &task{id: id}
+	for i, a := range addrs {
+		tk.nodes[i] = byAddr(t, n, a)
+		if _, err := rand.Read(tk.nonces[i][:]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return tk
+}
+
+func byAddr(t *testing.T, n *chaintest.Net, a common.Address) *chaintest.Account {
+	t.Helper()
+	for _, acct := range n.Accounts {
+		if acct.Addr == a {
+			return acct
+		}
+	}
+	t.Fatalf("no account %s", a)
+	return nil
+}
+
+func (tk *task) commit(t *testing.T, slot int, s []byte) {
+	t.Helper()
+	tk.scores[slot] = s
+	c, err := chain.Commitment(tk.id, tk.nodes[slot].Addr, s, tk.nonces[slot])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tk.nodes[slot].Client.Commit(ctx, tk.id, c); err != nil {
+		t.Fatalf("commit slot %d: %v", slot, err)
+	}
+}
+
+func (tk *task) disclose(t *testing.T, slot int) {
+	t.Helper()
+	if _, err := tk.nodes[slot].Client.Disclose(ctx, tk.id, tk.scores[slot], tk.nonces[slot]); err != nil {
+		t.Fatalf("disclose slot %d: %v", slot, err)
+	}
+}
+
+func taskOf(t *testing.T, c *chain.Client, id uint64) chain.TaskInfo {
+	t.Helper()
+	ti, err := c.Task(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ti
+}
+
+func nodeOf(t *testing.T, c *chain.Client, a common.Address) chain.NodeInfo {
+	t.Helper()
+	ni, err := c.Node(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ni
+}
+
+func feeOf(t *testing.T, c *chain.Client, a common.Address) *big.Int {
+	t.Helper()
+	b, err := c.FeeBalance(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func wantRevert(t *testing.T, err error, name string) {
+	t.Helper()
+	if !chain.IsRevert(err, name) {
+		t.Fatalf("got %v, want revert %s", err, name)
+	}
+}
+
+func TestHonestTaskPaysAllAndScoresOrder(t *testing.T) {
+	n := chaintest.New(t, 4, nil)
+	nodes, app := n.Accounts[:3], n.Accounts[3]
+	join(t, nodes)
+	tk := create(t, n, app, imageSpec(), chaintest.Eth(3))
+
+	for slot := range 3 {
+		if s := nodeOf(t, app.Client, tk.nodes[slot].Addr).State; s != chain.NodeBusy {
+			t.Fatalf("selected node is %s, want busy", s)
+		}
+	}
+	// Commit in the order 2, 0, 1: points 10, 5, 2 by order, not slot.
+	tk.commit(t, 2, score)
+	tk.commit(t, 0, score)
+	tk.commit(t, 1, score)
+	if st := taskOf(t, app.Client, tk.id).State; st != chain.TaskDisclosing {
+		t.Fatalf("after three commits: %s", st)
+	}
+	for slot := range 3 {
+		tk.disclose(t, slot)
+	}
+	ti := taskOf(t, app.Client, tk.id)
+	if ti.State != chain.TaskValidated || ti.Honest != 7 {
+		t.Fatalf("task %s honest %03b, want validated 111", ti.State, ti.Honest)
+	}
+	if ti.Points != [3]uint8{5, 2, 10} {
+		t.Errorf("points %v, want [5 2 10]", ti.Points)
+	}
+	wantQoS := map[int]uint32{2: (10000*19 + 10*1000) / 20, 0: (10000*19 + 5*1000) / 20, 1: (10000*19 + 2*1000) / 20}
+	for slot, q := range wantQoS {
+		ni := nodeOf(t, app.Client, tk.nodes[slot].Addr)
+		if ni.QoS != q || ni.State != chain.NodeAvailable {
+			t.Errorf("slot %d: qos %d state %s, want %d available", slot, ni.QoS, ni.State, q)
+		}
+		if fee := feeOf(t, app.Client, tk.nodes[slot].Addr); fee.Cmp(chaintest.Eth(1)) != 0 {
+			t.Errorf("slot %d earned %s, want 1 ETH", slot, fee)
+		}
+	}
+
+	// The result hash: only a paid node may record it, once.
+	_, err := app.Client.SubmitResult(ctx, tk.id, common.HexToHash("0xbeef"))
+	wantRevert(t, err, "NotSelected")
+	if _, err := tk.nodes[1].Client.SubmitResult(ctx, tk.id, common.HexToHash("0xbeef")); err != nil {
+		t.Fatal(err)
+	}
+	ti = taskOf(t, app.Client, tk.id)
+	if ti.State != chain.TaskDone || ti.ResultHash != common.HexToHash("0xbeef") {
+		t.Fatalf("after result: %s %s", ti.State, ti.ResultHash)
+	}
+	_, err = tk.nodes[0].Client.SubmitResult(ctx, tk.id, common.HexToHash("0xbad"))
+	wantRevert(t, err, "BadTaskState")
+
+	// Fees are pulled, once.
+	before, _ := n.Backend.BalanceAt(ctx, tk.nodes[0].Addr, nil)
+	if _, err := tk.nodes[0].Client.WithdrawFees(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := n.Backend.BalanceAt(ctx, tk.nodes[0].Addr, nil)
+	if gain := new(big.Int).Sub(after, before); gain.Cmp(chaintest.Eth(1)) >= 0 || gain.Cmp(new(big.Int).Sub(chaintest.Eth(1), big.NewInt(1e15))) < 0 {
+		t.Errorf("withdrawal gained %s, want 1 ETH less gas", gain)
+	}
+	_, err = tk.nodes[0].Client.WithdrawFees(ctx)
+	wantRevert(t, err, "NothingToWithdraw")
+}
+
+func TestRandomScoreIsSlashed(t *testing.T) {
+	n := chaintest.New(t, 4, nil)
+	join(t, n.Accounts[:3])
+	app := n.Accounts[3]
+	tk := create(t, n, app, imageSpec(), chaintest.Eth(3))
+	tk.commit(t, 0, score)
+	// 0x0123456789abcdef with 3 bits flipped: within the threshold of 5.
+	tk.commit(t, 1, chain.ImageScore(0x0123456789abcdef^0b10101, 0xfedcba9876543210))
+	tk.commit(t, 2, chain.ImageScore(0xdeadbeefdeadbeef, 0xfedcba9876543210)) // made up
+	for slot := range 3 {
+		tk.disclose(t, slot)
+	}
+	ti := taskOf(t, app.Client, tk.id)
+	if ti.State != chain.TaskValidated || ti.Honest != 0b011 {
+		t.Fatalf("task %s honest %03b, want validated 011", ti.State, ti.Honest)
+	}
+	cheater := nodeOf(t, app.Client, tk.nodes[2].Addr)
+	if cheater.State != chain.NodeQuit || cheater.Stake.Sign() != 0 {
+		t.Errorf("cheater: %s with stake %s, want quit with nothing", cheater.State, cheater.Stake)
+	}
+	if b, _ := app.Client.StakeBalance(ctx, tk.nodes[2].Addr); b.Sign() != 0 {
+		t.Errorf("the cheater can withdraw %s", b)
+	}
+	if b, _ := app.Client.StakeBalance(ctx, n.Deployer.Addr); b.Cmp(chaintest.Eth(1)) != 0 {
+		t.Errorf("treasury got %s of the slashed stake, want 1 ETH", b)
+	}
+	for slot := range 2 {
+		if fee := feeOf(t, app.Client, tk.nodes[slot].Addr); fee.Cmp(new(big.Int).Div(chaintest.Eth(3), big.NewInt(2))) != 0 {
+			t.Errorf("honest slot %d earned %s, want 1.5 ETH", slot, fee)
+		}
+	}
+}
+
+func TestCopyingAScoreIsImpossible(t *testing.T) {
+	n := chaintest.New(t, 4, nil)
+	join(t, n.Accounts[:3])
+	app := n.Accounts[3]
+	tk := create(t, n, app, imageSpec(), chaintest.Eth(3))
+	// The lazy node commits before it can know anyone's score.
+	tk.commit(t, 2, chain.ImageScore(1, 2))
+	tk.commit(t, 0, score)
+	tk.commit(t, 1, score)
+	tk.disclose(t, 0)
+	// Now the honest score is public; the lazy node cannot open its
+	// commitment to it.
+	_, err := tk.nodes[2].Client.Disclose(ctx, tk.id, score, tk.nonces[2])
+	wantRevert(t, err, "BadCommitment")
+	// Nor can it take over another node's commitment.
+	_, err = tk.nodes[2].Client.Disclose(ctx, tk.id, score, tk.nonces[0])
+	wantRevert(t, err, "BadCommitment")
+	tk.disclose(t, 1)
+	// It stays silent: after the window anyone settles with the two.
+	n.Backend.Advance(301 * time.Second)
+	if _, err := app.Client.CloseTask(ctx, tk.id); err != nil {
+		t.Fatal(err)
+	}
+	ti := taskOf(t, app.Client, tk.id)
+	if ti.State != chain.TaskValidated || ti.Honest != 0b011 {
+		t.Fatalf("task %s honest %03b", ti.State, ti.Honest)
+	}
+	lazy := nodeOf(t, app.Client, tk.nodes[2].Addr)
+	if lazy.State != chain.NodeAvailable || lazy.QoS != 10000*19/20 {
+		t.Errorf("silent node: %s qos %d, want available with qos %d", lazy.State, lazy.QoS, 10000*19/20)
+	}
+}
+
+func TestAbsentNodeLosesQoSTaskSettles(t *testing.T) {
+	n := chaintest.New(t, 4, nil)
+	join(t, n.Accounts[:3])
+	app := n.Accounts[3]
+	tk := create(t, n, app, imageSpec(), chaintest.Eth(2))
+	tk.commit(t, 0, score)
+	tk.commit(t, 1, score)
+	// Disclosing before the commit deadline is refused: slot 2 may still commit.
+	_, err := tk.nodes[0].Client.Disclose(ctx, tk.id, score, tk.nonces[0])
+	wantRevert(t, err, "BadTaskState")
+	n.Backend.Advance(601 * time.Second)
+	_, err = tk.nodes[2].Client.Commit(ctx, tk.id, common.HexToHash("0x1"))
+	wantRevert(t, err, "CommitDeadlinePassed")
+	tk.disclose(t, 0)
+	tk.disclose(t, 1) // the last of the committed: settles
+	ti := taskOf(t, app.Client, tk.id)
+	if ti.State != chain.TaskValidated || ti.Honest != 0b011 {
+		t.Fatalf("task %s honest %03b", ti.State, ti.Honest)
+	}
+	absent := nodeOf(t, app.Client, tk.nodes[2].Addr)
+	if absent.QoS != 9500 || absent.State != chain.NodeAvailable || absent.Stake.Cmp(chaintest.Eth(1)) != 0 {
+		t.Errorf("absent node: %+v, want qos 9500, available, stake kept", absent)
+	}
+}
+
+func TestNoMajorityRefunds(t *testing.T) {
+	n := chaintest.New(t, 4, nil)
+	join(t, n.Accounts[:3])
+	app := n.Accounts[3]
+	fee := chaintest.Eth(3)
+	tk := create(t, n, app, imageSpec(), fee)
+	tk.commit(t, 0, chain.ImageScore(0x00000000ffffffff))
+	tk.commit(t, 1, chain.ImageScore(0xffffffff00000000))
+	tk.commit(t, 2, chain.ImageScore(0x0f0f0f0f0f0f0f0f))
+	for slot := range 3 {
+		tk.disclose(t, slot)
+	}
+	if st := taskOf(t, app.Client, tk.id).State; st != chain.TaskAborted {
+		t.Fatalf("task %s, want aborted", st)
+	}
+	if got := feeOf(t, app.Client, app.Addr); got.Cmp(fee) != 0 {
+		t.Errorf("refund %s, want %s", got, fee)
+	}
+	for slot := range 3 {
+		ni := nodeOf(t, app.Client, tk.nodes[slot].Addr)
+		if ni.State != chain.NodeAvailable || ni.Stake.Cmp(chaintest.Eth(1)) != 0 {
+			t.Errorf("slot %d after no majority: %+v; nobody can be blamed", slot, ni)
+		}
+	}
+}
+
+func TestAnyoneClosesAfterDeadline(t *testing.T) {
+	n := chaintest.New(t, 5, nil)
+	join(t, n.Accounts[:3])
+	app, stranger := n.Accounts[3], n.Accounts[4]
+	tk := create(t, n, app, imageSpec(), chaintest.Eth(3))
+	tk.commit(t, 0, score)
+	_, err := stranger.Client.CloseTask(ctx, tk.id)
+	wantRevert(t, err, "TooEarly")
+	n.Backend.Advance(601 * time.Second)
+	if _, err := stranger.Client.CloseTask(ctx, tk.id); err != nil {
+		t.Fatal(err)
+	}
+	if st := taskOf(t, app.Client, tk.id).State; st != chain.TaskAborted {
+		t.Fatalf("one commit then the deadline: %s, want aborted", st)
+	}
+	if got := feeOf(t, app.Client, app.Addr); got.Cmp(chaintest.Eth(3)) != 0 {
+		t.Errorf("refund %s", got)
+	}
+	q := nodeOf(t, app.Client, tk.nodes[1].Addr).QoS
+	if q != 9500 {
+		t.Errorf("a node that never committed has qos %d, want 9500", q)
+	}
+	_, err = stranger.Client.CloseTask(ctx, tk.id)
+	wantRevert(t, err, "BadTaskState")
+}
+
+func TestPauseAndQuitWhileBusyLandAfterTheTask(t *testing.T) {
+	n := chaintest.New(t, 4, nil)
+	join(t, n.Accounts[:3])
+	app := n.Accounts[3]
+	tk := create(t, n, app, imageSpec(), chaintest.Eth(3))
+	pauser, quitter := tk.nodes[0], tk.nodes[1]
+	if _, err := pauser.Client.Pause(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := quitter.Client.Quit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s := nodeOf(t, app.Client, pauser.Addr).State; s != chain.NodePendingPause {
+		t.Errorf("pauser is %s", s)
+	}
+	if s := nodeOf(t, app.Client, quitter.Addr).State; s != chain.NodePendingQuit {
+		t.Errorf("quitter is %s", s)
+	}
+	for slot := range 3 {
+		tk.commit(t, slot, score)
+	}
+	for slot := range 3 {
+		tk.disclose(t, slot)
+	}
+	if s := nodeOf(t, app.Client, pauser.Addr).State; s != chain.NodePaused {
+		t.Errorf("pauser landed in %s, want paused", s)
+	}
+	if s := nodeOf(t, app.Client, quitter.Addr).State; s != chain.NodeQuit {
+		t.Errorf("quitter landed in %s, want quit", s)
+	}
+	if b, _ := app.Client.StakeBalance(ctx, quitter.Addr); b.Cmp(chaintest.Eth(1)) != 0 {
+		t.Errorf("quitter's returned stake %s", b)
+	}
+	if _, err := quitter.Client.WithdrawStake(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A paused node is never selected: with one node paused and one gone,
+	// a new task cannot find three.
+	_, _, _, err := app.Client.CreateTask(ctx, imageSpec(), 600, chaintest.Eth(1))
+	wantRevert(t, err, "NotEnoughNodes")
+	if _, err := pauser.Client.Resume(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s := nodeOf(t, app.Client, pauser.Addr).State; s != chain.NodeAvailable {
+		t.Errorf("resumed node is %s", s)
+	}
+	_, err = quitter.Client.Pause(ctx)
+	wantRevert(t, err, "BadState")
+}
+
+func TestYieldHandsBackWithoutSlashing(t *testing.T) {
+	n := chaintest.New(t, 8, nil)
+	join(t, n.Accounts[:7])
+	app := n.Accounts[7]
+	spec := imageSpec()
+	tk := create(t, n, app, spec, chaintest.Eth(3))
+	yielder := tk.nodes[1]
+
+	// Committed nodes cannot yield; the spec must be the task's.
+	tk.commit(t, 0, score)
+	_, err := tk.nodes[0].Client.Yield(ctx, tk.id, spec)
+	wantRevert(t, err, "AlreadyCommitted")
+	wrong := spec
+	wrong.MinVRAMMiB = 1
+	_, err = yielder.Client.Yield(ctx, tk.id, wrong)
+	wantRevert(t, err, "SpecMismatch")
+
+	if _, err := yielder.Client.Yield(ctx, tk.id, spec); err != nil {
+		t.Fatal(err)
+	}
+	ti := taskOf(t, app.Client, tk.id)
+	repl := ti.Nodes[1]
+	if repl == yielder.Addr || repl == (common.Address{}) || repl == ti.Nodes[0] || repl == ti.Nodes[2] {
+		t.Fatalf("replacement %s for %s among %v", repl, yielder.Addr, ti.Nodes)
+	}
+	y := nodeOf(t, app.Client, yielder.Addr)
+	if y.State != chain.NodeAvailable || y.Stake.Cmp(chaintest.Eth(1)) != 0 || y.QoS != 9500 || y.Yields != 1 {
+		t.Errorf("yielder: %+v; want available, stake kept, qos 9500, 1 yield", y)
+	}
+	// The task completes with the replacement.
+	tk.nodes[1] = byAddr(t, n, repl)
+	tk.commit(t, 1, score)
+	tk.commit(t, 2, score)
+	for slot := range 3 {
+		tk.disclose(t, slot)
+	}
+	if st := taskOf(t, app.Client, tk.id).State; st != chain.TaskValidated {
+		t.Fatalf("task after a yield: %s", st)
+	}
+
+	// Three yields a day; the fourth is refused. Tasks that do not reach
+	// the yielder are closed after their deadline to free their nodes.
+	for i := 2; i <= 4; {
+		tk := create(t, n, app, spec, chaintest.Eth(1))
+		for _, a := range tk.nodes {
+			if a.Addr != yielder.Addr {
+				continue
+			}
+			_, err := yielder.Client.Yield(ctx, tk.id, spec)
+			if i <= 3 && err != nil {
+				t.Fatalf("yield %d: %v", i, err)
+			}
+			if i == 3 {
+				if q := nodeOf(t, app.Client, yielder.Addr).QoS; q != 10000-3*500 {
+					t.Errorf("after three yields qos %d, want %d: each costs a bounded 5 %%", q, 10000-3*500)
+				}
+			}
+			if i == 4 {
+				wantRevert(t, err, "YieldLimit")
+			}
+			i++
+		}
+		n.Backend.Advance(601 * time.Second)
+		if _, err := app.Client.CloseTask(ctx, tk.id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The refused yield left it in the task, which then timed out: that
+	// costs the usual timeout, not more.
+	if q := nodeOf(t, app.Client, yielder.Addr).QoS; q != (10000-3*500)*19/20 {
+		t.Errorf("after the refused yield and a timeout qos %d, want %d", q, (10000-3*500)*19/20)
+	}
+}
+
+func TestOnlySelectedNodesAndValidDisclosures(t *testing.T) {
+	n := chaintest.New(t, 5, nil)
+	join(t, n.Accounts[:3])
+	app, stranger := n.Accounts[3], n.Accounts[4]
+	tk := create(t, n, app, imageSpec(), chaintest.Eth(3))
+
+	_, err := stranger.Client.Commit(ctx, tk.id, common.HexToHash("0x1"))
+	wantRevert(t, err, "NotSelected")
+	_, err = tk.nodes[0].Client.Commit(ctx, tk.id, common.Hash{})
+	wantRevert(t, err, "EmptyCommitment")
+	tk.commit(t, 0, score)
+	_, err = tk.nodes[0].Client.Commit(ctx, tk.id, common.HexToHash("0x2"))
+	wantRevert(t, err, "AlreadyCommitted")
+	tk.commit(t, 1, score)
+	// Disclosing before everyone committed is refused.
+	_, err = tk.nodes[0].Client.Disclose(ctx, tk.id, score, tk.nonces[0])
+	wantRevert(t, err, "BadTaskState")
+	tk.commit(t, 2, score)
+
+	_, err = stranger.Client.Disclose(ctx, tk.id, score, tk.nonces[0])
+	wantRevert(t, err, "NotSelected")
+	var wrongNonce [32]byte
+	_, err = tk.nodes[0].Client.Disclose(ctx, tk.id, score, wrongNonce)
+	wantRevert(t, err, "BadCommitment")
+	tk.disclose(t, 0)
+	_, err = tk.nodes[0].Client.Disclose(ctx, tk.id, score, tk.nonces[0])
+	wantRevert(t, err, "AlreadyDisclosed")
+	n.Backend.Advance(301 * time.Second)
+	_, err = tk.nodes[1].Client.Disclose(ctx, tk.id, score, tk.nonces[1])
+	wantRevert(t, err, "DiscloseDeadlinePassed")
+}
+
+func TestMalformedScoresRejected(t *testing.T) {
+	n := chaintest.New(t, 4, nil)
+	join(t, n.Accounts[:3])
+	app := n.Accounts[3]
+	tests := []struct {
+		name string
+		spec chain.Spec
+		bad  []byte
+	}{
+		{"image score not a multiple of 8 bytes", imageSpec(), []byte{1, 2, 3}},
+		{"image score empty", imageSpec(), []byte{}},
+		{"too many images", imageSpec(), make([]byte, 8*17)},
+		{"text score not 32 bytes", chain.Spec{Type: chain.TaskText, Version: v123}, []byte("short")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tk := create(t, n, app, tt.spec, chaintest.Eth(1))
+			for slot := range 3 {
+				tk.commit(t, slot, tt.bad)
+			}
+			_, err := tk.nodes[0].Client.Disclose(ctx, tk.id, tt.bad, tk.nonces[0])
+			wantRevert(t, err, "BadScore")
+			// Leave the nodes free for the next case.
+			n.Backend.Advance(301 * time.Second)
+			if _, err := app.Client.CloseTask(ctx, tk.id); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func TestTextTasksNeedEqualScores(t *testing.T) {
+	n := chaintest.New(t, 4, nil)
+	join(t, n.Accounts[:3])
+	app := n.Accounts[3]
+	spec := chain.Spec{Type: chain.TaskText, ArgsHash: common.HexToHash("0x7e"), Version: v123}
+	tk := create(t, n, app, spec, chaintest.Eth(3))
+	a := chain.TextScore([32]byte{1})
+	b := chain.TextScore([32]byte{1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}) // one bit off
+	tk.commit(t, 0, a)
+	tk.commit(t, 1, a)
+	tk.commit(t, 2, b)
+	for slot := range 3 {
+		tk.disclose(t, slot)
+	}
+	if ti := taskOf(t, app.Client, tk.id); ti.Honest != 0b011 {
+		t.Fatalf("text honest %03b, want 011: one bit off is a different text", ti.Honest)
+	}
+}
+
+func TestCommitmentMatchesContract(t *testing.T) {
+	n := chaintest.New(t, 1, nil)
+	c := n.Accounts[0].Client
+	for _, s := range [][]byte{score, {}, chain.TextScore([32]byte{9})} {
+		nonce := [32]byte{7, 7, 7}
+		want, err := c.CommitmentOnChain(ctx, 42, n.Accounts[0].Addr, s, nonce)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := chain.Commitment(42, n.Accounts[0].Addr, s, nonce)
+		if err != nil || got != want {
+			t.Fatalf("Go commitment %s, contract %s (%v)", got, want, err)
+		}
+	}
+}
+
+func TestJoinRules(t *testing.T) {
+	n := chaintest.New(t, 2, nil)
+	a := n.Accounts[0]
+	req := chain.JoinRequest{GPUName: "NVIDIA GeForce RTX 3060", VRAMMiB: 12288, Version: v123, Stake: chaintest.Eth(1)}
+	low := req
+	low.Stake = big.NewInt(1)
+	_, err := a.Client.Join(ctx, low)
+	wantRevert(t, err, "StakeTooLow")
+	noGPU := req
+	noGPU.GPUName = ""
+	_, err = a.Client.Join(ctx, noGPU)
+	wantRevert(t, err, "BadNode")
+	many := req
+	for i := range 17 {
+		many.Models = append(many.Models, chain.ModelHash(string(rune('a'+i))))
+	}
+	_, err = a.Client.Join(ctx, many)
+	wantRevert(t, err, "TooManyModels")
+	if _, err := a.Client.Join(ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.Client.Join(ctx, req)
+	wantRevert(t, err, "BadState")
+	_, err = n.Accounts[1].Client.Pause(ctx)
+	wantRevert(t, err, "BadState")
+	// Quitting an idle node returns the stake at once.
+	if _, err := a.Client.Quit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := a.Client.StakeBalance(ctx, a.Addr); b.Cmp(chaintest.Eth(1)) != 0 {
+		t.Fatalf("stake returned %s", b)
+	}
+}

@@ -1,0 +1,378 @@
+package chain
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"net"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/accounts/abi"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/rpc"
+)
+
+// Backend is the part of an Ethereum client the chain package needs;
+// *ethclient.Client and the simulated backend's client satisfy it.
+type Backend interface {
+	ethereum.ChainReader
+	ethereum.ChainStateReader
+	ethereum.ContractCaller
+	ethereum.GasEstimator
+	ethereum.GasPricer
+	ethereum.LogFilterer
+	ethereum.PendingStateReader
+	ethereum.TransactionReader
+	ethereum.TransactionSender
+	ChainID(ctx context.Context) (*big.Int, error)
+	BlockNumber(ctx context.Context) (uint64, error)
+	SuggestGasTipCap(ctx context.Context) (*big.Int, error)
+	PendingCallContract(ctx context.Context, call ethereum.CallMsg) ([]byte, error)
+}
+
+// MaxTxGas is the most gas one transaction may use under Osaka (EIP-7825).
+const MaxTxGas = 1 << 24
+
+// Transactor sends one account's transactions: it assigns nonces, prices
+// and estimates gas, waits for receipts, retries transient RPC failures,
+// and replaces a transaction that stays unmined. It is safe for
+// concurrent use; transactions are sent in the order Send is called.
+type Transactor struct {
+	backend Backend
+	key     *ecdsa.PrivateKey
+	from    common.Address
+	chainID *big.Int
+	errABIs []*abi.ABI
+	log     *slog.Logger
+
+	// PollInterval is how often a pending transaction's receipt is polled.
+	PollInterval time.Duration
+	// StuckAfter is how long a transaction may stay unmined before it is
+	// replaced with the same nonce and higher fees.
+	StuckAfter time.Duration
+	// Retries is how many times a transient RPC failure is retried.
+	Retries int
+
+	mu        sync.Mutex // guards nonce and haveNonce
+	nonce     uint64
+	haveNonce bool
+}
+
+// NewTransactor returns a transactor for key on backend. errABIs are the
+// contract ABIs whose custom errors a revert is decoded against.
+func NewTransactor(ctx context.Context, backend Backend, key *ecdsa.PrivateKey, log *slog.Logger, errABIs ...*abi.ABI) (*Transactor, error) {
+	id, err := backend.ChainID(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("chain: chain id: %w", err)
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Transactor{
+		backend:      backend,
+		key:          key,
+		from:         crypto.PubkeyToAddress(key.PublicKey),
+		chainID:      id,
+		errABIs:      errABIs,
+		log:          log,
+		PollInterval: time.Second,
+		StuckAfter:   3 * time.Minute,
+		Retries:      5,
+	}, nil
+}
+
+// From returns the sending address.
+func (t *Transactor) From() common.Address { return t.from }
+
+// ChainID returns the chain the transactor signs for.
+func (t *Transactor) ChainID() *big.Int { return new(big.Int).Set(t.chainID) }
+
+// RevertError is a contract call that reverted, decoded when the contract
+// raised one of its custom errors.
+type RevertError struct {
+	Name string // the custom error, e.g. "NotSelected"; "" when unknown
+	Args []any  // its arguments
+	Data []byte // the raw revert data
+}
+
+func (e *RevertError) Error() string {
+	switch {
+	case e.Name != "" && len(e.Args) > 0:
+		return fmt.Sprintf("reverted: %s%v", e.Name, e.Args)
+	case e.Name != "":
+		return "reverted: " + e.Name
+	case len(e.Data) > 0:
+		return "reverted: " + hexutil.Encode(e.Data)
+	}
+	return "reverted"
+}
+
+// IsRevert reports whether err is a revert with the named custom error.
+func IsRevert(err error, name string) bool {
+	var re *RevertError
+	return errors.As(err, &re) && re.Name == name
+}
+
+// Send sends a transaction calling to (nil deploys data) with value, waits
+// until it is mined and returns its receipt. A call that would revert is
+// not sent: its decoded *RevertError is returned.
+func (t *Transactor) Send(ctx context.Context, to *common.Address, data []byte, value *big.Int) (*types.Receipt, error) {
+	if value == nil {
+		value = new(big.Int)
+	}
+	msg := ethereum.CallMsg{From: t.from, To: to, Data: data, Value: value}
+	var gas uint64
+	err := t.retry(ctx, "estimate gas", func() error {
+		var err error
+		gas, err = t.backend.EstimateGas(ctx, msg)
+		return err
+	})
+	if err != nil {
+		return nil, t.decode(err)
+	}
+	gas = min(gas+gas/4+10_000, MaxTxGas)
+
+	tx, err := t.sendNew(ctx, to, data, value, gas)
+	if err != nil {
+		return nil, err
+	}
+	rcpt, err := t.wait(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	if rcpt.Status != types.ReceiptStatusSuccessful {
+		// Replay the call on the parent block to learn why it failed.
+		_, callErr := t.backend.CallContract(ctx, msg, new(big.Int).Sub(rcpt.BlockNumber, common.Big1))
+		if callErr != nil {
+			return rcpt, fmt.Errorf("chain: tx %s failed: %w", rcpt.TxHash, t.decode(callErr))
+		}
+		return rcpt, fmt.Errorf("chain: tx %s failed: %w", rcpt.TxHash, &RevertError{})
+	}
+	return rcpt, nil
+}
+
+// sendNew prices, signs and sends a transaction with the next nonce.
+func (t *Transactor) sendNew(ctx context.Context, to *common.Address, data []byte, value *big.Int, gas uint64) (*types.Transaction, error) {
+	tip, feeCap, err := t.fees(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for attempt := 0; ; attempt++ {
+		if !t.haveNonce {
+			err := t.retry(ctx, "nonce", func() error {
+				var err error
+				t.nonce, err = t.backend.PendingNonceAt(ctx, t.from)
+				return err
+			})
+			if err != nil {
+				return nil, err
+			}
+			t.haveNonce = true
+		}
+		tx, err := t.sign(&types.DynamicFeeTx{
+			ChainID: t.chainID, Nonce: t.nonce, GasTipCap: tip, GasFeeCap: feeCap,
+			Gas: gas, To: to, Value: value, Data: data,
+		})
+		if err != nil {
+			return nil, err
+		}
+		err = t.retry(ctx, "send", func() error { return t.backend.SendTransaction(ctx, tx) })
+		if err == nil || strings.Contains(err.Error(), "already known") {
+			t.nonce++
+			t.log.Debug("tx sent", "hash", tx.Hash(), "nonce", tx.Nonce(), "gas", gas)
+			return tx, nil
+		}
+		// Someone else used this account, or a node forgot our
+		// transactions: read the nonce again, once.
+		t.haveNonce = false
+		if attempt == 0 && (strings.Contains(err.Error(), "nonce too low") || strings.Contains(err.Error(), "nonce too high")) {
+			continue
+		}
+		return nil, fmt.Errorf("chain: send: %w", t.decode(err))
+	}
+}
+
+func (t *Transactor) sign(inner *types.DynamicFeeTx) (*types.Transaction, error) {
+	return types.SignNewTx(t.key, types.LatestSignerForChainID(t.chainID), inner)
+}
+
+// fees returns a tip and a fee cap that survive two full blocks of
+// base-fee growth.
+func (t *Transactor) fees(ctx context.Context) (tip, feeCap *big.Int, err error) {
+	var head *types.Header
+	err = t.retry(ctx, "fees", func() error {
+		var err error
+		if tip, err = t.backend.SuggestGasTipCap(ctx); err != nil {
+			return err
+		}
+		head, err = t.backend.HeaderByNumber(ctx, nil)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	base := head.BaseFee
+	if base == nil {
+		base = new(big.Int)
+	}
+	feeCap = new(big.Int).Add(new(big.Int).Mul(base, common.Big2), tip)
+	return tip, feeCap, nil
+}
+
+// wait polls for tx's receipt, replacing it with higher fees when it stays
+// unmined for StuckAfter. A receipt for any of the versions ends the wait.
+func (t *Transactor) wait(ctx context.Context, tx *types.Transaction) (*types.Receipt, error) {
+	sent := []*types.Transaction{tx}
+	since := time.Now()
+	tick := time.NewTicker(t.PollInterval)
+	defer tick.Stop()
+	for {
+		for _, s := range sent {
+			rcpt, err := t.backend.TransactionReceipt(ctx, s.Hash())
+			if err == nil {
+				return rcpt, nil
+			}
+			if !errors.Is(err, ethereum.NotFound) && !transient(err) {
+				return nil, fmt.Errorf("chain: receipt of %s: %w", s.Hash(), err)
+			}
+		}
+		if time.Since(since) > t.StuckAfter {
+			last := sent[len(sent)-1]
+			next, err := t.replace(ctx, last)
+			if err != nil {
+				t.log.Warn("replacing a stuck tx failed", "hash", last.Hash(), "err", err)
+			} else {
+				t.log.Info("replaced a stuck tx", "old", last.Hash(), "new", next.Hash(), "nonce", next.Nonce())
+				sent = append(sent, next)
+			}
+			since = time.Now()
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("chain: waiting for %s: %w", tx.Hash(), ctx.Err())
+		case <-tick.C:
+		}
+	}
+}
+
+// replace resends old with the same nonce and fees raised by a quarter
+// (nodes require at least a tenth) or to the current price if higher.
+func (t *Transactor) replace(ctx context.Context, old *types.Transaction) (*types.Transaction, error) {
+	tip, feeCap, err := t.fees(ctx)
+	if err != nil {
+		return nil, err
+	}
+	bump := func(old, now *big.Int) *big.Int {
+		b := new(big.Int).Add(old, new(big.Int).Div(old, big.NewInt(4)))
+		b.Add(b, common.Big1)
+		if now.Cmp(b) > 0 {
+			return now
+		}
+		return b
+	}
+	tx, err := t.sign(&types.DynamicFeeTx{
+		ChainID: t.chainID, Nonce: old.Nonce(),
+		GasTipCap: bump(old.GasTipCap(), tip), GasFeeCap: bump(old.GasFeeCap(), feeCap),
+		Gas: old.Gas(), To: old.To(), Value: old.Value(), Data: old.Data(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := t.backend.SendTransaction(ctx, tx); err != nil {
+		return nil, err
+	}
+	return tx, nil
+}
+
+// retry runs f, retrying transient failures with exponential backoff.
+func (t *Transactor) retry(ctx context.Context, what string, f func() error) error {
+	delay := 200 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		err := f()
+		if err == nil || !transient(err) || attempt >= t.Retries {
+			return err
+		}
+		t.log.Warn("rpc failed; retrying", "op", what, "attempt", attempt+1, "err", err)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, 10*time.Second)
+	}
+}
+
+// transient reports whether err is a failure of the connection or of an
+// overloaded node, worth retrying, rather than an answer.
+func transient(err error) bool {
+	if err == nil {
+		return false
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	var he rpc.HTTPError
+	if errors.As(err, &he) {
+		return he.StatusCode == 429 || he.StatusCode >= 500
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, rpc.ErrClientQuit) {
+		return true
+	}
+	msg := err.Error()
+	for _, s := range []string{"connection refused", "connection reset", "broken pipe", "i/o timeout", "client is closed", "EOF"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// decode turns revert data carried by err into a *RevertError.
+func (t *Transactor) decode(err error) error {
+	return decodeRevert(err, t.errABIs)
+}
+
+func decodeRevert(err error, abis []*abi.ABI) error {
+	var de rpc.DataError
+	if !errors.As(err, &de) {
+		return err
+	}
+	s, ok := de.ErrorData().(string)
+	if !ok {
+		return err
+	}
+	data, decErr := hexutil.Decode(s)
+	if decErr != nil || len(data) < 4 {
+		return &RevertError{Data: data}
+	}
+	var sel [4]byte
+	copy(sel[:], data[:4])
+	for _, a := range abis {
+		if e, lookErr := a.ErrorByID(sel); lookErr == nil {
+			args, _ := e.Inputs.Unpack(data[4:])
+			return &RevertError{Name: e.Name, Args: args, Data: data}
+		}
+	}
+	if reason, uerr := abi.UnpackRevert(data); uerr == nil {
+		return &RevertError{Name: reason, Data: data}
+	}
+	return &RevertError{Data: data}
+}
+
+func bigU(v uint64) *big.Int { return new(big.Int).SetUint64(v) }

@@ -1,0 +1,177 @@
+// Package chain speaks to Hydrogen's protocol contracts on any EVM chain:
+// deployment, typed calls and transactions for nodes and applications,
+// and the events they react to. The contracts are in contracts/src, their
+// bindings in bindings; docs/protocol.md is the specification.
+package chain
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ethereum/go-ethereum/accounts/abi"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+)
+
+// NodeState is a node's state in the registry. The values are the
+// contract's and never change.
+type NodeState uint8
+
+// Node states.
+const (
+	NodeQuit         NodeState = 0
+	NodeAvailable    NodeState = 1
+	NodeBusy         NodeState = 2
+	NodePendingPause NodeState = 3
+	NodePendingQuit  NodeState = 4
+	NodePaused       NodeState = 5
+)
+
+var nodeStateNames = [...]string{"quit", "available", "busy", "pending-pause", "pending-quit", "paused"}
+
+// String returns the state's name.
+func (s NodeState) String() string {
+	if int(s) < len(nodeStateNames) {
+		return nodeStateNames[s]
+	}
+	return "NodeState(" + strconv.Itoa(int(s)) + ")"
+}
+
+// MarshalText encodes the state as its name.
+func (s NodeState) MarshalText() ([]byte, error) {
+	if int(s) >= len(nodeStateNames) {
+		return nil, fmt.Errorf("chain: unknown node state %d", s)
+	}
+	return []byte(s.String()), nil
+}
+
+// TaskState is a task's state. The values are the contract's.
+type TaskState uint8
+
+// Task states.
+const (
+	TaskNone       TaskState = 0
+	TaskCommitting TaskState = 1
+	TaskDisclosing TaskState = 2
+	TaskValidated  TaskState = 3
+	TaskDone       TaskState = 4
+	TaskAborted    TaskState = 5
+)
+
+var taskStateNames = [...]string{"none", "committing", "disclosing", "validated", "done", "aborted"}
+
+// String returns the state's name.
+func (s TaskState) String() string {
+	if int(s) < len(taskStateNames) {
+		return taskStateNames[s]
+	}
+	return "TaskState(" + strconv.Itoa(int(s)) + ")"
+}
+
+// MarshalText encodes the state as its name.
+func (s TaskState) MarshalText() ([]byte, error) {
+	if int(s) >= len(taskStateNames) {
+		return nil, fmt.Errorf("chain: unknown task state %d", s)
+	}
+	return []byte(s.String()), nil
+}
+
+// TaskType says what a task produces and how its scores compare.
+type TaskType uint8
+
+// Task types.
+const (
+	TaskImage TaskType = 0 // scores: one 64-bit perceptual hash per image
+	TaskText  TaskType = 1 // scores: sha256 of the text
+)
+
+// Version is a node or task version; the contract packs it in 24 bits.
+type Version struct{ Major, Minor, Patch uint8 }
+
+// ParseVersion parses "1.2.3" (a leading "v" is allowed).
+func ParseVersion(s string) (Version, error) {
+	parts := strings.Split(strings.TrimPrefix(s, "v"), ".")
+	if len(parts) != 3 {
+		return Version{}, fmt.Errorf("chain: version %q is not major.minor.patch", s)
+	}
+	var v [3]uint8
+	for i, p := range parts {
+		n, err := strconv.ParseUint(p, 10, 8)
+		if err != nil {
+			return Version{}, fmt.Errorf("chain: version %q: part %q is not 0..255", s, p)
+		}
+		v[i] = uint8(n)
+	}
+	return Version{v[0], v[1], v[2]}, nil
+}
+
+// Packed returns the version as the contract stores it.
+func (v Version) Packed() uint32 {
+	return uint32(v.Major)<<16 | uint32(v.Minor)<<8 | uint32(v.Patch)
+}
+
+// UnpackVersion reverses Packed.
+func UnpackVersion(p uint32) Version {
+	return Version{uint8(p >> 16), uint8(p >> 8), uint8(p)}
+}
+
+func (v Version) String() string { return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch) }
+
+// CanRun reports whether a node of version v may run a task of version
+// task: the same major, and a newer minor or the same minor with a patch
+// at least the task's. It mirrors NodeRegistry.versionCompatible.
+func (v Version) CanRun(task Version) bool {
+	if v.Major != task.Major {
+		return false
+	}
+	if v.Minor != task.Minor {
+		return v.Minor > task.Minor
+	}
+	return v.Patch >= task.Patch
+}
+
+// ModelHash is the on-chain identifier of a model ID such as
+// "base:runwayml/stable-diffusion-v1-5": its keccak256.
+func ModelHash(id string) common.Hash { return crypto.Keccak256Hash([]byte(id)) }
+
+// GPUHash is the on-chain identifier of a GPU name.
+func GPUHash(name string) common.Hash { return crypto.Keccak256Hash([]byte(name)) }
+
+// ImageScore encodes one 64-bit perceptual hash per image as a disclosed
+// score: 8 big-endian bytes each.
+func ImageScore(hashes ...uint64) []byte {
+	b := make([]byte, 0, 8*len(hashes))
+	for _, h := range hashes {
+		b = append(b, byte(h>>56), byte(h>>48), byte(h>>40), byte(h>>32), byte(h>>24), byte(h>>16), byte(h>>8), byte(h))
+	}
+	return b
+}
+
+// TextScore encodes the sha256 of a text output as a disclosed score.
+func TextScore(sum [32]byte) []byte { return sum[:] }
+
+var commitArgs = mustArguments("uint256", "address", "bytes", "bytes32")
+
+// Commitment is what a node commits for score and nonce on task id:
+// keccak256(abi.encode(id, node, score, nonce)). Binding the node's
+// address means nobody can reuse another node's commitment.
+func Commitment(id uint64, node common.Address, score []byte, nonce [32]byte) (common.Hash, error) {
+	packed, err := commitArgs.Pack(bigU(id), node, score, nonce)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	return crypto.Keccak256Hash(packed), nil
+}
+
+func mustArguments(types ...string) abi.Arguments {
+	var args abi.Arguments
+	for _, t := range types {
+		typ, err := abi.NewType(t, "", nil)
+		if err != nil {
+			panic(err)
+		}
+		args = append(args, abi.Argument{Type: typ})
+	}
+	return args
+}
