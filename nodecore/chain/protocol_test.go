@@ -10,7 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
-	"github.com/hydrogen-network/hydrogen/nodecore/chain/chaintest"
+	"github.com/hydrogen-network/hydrogen/nodecore/chain/simchain"
 )
 
 var (
@@ -21,11 +21,11 @@ var (
 )
 
 // join makes each account a node with a 24 GiB card holding models.
-func join(t *testing.T, accts []*chaintest.Account, models ...common.Hash) {
+func join(t *testing.T, accts []*simchain.Account, models ...common.Hash) {
 	t.Helper()
 	for _, a := range accts {
 		_, err := a.Client.Join(ctx, chain.JoinRequest{
-			GPUName: "NVIDIA GeForce RTX 4090", VRAMMiB: 24576, Version: v123, Models: models, Stake: chaintest.Eth(1),
+			GPUName: "NVIDIA GeForce RTX 4090", VRAMMiB: 24576, Version: v123, Models: models, Stake: simchain.Eth(1),
 		})
 		if err != nil {
 			t.Fatalf("join %s: %v", a.Addr, err)
@@ -40,12 +40,12 @@ func imageSpec(models ...common.Hash) chain.Spec {
 // task is a created task and the accounts of its nodes.
 type task struct {
 	id     uint64
-	nodes  [3]*chaintest.Account
+	nodes  [3]*simchain.Account
 	nonces [3][32]byte
 	scores [3][]byte
 }
 
-func create(t *testing.T, n *chaintest.Net, app *chaintest.Account, spec chain.Spec, fee *big.Int) *task {
+func create(t *testing.T, n *simchain.Net, app *simchain.Account, spec chain.Spec, fee *big.Int) *task {
 	t.Helper()
 	id, addrs, _, err := app.Client.CreateTask(ctx, spec, 600, fee)
 	if err != nil {
@@ -61,7 +61,7 @@ func create(t *testing.T, n *chaintest.Net, app *chaintest.Account, spec chain.S
 	return tk
 }
 
-func byAddr(t *testing.T, n *chaintest.Net, a common.Address) *chaintest.Account {
+func byAddr(t *testing.T, n *simchain.Net, a common.Address) *simchain.Account {
 	t.Helper()
 	for _, acct := range n.Accounts {
 		if acct.Addr == a {
@@ -126,10 +126,10 @@ func wantRevert(t *testing.T, err error, name string) {
 }
 
 func TestHonestTaskPaysAllAndScoresOrder(t *testing.T) {
-	n := chaintest.New(t, 4, nil)
+	n := simchain.New(t, 4, nil)
 	nodes, app := n.Accounts[:3], n.Accounts[3]
 	join(t, nodes)
-	tk := create(t, n, app, imageSpec(), chaintest.Eth(3))
+	tk := create(t, n, app, imageSpec(), simchain.Eth(3))
 
 	for slot := range 3 {
 		if s := nodeOf(t, app.Client, tk.nodes[slot].Addr).State; s != chain.NodeBusy {
@@ -159,7 +159,7 @@ func TestHonestTaskPaysAllAndScoresOrder(t *testing.T) {
 		if ni.QoS != q || ni.State != chain.NodeAvailable {
 			t.Errorf("slot %d: qos %d state %s, want %d available", slot, ni.QoS, ni.State, q)
 		}
-		if fee := feeOf(t, app.Client, tk.nodes[slot].Addr); fee.Cmp(chaintest.Eth(1)) != 0 {
+		if fee := feeOf(t, app.Client, tk.nodes[slot].Addr); fee.Cmp(simchain.Eth(1)) != 0 {
 			t.Errorf("slot %d earned %s, want 1 ETH", slot, fee)
 		}
 	}
@@ -183,7 +183,7 @@ func TestHonestTaskPaysAllAndScoresOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	after, _ := n.Backend.BalanceAt(ctx, tk.nodes[0].Addr, nil)
-	if gain := new(big.Int).Sub(after, before); gain.Cmp(chaintest.Eth(1)) >= 0 || gain.Cmp(new(big.Int).Sub(chaintest.Eth(1), big.NewInt(1e15))) < 0 {
+	if gain := new(big.Int).Sub(after, before); gain.Cmp(simchain.Eth(1)) >= 0 || gain.Cmp(new(big.Int).Sub(simchain.Eth(1), big.NewInt(1e15))) < 0 {
 		t.Errorf("withdrawal gained %s, want 1 ETH less gas", gain)
 	}
 	_, err = tk.nodes[0].Client.WithdrawFees(ctx)
@@ -191,10 +191,10 @@ func TestHonestTaskPaysAllAndScoresOrder(t *testing.T) {
 }
 
 func TestRandomScoreIsSlashed(t *testing.T) {
-	n := chaintest.New(t, 4, nil)
+	n := simchain.New(t, 4, nil)
 	join(t, n.Accounts[:3])
 	app := n.Accounts[3]
-	tk := create(t, n, app, imageSpec(), chaintest.Eth(3))
+	tk := create(t, n, app, imageSpec(), simchain.Eth(3))
 	tk.commit(t, 0, score)
 	// 0x0123456789abcdef with 3 bits flipped: within the threshold of 5.
 	tk.commit(t, 1, chain.ImageScore(0x0123456789abcdef^0b10101, 0xfedcba9876543210))
@@ -213,21 +213,21 @@ func TestRandomScoreIsSlashed(t *testing.T) {
 	if b, _ := app.Client.StakeBalance(ctx, tk.nodes[2].Addr); b.Sign() != 0 {
 		t.Errorf("the cheater can withdraw %s", b)
 	}
-	if b, _ := app.Client.StakeBalance(ctx, n.Deployer.Addr); b.Cmp(chaintest.Eth(1)) != 0 {
+	if b, _ := app.Client.StakeBalance(ctx, n.Deployer.Addr); b.Cmp(simchain.Eth(1)) != 0 {
 		t.Errorf("treasury got %s of the slashed stake, want 1 ETH", b)
 	}
 	for slot := range 2 {
-		if fee := feeOf(t, app.Client, tk.nodes[slot].Addr); fee.Cmp(new(big.Int).Div(chaintest.Eth(3), big.NewInt(2))) != 0 {
+		if fee := feeOf(t, app.Client, tk.nodes[slot].Addr); fee.Cmp(new(big.Int).Div(simchain.Eth(3), big.NewInt(2))) != 0 {
 			t.Errorf("honest slot %d earned %s, want 1.5 ETH", slot, fee)
 		}
 	}
 }
 
 func TestCopyingAScoreIsImpossible(t *testing.T) {
-	n := chaintest.New(t, 4, nil)
+	n := simchain.New(t, 4, nil)
 	join(t, n.Accounts[:3])
 	app := n.Accounts[3]
-	tk := create(t, n, app, imageSpec(), chaintest.Eth(3))
+	tk := create(t, n, app, imageSpec(), simchain.Eth(3))
 	// The lazy node commits before it can know anyone's score.
 	tk.commit(t, 2, chain.ImageScore(1, 2))
 	tk.commit(t, 0, score)
@@ -257,10 +257,10 @@ func TestCopyingAScoreIsImpossible(t *testing.T) {
 }
 
 func TestAbsentNodeLosesQoSTaskSettles(t *testing.T) {
-	n := chaintest.New(t, 4, nil)
+	n := simchain.New(t, 4, nil)
 	join(t, n.Accounts[:3])
 	app := n.Accounts[3]
-	tk := create(t, n, app, imageSpec(), chaintest.Eth(2))
+	tk := create(t, n, app, imageSpec(), simchain.Eth(2))
 	tk.commit(t, 0, score)
 	tk.commit(t, 1, score)
 	// Disclosing before the commit deadline is refused: slot 2 may still commit.
@@ -276,16 +276,16 @@ func TestAbsentNodeLosesQoSTaskSettles(t *testing.T) {
 		t.Fatalf("task %s honest %03b", ti.State, ti.Honest)
 	}
 	absent := nodeOf(t, app.Client, tk.nodes[2].Addr)
-	if absent.QoS != 9500 || absent.State != chain.NodeAvailable || absent.Stake.Cmp(chaintest.Eth(1)) != 0 {
+	if absent.QoS != 9500 || absent.State != chain.NodeAvailable || absent.Stake.Cmp(simchain.Eth(1)) != 0 {
 		t.Errorf("absent node: %+v, want qos 9500, available, stake kept", absent)
 	}
 }
 
 func TestNoMajorityRefunds(t *testing.T) {
-	n := chaintest.New(t, 4, nil)
+	n := simchain.New(t, 4, nil)
 	join(t, n.Accounts[:3])
 	app := n.Accounts[3]
-	fee := chaintest.Eth(3)
+	fee := simchain.Eth(3)
 	tk := create(t, n, app, imageSpec(), fee)
 	tk.commit(t, 0, chain.ImageScore(0x00000000ffffffff))
 	tk.commit(t, 1, chain.ImageScore(0xffffffff00000000))
@@ -301,17 +301,17 @@ func TestNoMajorityRefunds(t *testing.T) {
 	}
 	for slot := range 3 {
 		ni := nodeOf(t, app.Client, tk.nodes[slot].Addr)
-		if ni.State != chain.NodeAvailable || ni.Stake.Cmp(chaintest.Eth(1)) != 0 {
+		if ni.State != chain.NodeAvailable || ni.Stake.Cmp(simchain.Eth(1)) != 0 {
 			t.Errorf("slot %d after no majority: %+v; nobody can be blamed", slot, ni)
 		}
 	}
 }
 
 func TestAnyoneClosesAfterDeadline(t *testing.T) {
-	n := chaintest.New(t, 5, nil)
+	n := simchain.New(t, 5, nil)
 	join(t, n.Accounts[:3])
 	app, stranger := n.Accounts[3], n.Accounts[4]
-	tk := create(t, n, app, imageSpec(), chaintest.Eth(3))
+	tk := create(t, n, app, imageSpec(), simchain.Eth(3))
 	tk.commit(t, 0, score)
 	_, err := stranger.Client.CloseTask(ctx, tk.id)
 	wantRevert(t, err, "TooEarly")
@@ -322,7 +322,7 @@ func TestAnyoneClosesAfterDeadline(t *testing.T) {
 	if st := taskOf(t, app.Client, tk.id).State; st != chain.TaskAborted {
 		t.Fatalf("one commit then the deadline: %s, want aborted", st)
 	}
-	if got := feeOf(t, app.Client, app.Addr); got.Cmp(chaintest.Eth(3)) != 0 {
+	if got := feeOf(t, app.Client, app.Addr); got.Cmp(simchain.Eth(3)) != 0 {
 		t.Errorf("refund %s", got)
 	}
 	q := nodeOf(t, app.Client, tk.nodes[1].Addr).QoS
@@ -334,10 +334,10 @@ func TestAnyoneClosesAfterDeadline(t *testing.T) {
 }
 
 func TestPauseAndQuitWhileBusyLandAfterTheTask(t *testing.T) {
-	n := chaintest.New(t, 4, nil)
+	n := simchain.New(t, 4, nil)
 	join(t, n.Accounts[:3])
 	app := n.Accounts[3]
-	tk := create(t, n, app, imageSpec(), chaintest.Eth(3))
+	tk := create(t, n, app, imageSpec(), simchain.Eth(3))
 	pauser, quitter := tk.nodes[0], tk.nodes[1]
 	if _, err := pauser.Client.Pause(ctx); err != nil {
 		t.Fatal(err)
@@ -363,7 +363,7 @@ func TestPauseAndQuitWhileBusyLandAfterTheTask(t *testing.T) {
 	if s := nodeOf(t, app.Client, quitter.Addr).State; s != chain.NodeQuit {
 		t.Errorf("quitter landed in %s, want quit", s)
 	}
-	if b, _ := app.Client.StakeBalance(ctx, quitter.Addr); b.Cmp(chaintest.Eth(1)) != 0 {
+	if b, _ := app.Client.StakeBalance(ctx, quitter.Addr); b.Cmp(simchain.Eth(1)) != 0 {
 		t.Errorf("quitter's returned stake %s", b)
 	}
 	if _, err := quitter.Client.WithdrawStake(ctx); err != nil {
@@ -371,7 +371,7 @@ func TestPauseAndQuitWhileBusyLandAfterTheTask(t *testing.T) {
 	}
 	// A paused node is never selected: with one node paused and one gone,
 	// a new task cannot find three.
-	_, _, _, err := app.Client.CreateTask(ctx, imageSpec(), 600, chaintest.Eth(1))
+	_, _, _, err := app.Client.CreateTask(ctx, imageSpec(), 600, simchain.Eth(1))
 	wantRevert(t, err, "NotEnoughNodes")
 	if _, err := pauser.Client.Resume(ctx); err != nil {
 		t.Fatal(err)
@@ -384,11 +384,11 @@ func TestPauseAndQuitWhileBusyLandAfterTheTask(t *testing.T) {
 }
 
 func TestYieldHandsBackWithoutSlashing(t *testing.T) {
-	n := chaintest.New(t, 8, nil)
+	n := simchain.New(t, 8, nil)
 	join(t, n.Accounts[:7])
 	app := n.Accounts[7]
 	spec := imageSpec()
-	tk := create(t, n, app, spec, chaintest.Eth(3))
+	tk := create(t, n, app, spec, simchain.Eth(3))
 	yielder := tk.nodes[1]
 
 	// Committed nodes cannot yield; the spec must be the task's.
@@ -409,7 +409,7 @@ func TestYieldHandsBackWithoutSlashing(t *testing.T) {
 		t.Fatalf("replacement %s for %s among %v", repl, yielder.Addr, ti.Nodes)
 	}
 	y := nodeOf(t, app.Client, yielder.Addr)
-	if y.State != chain.NodeAvailable || y.Stake.Cmp(chaintest.Eth(1)) != 0 || y.QoS != 9500 || y.Yields != 1 {
+	if y.State != chain.NodeAvailable || y.Stake.Cmp(simchain.Eth(1)) != 0 || y.QoS != 9500 || y.Yields != 1 {
 		t.Errorf("yielder: %+v; want available, stake kept, qos 9500, 1 yield", y)
 	}
 	// The task completes with the replacement.
@@ -426,7 +426,7 @@ func TestYieldHandsBackWithoutSlashing(t *testing.T) {
 	// Three yields a day; the fourth is refused. Tasks that do not reach
 	// the yielder are closed after their deadline to free their nodes.
 	for i := 2; i <= 4; {
-		tk := create(t, n, app, spec, chaintest.Eth(1))
+		tk := create(t, n, app, spec, simchain.Eth(1))
 		for _, a := range tk.nodes {
 			if a.Addr != yielder.Addr {
 				continue
@@ -458,10 +458,10 @@ func TestYieldHandsBackWithoutSlashing(t *testing.T) {
 }
 
 func TestOnlySelectedNodesAndValidDisclosures(t *testing.T) {
-	n := chaintest.New(t, 5, nil)
+	n := simchain.New(t, 5, nil)
 	join(t, n.Accounts[:3])
 	app, stranger := n.Accounts[3], n.Accounts[4]
-	tk := create(t, n, app, imageSpec(), chaintest.Eth(3))
+	tk := create(t, n, app, imageSpec(), simchain.Eth(3))
 
 	_, err := stranger.Client.Commit(ctx, tk.id, common.HexToHash("0x1"))
 	wantRevert(t, err, "NotSelected")
@@ -490,7 +490,7 @@ func TestOnlySelectedNodesAndValidDisclosures(t *testing.T) {
 }
 
 func TestMalformedScoresRejected(t *testing.T) {
-	n := chaintest.New(t, 4, nil)
+	n := simchain.New(t, 4, nil)
 	join(t, n.Accounts[:3])
 	app := n.Accounts[3]
 	tests := []struct {
@@ -505,7 +505,7 @@ func TestMalformedScoresRejected(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tk := create(t, n, app, tt.spec, chaintest.Eth(1))
+			tk := create(t, n, app, tt.spec, simchain.Eth(1))
 			for slot := range 3 {
 				tk.commit(t, slot, tt.bad)
 			}
@@ -521,11 +521,11 @@ func TestMalformedScoresRejected(t *testing.T) {
 }
 
 func TestTextTasksNeedEqualScores(t *testing.T) {
-	n := chaintest.New(t, 4, nil)
+	n := simchain.New(t, 4, nil)
 	join(t, n.Accounts[:3])
 	app := n.Accounts[3]
 	spec := chain.Spec{Type: chain.TaskText, ArgsHash: common.HexToHash("0x7e"), Version: v123}
-	tk := create(t, n, app, spec, chaintest.Eth(3))
+	tk := create(t, n, app, spec, simchain.Eth(3))
 	a := chain.TextScore([32]byte{1})
 	b := chain.TextScore([32]byte{1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}) // one bit off
 	tk.commit(t, 0, a)
@@ -540,7 +540,7 @@ func TestTextTasksNeedEqualScores(t *testing.T) {
 }
 
 func TestCommitmentMatchesContract(t *testing.T) {
-	n := chaintest.New(t, 1, nil)
+	n := simchain.New(t, 1, nil)
 	c := n.Accounts[0].Client
 	for _, s := range [][]byte{score, {}, chain.TextScore([32]byte{9})} {
 		nonce := [32]byte{7, 7, 7}
@@ -556,9 +556,9 @@ func TestCommitmentMatchesContract(t *testing.T) {
 }
 
 func TestJoinRules(t *testing.T) {
-	n := chaintest.New(t, 2, nil)
+	n := simchain.New(t, 2, nil)
 	a := n.Accounts[0]
-	req := chain.JoinRequest{GPUName: "NVIDIA GeForce RTX 3060", VRAMMiB: 12288, Version: v123, Stake: chaintest.Eth(1)}
+	req := chain.JoinRequest{GPUName: "NVIDIA GeForce RTX 3060", VRAMMiB: 12288, Version: v123, Stake: simchain.Eth(1)}
 	low := req
 	low.Stake = big.NewInt(1)
 	_, err := a.Client.Join(ctx, low)
@@ -584,7 +584,7 @@ func TestJoinRules(t *testing.T) {
 	if _, err := a.Client.Quit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := a.Client.StakeBalance(ctx, a.Addr); b.Cmp(chaintest.Eth(1)) != 0 {
+	if b, _ := a.Client.StakeBalance(ctx, a.Addr); b.Cmp(simchain.Eth(1)) != 0 {
 		t.Fatalf("stake returned %s", b)
 	}
 }

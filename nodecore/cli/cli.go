@@ -88,6 +88,7 @@ func (e *env) rootCommand() *ffcli.Command {
 		Subcommands: []*ffcli.Command{
 			e.versionCommand(),
 			e.doctorCommand(),
+			e.benchCommand(),
 		},
 	}
 	root.Exec = func(ctx context.Context, args []string) error {

@@ -29,13 +29,17 @@ func TestCommandLine(t *testing.T) {
 		wantNotOut []string
 	}{
 		{name: "no args prints help", wantCode: ExitOK, wantOut: []string{"USAGE", "version", "doctor"}},
-		{name: "--help", args: []string{"--help"}, wantCode: ExitOK, wantOut: []string{"SUBCOMMANDS", "version", "doctor", "Exit codes"}},
+		{name: "--help", args: []string{"--help"}, wantCode: ExitOK, wantOut: []string{"SUBCOMMANDS", "version", "doctor", "bench", "Exit codes"}},
 		{name: "-h", args: []string{"-h"}, wantCode: ExitOK, wantOut: []string{"SUBCOMMANDS"}},
 		{name: "doctor help", args: []string{"doctor", "-h"}, wantCode: ExitOK, wantOut: []string{"-data-dir", "-json"}},
 		{name: "version", args: []string{"version"}, wantCode: ExitOK, wantOut: []string{"Hydrogen ", "commit:", "go:       " + runtime.Version()}},
 		{name: "unknown command", args: []string{"mine-bitcoin"}, wantCode: ExitUsage, wantErr: []string{`unknown command "mine-bitcoin"`, "USAGE"}},
 		{name: "unknown flag", args: []string{"doctor", "--frobnicate"}, wantCode: ExitUsage, wantErr: []string{"flag provided but not defined: -frobnicate"}},
 		{name: "stray argument", args: []string{"version", "extra"}, wantCode: ExitUsage, wantErr: []string{"version takes no arguments"}},
+		{name: "bench without a benchmark", args: []string{"bench"}, wantCode: ExitUsage, wantErr: []string{"bench needs a benchmark"}},
+		{name: "bench gas bad size", args: []string{"bench", "gas", "-nodes", "10,x"}, wantCode: ExitUsage, wantErr: []string{`"x" is not a size`}},
+		{name: "bench gas too few tasks", args: []string{"bench", "gas", "-tasks", "0"}, wantCode: ExitUsage, wantErr: []string{"-tasks must be"}},
+		{name: "bench gas", args: []string{"bench", "gas", "-nodes", "3,6", "-tasks", "1"}, wantCode: ExitOK, wantOut: []string{"total per task", "disclose 3 + settle", "registered nodes"}},
 		// The help lists only commands that exist.
 		{name: "no phantom commands", args: []string{"--help"}, wantCode: ExitOK, wantNotOut: []string{"  run ", "  devnet ", "  wallet "}},
 	}

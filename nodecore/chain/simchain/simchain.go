@@ -1,8 +1,8 @@
-// Package chaintest runs a Hydrogen network on go-ethereum's in-process
-// simulated chain, for tests of the chain client and of everything built
-// on it. The chain follows plain Osaka rules, so gas figures match a
-// production chain.
-package chaintest
+// Package simchain runs a Hydrogen network on go-ethereum's in-process
+// simulated chain: for tests of the chain client and everything built on
+// it, and for the gas benchmark. The chain follows plain Osaka rules, so
+// gas figures match a production chain.
+package simchain
 
 import (
 	"context"
@@ -78,54 +78,83 @@ type Net struct {
 	Network  *chain.Network
 	Deployer *Account
 	Accounts []*Account
+
+	index map[common.Address]*Account // built on first use by Account
 }
 
 // New starts a chain with n funded accounts (1000 ETH each) besides the
-// deployer, deploys the protocol with params (DefaultParams when nil)
-// and returns it; the chain stops when the test ends.
+// deployer, deploys the protocol with params (DefaultParams when nil) and
+// returns it; the chain stops when the test ends.
 func New(t testing.TB, n int, p *chain.Params) *Net {
 	t.Helper()
+	net, err := Start(n, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(net.Close)
+	return net
+}
+
+// Start is New outside a test; Close stops the chain.
+func Start(n int, p *chain.Params) (*Net, error) {
 	keys := make([]*ecdsa.PrivateKey, n+1)
 	alloc := types.GenesisAlloc{}
 	for i := range keys {
 		k, err := crypto.GenerateKey()
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		keys[i] = k
 		alloc[crypto.PubkeyToAddress(k.PublicKey)] = types.Account{Balance: Eth(1000)}
 	}
 	sim := simulated.NewBackend(alloc, OsakaRules, simulated.WithBlockGasLimit(60_000_000))
-	t.Cleanup(func() { sim.Close() })
 	b := &Backend{Client: sim.Client(), Sim: sim}
+	net := &Net{Backend: b}
+	ok := false
+	defer func() {
+		if !ok {
+			sim.Close()
+		}
+	}()
 
 	ctx := context.Background()
-	dep := account(t, b, keys[0], nil)
+	dep, err := account(b, keys[0], nil)
+	if err != nil {
+		return nil, err
+	}
 	params := chain.DefaultParams(dep.Addr)
 	if p != nil {
 		params = *p
 	}
-	network, err := chain.Deploy(ctx, dep.Tx, params)
-	if err != nil {
-		t.Fatal(err)
+	if net.Network, err = chain.Deploy(ctx, dep.Tx, params); err != nil {
+		return nil, err
 	}
-	net := &Net{Backend: b, Network: network, Deployer: account(t, b, keys[0], network)}
+	if net.Deployer, err = account(b, keys[0], net.Network); err != nil {
+		return nil, err
+	}
 	for _, k := range keys[1:] {
-		net.Accounts = append(net.Accounts, account(t, b, k, network))
+		a, err := account(b, k, net.Network)
+		if err != nil {
+			return nil, err
+		}
+		net.Accounts = append(net.Accounts, a)
 	}
-	return net
+	ok = true
+	return net, nil
 }
 
-func account(t testing.TB, b *Backend, key *ecdsa.PrivateKey, network *chain.Network) *Account {
-	t.Helper()
+// Close stops the chain.
+func (n *Net) Close() { n.Backend.Sim.Close() }
+
+func account(b *Backend, key *ecdsa.PrivateKey, network *chain.Network) (*Account, error) {
 	tx, err := chain.NewTransactor(context.Background(), b, key, nil, chain.ProtocolABIs()...)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	tx.PollInterval = 2 * time.Millisecond
 	a := &Account{Key: key, Addr: tx.From(), Tx: tx}
 	if network != nil {
 		a.Client = chain.NewClient(b, network, tx)
 	}
-	return a
+	return a, nil
 }

@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/chain/gasbench"
+	"github.com/peterbourgon/ff/v3/ffcli"
+)
+
+func (e *env) benchCommand() *ffcli.Command {
+	fs := e.flagSet("bench gas")
+	sizes := fs.String("nodes", "10,100,1000", "comma-separated network `sizes` to measure selection at")
+	tasks := fs.Int("tasks", 7, "tasks run at each size (the median is reported)")
+	gas := &ffcli.Command{
+		Name:       "gas",
+		ShortUsage: "hydrogend bench gas [-nodes 10,100,1000] [-tasks 7]",
+		ShortHelp:  "Measure the protocol's gas on an in-process chain (plain Osaka rules).",
+		LongHelp: "Deploys the contracts on a simulated chain, joins nodes, runs honest 3-node\n" +
+			"tasks and prints the gas of each step and of task creation (which selects the\n" +
+			"nodes) as the network grows. Exits 1 when a task costs more than the budget\n" +
+			"or selection grows more than allowed.",
+		FlagSet: fs,
+		Exec: func(ctx context.Context, args []string) error {
+			if err := noArgs("bench gas", args); err != nil {
+				return err
+			}
+			var ns []int
+			for _, s := range strings.Split(*sizes, ",") {
+				n, err := strconv.Atoi(strings.TrimSpace(s))
+				if err != nil || n < 3 || n > 100_000 {
+					return usageError{fmt.Sprintf("-nodes: %q is not a size between 3 and 100000", s)}
+				}
+				ns = append(ns, n)
+			}
+			if *tasks < 1 || *tasks > 1000 {
+				return usageError{"-tasks must be between 1 and 1000"}
+			}
+			rep, err := gasbench.Run(ctx, ns, *tasks)
+			if err != nil {
+				return err
+			}
+			rep.Write(e.stdout)
+			if rep.Task.Total() > gasbench.TaskBudget || rep.Growth() > gasbench.MaxSelectionGrowth {
+				fmt.Fprintln(e.stderr, "hydrogend: over the gas targets")
+				return exitError{ExitFailure}
+			}
+			return nil
+		},
+	}
+	return &ffcli.Command{
+		Name:        "bench",
+		ShortUsage:  "hydrogend bench <gas>",
+		ShortHelp:   "Benchmarks that print a table.",
+		FlagSet:     e.flagSet("bench"),
+		Subcommands: []*ffcli.Command{gas},
+		Exec: func(context.Context, []string) error {
+			return usageError{"bench needs a benchmark: gas"}
+		},
+	}
+}
