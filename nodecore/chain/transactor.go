@@ -141,7 +141,10 @@ func (t *Transactor) Send(ctx context.Context, to *common.Address, data []byte, 
 	if err != nil {
 		return nil, t.decode(err)
 	}
-	gas = min(gas+gas/4+10_000, MaxTxGas)
+	// Selection draws random nodes with a bounded number of tries, so the
+	// gas a task creation needs depends on the block it lands in, not only
+	// on the state the estimate saw: leave room for the worst draws.
+	gas = min(gas+gas/2+50_000, MaxTxGas)
 
 	tx, err := t.sendNew(ctx, to, data, value, gas)
 	if err != nil {
@@ -156,6 +159,9 @@ func (t *Transactor) Send(ctx context.Context, to *common.Address, data []byte, 
 		_, callErr := t.backend.CallContract(ctx, msg, new(big.Int).Sub(rcpt.BlockNumber, common.Big1))
 		if callErr != nil {
 			return rcpt, fmt.Errorf("chain: tx %s failed: %w", rcpt.TxHash, t.decode(callErr))
+		}
+		if rcpt.GasUsed == tx.Gas() {
+			return rcpt, fmt.Errorf("chain: tx %s ran out of gas (%d)", rcpt.TxHash, rcpt.GasUsed)
 		}
 		return rcpt, fmt.Errorf("chain: tx %s failed: %w", rcpt.TxHash, &RevertError{})
 	}

@@ -383,7 +383,8 @@ contract NodeRegistry {
         }
         // Then anyone with the card for it.
         uint8 minClass = classOf(req.minVramMiB);
-        for (uint256 t; t < (count - found) * POOL_TRIES && found < count; ++t) {
+        uint256 tries = (count - found) * POOL_TRIES;
+        for (uint256 t; t < tries && found < count; ++t) {
             uint256 total = availableCount(minClass);
             if (total == 0) break;
             address a = _pick(minClass, _rand(word, draw++) % total);
