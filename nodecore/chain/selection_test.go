@@ -44,7 +44,7 @@ func selectionDistribution(t *testing.T, si, tasks int) {
 	groups := []group{
 		{"NVIDIA GeForce RTX 4090", 24576, chain.Version{Major: 1, Minor: 2, Patch: 3}, []common.Hash{model}, 10},
 		{"NVIDIA GeForce RTX 3060", 12288, chain.Version{Major: 1, Minor: 3, Patch: 0}, nil, 10},
-		{"NVIDIA GeForce RTX 3080", 10240, chain.Version{Major: 1, Minor: 2, Patch: 0}, nil, 5}, // too old for both specs
+		{"NVIDIA GeForce RTX 3080", 10240, chain.Version{Major: 1, Minor: 2, Patch: 0}, nil, 5},                  // too old for both specs
 		{"NVIDIA GeForce RTX 4090", 24576, chain.Version{Major: 2, Minor: 0, Patch: 0}, []common.Hash{model}, 5}, // wrong major
 	}
 	info := map[common.Address]group{}
