@@ -81,10 +81,8 @@ func TestModelDistribution(t *testing.T) {
 			free++
 		}
 	}
-	// Draws are random with a bounded number of tries, so some of the
-	// few free nodes may be missed; more than them is impossible.
-	if len(told2) > free {
-		t.Errorf("second task told %d nodes; only %d are available and untold", len(told2), free)
+	if len(told2) != free {
+		t.Errorf("second task told %d nodes; %d are available and untold, and all should be", len(told2), free)
 	}
 
 	// Three told nodes finish downloading and report it.

@@ -367,47 +367,77 @@ contract NodeRegistry {
     {
         chosen = new address[](count);
         uint256 found;
-        uint256 draw;
-        // Prefer nodes holding the first model, when enough do.
-        if (req.models.length > 0) {
-            AddressSet storage pool = holders[req.models[0]];
-            if (pool.items.length >= params.minHolders) {
-                for (uint256 t; t < count * MODEL_TRIES && found < count; ++t) {
-                    address a = pool.items[_rand(word, draw++) % pool.items.length];
-                    if (_eligible(a, req, true)) {
-                        _occupy(a, taskId);
-                        chosen[found++] = a;
-                    }
-                }
-            }
-        }
-        // Then anyone with the card for it.
-        uint8 minClass = classOf(req.minVramMiB);
-        uint256 tries = (count - found) * POOL_TRIES;
-        for (uint256 t; t < tries && found < count; ++t) {
-            uint256 total = availableCount(minClass);
-            if (total == 0) break;
-            address a = _pick(minClass, _rand(word, draw++) % total);
-            if (_eligible(a, req, false)) {
-                _occupy(a, taskId);
-                chosen[found++] = a;
-            }
-        }
+        if (req.models.length > 0) found = _selectHolders(taskId, req, word, chosen);
+        found = _selectAny(taskId, req, word, chosen, found);
         assembly {
             mstore(chosen, found)
         }
     }
 
+    /// @dev Prefers nodes holding the first model, when enough do. The
+    /// holder set does not change while we draw, so the draws are distinct
+    /// members: a partial Fisher-Yates shuffle whose few swaps live in memory.
+    function _selectHolders(uint64 taskId, Requirements calldata req, uint256 word, address[] memory chosen)
+        internal
+        returns (uint256 found)
+    {
+        AddressSet storage pool = holders[req.models[0]];
+        uint256 len = pool.items.length;
+        if (len < params.minHolders) return 0;
+        uint256 tries = chosen.length * MODEL_TRIES;
+        if (tries > len) tries = len;
+        uint256[] memory swapKey = new uint256[](tries);
+        uint256[] memory swapVal = new uint256[](tries);
+        for (uint256 j; j < tries && found < chosen.length; ++j) {
+            uint256 i = j + _rand(word, j) % (len - j);
+            uint256 atI = _swapped(swapKey, swapVal, j, i);
+            swapKey[j] = i;
+            swapVal[j] = _swapped(swapKey, swapVal, j, j);
+            address a = pool.items[atI];
+            if (_eligible(a, req, true)) {
+                _occupy(a, taskId);
+                chosen[found++] = a;
+            }
+        }
+    }
+
+    /// @dev Fills the rest from every available node with a big enough
+    /// card: random draws, a bounded number of tries.
+    function _selectAny(uint64 taskId, Requirements calldata req, uint256 word, address[] memory chosen, uint256 found)
+        internal
+        returns (uint256)
+    {
+        uint8 minClass = classOf(req.minVramMiB);
+        uint256 tries = (chosen.length - found) * POOL_TRIES;
+        for (uint256 t; t < tries && found < chosen.length; ++t) {
+            uint256 total = availableCount(minClass);
+            if (total == 0) break;
+            address a = _pick(minClass, _rand(word, 100 + t) % total);
+            if (_eligible(a, req, false)) {
+                _occupy(a, taskId);
+                chosen[found++] = a;
+            }
+        }
+        return found;
+    }
+
+    /// @dev Tells up to notifyCount eligible available nodes lacking each
+    /// under-held model to download it. It walks the available nodes from a
+    /// random start, so every node it looks at is a different one, and
+    /// looks at no more than 3 × notifyCount: flat gas.
     function _notifyDownloads(Requirements calldata req, uint256 word) internal {
         uint8 minClass = classOf(req.minVramMiB);
+        uint256 total = availableCount(minClass);
+        if (total == 0) return;
         for (uint256 m; m < req.models.length; ++m) {
             bytes32 model = req.models[m];
             if (holders[model].items.length >= params.minHolders) continue;
+            uint256 start = _rand(word, 1_000 + m) % total;
+            uint256 limit = uint256(params.notifyCount) * 3;
+            if (limit > total) limit = total;
             uint256 sent;
-            for (uint256 t; t < uint256(params.notifyCount) * 3 && sent < params.notifyCount; ++t) {
-                uint256 total = availableCount(minClass);
-                if (total == 0) return;
-                address a = _pick(minClass, _rand(word, 1_000 + m * 1_000 + t) % total);
+            for (uint256 k; k < limit && sent < params.notifyCount; ++k) {
+                address a = _pick(minClass, (start + k) % total);
                 if (modelPos[a][model] != 0 || downloadPending[model][a] || !_eligible(a, req, false)) {
                     continue;
                 }
@@ -430,6 +460,19 @@ contract NodeRegistry {
             }
         }
         return true;
+    }
+
+    /// @dev The value at position p of a virtually shuffled 0..len-1 after
+    /// the first n swaps (position swapKey[k] holds swapVal[k]).
+    function _swapped(uint256[] memory swapKey, uint256[] memory swapVal, uint256 n, uint256 p)
+        internal
+        pure
+        returns (uint256)
+    {
+        for (uint256 k = n; k > 0; --k) {
+            if (swapKey[k - 1] == p) return swapVal[k - 1];
+        }
+        return p;
     }
 
     function _pick(uint8 minClass, uint256 i) internal view returns (address) {
