@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"math/big"
+	"os"
 	"testing"
 	"time"
 
@@ -588,3 +589,5 @@ func TestJoinRules(t *testing.T) {
 		t.Fatalf("stake returned %s", b)
 	}
 }
+
+func writeFile(p, s string) error { return os.WriteFile(p, []byte(s), 0o600) }

@@ -1,0 +1,231 @@
+package chain
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/chain/bindings"
+)
+
+// Cursor is a position in the chain's log: the next log to deliver is the
+// first at or after (Block, LogIndex).
+type Cursor struct {
+	Block    uint64 `json:"block"`
+	LogIndex uint   `json:"logIndex"`
+}
+
+// after reports whether log l is at or after the cursor.
+func (c Cursor) covers(l types.Log) bool {
+	return l.BlockNumber > c.Block || (l.BlockNumber == c.Block && l.Index >= c.LogIndex)
+}
+
+// CursorStore keeps a stream's cursor across restarts. The node engine
+// stores it in the same transaction as the effects of each event; FileCursor
+// is the simple store for tools.
+type CursorStore interface {
+	// Load returns the saved cursor; ok is false when none was saved.
+	Load() (c Cursor, ok bool, err error)
+	Save(Cursor) error
+}
+
+// FileCursor keeps a cursor in a JSON file, replaced atomically.
+type FileCursor string
+
+// Load reads the cursor file.
+func (f FileCursor) Load() (Cursor, bool, error) {
+	b, err := os.ReadFile(string(f))
+	if errors.Is(err, os.ErrNotExist) {
+		return Cursor{}, false, nil
+	}
+	if err != nil {
+		return Cursor{}, false, err
+	}
+	var c Cursor
+	if err := json.Unmarshal(b, &c); err != nil {
+		return Cursor{}, false, fmt.Errorf("chain: cursor file %s is corrupt: %w", f, err)
+	}
+	return c, true, nil
+}
+
+// Save writes the cursor file atomically (write, sync, rename).
+func (f FileCursor) Save(c Cursor) error {
+	b, _ := json.Marshal(c)
+	tmp, err := os.CreateTemp(filepath.Dir(string(f)), ".cursor-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), string(f))
+}
+
+// Stream delivers the protocol contracts' logs in chain order, each
+// exactly once across restarts: the cursor is saved after each log is
+// handled, and a handler error stops the stream before the cursor moves,
+// so that log is delivered again next time.
+type Stream struct {
+	backend Backend
+	net     *Network
+	store   CursorStore
+	log     *slog.Logger
+
+	// Confirmations is how many blocks a log must be buried under before
+	// it is delivered (reorg safety; 0 on the devnet).
+	Confirmations uint64
+	// PollInterval is how often the head is checked for new blocks.
+	PollInterval time.Duration
+	// MaxRange is the most blocks one log query spans.
+	MaxRange uint64
+}
+
+// NewStream returns a stream of net's logs that keeps its cursor in store.
+func NewStream(backend Backend, net *Network, store CursorStore, log *slog.Logger) *Stream {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Stream{backend: backend, net: net, store: store, log: log, PollInterval: 2 * time.Second, MaxRange: 2000}
+}
+
+// Run delivers logs to handle until ctx ends (returning nil) or handle or
+// the cursor store fails. RPC failures are retried with backoff.
+func (s *Stream) Run(ctx context.Context, handle func(context.Context, types.Log) error) error {
+	cur, ok, err := s.store.Load()
+	if err != nil {
+		return err
+	}
+	if !ok {
+		cur = Cursor{Block: s.net.DeployBlock}
+	}
+	backoff := s.PollInterval
+	for {
+		next, err := s.step(ctx, cur, handle)
+		var he handlerError
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case errors.As(err, &he):
+			return he.err
+		case err != nil:
+			s.log.Warn("event stream: rpc failed; retrying", "err", err, "in", backoff)
+			backoff = min(backoff*2, time.Minute)
+		default:
+			backoff = s.PollInterval
+		}
+		caughtUp := err == nil && next == cur
+		cur = next
+		if err == nil && !caughtUp {
+			continue // more blocks may be waiting
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(backoff):
+		}
+	}
+}
+
+type handlerError struct{ err error }
+
+func (e handlerError) Error() string { return e.err.Error() }
+
+// step delivers the logs of one range of blocks and returns the new cursor.
+func (s *Stream) step(ctx context.Context, cur Cursor, handle func(context.Context, types.Log) error) (Cursor, error) {
+	head, err := s.backend.BlockNumber(ctx)
+	if err != nil {
+		return cur, err
+	}
+	if head < s.Confirmations || head-s.Confirmations < cur.Block {
+		return cur, nil
+	}
+	to := min(head-s.Confirmations, cur.Block+s.MaxRange-1)
+	logs, err := s.backend.FilterLogs(ctx, ethereum.FilterQuery{
+		FromBlock: new(big.Int).SetUint64(cur.Block),
+		ToBlock:   new(big.Int).SetUint64(to),
+		Addresses: []common.Address{s.net.Registry, s.net.Tasks},
+	})
+	if err != nil {
+		return cur, err
+	}
+	for _, l := range logs {
+		if l.Removed || !cur.covers(l) {
+			continue
+		}
+		if err := handle(ctx, l); err != nil {
+			return cur, handlerError{fmt.Errorf("chain: handling log %d/%d: %w", l.BlockNumber, l.Index, err)}
+		}
+		cur = Cursor{Block: l.BlockNumber, LogIndex: l.Index + 1}
+		if err := s.store.Save(cur); err != nil {
+			return cur, handlerError{fmt.Errorf("chain: saving cursor: %w", err)}
+		}
+	}
+	cur = Cursor{Block: to + 1}
+	if err := s.store.Save(cur); err != nil {
+		return cur, handlerError{fmt.Errorf("chain: saving cursor: %w", err)}
+	}
+	return cur, nil
+}
+
+// Decode returns the typed event of a protocol log (for example
+// *bindings.TaskManagerTaskAssigned), or an error for a log it does not
+// know. (Withdrawn, which both contracts emit alike, is not decoded.)
+func Decode(l types.Log) (any, error) {
+	if len(l.Topics) == 0 {
+		return nil, errors.New("chain: anonymous log")
+	}
+	if d, ok := decoders[l.Topics[0]]; ok {
+		return d(&l)
+	}
+	return nil, fmt.Errorf("chain: unknown event %s", l.Topics[0])
+}
+
+var decoders = func() map[common.Hash]func(*types.Log) (any, error) {
+	reg, tm := bindings.NewNodeRegistry(), bindings.NewTaskManager()
+	m := map[common.Hash]func(*types.Log) (any, error){}
+	regABI, tmABI := ProtocolABIs()[0], ProtocolABIs()[1]
+	wrap := func(name string, f func(*types.Log) (any, error)) {
+		if e, ok := regABI.Events[name]; ok {
+			m[e.ID] = f
+		} else if e, ok := tmABI.Events[name]; ok {
+			m[e.ID] = f
+		} else {
+			panic("chain: no event " + name)
+		}
+	}
+	wrap("NodeJoined", func(l *types.Log) (any, error) { return reg.UnpackNodeJoinedEvent(l) })
+	wrap("NodeStateChanged", func(l *types.Log) (any, error) { return reg.UnpackNodeStateChangedEvent(l) })
+	wrap("NodeKicked", func(l *types.Log) (any, error) { return reg.UnpackNodeKickedEvent(l) })
+	wrap("NodeSlashed", func(l *types.Log) (any, error) { return reg.UnpackNodeSlashedEvent(l) })
+	wrap("ModelReported", func(l *types.Log) (any, error) { return reg.UnpackModelReportedEvent(l) })
+	wrap("DownloadRequested", func(l *types.Log) (any, error) { return reg.UnpackDownloadRequestedEvent(l) })
+	wrap("QosChanged", func(l *types.Log) (any, error) { return reg.UnpackQosChangedEvent(l) })
+	wrap("TaskCreated", func(l *types.Log) (any, error) { return tm.UnpackTaskCreatedEvent(l) })
+	wrap("TaskAssigned", func(l *types.Log) (any, error) { return tm.UnpackTaskAssignedEvent(l) })
+	wrap("TaskCommitted", func(l *types.Log) (any, error) { return tm.UnpackTaskCommittedEvent(l) })
+	wrap("TaskDisclosing", func(l *types.Log) (any, error) { return tm.UnpackTaskDisclosingEvent(l) })
+	wrap("TaskDisclosed", func(l *types.Log) (any, error) { return tm.UnpackTaskDisclosedEvent(l) })
+	wrap("TaskYielded", func(l *types.Log) (any, error) { return tm.UnpackTaskYieldedEvent(l) })
+	wrap("TaskSettled", func(l *types.Log) (any, error) { return tm.UnpackTaskSettledEvent(l) })
+	wrap("TaskResult", func(l *types.Log) (any, error) { return tm.UnpackTaskResultEvent(l) })
+	return m
+}()
