@@ -89,6 +89,7 @@ func (e *env) rootCommand() *ffcli.Command {
 			e.versionCommand(),
 			e.doctorCommand(),
 			e.benchCommand(),
+			e.deployCommand(),
 		},
 	}
 	root.Exec = func(ctx context.Context, args []string) error {

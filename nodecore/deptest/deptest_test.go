@@ -26,11 +26,18 @@ var graphicsDeny = []string{
 	module + "/assets",
 }
 
-// hydrogendRule: no graphics at all, and cgo only for NVML (loaded at run
-// time) and the standard library.
+// hydrogendRule: no graphics at all, and cgo only where reviewed: NVML
+// (loaded at run time) and the chain's own native code (secp256k1
+// signatures; the simulated chain's storage: pebble and zstd).
 var hydrogendRule = Rule{
-	Deny:     graphicsDeny,
-	CgoAllow: []string{"github.com/NVIDIA/go-nvml/"},
+	Deny: graphicsDeny,
+	CgoAllow: []string{
+		"github.com/NVIDIA/go-nvml/",
+		"github.com/ethereum/go-ethereum/crypto/secp256k1",
+		"github.com/cockroachdb/pebble/internal/manual",
+		"github.com/cockroachdb/pebble/v2/internal/manual",
+		"github.com/DataDog/zstd",
+	},
 }
 
 // desktopRule: the window and the tray reach the daemon only through the
