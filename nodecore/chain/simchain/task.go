@@ -34,7 +34,18 @@ func (r TaskRun) Total() uint64 {
 // three selected nodes (which must be among n.Accounts) commit and
 // disclose the same score.
 func (n *Net) RunHonestTask(ctx context.Context, app *Account, spec chain.Spec, fee *big.Int) (TaskRun, error) {
-	id, nodes, rcpt, err := app.Client.CreateTask(ctx, spec, 600, fee)
+	return RunHonestTask(ctx, app.Client, func(a common.Address) *chain.Client {
+		if acct := n.Account(a); acct != nil {
+			return acct.Client
+		}
+		return nil
+	}, spec, fee)
+}
+
+// RunHonestTask is Net.RunHonestTask on any chain: nodeClient returns the
+// client of a node address, or nil for a node that is not ours.
+func RunHonestTask(ctx context.Context, app *chain.Client, nodeClient func(common.Address) *chain.Client, spec chain.Spec, fee *big.Int) (TaskRun, error) {
+	id, nodes, rcpt, err := app.CreateTask(ctx, spec, 600, fee)
 	if err != nil {
 		return TaskRun{}, err
 	}
@@ -44,9 +55,9 @@ func (n *Net) RunHonestTask(ctx context.Context, app *Account, spec chain.Spec, 
 		score = chain.TextScore([32]byte{1})
 	}
 	var nonces [3][32]byte
-	accts := make([]*Account, 3)
+	accts := make([]*chain.Client, 3)
 	for i, a := range nodes {
-		if accts[i] = n.Account(a); accts[i] == nil {
+		if accts[i] = nodeClient(a); accts[i] == nil {
 			return run, fmt.Errorf("simchain: selected node %s is not one of ours", a)
 		}
 		if _, err := rand.Read(nonces[i][:]); err != nil {
@@ -56,14 +67,14 @@ func (n *Net) RunHonestTask(ctx context.Context, app *Account, spec chain.Spec, 
 		if err != nil {
 			return run, err
 		}
-		r, err := accts[i].Client.Commit(ctx, id, c)
+		r, err := accts[i].Commit(ctx, id, c)
 		if err != nil {
 			return run, fmt.Errorf("simchain: commit: %w", err)
 		}
 		run.CommitGas[i] = r.GasUsed
 	}
 	for i := range 3 {
-		r, err := accts[i].Client.Disclose(ctx, id, score, nonces[i])
+		r, err := accts[i].Disclose(ctx, id, score, nonces[i])
 		if err != nil {
 			return run, fmt.Errorf("simchain: disclose: %w", err)
 		}
