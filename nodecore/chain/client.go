@@ -288,3 +288,29 @@ func hashes(hs []common.Hash) [][32]byte {
 	}
 	return out
 }
+
+// VersionCompatible asks the registry whether a node version may run a
+// task version; it must agree with Version.CanRun.
+func (c *Client) VersionCompatible(ctx context.Context, node, task Version) (bool, error) {
+	return bind.Call(c.regC, &bind.CallOpts{Context: ctx},
+		c.reg.PackVersionCompatible(big.NewInt(int64(node.Packed())), big.NewInt(int64(task.Packed()))),
+		c.reg.UnpackVersionCompatible)
+}
+
+// Params reads the deployment parameters from the contracts.
+func (c *Client) Params(ctx context.Context) (Params, error) {
+	opts := &bind.CallOpts{Context: ctx}
+	r, err := bind.Call(c.regC, opts, c.reg.PackGetParams(), c.reg.UnpackGetParams)
+	if err != nil {
+		return Params{}, err
+	}
+	t, err := bind.Call(c.tmC, opts, c.tm.PackGetParams(), c.tm.UnpackGetParams)
+	if err != nil {
+		return Params{}, err
+	}
+	tr, err := bind.Call(c.regC, opts, c.reg.PackTreasury(), c.reg.UnpackTreasury)
+	if err != nil {
+		return Params{}, err
+	}
+	return Params{Treasury: tr, Registry: r, Tasks: t}, nil
+}

@@ -270,6 +270,8 @@ func TestAbsentNodeLosesQoSTaskSettles(t *testing.T) {
 	n.Backend.Advance(601 * time.Second)
 	_, err = tk.nodes[2].Client.Commit(ctx, tk.id, common.HexToHash("0x1"))
 	wantRevert(t, err, "CommitDeadlinePassed")
+	_, err = tk.nodes[2].Client.Disclose(ctx, tk.id, score, tk.nonces[2])
+	wantRevert(t, err, "NotCommitted")
 	tk.disclose(t, 0)
 	tk.disclose(t, 1) // the last of the committed: settles
 	ti := taskOf(t, app.Client, tk.id)
@@ -591,3 +593,61 @@ func TestJoinRules(t *testing.T) {
 }
 
 func writeFile(p, s string) error { return os.WriteFile(p, []byte(s), 0o600) }
+
+func TestVersionRuleMatchesContract(t *testing.T) {
+	n := simchain.New(t, 1, nil)
+	c := n.Accounts[0].Client
+	v := func(s string) chain.Version {
+		x, err := chain.ParseVersion(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	tests := []struct {
+		node, task string
+		want       bool
+	}{
+		{"1.2.3", "1.2.3", true},
+		{"1.2.4", "1.2.3", true},
+		{"1.2.2", "1.2.3", false},
+		{"1.3.0", "1.2.9", true},
+		{"1.1.9", "1.2.0", false},
+		{"2.0.0", "1.9.9", false},
+		{"1.9.9", "2.0.0", false},
+		{"0.0.0", "0.0.0", true},
+		{"255.255.255", "255.255.255", true},
+	}
+	for _, tt := range tests {
+		got, err := c.VersionCompatible(ctx, v(tt.node), v(tt.task))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != tt.want || v(tt.node).CanRun(v(tt.task)) != tt.want {
+			t.Errorf("node %s task %s: contract %v, Go %v, want %v", tt.node, tt.task, got, v(tt.node).CanRun(v(tt.task)), tt.want)
+		}
+	}
+	for _, bad := range []string{"1.2", "1.2.3.4", "1.2.256", "a.b.c", ""} {
+		if _, err := chain.ParseVersion(bad); err == nil {
+			t.Errorf("ParseVersion(%q) succeeded", bad)
+		}
+	}
+}
+
+func TestParamsReadableOnChain(t *testing.T) {
+	n := simchain.New(t, 1, nil)
+	got, err := n.Accounts[0].Client.Params(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := n.Network.Params
+	if got.Treasury != want.Treasury || got.Registry.MinStake.Cmp(want.Registry.MinStake) != 0 ||
+		got.Registry.KickThreshold != want.Registry.KickThreshold || got.Tasks != want.Tasks {
+		t.Fatalf("on chain %+v, deployed %+v", got, want)
+	}
+	bad := want
+	bad.Tasks.MaxTimeout = 1
+	if err := bad.Validate(); err == nil {
+		t.Error("max timeout below min validated")
+	}
+}
