@@ -651,3 +651,20 @@ func TestParamsReadableOnChain(t *testing.T) {
 		t.Error("max timeout below min validated")
 	}
 }
+
+func TestStateNames(t *testing.T) {
+	for s, want := range map[chain.NodeState]string{chain.NodeQuit: "quit", chain.NodePendingPause: "pending-pause", chain.NodePaused: "paused", 9: "NodeState(9)"} {
+		if s.String() != want {
+			t.Errorf("%d: %q, want %q", s, s.String(), want)
+		}
+	}
+	if b, err := chain.TaskValidated.MarshalText(); err != nil || string(b) != "validated" {
+		t.Errorf("MarshalText = %s, %v", b, err)
+	}
+	if _, err := chain.TaskState(6).MarshalText(); err == nil {
+		t.Error("an unknown task state encoded")
+	}
+	if _, err := chain.NodeState(6).MarshalText(); err == nil {
+		t.Error("an unknown node state encoded")
+	}
+}

@@ -28,22 +28,14 @@ const (
 	NodePaused       NodeState = 5
 )
 
-var nodeStateNames = [...]string{"quit", "available", "busy", "pending-pause", "pending-quit", "paused"}
+var nodeStateNames = []string{"quit", "available", "busy", "pending-pause", "pending-quit", "paused"}
 
 // String returns the state's name.
-func (s NodeState) String() string {
-	if int(s) < len(nodeStateNames) {
-		return nodeStateNames[s]
-	}
-	return "NodeState(" + strconv.Itoa(int(s)) + ")"
-}
+func (s NodeState) String() string { return enumName(nodeStateNames, uint8(s), "NodeState") }
 
 // MarshalText encodes the state as its name.
 func (s NodeState) MarshalText() ([]byte, error) {
-	if int(s) >= len(nodeStateNames) {
-		return nil, fmt.Errorf("chain: unknown node state %d", s)
-	}
-	return []byte(s.String()), nil
+	return enumText(nodeStateNames, uint8(s), "node state")
 }
 
 // TaskState is a task's state. The values are the contract's.
@@ -59,22 +51,28 @@ const (
 	TaskAborted    TaskState = 5
 )
 
-var taskStateNames = [...]string{"none", "committing", "disclosing", "validated", "done", "aborted"}
+var taskStateNames = []string{"none", "committing", "disclosing", "validated", "done", "aborted"}
 
 // String returns the state's name.
-func (s TaskState) String() string {
-	if int(s) < len(taskStateNames) {
-		return taskStateNames[s]
-	}
-	return "TaskState(" + strconv.Itoa(int(s)) + ")"
-}
+func (s TaskState) String() string { return enumName(taskStateNames, uint8(s), "TaskState") }
 
 // MarshalText encodes the state as its name.
 func (s TaskState) MarshalText() ([]byte, error) {
-	if int(s) >= len(taskStateNames) {
-		return nil, fmt.Errorf("chain: unknown task state %d", s)
+	return enumText(taskStateNames, uint8(s), "task state")
+}
+
+func enumName(names []string, v uint8, typ string) string {
+	if int(v) < len(names) {
+		return names[v]
 	}
-	return []byte(s.String()), nil
+	return typ + "(" + strconv.Itoa(int(v)) + ")"
+}
+
+func enumText(names []string, v uint8, what string) ([]byte, error) {
+	if int(v) >= len(names) {
+		return nil, fmt.Errorf("chain: unknown %s %d", what, v)
+	}
+	return []byte(names[v]), nil
 }
 
 // TaskType says what a task produces and how its scores compare.

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {IRandomSource} from "./Randomness.sol";
+import {Payouts} from "./Payouts.sol";
 
 /// @title NodeRegistry: the nodes of the Hydrogen network, their stake,
 /// their models, their quality of service, and the random selection of
@@ -10,7 +11,7 @@ import {IRandomSource} from "./Randomness.sol";
 /// indexed sets (one per VRAM class, one per model), and a selection draws
 /// random members with a bounded number of tries. Its gas is flat in the
 /// number of nodes. See docs/protocol.md.
-contract NodeRegistry {
+contract NodeRegistry is Payouts {
     // ----------------------------------------------------------------- types
 
     /// Node states; the numbers cross the wire and never change.
@@ -89,8 +90,6 @@ contract NodeRegistry {
     AddressSet[CLASSES] internal available;
     mapping(bytes32 => AddressSet) internal holders; // joined, unpaused nodes per model
     mapping(bytes32 => mapping(address => bool)) public downloadPending;
-    mapping(address => uint256) public balances;
-    uint256 private locked = 1;
 
     // ---------------------------------------------------------------- events
 
@@ -101,7 +100,6 @@ contract NodeRegistry {
     event ModelReported(address indexed node, bytes32 indexed model, bool held);
     event DownloadRequested(address indexed node, bytes32 indexed model);
     event QosChanged(address indexed node, uint32 qos, uint32 points);
-    event Withdrawn(address indexed to, uint256 amount);
 
     // ---------------------------------------------------------------- errors
 
@@ -112,21 +110,12 @@ contract NodeRegistry {
     error TooManyModels(uint256 count, uint256 max);
     error BadNode();
     error YieldLimit(uint16 used, uint16 max);
-    error NothingToWithdraw();
-    error TransferFailed();
-    error Reentrant();
 
     modifier onlyTasks() {
         if (msg.sender != taskManager) revert NotTaskManager();
         _;
     }
 
-    modifier nonReentrant() {
-        if (locked != 1) revert Reentrant();
-        locked = 2;
-        _;
-        locked = 1;
-    }
 
     constructor(IRandomSource random_, address treasury_, Params memory p) {
         random = random_;
@@ -232,16 +221,6 @@ contract NodeRegistry {
         emit ModelReported(msg.sender, model, held);
     }
 
-    /// @notice Sends this address everything owed to it: returned stake,
-    /// or slashed stake for the treasury.
-    function withdraw() external nonReentrant {
-        uint256 amount = balances[msg.sender];
-        if (amount == 0) revert NothingToWithdraw();
-        balances[msg.sender] = 0;
-        (bool ok,) = msg.sender.call{value: amount}("");
-        if (!ok) revert TransferFailed();
-        emit Withdrawn(msg.sender, amount);
-    }
 
     // ------------------------------------------------------ task manager calls
 

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {NodeRegistry} from "./NodeRegistry.sol";
+import {Payouts} from "./Payouts.sol";
 
 /// @title TaskManager: the life of a task, from creation to payout.
 /// @notice An application pays a fee and creates a task; the registry
@@ -10,7 +11,7 @@ import {NodeRegistry} from "./NodeRegistry.sol";
 /// agreeing scores of three validate the task: the agreeing nodes share
 /// the fee, a disagreeing node is slashed. No majority refunds the fee.
 /// See docs/protocol.md.
-contract TaskManager {
+contract TaskManager is Payouts {
     enum TaskType {
         Image, // 0: score = one 64-bit perceptual hash per image
         Text // 1: score = sha256 of the output
@@ -82,8 +83,6 @@ contract TaskManager {
     uint64 public taskCount;
     mapping(uint256 => Task) internal tasks;
     mapping(uint256 => bytes[3]) internal scores;
-    mapping(address => uint256) public balances;
-    uint256 private locked = 1;
 
     event TaskCreated(uint256 indexed id, address indexed creator, Spec spec, uint256 fee, uint64 commitDeadline);
     event TaskAssigned(uint256 indexed id, address indexed node, uint8 slot);
@@ -93,7 +92,6 @@ contract TaskManager {
     event TaskYielded(uint256 indexed id, address indexed node, address indexed replacement, uint8 slot);
     event TaskSettled(uint256 indexed id, TaskState state, Outcome outcome, uint8 honest, uint8 slashed);
     event TaskResult(uint256 indexed id, bytes32 resultHash, address indexed node);
-    event Withdrawn(address indexed to, uint256 amount);
 
     error NoFee();
     error FeeTooLarge();
@@ -113,16 +111,7 @@ contract TaskManager {
     error TooEarly();
     error SpecMismatch();
     error NotHonest();
-    error NothingToWithdraw();
-    error TransferFailed();
-    error Reentrant();
 
-    modifier nonReentrant() {
-        if (locked != 1) revert Reentrant();
-        locked = 2;
-        _;
-        locked = 1;
-    }
 
     constructor(NodeRegistry registry_, Params memory p) {
         registry = registry_;
@@ -258,15 +247,6 @@ contract TaskManager {
         _settle(id, t);
     }
 
-    /// @notice Sends msg.sender its fees earned or refunded.
-    function withdraw() external nonReentrant {
-        uint256 amount = balances[msg.sender];
-        if (amount == 0) revert NothingToWithdraw();
-        balances[msg.sender] = 0;
-        (bool ok,) = msg.sender.call{value: amount}("");
-        if (!ok) revert TransferFailed();
-        emit Withdrawn(msg.sender, amount);
-    }
 
     // ---------------------------------------------------------------- views
 
