@@ -16,7 +16,6 @@ import (
 
 var (
 	ctx   = context.Background()
-	sdxl  = chain.ModelHash("base:stabilityai/stable-diffusion-xl-base-1.0")
 	v123  = chain.Version{Major: 1, Minor: 2, Patch: 3}
 	score = chain.ImageScore(0x0123456789abcdef, 0xfedcba9876543210)
 )
