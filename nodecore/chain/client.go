@@ -2,13 +2,16 @@ package chain
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 
+	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain/bindings"
 )
@@ -39,7 +42,8 @@ type Client struct {
 	tmC     *bind.BoundContract
 }
 
-// NewClient returns a client for net that sends with tx.
+// NewClient returns a client for net that sends with tx. With a nil tx the
+// client only reads (a relay, a dashboard); sending then fails.
 func NewClient(backend Backend, net *Network, tx *Transactor) *Client {
 	reg, tm := bindings.NewNodeRegistry(), bindings.NewTaskManager()
 	return &Client{
@@ -49,17 +53,31 @@ func NewClient(backend Backend, net *Network, tx *Transactor) *Client {
 	}
 }
 
-// Address returns the account this client acts for.
-func (c *Client) Address() common.Address { return c.tx.From() }
+// Address returns the account this client acts for (zero when read-only).
+func (c *Client) Address() common.Address {
+	if c.tx == nil {
+		return common.Address{}
+	}
+	return c.tx.From()
+}
 
 // Network returns the network the client talks to.
 func (c *Client) Network() *Network { return c.net }
 
+// ErrReadOnly is returned by a client without a transactor asked to send.
+var ErrReadOnly = errors.New("chain: this client only reads")
+
 func (c *Client) sendReg(ctx context.Context, data []byte, value *big.Int) (*types.Receipt, error) {
+	if c.tx == nil {
+		return nil, ErrReadOnly
+	}
 	return c.tx.Send(ctx, &c.net.Registry, data, value)
 }
 
 func (c *Client) sendTasks(ctx context.Context, data []byte, value *big.Int) (*types.Receipt, error) {
+	if c.tx == nil {
+		return nil, ErrReadOnly
+	}
 	return c.tx.Send(ctx, &c.net.Tasks, data, value)
 }
 
@@ -313,4 +331,59 @@ func (c *Client) Params(ctx context.Context) (Params, error) {
 		return Params{}, err
 	}
 	return Params{Treasury: tr, Registry: r, Tasks: t}, nil
+}
+
+// TaskSpec returns the spec a task was created with, read from its
+// TaskCreated event and checked against the spec hash the contract stores.
+func (c *Client) TaskSpec(ctx context.Context, id uint64) (Spec, common.Address, error) {
+	ev, ok := c.tm.GetABI().Events["TaskCreated"]
+	if !ok {
+		return Spec{}, common.Address{}, fmt.Errorf("chain: no TaskCreated event in the ABI")
+	}
+	logs, err := c.backend.FilterLogs(ctx, ethereum.FilterQuery{
+		FromBlock: new(big.Int).SetUint64(c.net.DeployBlock),
+		Addresses: []common.Address{c.net.Tasks},
+		Topics:    [][]common.Hash{{ev.ID}, {common.BigToHash(bigU(id))}},
+	})
+	if err != nil {
+		return Spec{}, common.Address{}, err
+	}
+	if len(logs) != 1 {
+		return Spec{}, common.Address{}, fmt.Errorf("chain: task %d: %d creation events", id, len(logs))
+	}
+	created, err := c.tm.UnpackTaskCreatedEvent(&logs[0])
+	if err != nil {
+		return Spec{}, common.Address{}, err
+	}
+	s := created.Spec
+	spec := Spec{
+		Type: TaskType(s.TaskType), ArgsHash: s.ArgsHash, MinVRAMMiB: s.MinVramMiB, GPU: s.GpuId,
+		Version: UnpackVersion(uint32(s.Version.Uint64())),
+	}
+	for _, m := range s.Models {
+		spec.Models = append(spec.Models, m)
+	}
+	info, err := c.Task(ctx, id)
+	if err != nil {
+		return Spec{}, common.Address{}, err
+	}
+	if h, err := spec.Hash(); err != nil || h != info.SpecHash {
+		return Spec{}, common.Address{}, fmt.Errorf("chain: task %d: the creation event does not match the stored spec hash", id)
+	}
+	return spec, created.Creator, nil
+}
+
+var specArgs = func() abi.Arguments {
+	var a abi.Arguments
+	a = append(a, bindings.NewTaskManager().GetABI().Methods["createTask"].Inputs[0])
+	return a
+}()
+
+// Hash is the spec's hash as the contract stores it: keccak256(abi.encode(spec)).
+func (s Spec) Hash() (common.Hash, error) {
+	packed, err := specArgs.Pack(s.binding())
+	if err != nil {
+		return common.Hash{}, err
+	}
+	return crypto.Keccak256Hash(packed), nil
 }

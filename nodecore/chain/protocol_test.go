@@ -667,3 +667,22 @@ func TestStateNames(t *testing.T) {
 		t.Error("an unknown node state encoded")
 	}
 }
+
+func TestTaskSpecFromChain(t *testing.T) {
+	n := simchain.New(t, 4, nil)
+	join(t, n.Accounts[:3])
+	app := n.Accounts[3]
+	spec := imageSpec(chain.ModelHash("base:x"))
+	spec.ArgsHash = common.HexToHash("0x1234")
+	tk := create(t, n, app, spec, simchain.Eth(1))
+	got, creator, err := app.Client.TaskSpec(ctx, tk.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if creator != app.Addr || got.ArgsHash != spec.ArgsHash || got.Version != spec.Version || len(got.Models) != 1 || got.Models[0] != spec.Models[0] {
+		t.Fatalf("spec %+v creator %s", got, creator)
+	}
+	if _, _, err := app.Client.TaskSpec(ctx, 999); err == nil {
+		t.Fatal("a task that does not exist has a spec")
+	}
+}

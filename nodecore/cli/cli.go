@@ -90,6 +90,7 @@ func (e *env) rootCommand() *ffcli.Command {
 			e.doctorCommand(),
 			e.benchCommand(),
 			e.deployCommand(),
+			e.relayCommand(),
 		},
 	}
 	root.Exec = func(ctx context.Context, args []string) error {

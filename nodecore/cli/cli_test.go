@@ -39,6 +39,9 @@ func TestCommandLine(t *testing.T) {
 		{name: "bench without a benchmark", args: []string{"bench"}, wantCode: ExitUsage, wantErr: []string{"bench needs a benchmark"}},
 		{name: "bench gas bad size", args: []string{"bench", "gas", "-nodes", "10,x"}, wantCode: ExitUsage, wantErr: []string{`"x" is not a size`}},
 		{name: "bench gas too few tasks", args: []string{"bench", "gas", "-tasks", "0"}, wantCode: ExitUsage, wantErr: []string{"-tasks must be"}},
+		{name: "relay without flags", args: []string{"relay"}, wantCode: ExitUsage, wantErr: []string{"relay needs -data and -rpc"}},
+		{name: "relay short retention", args: []string{"relay", "-data", "/tmp/x", "-rpc", "http://127.0.0.1:1", "-retention", "1s"}, wantCode: ExitUsage, wantErr: []string{"-retention must be"}},
+		{name: "relay without network file", args: []string{"relay", "-data", "/tmp/x", "-rpc", "http://127.0.0.1:1", "-network", "/nonexistent/network.json"}, wantCode: ExitFailure, wantErr: []string{"no such file"}},
 		{name: "bench gas", args: []string{"bench", "gas", "-nodes", "3,6", "-tasks", "1"}, wantCode: ExitOK, wantOut: []string{"total per task", "disclose 3 + settle", "registered nodes"}},
 		// The help lists only commands that exist.
 		{name: "no phantom commands", args: []string{"--help"}, wantCode: ExitOK, wantNotOut: []string{"  run ", "  devnet ", "  wallet "}},

@@ -150,11 +150,16 @@ func (g *geth) fund(ctx context.Context, c *rpc.Client, to []common.Address, val
 	if err := c.CallContext(ctx, &accts, "eth_accounts"); err != nil || len(accts) == 0 {
 		g.t.Fatalf("dev account: %v %v", accts, err)
 	}
+	// Explicit nonces: geth may hand two quick sends the same one.
+	var nonce hexutil.Uint64
+	if err := c.CallContext(ctx, &nonce, "eth_getTransactionCount", accts[0], "pending"); err != nil {
+		g.t.Fatal(err)
+	}
 	var hashes []common.Hash
-	for _, a := range to {
+	for i, a := range to {
 		var h common.Hash
 		err := c.CallContext(ctx, &h, "eth_sendTransaction", map[string]any{
-			"from": accts[0], "to": a, "value": (*hexutil.Big)(value),
+			"from": accts[0], "to": a, "value": (*hexutil.Big)(value), "nonce": nonce + hexutil.Uint64(i),
 		})
 		if err != nil {
 			g.t.Fatalf("fund %s: %v", a, err)
