@@ -1,0 +1,114 @@
+// Package engine defines what the node runs a task with: the task
+// arguments as they travel through the relay, the Engine interface the
+// node engine calls, and the score a node commits to on chain.
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Kinds of task arguments.
+const (
+	KindImage = "image"
+	KindText  = "text"
+)
+
+// Args are a task's arguments: the JSON document an application stores in
+// the relay, whose sha256 is on chain.
+type Args struct {
+	Kind      string `json:"kind"`             // "image" or "text"
+	Model     string `json:"model"`            // model ID, e.g. "base:stabilityai/sdxl"
+	Prompt    string `json:"prompt"`           // what to generate
+	Seed      int64  `json:"seed"`             // makes the output reproducible
+	Width     int    `json:"width,omitempty"`  // image tasks: pixels
+	Height    int    `json:"height,omitempty"` // image tasks: pixels
+	Count     int    `json:"count,omitempty"`  // image tasks: how many images
+	MaxTokens int    `json:"maxTokens,omitempty"`
+}
+
+// Bounds on arguments; anything outside is refused before any work.
+const (
+	MaxPrompt    = 4000 // bytes
+	MinSide      = 64
+	MaxSide      = 2048
+	MaxImages    = 16
+	MaxTextToken = 4096
+)
+
+// ErrBadArgs is an argument document the node refuses to run.
+var ErrBadArgs = errors.New("bad task arguments")
+
+// ParseArgs decodes and validates an argument document. Unknown fields are
+// refused: an application that misspells one should hear about it.
+func ParseArgs(b []byte) (Args, error) {
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	var a Args
+	if err := dec.Decode(&a); err != nil {
+		return Args{}, fmt.Errorf("%w: %v", ErrBadArgs, err)
+	}
+	if dec.More() {
+		return Args{}, fmt.Errorf("%w: trailing data after the document", ErrBadArgs)
+	}
+	return a, a.Validate()
+}
+
+// Validate reports the first problem of the arguments, wrapping ErrBadArgs.
+func (a Args) Validate() error {
+	bad := func(format string, v ...any) error { return fmt.Errorf("%w: "+format, append([]any{ErrBadArgs}, v...)...) }
+	switch {
+	case a.Prompt == "":
+		return bad("empty prompt")
+	case len(a.Prompt) > MaxPrompt:
+		return bad("prompt of %d bytes, at most %d", len(a.Prompt), MaxPrompt)
+	case !utf8.ValidString(a.Prompt):
+		return bad("prompt is not UTF-8")
+	}
+	switch a.Kind {
+	case KindImage:
+		if a.Width < MinSide || a.Width > MaxSide || a.Height < MinSide || a.Height > MaxSide || a.Width%8 != 0 || a.Height%8 != 0 {
+			return bad("image size %d×%d: each side a multiple of 8 between %d and %d", a.Width, a.Height, MinSide, MaxSide)
+		}
+		if a.Count < 1 || a.Count > MaxImages {
+			return bad("%d images, want 1 to %d", a.Count, MaxImages)
+		}
+	case KindText:
+		if a.MaxTokens < 1 || a.MaxTokens > MaxTextToken {
+			return bad("%d tokens, want 1 to %d", a.MaxTokens, MaxTextToken)
+		}
+	default:
+		return bad("kind %q, want %q or %q", a.Kind, KindImage, KindText)
+	}
+	return nil
+}
+
+// Output is what an engine produced: PNG images or a text.
+type Output struct {
+	Images [][]byte // PNG, one per requested image
+	Text   string
+}
+
+// Files returns the output as the result files uploaded to the relay.
+func (o Output) Files() [][]byte {
+	if o.Images != nil {
+		return o.Images
+	}
+	return [][]byte{[]byte(o.Text)}
+}
+
+// Engine runs tasks. Implementations: the reference engine (synthetic,
+// in-process) and the Docker worker's adapters for real servers.
+type Engine interface {
+	// Name says what produces the output, e.g. "reference engine (synthetic output)".
+	Name() string
+	Run(ctx context.Context, a Args) (Output, error)
+}
+
+// TextScore is the score of a text output: its sha256.
+func TextScore(text string) [32]byte { return sha256.Sum256([]byte(text)) }
