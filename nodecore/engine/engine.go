@@ -61,7 +61,9 @@ func ParseArgs(b []byte) (Args, error) {
 
 // Validate reports the first problem of the arguments, wrapping ErrBadArgs.
 func (a Args) Validate() error {
-	bad := func(format string, v ...any) error { return fmt.Errorf("%w: "+format, append([]any{ErrBadArgs}, v...)...) }
+	bad := func(format string, v ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{ErrBadArgs}, v...)...)
+	}
 	switch {
 	case a.Prompt == "":
 		return bad("empty prompt")
