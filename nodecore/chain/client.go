@@ -75,11 +75,20 @@ func (c *Client) sendReg(ctx context.Context, data []byte, value *big.Int) (*typ
 }
 
 func (c *Client) sendTasks(ctx context.Context, data []byte, value *big.Int) (*types.Receipt, error) {
+	return c.sendTasksMin(ctx, data, value, 0)
+}
+
+func (c *Client) sendTasksMin(ctx context.Context, data []byte, value *big.Int, minGas uint64) (*types.Receipt, error) {
 	if c.tx == nil {
 		return nil, ErrReadOnly
 	}
-	return c.tx.Send(ctx, &c.net.Tasks, data, value)
+	return c.tx.SendMin(ctx, &c.net.Tasks, data, value, minGas)
 }
+
+// SettleGas is the gas limit of a call that may settle a task (a
+// disclosure, a close): enough for paying, slashing and releasing three
+// nodes with the most models they may declare.
+const SettleGas = 1_500_000
 
 // ---------------------------------------------------------------- nodes
 
@@ -130,7 +139,7 @@ func (c *Client) Commit(ctx context.Context, id uint64, commitment common.Hash) 
 
 // Disclose discloses the committed score and nonce.
 func (c *Client) Disclose(ctx context.Context, id uint64, score []byte, nonce [32]byte) (*types.Receipt, error) {
-	return c.sendTasks(ctx, c.tm.PackDisclose(bigU(id), score, nonce), nil)
+	return c.sendTasksMin(ctx, c.tm.PackDisclose(bigU(id), score, nonce), nil, SettleGas)
 }
 
 // Yield hands task id back before committing. spec must be the task's.
@@ -194,7 +203,7 @@ func (c *Client) CreateTask(ctx context.Context, spec Spec, timeoutSeconds uint6
 
 // CloseTask settles or refunds a task whose deadline passed; anyone may.
 func (c *Client) CloseTask(ctx context.Context, id uint64) (*types.Receipt, error) {
-	return c.sendTasks(ctx, c.tm.PackClose(bigU(id)), nil)
+	return c.sendTasksMin(ctx, c.tm.PackClose(bigU(id)), nil, SettleGas)
 }
 
 // ---------------------------------------------------------------- views
@@ -248,6 +257,7 @@ type TaskInfo struct {
 	Type             TaskType
 	Commits          uint8
 	Discloses        uint8
+	Disclosed        uint8 // bit i: node i disclosed
 	Honest           uint8 // bit i: node i was paid
 	Points           [3]uint8
 	Nodes            [3]common.Address
@@ -264,7 +274,7 @@ func (c *Client) Task(ctx context.Context, id uint64) (TaskInfo, error) {
 		Creator: t.Creator, Fee: t.Fee, SpecHash: t.SpecHash, ResultHash: t.ResultHash,
 		CommitDeadline: t.CommitDeadline, DiscloseDeadline: t.DiscloseDeadline,
 		State: TaskState(t.State), Type: TaskType(t.TaskType),
-		Commits: t.Commits, Discloses: t.Discloses, Honest: t.Honest,
+		Commits: t.Commits, Discloses: t.Discloses, Disclosed: t.Disclosed, Honest: t.Honest,
 		Points: [3]uint8{t.P0, t.P1, t.P2}, Nodes: t.Nodes,
 	}
 	for i, c := range t.Commitments {

@@ -122,10 +122,10 @@ func (s *Stream) Run(ctx context.Context, handle func(context.Context, types.Log
 		next, err := s.step(ctx, cur, handle)
 		var he handlerError
 		switch {
-		case ctx.Err() != nil:
-			return nil
 		case errors.As(err, &he):
 			return he.err
+		case ctx.Err() != nil:
+			return nil
 		case err != nil:
 			s.log.Warn("event stream: rpc failed; retrying", "err", err, "in", backoff)
 			backoff = min(backoff*2, time.Minute)

@@ -128,6 +128,13 @@ func IsRevert(err error, name string) bool {
 // until it is mined and returns its receipt. A call that would revert is
 // not sent: its decoded *RevertError is returned.
 func (t *Transactor) Send(ctx context.Context, to *common.Address, data []byte, value *big.Int) (*types.Receipt, error) {
+	return t.SendMin(ctx, to, data, value, 0)
+}
+
+// SendMin is Send with a gas limit of at least minGas: for calls whose
+// cost depends on what others send meanwhile (the last disclosure of a
+// task pays for its settlement, and nobody knows in advance who is last).
+func (t *Transactor) SendMin(ctx context.Context, to *common.Address, data []byte, value *big.Int, minGas uint64) (*types.Receipt, error) {
 	if value == nil {
 		value = new(big.Int)
 	}
@@ -144,7 +151,7 @@ func (t *Transactor) Send(ctx context.Context, to *common.Address, data []byte, 
 	// Selection draws random nodes with a bounded number of tries, so the
 	// gas a task creation needs depends on the block it lands in, not only
 	// on the state the estimate saw: leave room for the worst draws.
-	gas = min(gas+gas/2+50_000, MaxTxGas)
+	gas = min(max(gas+gas/2+50_000, minGas), MaxTxGas)
 
 	tx, err := t.sendNew(ctx, to, data, value, gas)
 	if err != nil {

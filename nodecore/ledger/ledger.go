@@ -87,6 +87,12 @@ CREATE TABLE IF NOT EXISTS tasks (
 );
 CREATE INDEX IF NOT EXISTS tasks_settled ON tasks(settled_at);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS progress (
+	task_id INTEGER PRIMARY KEY,
+	nonce   BLOB NOT NULL,
+	score   BLOB NOT NULL,
+	result  BLOB NOT NULL
+);
 `
 
 // Open opens (creating if needed) the ledger at path.
@@ -361,5 +367,47 @@ func (c Cursor) Load() (chain.Cursor, bool, error) {
 func (c Cursor) Save(cur chain.Cursor) error {
 	b, _ := json.Marshal(cur)
 	_, err := c.l.db.Exec(`INSERT INTO meta (key, value) VALUES ('cursor', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, string(b))
+	return err
+}
+
+// Progress is what a node must not lose between computing a task and
+// disclosing it: the secret nonce and the score it commits to, and the
+// result files (a relay bundle) it may upload. It is saved before the
+// commitment is sent.
+type Progress struct {
+	Nonce  [32]byte
+	Score  []byte
+	Result []byte
+}
+
+// SaveProgress stores a task's progress durably (synchronous WAL commit).
+func (l *Ledger) SaveProgress(ctx context.Context, id uint64, p Progress) error {
+	_, err := l.db.ExecContext(ctx,
+		`INSERT INTO progress (task_id, nonce, score, result) VALUES (?, ?, ?, ?)
+		 ON CONFLICT(task_id) DO UPDATE SET nonce = excluded.nonce, score = excluded.score, result = excluded.result`,
+		int64(id), p.Nonce[:], p.Score, p.Result)
+	return err
+}
+
+// LoadProgress returns a task's saved progress; ok is false when none.
+func (l *Ledger) LoadProgress(ctx context.Context, id uint64) (p Progress, ok bool, err error) {
+	var nonce []byte
+	err = l.db.QueryRowContext(ctx, `SELECT nonce, score, result FROM progress WHERE task_id = ?`, int64(id)).Scan(&nonce, &p.Score, &p.Result)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Progress{}, false, nil
+	}
+	if err != nil {
+		return Progress{}, false, err
+	}
+	if len(nonce) != 32 {
+		return Progress{}, false, fmt.Errorf("ledger: task %d: corrupt nonce", id)
+	}
+	copy(p.Nonce[:], nonce)
+	return p, true, nil
+}
+
+// DropProgress forgets a settled task's progress.
+func (l *Ledger) DropProgress(ctx context.Context, id uint64) error {
+	_, err := l.db.ExecContext(ctx, `DELETE FROM progress WHERE task_id = ?`, int64(id))
 	return err
 }

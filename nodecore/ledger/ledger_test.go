@@ -195,3 +195,30 @@ func TestConcurrentWritersLoseNoRow(t *testing.T) {
 		t.Fatalf("totals %+v %v", tot, err)
 	}
 }
+
+func TestProgressSurvivesReopen(t *testing.T) {
+	l, p := open(t)
+	if _, ok, err := l.LoadProgress(ctx, 3); ok || err != nil {
+		t.Fatalf("progress before any: %v %v", ok, err)
+	}
+	want := Progress{Nonce: [32]byte{1, 2, 3}, Score: []byte{9, 9}, Result: []byte("bundle")}
+	if err := l.SaveProgress(ctx, 3, want); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	l2, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l2.Close()
+	got, ok, err := l2.LoadProgress(ctx, 3)
+	if err != nil || !ok || got.Nonce != want.Nonce || string(got.Score) != string(want.Score) || string(got.Result) != "bundle" {
+		t.Fatalf("progress %+v %v %v", got, ok, err)
+	}
+	if err := l2.DropProgress(ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := l2.LoadProgress(ctx, 3); ok {
+		t.Fatal("dropped progress came back")
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"math/big"
+	"sync"
 	"testing"
 	"time"
 
@@ -43,10 +44,16 @@ type Backend struct {
 	Sim *simulated.Backend
 	// Manual, when set, leaves mining to the test (Commit).
 	Manual bool
+
+	// mine serializes sending and mining: the simulated beacon is not
+	// meant for concurrent block production.
+	mine sync.Mutex
 }
 
 // SendTransaction sends tx and, unless Manual, mines it.
 func (b *Backend) SendTransaction(ctx context.Context, tx *types.Transaction) error {
+	b.mine.Lock()
+	defer b.mine.Unlock()
 	if err := b.Client.SendTransaction(ctx, tx); err != nil {
 		return err
 	}
@@ -58,6 +65,8 @@ func (b *Backend) SendTransaction(ctx context.Context, tx *types.Transaction) er
 
 // Advance moves the chain's clock forward by d and mines a block.
 func (b *Backend) Advance(d time.Duration) {
+	b.mine.Lock()
+	defer b.mine.Unlock()
 	if err := b.Sim.AdjustTime(d); err != nil {
 		panic(err)
 	}

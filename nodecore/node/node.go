@@ -1,0 +1,367 @@
+package node
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+	"github.com/hydrogen-network/hydrogen/nodecore/chain/bindings"
+	"github.com/hydrogen-network/hydrogen/nodecore/engine"
+	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
+	"github.com/hydrogen-network/hydrogen/nodecore/relay"
+)
+
+// Config is what a node needs.
+type Config struct {
+	Backend  chain.Backend
+	Network  *chain.Network
+	Key      *ecdsa.PrivateKey
+	RelayURL string
+	Engine   engine.Engine
+	Ledger   *ledger.Ledger
+
+	GPUName string
+	VRAMMiB uint32
+	Version chain.Version
+	Models  []string // model IDs held
+
+	Stake      *big.Int // staked at join (the network's minimum if nil)
+	GasReserve *big.Int // kept besides the stake for gas
+	// MinTaskTime is the least time left before a task's commit deadline
+	// for the node to start it; with less it yields the task instead.
+	MinTaskTime time.Duration
+	// Poll is how often the chain is checked (events, deadlines, funds).
+	Poll time.Duration
+	Log  *slog.Logger
+	Now  func() time.Time
+}
+
+// MaxClockSkew is how far the machine's clock may be from the chain's.
+const MaxClockSkew = 60 * time.Second
+
+// Node is the engine. Create it with New, run it with Run.
+type Node struct {
+	cfg    Config
+	client *chain.Client
+	relay  *relay.Client
+	addr   common.Address
+	log    *slog.Logger
+	hub    hub
+
+	// taskMu serializes work on tasks: the event handler and the deadline
+	// ticker never act on the same task at once.
+	taskMu sync.Mutex
+
+	// crashAt, in tests, stops the node as if killed at a phase.
+	crashAt func(phase string, task uint64) bool
+}
+
+// errCrash is the simulated kill of a test.
+var errCrash = errors.New("node: simulated crash")
+
+// New checks cfg and returns a node.
+func New(cfg Config) (*Node, error) {
+	if cfg.Backend == nil || cfg.Network == nil || cfg.Key == nil || cfg.Engine == nil || cfg.Ledger == nil {
+		return nil, errors.New("node: backend, network, key, engine and ledger are required")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Poll == 0 {
+		cfg.Poll = 2 * time.Second
+	}
+	if cfg.MinTaskTime == 0 {
+		cfg.MinTaskTime = 10 * time.Second
+	}
+	if cfg.Stake == nil {
+		cfg.Stake = cfg.Network.Params.Registry.MinStake
+	}
+	if cfg.GasReserve == nil {
+		cfg.GasReserve = new(big.Int).Div(cfg.Stake, big.NewInt(10))
+	}
+	ctx := context.Background()
+	tx, err := chain.NewTransactor(ctx, cfg.Backend, cfg.Key, cfg.Log, chain.ProtocolABIs()...)
+	if err != nil {
+		return nil, err
+	}
+	tx.PollInterval = min(cfg.Poll, time.Second)
+	n := &Node{cfg: cfg, client: chain.NewClient(cfg.Backend, cfg.Network, tx), relay: relay.NewClient(cfg.RelayURL, cfg.Key), addr: tx.From(), log: cfg.Log.With("node", tx.From())}
+	n.hub.snap = Snapshot{State: StateInitializing, Address: n.addr}
+	return n, nil
+}
+
+// Address is the node's wallet address.
+func (n *Node) Address() common.Address { return n.addr }
+
+func (n *Node) set(s State, r Reason) {
+	n.hub.update(func(sn *Snapshot) { sn.State, sn.Reason = s, r })
+}
+
+// Run runs the node until ctx ends: checks, joining, then tasks.
+func (n *Node) Run(ctx context.Context) (err error) {
+	defer func() {
+		n.set(StateStopped, ReasonNone)
+		n.log.Info("node stopped", "err", err)
+	}()
+	if err := n.preflight(ctx); err != nil {
+		return err
+	}
+	if err := n.join(ctx); err != nil {
+		return err
+	}
+	if err := n.recover(ctx); err != nil {
+		return err
+	}
+	stream := chain.NewStream(n.cfg.Backend, n.cfg.Network, n.cfg.Ledger.Cursor(), n.log)
+	stream.PollInterval = n.cfg.Poll
+	parent := ctx
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	tickDone := make(chan struct{})
+	go func() {
+		defer close(tickDone)
+		if err := n.deadlines(ctx); err != nil {
+			cancel(err) // stops the stream too
+		}
+	}()
+	err = stream.Run(ctx, n.handle)
+	cancel(nil)
+	<-tickDone
+	if err == nil {
+		if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+			err = cause
+		}
+	}
+	if parent.Err() != nil && (err == nil || errors.Is(err, context.Canceled)) {
+		return nil
+	}
+	return err
+}
+
+// preflight checks the chain, the clock and the relay.
+func (n *Node) preflight(ctx context.Context) error {
+	id, err := n.cfg.Backend.ChainID(ctx)
+	if err != nil {
+		n.set(StateError, ReasonChainDown)
+		return fmt.Errorf("node: chain: %w", err)
+	}
+	if id.Cmp(n.cfg.Network.ChainID.ToInt()) != 0 {
+		n.set(StateError, ReasonWrongChain)
+		return fmt.Errorf("node: the RPC serves chain %s, the network file says %s", id, n.cfg.Network.ChainID.ToInt())
+	}
+	head, err := n.cfg.Backend.HeaderByNumber(ctx, nil)
+	if err != nil {
+		n.set(StateError, ReasonChainDown)
+		return fmt.Errorf("node: chain head: %w", err)
+	}
+	if skew := n.cfg.Now().Sub(time.Unix(int64(head.Time), 0)); skew > MaxClockSkew || skew < -MaxClockSkew {
+		n.set(StateError, ReasonClockSkew)
+		return fmt.Errorf("node: this clock is %s off the chain's; fix the system time", skew.Round(time.Second))
+	}
+	if n.cfg.RelayURL != "" {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, n.cfg.RelayURL+"/v1/health", nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			n.set(StateError, ReasonRelayDown)
+			return fmt.Errorf("node: relay: %w", err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			n.set(StateError, ReasonRelayDown)
+			return fmt.Errorf("node: relay health: %s", resp.Status)
+		}
+	}
+	return nil
+}
+
+// join stakes and joins, unless the chain says the node is already in.
+func (n *Node) join(ctx context.Context) error {
+	info, err := n.client.Node(ctx, n.addr)
+	if err != nil {
+		return err
+	}
+	if info.State != chain.NodeQuit {
+		n.log.Info("already in the network", "state", info.State)
+		n.setFromChain(info)
+		return nil
+	}
+	need := new(big.Int).Add(n.cfg.Stake, n.cfg.GasReserve)
+	for {
+		bal, err := n.cfg.Backend.BalanceAt(ctx, n.addr, nil)
+		if err != nil {
+			return err
+		}
+		n.hub.update(func(s *Snapshot) { s.Balance = bal })
+		if bal.Cmp(need) >= 0 {
+			break
+		}
+		n.set(StateWaitingForFund, ReasonLowBalance)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(n.cfg.Poll):
+		}
+	}
+	n.set(StateJoining, ReasonNone)
+	var models []common.Hash
+	for _, m := range n.cfg.Models {
+		models = append(models, chain.ModelHash(m))
+	}
+	if _, err := n.client.Join(ctx, chain.JoinRequest{GPUName: n.cfg.GPUName, VRAMMiB: n.cfg.VRAMMiB, Version: n.cfg.Version, Models: models, Stake: n.cfg.Stake}); err != nil {
+		n.set(StateError, ReasonFatal)
+		return fmt.Errorf("node: join: %w", err)
+	}
+	n.set(StateAvailable, ReasonNone)
+	n.log.Info("joined the network", "gpu", n.cfg.GPUName, "vram_mib", n.cfg.VRAMMiB)
+	return nil
+}
+
+func (n *Node) setFromChain(info chain.NodeInfo) {
+	s := map[chain.NodeState]State{
+		chain.NodeAvailable: StateAvailable, chain.NodeBusy: StateBusy, chain.NodePendingPause: StatePausing,
+		chain.NodePendingQuit: StateQuitting, chain.NodePaused: StatePaused, chain.NodeQuit: StateStopped,
+	}[info.State]
+	n.hub.update(func(sn *Snapshot) { sn.State, sn.Task = s, info.Task })
+}
+
+// Pause stops taking tasks (after the current one).
+func (n *Node) Pause(ctx context.Context) error {
+	_, err := n.client.Pause(ctx)
+	if err == nil {
+		n.refresh(ctx, ReasonUserPaused)
+	}
+	return err
+}
+
+// Resume takes tasks again.
+func (n *Node) Resume(ctx context.Context) error {
+	_, err := n.client.Resume(ctx)
+	if err == nil {
+		n.refresh(ctx, ReasonNone)
+	}
+	return err
+}
+
+// Quit leaves the network (after the current task).
+func (n *Node) Quit(ctx context.Context) error {
+	_, err := n.client.Quit(ctx)
+	if err == nil {
+		n.refresh(ctx, ReasonUserQuit)
+	}
+	return err
+}
+
+func (n *Node) refresh(ctx context.Context, r Reason) {
+	if info, err := n.client.Node(ctx, n.addr); err == nil {
+		n.setFromChain(info)
+		n.hub.update(func(s *Snapshot) { s.Reason = r })
+	}
+}
+
+// handle reacts to one protocol event, retrying a failure a few times
+// (an RPC hiccup, a transaction that lost a race) before leaving the task
+// to the deadline ticker. Only a simulated crash or a dead ledger stops it.
+func (n *Node) handle(ctx context.Context, l types.Log) error {
+	wait := n.cfg.Poll
+	for attempt := 1; ; attempt++ {
+		err := n.handleOnce(ctx, l)
+		if err == nil || errors.Is(err, errCrash) || ctx.Err() != nil {
+			return err
+		}
+		if attempt == 5 {
+			n.log.Error("giving up on an event; the deadline ticker retries its task", "block", l.BlockNumber, "index", l.Index, "err", err)
+			return nil
+		}
+		n.log.Warn("handling an event failed; retrying", "block", l.BlockNumber, "index", l.Index, "err", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 10*time.Second)
+	}
+}
+
+// handleOnce is idempotent: after a crash the stream delivers the event
+// again, and the chain's state decides what is left to do.
+func (n *Node) handleOnce(ctx context.Context, l types.Log) error {
+	ev, err := chain.Decode(l)
+	if err != nil {
+		return nil // Withdrawn and others we do not act on
+	}
+	switch e := ev.(type) {
+	case *bindings.TaskManagerTaskAssigned:
+		if e.Node == n.addr {
+			return n.work(ctx, e.Id.Uint64())
+		}
+	case *bindings.TaskManagerTaskDisclosing:
+		return n.advance(ctx, e.Id.Uint64())
+	case *bindings.TaskManagerTaskSettled:
+		return n.advance(ctx, e.Id.Uint64())
+	case *bindings.NodeRegistryNodeStateChanged:
+		if e.Node == n.addr {
+			n.refresh(ctx, n.hub.get().Reason)
+		}
+	}
+	return nil
+}
+
+// deadlines advances this node's open tasks as time passes: disclosing
+// once the commit deadline opened disclosure, closing expired tasks.
+func (n *Node) deadlines(ctx context.Context) error {
+	t := time.NewTicker(n.cfg.Poll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		pending, err := n.cfg.Ledger.Pending(ctx)
+		if err != nil {
+			return err
+		}
+		for _, e := range pending {
+			if err := n.advance(ctx, e.TaskID); errors.Is(err, errCrash) {
+				return err
+			} else if err != nil {
+				n.log.Warn("advancing a task failed", "task", e.TaskID, "err", err)
+			}
+		}
+	}
+}
+
+// recover picks up the tasks the ledger has open, after a restart.
+func (n *Node) recover(ctx context.Context) error {
+	pending, err := n.cfg.Ledger.Pending(ctx)
+	if err != nil {
+		return err
+	}
+	for _, e := range pending {
+		n.log.Info("resuming a task", "task", e.TaskID)
+		if err := n.work(ctx, e.TaskID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func newNonce() ([32]byte, error) {
+	var b [32]byte
+	_, err := rand.Read(b[:])
+	return b, err
+}

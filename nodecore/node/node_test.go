@@ -1,0 +1,378 @@
+package node
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+	"github.com/hydrogen-network/hydrogen/nodecore/chain/simchain"
+	"github.com/hydrogen-network/hydrogen/nodecore/engine"
+	"github.com/hydrogen-network/hydrogen/nodecore/engine/reference"
+	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
+	"github.com/hydrogen-network/hydrogen/nodecore/relay"
+)
+
+// world is a chain, a relay, an application and nodes run by this package.
+type world struct {
+	t     *testing.T
+	net   *simchain.Net
+	app   *simchain.Account
+	relay string
+	nodes []*running
+}
+
+type running struct {
+	acct   *simchain.Account
+	ledger string
+	node   *Node
+	cancel context.CancelFunc
+	done   chan error
+	noise  uint64
+}
+
+func newWorld(t *testing.T, nodes int) *world {
+	t.Helper()
+	n := simchain.New(t, nodes+1, nil)
+	w := &world{t: t, net: n, app: n.Accounts[nodes]}
+	srv, err := relay.NewServer(w.app.Client, t.TempDir(), relay.DefaultLimits, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	w.relay = hs.URL
+	for i := range nodes {
+		r := &running{acct: n.Accounts[i], ledger: filepath.Join(t.TempDir(), "ledger.db"), noise: uint64(i + 1)}
+		w.nodes = append(w.nodes, r)
+		w.start(r, nil)
+	}
+	for _, r := range w.nodes {
+		w.waitState(r, StateAvailable)
+	}
+	return w
+}
+
+// start runs a node (again) on its ledger; crashAt may make it stop.
+func (w *world) start(r *running, crashAt func(string, uint64) bool) {
+	w.t.Helper()
+	l, err := ledger.Open(r.ledger)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	nd, err := New(Config{
+		Backend: w.net.Backend, Network: w.net.Network, Key: r.acct.Key, RelayURL: w.relay,
+		Engine: reference.Engine{NoisePixels: 12, NoiseSeed: r.noise}, Ledger: l,
+		GPUName: "NVIDIA GeForce RTX 4090", VRAMMiB: 24576, Version: chain.Version{Major: 1},
+		Poll: 20 * time.Millisecond, MinTaskTime: 5 * time.Second, Log: testLog(),
+	})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	nd.crashAt = crashAt
+	ctx, cancel := context.WithCancel(context.Background())
+	r.node, r.cancel, r.done = nd, cancel, make(chan error, 1)
+	go func() {
+		err := nd.Run(ctx)
+		l.Close()
+		r.done <- err
+	}()
+	w.t.Cleanup(func() { r.stop() })
+}
+
+func (r *running) stop() error {
+	if r.cancel == nil {
+		return nil
+	}
+	r.cancel()
+	err := <-r.done
+	r.cancel = nil
+	return err
+}
+
+func (w *world) waitState(r *running, s State) {
+	w.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for r.node.Snapshot().State != s {
+		if time.Now().After(deadline) {
+			w.t.Fatalf("node %s is %s, want %s", r.acct.Addr, r.node.Snapshot().State, s)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// createTask creates a task and stores its arguments in the relay.
+func (w *world) createTask(kind string, i int) uint64 {
+	w.t.Helper()
+	a := engine.Args{Kind: kind, Model: "base:sd15", Prompt: fmt.Sprintf("task %d: a lighthouse", i), Seed: int64(i), Width: 128, Height: 128, Count: 2, MaxTokens: 40}
+	if kind == engine.KindText {
+		a.Width, a.Height, a.Count = 0, 0, 0
+	} else {
+		a.MaxTokens = 0
+	}
+	args, _ := json.Marshal(a)
+	typ := chain.TaskImage
+	if kind == engine.KindText {
+		typ = chain.TaskText
+	}
+	spec := chain.Spec{Type: typ, ArgsHash: relay.ArgsHash(args), MinVRAMMiB: 8192, Version: chain.Version{Major: 1}}
+	id, _, _, err := w.app.Client.CreateTask(context.Background(), spec, 120, big.NewInt(1e15+int64(i)))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if err := relay.NewClient(w.relay, w.app.Key).PutArgs(context.Background(), id, args); err != nil {
+		w.t.Fatal(err)
+	}
+	return id
+}
+
+// settledEverywhere reports whether the task is settled on chain and in
+// every selected node's ledger.
+func (w *world) settledEverywhere(id uint64) bool {
+	w.t.Helper()
+	t, err := w.app.Client.Task(context.Background(), id)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if t.State != chain.TaskDone && t.State != chain.TaskAborted {
+		return false
+	}
+	for _, r := range w.nodes {
+		if r.node.slotOf(t) < 0 {
+			continue
+		}
+		if e, err := w.entry(r, id); err != nil || e.Outcome == ledger.Pending {
+			return false
+		}
+	}
+	return true
+}
+
+// waitSettled waits until settledEverywhere.
+func (w *world) waitSettled(id uint64) chain.TaskInfo {
+	w.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !w.settledEverywhere(id) {
+		if time.Now().After(deadline) {
+			w.t.Fatalf("task %d not settled everywhere in 60 s", id)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t, err := w.app.Client.Task(context.Background(), id)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return t
+}
+
+// entry reads a node's ledger row through a second connection (WAL).
+func (w *world) entry(r *running, id uint64) (ledger.Entry, error) {
+	l, err := ledger.Open(r.ledger)
+	if err != nil {
+		return ledger.Entry{}, err
+	}
+	defer l.Close()
+	return l.Get(context.Background(), id)
+}
+
+// checkPayments: every node's ledger equals what the chain owes it.
+func (w *world) checkPayments() {
+	w.t.Helper()
+	for _, r := range w.nodes {
+		l, err := ledger.Open(r.ledger)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		tot, err := l.Totals(context.Background())
+		l.Close()
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		owed, err := w.app.Client.FeeBalance(context.Background(), r.acct.Addr)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if tot.Earned.Cmp(owed) != 0 {
+			w.t.Errorf("node %s: ledger says %s wei earned, the chain owes %s", r.acct.Addr, tot.Earned, owed)
+		}
+	}
+}
+
+func TestNodesRunTasksEndToEnd(t *testing.T) {
+	w := newWorld(t, 3)
+	var ids []uint64
+	for i := range 4 {
+		kind := engine.KindImage
+		if i%2 == 1 {
+			kind = engine.KindText
+		}
+		id := w.createTask(kind, i)
+		ids = append(ids, id)
+		ti := w.waitSettled(id)
+		if ti.State != chain.TaskDone || ti.Honest != 7 {
+			t.Fatalf("task %d: %s honest %03b", id, ti.State, ti.Honest)
+		}
+		files, err := relay.NewClient(w.relay, w.app.Key).GetResult(context.Background(), id)
+		if err != nil || len(files) == 0 {
+			t.Fatalf("the application cannot read task %d's result: %v", id, err)
+		}
+		if relay.ResultHash(files) != ti.ResultHash {
+			t.Fatalf("task %d: result does not match the chain", id)
+		}
+	}
+	w.checkPayments()
+	for _, r := range w.nodes {
+		e, err := w.entry(r, ids[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []ledger.Step{ledger.Received, ledger.Started, ledger.Finished, ledger.Committed, ledger.Disclosed} {
+			if _, ok := e.Times[s]; !ok {
+				t.Errorf("node %s task %d: no %s time", r.acct.Addr, ids[0], s)
+			}
+		}
+		if e.Txs["commit"] == "" || e.Txs["disclose"] == "" {
+			t.Errorf("ledger lacks tx hashes: %v", e.Txs)
+		}
+	}
+}
+
+// TestCrashAtEachPhase kills one node at each phase of a task (as a
+// kill -9 would: the process stops at once, keeping only what it wrote)
+// and restarts it: every task settles, nobody honest is slashed, and the
+// ledger has exactly one row per task with the chain's payment.
+func TestCrashAtEachPhase(t *testing.T) {
+	w := newWorld(t, 3)
+	for i, phase := range []string{PhaseFetched, PhaseComputed, PhaseCommitted, PhaseDisclosed, PhaseUploading} {
+		t.Run(phase, func(t *testing.T) {
+			w.t = t
+			var mu sync.Mutex
+			crashed := map[*running]bool{}
+			for _, r := range w.nodes {
+				_ = r.stop()
+				w.start(r, func(p string, _ uint64) bool {
+					mu.Lock()
+					defer mu.Unlock()
+					if p == phase && !crashed[r] {
+						crashed[r] = true
+						return true
+					}
+					return false
+				})
+			}
+			id := w.createTask(engine.KindImage, 100+i)
+			// Bring every node that went down back up, until the task is
+			// settled everywhere.
+			deadline := time.Now().Add(60 * time.Second)
+			restarted := 0
+			for {
+				for _, r := range w.nodes {
+					select {
+					case err := <-r.done:
+						if !errors.Is(err, errCrash) {
+							t.Fatalf("node stopped with %v, want the simulated crash", err)
+						}
+						r.cancel = nil
+						w.start(r, nil)
+						restarted++
+					default:
+					}
+				}
+				if restarted > 0 && w.settledEverywhere(id) {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("phase %s: %d restarts, task %d not settled everywhere in 60 s", phase, restarted, id)
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			ti := w.waitSettled(id)
+			if ti.State != chain.TaskDone || ti.Honest != 7 {
+				t.Fatalf("after crashes at %s: %s honest %03b", phase, ti.State, ti.Honest)
+			}
+			if _, err := relay.NewClient(w.relay, w.app.Key).GetResult(context.Background(), id); err != nil {
+				t.Fatalf("no result after crashes at %s: %v", phase, err)
+			}
+			for _, r := range w.nodes {
+				info, err := w.app.Client.Node(context.Background(), r.acct.Addr)
+				if err != nil || info.State == chain.NodeQuit {
+					t.Fatalf("node %s after crashes: %+v %v", r.acct.Addr, info, err)
+				}
+				e, err := w.entry(r, id)
+				if err != nil || e.Outcome != ledger.Paid {
+					t.Fatalf("node %s ledger: %+v %v", r.acct.Addr, e, err)
+				}
+			}
+		})
+	}
+	w.t = t
+	w.checkPayments()
+}
+
+func TestWatchStream(t *testing.T) {
+	w := newWorld(t, 3)
+	r := w.nodes[0]
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch := r.node.Watch(ctx)
+	first := <-ch
+	if first.Initial == nil || first.Initial.State != StateAvailable || first.Initial.Address != r.acct.Addr {
+		t.Fatalf("first notification %+v", first)
+	}
+	if err := r.node.Pause(ctx); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case n := <-ch:
+			if n.Initial != nil {
+				t.Fatal("a second full snapshot")
+			}
+			if n.State != nil && *n.State == StatePaused {
+				if snap := r.node.Snapshot(); snap.Reason != ReasonUserPaused {
+					t.Errorf("paused with reason %q", snap.Reason)
+				}
+				return
+			}
+		case <-deadline:
+			t.Fatal("no paused notification")
+		}
+	}
+}
+
+func TestPreflightRefusesASkewedClock(t *testing.T) {
+	n := simchain.New(t, 1, nil)
+	l, err := ledger.Open(filepath.Join(t.TempDir(), "l.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	nd, err := New(Config{Backend: n.Backend, Network: n.Network, Key: n.Accounts[0].Key, Engine: reference.Engine{}, Ledger: l,
+		Now: func() time.Time { return time.Now().Add(5 * time.Minute) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := nd.Run(context.Background()); err == nil {
+		t.Fatal("a clock five minutes off was accepted")
+	}
+	if s := nd.Snapshot(); s.State != StateStopped {
+		t.Errorf("state %s after refusing", s.State)
+	}
+}
+
+func testLog() *slog.Logger {
+	if os.Getenv("HYDROGEN_NODE_LOG") == "" {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
