@@ -8,13 +8,13 @@ import (
 	"log/slog"
 	"math/big"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 
+	"github.com/hydrogen-network/hydrogen/nodecore/atomicfile"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain/bindings"
 )
 
@@ -58,26 +58,10 @@ func (f FileCursor) Load() (Cursor, bool, error) {
 	return c, true, nil
 }
 
-// Save writes the cursor file atomically (write, sync, rename).
+// Save writes the cursor file atomically.
 func (f FileCursor) Save(c Cursor) error {
 	b, _ := json.Marshal(c)
-	tmp, err := os.CreateTemp(filepath.Dir(string(f)), ".cursor-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), string(f))
+	return atomicfile.Write(string(f), b, 0o600)
 }
 
 // Stream delivers the protocol contracts' logs in chain order, each
