@@ -98,6 +98,12 @@ type Network struct {
 	Randomness  common.Address `json:"randomness"`
 	DeployBlock uint64         `json:"deployBlock"` // events start here
 	Params      Params         `json:"params"`
+
+	// Endpoints a node may use when its command line names none. A devnet
+	// writes all three; a public network's file may name none.
+	RPC    string `json:"rpc,omitempty"`    // JSON-RPC (http, ws or IPC)
+	Relay  string `json:"relay,omitempty"`  // relay base URL
+	Faucet string `json:"faucet,omitempty"` // devnet only: funds a node that asks
 }
 
 // Deploy deploys the randomness source, the registry and the task manager

@@ -162,8 +162,13 @@ func (t *Transactor) SendMin(ctx context.Context, to *common.Address, data []byt
 		return nil, err
 	}
 	if rcpt.Status != types.ReceiptStatusSuccessful {
-		// Replay the call on the parent block to learn why it failed.
-		_, callErr := t.backend.CallContract(ctx, msg, new(big.Int).Sub(rcpt.BlockNumber, common.Big1))
+		// Replay the call to learn why it failed: on the block's own
+		// state first (a transaction earlier in the same block, such as a
+		// competing node's, is the usual cause), then on its parent's.
+		_, callErr := t.backend.CallContract(ctx, msg, rcpt.BlockNumber)
+		if callErr == nil {
+			_, callErr = t.backend.CallContract(ctx, msg, new(big.Int).Sub(rcpt.BlockNumber, common.Big1))
+		}
 		if callErr != nil {
 			return rcpt, fmt.Errorf("chain: tx %s failed: %w", rcpt.TxHash, t.decode(callErr))
 		}
@@ -258,7 +263,9 @@ func (t *Transactor) wait(ctx context.Context, tx *types.Transaction) (*types.Re
 			if err == nil {
 				return rcpt, nil
 			}
-			if !errors.Is(err, ethereum.NotFound) && !transient(err) {
+			// A node that just started answers "transaction indexing is
+			// in progress" until its index is built: not yet, not never.
+			if !errors.Is(err, ethereum.NotFound) && !transient(err) && !strings.Contains(err.Error(), "indexing is in progress") {
 				return nil, fmt.Errorf("chain: receipt of %s: %w", s.Hash(), err)
 			}
 		}

@@ -91,6 +91,9 @@ func (e *env) rootCommand() *ffcli.Command {
 			e.benchCommand(),
 			e.deployCommand(),
 			e.relayCommand(),
+			e.devnetCommand(),
+			e.walletCommand(),
+			e.runCommand(),
 		},
 	}
 	root.Exec = func(ctx context.Context, args []string) error {

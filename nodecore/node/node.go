@@ -6,9 +6,11 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/big"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -45,7 +47,15 @@ type Config struct {
 	Poll time.Duration
 	Log  *slog.Logger
 	Now  func() time.Time
+	// AtPhase, when set, is called as a task passes each phase (the
+	// Phase* constants), after what the phase did is saved. hydrogend's
+	// process-level crash test uses it to stop the process there.
+	AtPhase func(phase string, task uint64)
 }
+
+// EngineVersion is the version of the task format and engine behaviour
+// this node implements; tasks name the version they need.
+var EngineVersion = chain.Version{Major: 1}
 
 // MaxClockSkew is how far the machine's clock may be from the chain's.
 const MaxClockSkew = 60 * time.Second
@@ -200,6 +210,7 @@ func (n *Node) join(ctx context.Context) error {
 		return nil
 	}
 	need := new(big.Int).Add(n.cfg.Stake, n.cfg.GasReserve)
+	var asked time.Time
 	for {
 		bal, err := n.cfg.Backend.BalanceAt(ctx, n.addr, nil)
 		if err != nil {
@@ -210,6 +221,12 @@ func (n *Node) join(ctx context.Context) error {
 			break
 		}
 		n.set(StateWaitingForFund, ReasonLowBalance)
+		if f := n.cfg.Network.Faucet; f != "" && time.Since(asked) > faucetEvery {
+			asked = time.Now()
+			if err := askFaucet(ctx, f, n.addr); err != nil {
+				n.log.Warn("the network's faucet did not fund this node", "err", err)
+			}
+		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -364,4 +381,27 @@ func newNonce() ([32]byte, error) {
 	var b [32]byte
 	_, err := rand.Read(b[:])
 	return b, err
+}
+
+// faucetEvery is how often a node waiting for funds asks a devnet faucet.
+const faucetEvery = 30 * time.Second
+
+// askFaucet asks a devnet's faucet to fund addr.
+func askFaucet(ctx context.Context, url string, addr common.Address) error {
+	body := strings.NewReader(fmt.Sprintf(`{"address":%q}`, addr.Hex()))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		return fmt.Errorf("faucet: %s: %s", resp.Status, strings.TrimSpace(string(msg)))
+	}
+	return nil
 }

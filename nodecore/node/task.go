@@ -25,6 +25,9 @@ const (
 )
 
 func (n *Node) crash(phase string, id uint64) error {
+	if n.cfg.AtPhase != nil {
+		n.cfg.AtPhase(phase, id)
+	}
 	if n.crashAt != nil && n.crashAt(phase, id) {
 		return errCrash
 	}

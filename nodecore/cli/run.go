@@ -1,0 +1,158 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/peterbourgon/ff/v3/ffcli"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+	"github.com/hydrogen-network/hydrogen/nodecore/datadir"
+	"github.com/hydrogen-network/hydrogen/nodecore/engine/reference"
+	"github.com/hydrogen-network/hydrogen/nodecore/gpu"
+	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
+	"github.com/hydrogen-network/hydrogen/nodecore/node"
+	"github.com/hydrogen-network/hydrogen/nodecore/wallet"
+)
+
+// HaltEnv names a phase (node.Phase*) at which `hydrogend run` stops
+// dead, printing HaltMarker, so that a test can kill -9 it exactly there.
+const (
+	HaltEnv    = "HYDROGEN_TEST_HALT_AT"
+	HaltMarker = "hydrogend: halted at phase"
+)
+
+func (e *env) runCommand() *ffcli.Command {
+	fs := e.flagSet("run")
+	data := fs.String("data", datadir.Default(), "data `directory`: wallet, ledger")
+	netFile := fs.String("network", "", "the network `file` (default: network.json in the data directory)")
+	rpcURL := fs.String("rpc", "", "the chain's JSON-RPC `URL` (default: the network file's)")
+	relayURL := fs.String("relay", "", "the relay's `URL` (default: the network file's)")
+	passFile := fs.String("passphrase-file", "", "`file` with the wallet's passphrase (default: passphrase in the data directory)")
+	engineName := fs.String("engine", "reference", "inference `engine`: reference (synthetic output; the Docker worker is not built yet)")
+	gpuName := fs.String("gpu-name", "", "GPU `name` to register (default: the first NVIDIA GPU NVML reports)")
+	vram := fs.Uint("vram-mib", 0, "VRAM to register, in `MiB` (default: the GPU's)")
+	poll := fs.Duration("poll", 2*time.Second, "how often to poll the chain")
+	jsonLog := fs.Bool("log-json", false, "log JSON lines instead of text")
+	verbose := fs.Bool("v", false, "log debug detail")
+	return &ffcli.Command{
+		Name:       "run",
+		ShortUsage: "hydrogend run [-data DIR] [-network FILE] [-passphrase-file FILE]",
+		ShortHelp:  "Run the node: join the network, take tasks, get paid.",
+		LongHelp: "Unlocks the wallet in the data directory, checks the chain, the relay and the\n" +
+			"clock, stakes and joins (or resumes after a restart), then runs every task the\n" +
+			"chain assigns to this node, keeping a ledger. Stops cleanly on SIGINT/SIGTERM;\n" +
+			"after a crash it resumes where it was. Create a wallet first with\n" +
+			"`hydrogend wallet create`.",
+		FlagSet: fs,
+		Exec: func(ctx context.Context, args []string) error {
+			if err := noArgs("run", args); err != nil {
+				return err
+			}
+			if *engineName != "reference" {
+				return usageError{fmt.Sprintf("-engine %q: only the reference engine exists in this build", *engineName)}
+			}
+			if *poll < 10*time.Millisecond {
+				return usageError{"-poll must be at least 10ms"}
+			}
+			if *netFile == "" {
+				*netFile = filepath.Join(*data, "network.json")
+			}
+			if *passFile == "" {
+				*passFile = filepath.Join(*data, "passphrase")
+			}
+			network, err := chain.LoadNetwork(*netFile)
+			if err != nil {
+				return err
+			}
+			if *rpcURL == "" {
+				*rpcURL = network.RPC
+			}
+			if *relayURL == "" {
+				*relayURL = network.Relay
+			}
+			if *rpcURL == "" || *relayURL == "" {
+				return usageError{"the network file names no RPC or relay endpoint: pass -rpc and -relay"}
+			}
+			key, err := wallet.Unlock(*data, *passFile)
+			if errors.Is(err, wallet.ErrNoWallet) {
+				return fmt.Errorf("no wallet in %s: run `hydrogend wallet create -data %s` first", *data, *data)
+			}
+			if err != nil {
+				return err
+			}
+			name, mib := *gpuName, uint32(*vram)
+			if name == "" || mib == 0 {
+				inv, err := gpu.Probe()
+				switch {
+				case err == nil && len(inv.Devices) > 0:
+					d := inv.Devices[0]
+					if name == "" {
+						name = d.Name
+					}
+					if mib == 0 {
+						mib = uint32(d.MemoryTotal >> 20)
+					}
+				default:
+					// Without a GPU only the reference engine can run; it
+					// registers as what it is.
+					if name == "" {
+						name = "no GPU: " + reference.Label
+					}
+					if mib == 0 {
+						mib = 8192
+					}
+				}
+			}
+			level := slog.LevelInfo
+			if *verbose {
+				level = slog.LevelDebug
+			}
+			opts := &slog.HandlerOptions{Level: level}
+			var h slog.Handler = slog.NewTextHandler(e.stderr, opts)
+			if *jsonLog {
+				h = slog.NewJSONHandler(e.stderr, opts)
+			}
+			log := slog.New(h)
+
+			dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+			client, err := ethclient.DialContext(dctx, *rpcURL)
+			cancel()
+			if err != nil {
+				return fmt.Errorf("connect to %s: %w", *rpcURL, err)
+			}
+			defer client.Close()
+			l, err := ledger.Open(filepath.Join(*data, "ledger.db"))
+			if err != nil {
+				return err
+			}
+			defer l.Close()
+			cfg := node.Config{
+				Backend: client, Network: network, Key: key, RelayURL: *relayURL,
+				Engine: reference.Engine{}, Ledger: l, GPUName: name, VRAMMiB: mib,
+				Version: node.EngineVersion, Poll: *poll, Log: log,
+			}
+			if phase := os.Getenv(HaltEnv); phase != "" {
+				cfg.AtPhase = func(p string, task uint64) {
+					if p == phase {
+						fmt.Fprintf(e.stderr, "%s %s of task %d\n", HaltMarker, p, task)
+						syncOut(e.stderr)
+						select {} // wait to be killed
+					}
+				}
+			}
+			nd, err := node.New(cfg)
+			if err != nil {
+				return err
+			}
+			log.Info("starting the node", "address", nd.Address(), "gpu", name, "vram_mib", mib, "engine", reference.Label, "rpc", *rpcURL, "relay", *relayURL)
+			return nd.Run(ctx)
+		},
+	}
+}
