@@ -160,6 +160,9 @@ func LoadNetwork(path string) (*Network, error) {
 	if n.ChainID == nil || n.Registry == (common.Address{}) || n.Tasks == (common.Address{}) {
 		return nil, fmt.Errorf("chain: network file %s lacks the chain id or a contract address", path)
 	}
+	if err := n.Params.Validate(); err != nil {
+		return nil, fmt.Errorf("chain: network file %s: %w", path, err)
+	}
 	return &n, nil
 }
 

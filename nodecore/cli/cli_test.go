@@ -43,8 +43,19 @@ func TestCommandLine(t *testing.T) {
 		{name: "relay short retention", args: []string{"relay", "-data", "/tmp/x", "-rpc", "http://127.0.0.1:1", "-retention", "1s"}, wantCode: ExitUsage, wantErr: []string{"-retention must be"}},
 		{name: "relay without network file", args: []string{"relay", "-data", "/tmp/x", "-rpc", "http://127.0.0.1:1", "-network", "/nonexistent/network.json"}, wantCode: ExitFailure, wantErr: []string{"no such file"}},
 		{name: "bench gas", args: []string{"bench", "gas", "-nodes", "3,6", "-tasks", "1"}, wantCode: ExitOK, wantOut: []string{"total per task", "disclose 3 + settle", "registered nodes"}},
-		// The help lists only commands that exist.
-		{name: "no phantom commands", args: []string{"--help"}, wantCode: ExitOK, wantNotOut: []string{"  run ", "  devnet ", "  wallet "}},
+		{name: "help lists the node commands", args: []string{"--help"}, wantCode: ExitOK, wantOut: []string{"  run ", "  devnet ", "  wallet "}},
+		{name: "devnet stray argument", args: []string{"devnet", "now"}, wantCode: ExitUsage, wantErr: []string{"devnet takes no arguments"}},
+		{name: "devnet negative peers", args: []string{"devnet", "-peers", "-1"}, wantCode: ExitUsage, wantErr: []string{"-peers and -cheaters"}},
+		{name: "devnet too many peers", args: []string{"devnet", "-peers", "60", "-cheaters", "5"}, wantCode: ExitUsage, wantErr: []string{"-peers and -cheaters"}},
+		{name: "devnet bad rate", args: []string{"devnet", "-rate", "-3"}, wantCode: ExitUsage, wantErr: []string{"-rate must be"}},
+		{name: "devnet exit without tasks", args: []string{"devnet", "-exit-when-done"}, wantCode: ExitUsage, wantErr: []string{"-exit-when-done needs -tasks"}},
+		{name: "devnet bad port", args: []string{"devnet", "-port", "70000"}, wantCode: ExitUsage, wantErr: []string{"ports are between"}},
+		{name: "devnet tiny block period", args: []string{"devnet", "-block-period", "1ms"}, wantCode: ExitUsage, wantErr: []string{"-block-period"}},
+		{name: "run other engine", args: []string{"run", "-engine", "comfyui"}, wantCode: ExitUsage, wantErr: []string{"only the reference engine"}},
+		{name: "run without network file", args: []string{"run", "-data", "/nonexistent/hydrogen"}, wantCode: ExitFailure, wantErr: []string{"/nonexistent/hydrogen/network.json"}},
+		{name: "wallet without subcommand", args: []string{"wallet"}, wantCode: ExitUsage, wantErr: []string{"wallet needs a subcommand"}},
+		{name: "wallet create without passphrase", args: []string{"wallet", "create", "-data", "/tmp/x"}, wantCode: ExitUsage, wantErr: []string{"-passphrase-file is required"}},
+		{name: "wallet import without key", args: []string{"wallet", "import", "-data", "/tmp/x", "-passphrase-file", "/tmp/p"}, wantCode: ExitUsage, wantErr: []string{"wallet import needs -key"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

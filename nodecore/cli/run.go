@@ -80,10 +80,10 @@ func (e *env) runCommand() *ffcli.Command {
 			if *rpcURL == "" || *relayURL == "" {
 				return usageError{"the network file names no RPC or relay endpoint: pass -rpc and -relay"}
 			}
-			key, err := wallet.Unlock(*data, *passFile)
-			if errors.Is(err, wallet.ErrNoWallet) {
-				return fmt.Errorf("no wallet in %s: run `hydrogend wallet create -data %s` first", *data, *data)
+			if _, err := wallet.Address(*data); errors.Is(err, wallet.ErrNoWallet) {
+				return fmt.Errorf("no wallet in %s: run `hydrogend wallet create -data %s -passphrase-file FILE` first", *data, *data)
 			}
+			key, err := wallet.Unlock(*data, *passFile)
 			if err != nil {
 				return err
 			}

@@ -65,6 +65,9 @@ type Config struct {
 	NodePoll time.Duration
 
 	Log *slog.Logger
+	// PeerAtPhase, when set, is each peer's node.Config.AtPhase: tests use
+	// it to hold peers back at a phase.
+	PeerAtPhase func(peer, phase string, task uint64)
 }
 
 // Defaults for Config's zero fields.
@@ -266,12 +269,16 @@ func (d *Devnet) startPeer(ctx context.Context, name string, key *ecdsa.PrivateK
 	if cheater {
 		eng = cheat{}
 	}
-	nd, err := node.New(node.Config{
+	cfg := node.Config{
 		Backend: d.Chain, Network: d.Network, Key: key, RelayURL: d.RelayURL, Engine: eng, Ledger: l,
 		GPUName: "devnet reference GPU", VRAMMiB: 24576, Version: node.EngineVersion,
 		Poll: d.cfg.NodePoll, MinTaskTime: 5 * time.Second, Log: d.log.With("peer", name),
 		Now: d.Chain.Now, // deadlines are in chain time, which may run ahead (MaxLead)
-	})
+	}
+	if hook := d.cfg.PeerAtPhase; hook != nil {
+		cfg.AtPhase = func(phase string, task uint64) { hook(name, phase, task) }
+	}
+	nd, err := node.New(cfg)
 	if err != nil {
 		l.Close()
 		return err
