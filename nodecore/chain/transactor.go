@@ -11,6 +11,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -67,7 +68,13 @@ type Transactor struct {
 	mu        sync.Mutex // guards nonce and haveNonce
 	nonce     uint64
 	haveNonce bool
+
+	waited atomic.Int64 // nanoseconds spent waiting for receipts
 }
+
+// Waited is the total time this transactor spent waiting for its
+// transactions to be mined: block time, not work.
+func (t *Transactor) Waited() time.Duration { return time.Duration(t.waited.Load()) }
 
 // NewTransactor returns a transactor for key on backend. errABIs are the
 // contract ABIs whose custom errors a revert is decoded against.
@@ -255,6 +262,7 @@ func (t *Transactor) fees(ctx context.Context) (tip, feeCap *big.Int, err error)
 func (t *Transactor) wait(ctx context.Context, tx *types.Transaction) (*types.Receipt, error) {
 	sent := []*types.Transaction{tx}
 	since := time.Now()
+	defer func(start time.Time) { t.waited.Add(int64(time.Since(start))) }(since)
 	tick := time.NewTicker(t.PollInterval)
 	defer tick.Stop()
 	for {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain/gasbench"
+	"github.com/hydrogen-network/hydrogen/nodecore/devnet"
 	"github.com/peterbourgon/ff/v3/ffcli"
 )
 
@@ -50,14 +51,45 @@ func (e *env) benchCommand() *ffcli.Command {
 			return nil
 		},
 	}
+	nfs := e.flagSet("bench node")
+	ntasks := nfs.Int("tasks", 40, "tasks to run (image and text in turn)")
+	nodeBench := &ffcli.Command{
+		Name:       "node",
+		ShortUsage: "hydrogend bench node [-tasks 40]",
+		ShortHelp:  "Measure the node's own time per task on a devnet (engine and block waits excluded).",
+		LongHelp: "Starts a devnet with three peers, runs tasks one after another and prints the\n" +
+			"median and 99th percentile of each peer's time on a task, split into its own\n" +
+			"overhead (RPC, signing, relay transfers, scoring, ledger writes), the engine,\n" +
+			"and the waits for blocks and for the arguments. Exits 1 when the median\n" +
+			"overhead is over the target.",
+		FlagSet: nfs,
+		Exec: func(ctx context.Context, args []string) error {
+			if err := noArgs("bench node", args); err != nil {
+				return err
+			}
+			if *ntasks < 1 || *ntasks > 10_000 {
+				return usageError{"-tasks must be between 1 and 10000"}
+			}
+			rep, err := devnet.Bench(ctx, *ntasks, nil)
+			if err != nil {
+				return err
+			}
+			rep.Write(e.stdout)
+			if rep.Overhead.Median > devnet.OverheadTarget {
+				fmt.Fprintln(e.stderr, "hydrogend: the node's overhead is over the target")
+				return exitError{ExitFailure}
+			}
+			return nil
+		},
+	}
 	return &ffcli.Command{
 		Name:        "bench",
-		ShortUsage:  "hydrogend bench <gas>",
+		ShortUsage:  "hydrogend bench <gas|node>",
 		ShortHelp:   "Benchmarks that print a table.",
 		FlagSet:     e.flagSet("bench"),
-		Subcommands: []*ffcli.Command{gas},
+		Subcommands: []*ffcli.Command{gas, nodeBench},
 		Exec: func(context.Context, []string) error {
-			return usageError{"bench needs a benchmark: gas"}
+			return usageError{"bench needs a benchmark: gas or node"}
 		},
 	}
 }

@@ -67,6 +67,9 @@ func startChain(alloc types.GenesisAlloc, host string, port int) (*Chain, error)
 	ec.Genesis = &core.Genesis{Config: &rules, GasLimit: 60_000_000, Alloc: genesis}
 	ec.SyncMode = ethconfig.FullSync
 	ec.TxPool.NoLocals = true
+	// No log index: building it cost a quarter of the devnet's CPU, and
+	// nodes ask for short, recent block ranges that a scan serves well.
+	ec.LogNoHistory = true
 	ec.Miner.GasCeil = 60_000_000
 	backend, err := eth.New(stack, &ec)
 	if err != nil {

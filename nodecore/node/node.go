@@ -73,6 +73,11 @@ type Node struct {
 	// ticker never act on the same task at once.
 	taskMu sync.Mutex
 
+	tx *chain.Transactor
+
+	timingMu sync.Mutex
+	timings  map[uint64]*TaskTiming
+
 	// crashAt, in tests, stops the node as if killed at a phase.
 	crashAt func(phase string, task uint64) bool
 }
@@ -109,7 +114,7 @@ func New(cfg Config) (*Node, error) {
 		return nil, err
 	}
 	tx.PollInterval = min(cfg.Poll, time.Second)
-	n := &Node{cfg: cfg, client: chain.NewClient(cfg.Backend, cfg.Network, tx), relay: relay.NewClient(cfg.RelayURL, cfg.Key), addr: tx.From(), log: cfg.Log.With("node", tx.From())}
+	n := &Node{cfg: cfg, client: chain.NewClient(cfg.Backend, cfg.Network, tx), relay: relay.NewClient(cfg.RelayURL, cfg.Key), addr: tx.From(), log: cfg.Log.With("node", tx.From()), tx: tx, timings: map[uint64]*TaskTiming{}}
 	n.hub.snap = Snapshot{State: StateInitializing, Address: n.addr}
 	return n, nil
 }
@@ -404,4 +409,67 @@ func askFaucet(ctx context.Context, url string, addr common.Address) error {
 		return fmt.Errorf("faucet: %s: %s", resp.Status, strings.TrimSpace(string(msg)))
 	}
 	return nil
+}
+
+// TaskTiming splits the time the node spent on one task.
+type TaskTiming struct {
+	Busy   time.Duration // handling the task, everything included
+	Engine time.Duration // inside the engine
+	Chain  time.Duration // waiting for this node's transactions to be mined
+	Idle   time.Duration // waiting for the application's arguments to reach the relay
+}
+
+// Overhead is the node's own time on the task: Busy less the engine and
+// the waits. It is RPC reads and calls, signing, relay transfers, scoring
+// and the ledger's writes.
+func (t TaskTiming) Overhead() time.Duration { return t.Busy - t.Engine - t.Chain - t.Idle }
+
+// maxTimings bounds the timings kept (the newest tasks').
+const maxTimings = 1024
+
+// Timing returns how the node spent its time on task id, if it worked on
+// it since it started.
+func (n *Node) Timing(id uint64) (TaskTiming, bool) {
+	n.timingMu.Lock()
+	defer n.timingMu.Unlock()
+	t, ok := n.timings[id]
+	if !ok {
+		return TaskTiming{}, false
+	}
+	return *t, true
+}
+
+func (n *Node) addTiming(id uint64, f func(*TaskTiming)) { n.addTimingIf(id, true, f) }
+
+// addTimingIf is addTiming that, unless create, only adds to a task
+// already timed (events about others' tasks pass through advance too).
+func (n *Node) addTimingIf(id uint64, create bool, f func(*TaskTiming)) {
+	n.timingMu.Lock()
+	defer n.timingMu.Unlock()
+	t := n.timings[id]
+	if t == nil && !create {
+		return
+	}
+	if t == nil {
+		if len(n.timings) >= maxTimings {
+			oldest := id
+			for k := range n.timings {
+				oldest = min(oldest, k)
+			}
+			delete(n.timings, oldest)
+		}
+		t = &TaskTiming{}
+		n.timings[id] = t
+	}
+	f(t)
+}
+
+// timed measures a handler's time on task id; call the result when done.
+// Only work starts timing a task.
+func (n *Node) timed(id uint64, create bool) func() {
+	start, waited := time.Now(), n.tx.Waited()
+	return func() {
+		busy, chainWait := time.Since(start), n.tx.Waited()-waited
+		n.addTimingIf(id, create, func(t *TaskTiming) { t.Busy += busy; t.Chain += chainWait })
+	}
 }

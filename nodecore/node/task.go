@@ -49,6 +49,7 @@ func (n *Node) slotOf(t chain.TaskInfo) int {
 func (n *Node) work(ctx context.Context, id uint64) error {
 	n.taskMu.Lock()
 	defer n.taskMu.Unlock()
+	done := n.timed(id, true) // recorded only for this node's tasks
 	t, err := n.client.Task(ctx, id)
 	if err != nil {
 		return err
@@ -57,6 +58,7 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 	if slot < 0 {
 		return nil // yielded away, or an event for a task we lost
 	}
+	defer done()
 	spec, _, err := n.client.TaskSpec(ctx, id)
 	if err != nil {
 		return err
@@ -104,7 +106,10 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 		return n.failLocked(ctx, id, spec, err.Error())
 	}
 	_ = n.cfg.Ledger.Mark(ctx, id, ledger.Started, n.cfg.Now(), "", "")
+	began := time.Now()
 	out, err := n.cfg.Engine.Run(ctx, a)
+	ran := time.Since(began)
+	n.addTiming(id, func(t *TaskTiming) { t.Engine += ran })
 	if err != nil {
 		return n.failLocked(ctx, id, spec, fmt.Sprintf("%s: %v", n.cfg.Engine.Name(), err))
 	}
@@ -146,11 +151,14 @@ func (n *Node) fetchArgs(ctx context.Context, id uint64, t chain.TaskInfo) ([]by
 		if time.Unix(int64(t.CommitDeadline), 0).Sub(n.cfg.Now()) < n.cfg.MinTaskTime+wait {
 			return nil, err
 		}
+		began := time.Now()
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case <-time.After(wait):
 		}
+		slept := time.Since(began)
+		n.addTiming(id, func(t *TaskTiming) { t.Idle += slept })
 		wait = min(wait*2, 5*time.Second)
 	}
 }
@@ -182,6 +190,7 @@ func (n *Node) commitLocked(ctx context.Context, id uint64, t chain.TaskInfo) er
 func (n *Node) advance(ctx context.Context, id uint64) error {
 	n.taskMu.Lock()
 	defer n.taskMu.Unlock()
+	defer n.timed(id, false)()
 	return n.advanceLocked(ctx, id)
 }
 
