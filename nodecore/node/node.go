@@ -393,6 +393,8 @@ const faucetEvery = 30 * time.Second
 
 // askFaucet asks a devnet's faucet to fund addr.
 func askFaucet(ctx context.Context, url string, addr common.Address) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
 	body := strings.NewReader(fmt.Sprintf(`{"address":%q}`, addr.Hex()))
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, body)
 	if err != nil {
