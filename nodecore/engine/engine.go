@@ -30,6 +30,34 @@ type Args struct {
 	Height    int    `json:"height,omitempty"` // image tasks: pixels
 	Count     int    `json:"count,omitempty"`  // image tasks: how many images
 	MaxTokens int    `json:"maxTokens,omitempty"`
+
+	// Image requests may say more; engines that cannot honour a field
+	// (the reference engine draws from prompt, seed and size only) ignore it.
+	NegativePrompt string      `json:"negativePrompt,omitempty"`
+	Steps          int         `json:"steps,omitempty"` // sampler steps (0: the engine's default)
+	CFG            float64     `json:"cfg,omitempty"`   // classifier-free guidance (0: default)
+	LoRAs          []LoRA      `json:"loras,omitempty"`
+	ControlNet     *ControlNet `json:"controlNet,omitempty"`
+
+	// Workflow, when set, is a ComfyUI workflow in API format to run as
+	// is (checked against an allowlist first); Models are the model IDs
+	// it names. Prompt still describes the task for people.
+	Workflow json.RawMessage `json:"workflow,omitempty"`
+	Models   []string        `json:"models,omitempty"`
+}
+
+// LoRA is a LoRA model applied with a weight.
+type LoRA struct {
+	Model  string  `json:"model"` // model ID, "lora:org/name"
+	Weight float64 `json:"weight"`
+}
+
+// ControlNet conditions an image on a control image (e.g. an OpenPose
+// skeleton).
+type ControlNet struct {
+	Model    string  `json:"model"`    // model ID, "controlnet:org/name"
+	Image    []byte  `json:"image"`    // PNG, base64 in JSON
+	Strength float64 `json:"strength"` // 0..2
 }
 
 // Bounds on arguments; anything outside is refused before any work.
@@ -74,6 +102,12 @@ func (a Args) Validate() error {
 	}
 	switch a.Kind {
 	case KindImage:
+		if err := a.validateImageExtras(); err != nil {
+			return err
+		}
+		if len(a.Workflow) > 0 {
+			return nil // its sizes are checked with the workflow
+		}
 		if a.Width < MinSide || a.Width > MaxSide || a.Height < MinSide || a.Height > MaxSide || a.Width%8 != 0 || a.Height%8 != 0 {
 			return bad("image size %d×%d: each side a multiple of 8 between %d and %d", a.Width, a.Height, MinSide, MaxSide)
 		}
@@ -86,6 +120,52 @@ func (a Args) Validate() error {
 		}
 	default:
 		return bad("kind %q, want %q or %q", a.Kind, KindImage, KindText)
+	}
+	return nil
+}
+
+// Limits of image request fields.
+const (
+	MaxSteps        = 150
+	MaxCFG          = 30
+	MaxLoRAs        = 8
+	MaxLoRAWeight   = 5
+	MaxControlImage = 4 << 20 // bytes
+	MaxWorkflow     = 256 << 10
+)
+
+func (a Args) validateImageExtras() error {
+	bad := func(format string, v ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{ErrBadArgs}, v...)...)
+	}
+	switch {
+	case len(a.NegativePrompt) > MaxPrompt || !utf8.ValidString(a.NegativePrompt):
+		return bad("negative prompt too long or not UTF-8")
+	case a.Steps < 0 || a.Steps > MaxSteps:
+		return bad("%d steps, want 1 to %d", a.Steps, MaxSteps)
+	case a.CFG < 0 || a.CFG > MaxCFG:
+		return bad("CFG %g, want 0 to %d", a.CFG, MaxCFG)
+	case len(a.LoRAs) > MaxLoRAs:
+		return bad("%d LoRAs, at most %d", len(a.LoRAs), MaxLoRAs)
+	case len(a.Workflow) > MaxWorkflow:
+		return bad("workflow of %d bytes, at most %d", len(a.Workflow), MaxWorkflow)
+	case len(a.Workflow) > 0 && (a.LoRAs != nil || a.ControlNet != nil || a.Steps != 0 || a.CFG != 0):
+		return bad("a workflow comes alone: LoRAs, ControlNet, steps and CFG belong inside it")
+	}
+	for _, l := range a.LoRAs {
+		if !strings.HasPrefix(l.Model, "lora:") || l.Weight < -MaxLoRAWeight || l.Weight > MaxLoRAWeight {
+			return bad("LoRA %q with weight %g: want a lora: model ID and a weight within ±%d", l.Model, l.Weight, MaxLoRAWeight)
+		}
+	}
+	if c := a.ControlNet; c != nil {
+		switch {
+		case !strings.HasPrefix(c.Model, "controlnet:"):
+			return bad("ControlNet model %q is not a controlnet: model ID", c.Model)
+		case len(c.Image) == 0 || len(c.Image) > MaxControlImage:
+			return bad("ControlNet image of %d bytes, want 1 to %d", len(c.Image), MaxControlImage)
+		case c.Strength < 0 || c.Strength > 2:
+			return bad("ControlNet strength %g, want 0 to 2", c.Strength)
+		}
 	}
 	return nil
 }

@@ -47,6 +47,9 @@ func (e Engine) Run(ctx context.Context, a engine.Args) (engine.Output, error) {
 	if err := a.Validate(); err != nil {
 		return engine.Output{}, err
 	}
+	if len(a.Workflow) > 0 {
+		return engine.Output{}, fmt.Errorf("%w: the reference engine runs simple requests, not workflows", engine.ErrBadArgs)
+	}
 	switch a.Kind {
 	case engine.KindImage:
 		out := engine.Output{}
