@@ -8,6 +8,8 @@ import (
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain/gasbench"
 	"github.com/hydrogen-network/hydrogen/nodecore/devnet"
+	"github.com/hydrogen-network/hydrogen/nodecore/worker"
+	"github.com/hydrogen-network/hydrogen/nodecore/worker/handbench"
 	"github.com/peterbourgon/ff/v3/ffcli"
 )
 
@@ -82,14 +84,51 @@ func (e *env) benchCommand() *ffcli.Command {
 			return nil
 		},
 	}
+	hfs := e.flagSet("bench handback")
+	hruns := hfs.Int("runs", 20, "hand-backs to measure")
+	rebuild := hfs.Bool("rebuild", false, "rebuild the reference engine image first (needs the Go toolchain and this source tree)")
+	dockerHost := hfs.String("docker-host", "", "Docker engine `URL` (default: $DOCKER_HOST or the local socket)")
+	handback := &ffcli.Command{
+		Name:       "handback",
+		ShortUsage: "hydrogend bench handback [-runs 20]",
+		ShortHelp:  "Measure how fast the worker gives the GPU back (Release until the container is gone).",
+		LongHelp: "Runs the reference engine in a container (built from this source tree when\n" +
+			"missing), starts a long job, releases the worker and times it until the\n" +
+			"container no longer exists; repeats and prints median and p99. Exits 1 when\n" +
+			"the p99 is over the target.",
+		FlagSet: hfs,
+		Exec: func(ctx context.Context, args []string) error {
+			if err := noArgs("bench handback", args); err != nil {
+				return err
+			}
+			if *hruns < 1 || *hruns > 1000 {
+				return usageError{"-runs must be between 1 and 1000"}
+			}
+			d, err := worker.Connect(ctx, *dockerHost)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			rep, err := handbench.Run(ctx, d, *hruns, *rebuild)
+			if err != nil {
+				return err
+			}
+			rep.Write(e.stdout)
+			if rep.P99 > handbench.Target {
+				fmt.Fprintln(e.stderr, "hydrogend: the hand-back is over the target")
+				return exitError{ExitFailure}
+			}
+			return nil
+		},
+	}
 	return &ffcli.Command{
 		Name:        "bench",
-		ShortUsage:  "hydrogend bench <gas|node>",
+		ShortUsage:  "hydrogend bench <gas|node|handback>",
 		ShortHelp:   "Benchmarks that print a table.",
 		FlagSet:     e.flagSet("bench"),
-		Subcommands: []*ffcli.Command{gas, nodeBench},
+		Subcommands: []*ffcli.Command{gas, nodeBench, handback},
 		Exec: func(context.Context, []string) error {
-			return usageError{"bench needs a benchmark: gas or node"}
+			return usageError{"bench needs a benchmark: gas, node or handback"}
 		},
 	}
 }

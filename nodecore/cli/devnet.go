@@ -8,9 +8,12 @@ import (
 	"os"
 	"time"
 
+	"github.com/moby/moby/client"
 	"github.com/peterbourgon/ff/v3/ffcli"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/devnet"
+	"github.com/hydrogen-network/hydrogen/nodecore/worker"
+	"github.com/hydrogen-network/hydrogen/nodecore/worker/refimage"
 )
 
 func (e *env) devnetCommand() *ffcli.Command {
@@ -27,6 +30,7 @@ func (e *env) devnetCommand() *ffcli.Command {
 	period := fs.Duration("block-period", devnet.DefaultBlockPeriod, "longest time between blocks (a pending transaction is mined at once)")
 	lead := fs.Duration("max-lead", devnet.DefaultMaxLead, "how far the chain's clock may run ahead of the wall clock when busy (a separate node refuses more than 60s)")
 	verbose := fs.Bool("v", false, "log every step of the peers and the demo application")
+	useDocker := fs.String("docker", "auto", "run the honest peers' engines in worker containers: auto (when a Docker engine answers), on, off")
 	return &ffcli.Command{
 		Name:       "devnet",
 		ShortUsage: "hydrogend devnet [-peers 3] [-cheaters 0] [-rate 6] [-tasks N -exit-when-done]",
@@ -55,6 +59,8 @@ func (e *env) devnetCommand() *ffcli.Command {
 				return usageError{"-block-period must be at least 10ms and -max-lead not negative"}
 			case *rpcPort < 0 || *rpcPort > 65535 || *port < 0 || *port > 65535:
 				return usageError{"ports are between 0 and 65535"}
+			case *useDocker != "auto" && *useDocker != "on" && *useDocker != "off":
+				return usageError{"-docker is auto, on or off"}
 			}
 			set := map[string]bool{}
 			fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -83,11 +89,28 @@ func (e *env) devnetCommand() *ffcli.Command {
 				level = slog.LevelInfo
 			}
 			log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
-			fmt.Fprintf(e.stdout, "starting a devnet: %d peers, %d cheaters\n", *peers, *cheaters)
+			var docker worker.Docker
+			if *useDocker != "off" {
+				dc, err := dockerForDevnet(ctx)
+				switch {
+				case err == nil:
+					defer dc.Close()
+					docker = dc
+				case *useDocker == "on":
+					return err
+				default:
+					fmt.Fprintf(e.stdout, "engines run in-process (%v)\n", err)
+				}
+			}
+			where := "in-process"
+			if docker != nil {
+				where = "in Docker worker containers"
+			}
+			fmt.Fprintf(e.stdout, "starting a devnet: %d peers (engines %s), %d cheaters\n", *peers, where, *cheaters)
 			d, err := devnet.Start(ctx, devnet.Config{
 				Dir: dir, Host: *host, RPCPort: *rpcPort, HTTPPort: *port,
 				Peers: *peers, Cheaters: *cheaters, Rate: *rate, Tasks: *tasks,
-				BlockPeriod: *period, MaxLead: *lead, Log: log,
+				BlockPeriod: *period, MaxLead: *lead, Log: log, Docker: docker,
 			})
 			if err != nil {
 				return err
@@ -98,7 +121,7 @@ func (e *env) devnetCommand() *ffcli.Command {
 			fmt.Fprintf(e.stdout, "faucet     %s\n", d.FaucetURL)
 			fmt.Fprintf(e.stdout, "network    %s\n", d.NetworkFile)
 			for _, p := range d.Peers {
-				role := "honest, reference engine"
+				role := "honest, " + p.Engine.Name()
 				if p.Cheater {
 					role = "cheater, random scores"
 				}
@@ -135,4 +158,23 @@ func syncOut(w any) {
 	if f, ok := w.(*os.File); ok {
 		_ = f.Sync()
 	}
+}
+
+// dockerForDevnet connects to the Docker engine and makes sure the
+// reference engine image exists, building it from this source tree when
+// it does not.
+func dockerForDevnet(ctx context.Context) (*client.Client, error) {
+	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	d, err := worker.Connect(cctx, "")
+	cancel()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.ImageInspect(ctx, refimage.Tag); err != nil {
+		if err := refimage.Build(ctx, d); err != nil {
+			d.Close()
+			return nil, fmt.Errorf("no reference engine image: %w", err)
+		}
+	}
+	return d, nil
 }

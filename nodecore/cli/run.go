@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,11 +16,13 @@ import (
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
 	"github.com/hydrogen-network/hydrogen/nodecore/datadir"
+	"github.com/hydrogen-network/hydrogen/nodecore/engine"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine/reference"
 	"github.com/hydrogen-network/hydrogen/nodecore/gpu"
 	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
 	"github.com/hydrogen-network/hydrogen/nodecore/wallet"
+	"github.com/hydrogen-network/hydrogen/nodecore/worker"
 )
 
 // HaltEnv names a phase (node.Phase*) at which `hydrogend run` stops
@@ -28,6 +32,23 @@ const (
 	HaltMarker = "hydrogend: halted at phase"
 )
 
+// Default engine images for -engine docker (built from
+// nodecore/worker/images; see the README).
+const (
+	DefaultImageEngine = "hydrogen/comfyui:v0.3.68"
+	DefaultTextEngine  = "hydrogen/llama-server:b6000"
+)
+
+// OwnerID names this daemon's containers: a hash of its data directory.
+func OwnerID(dataDir string) string {
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		abs = dataDir
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return hex.EncodeToString(sum[:8])
+}
+
 func (e *env) runCommand() *ffcli.Command {
 	fs := e.flagSet("run")
 	data := fs.String("data", datadir.Default(), "data `directory`: wallet, ledger")
@@ -35,7 +56,12 @@ func (e *env) runCommand() *ffcli.Command {
 	rpcURL := fs.String("rpc", "", "the chain's JSON-RPC `URL` (default: the network file's)")
 	relayURL := fs.String("relay", "", "the relay's `URL` (default: the network file's)")
 	passFile := fs.String("passphrase-file", "", "`file` with the wallet's passphrase (default: passphrase in the data directory)")
-	engineName := fs.String("engine", "reference", "inference `engine`: reference (synthetic output; the Docker worker is not built yet)")
+	engineName := fs.String("engine", "reference", "inference `engine`: reference (in-process, synthetic output) or docker (engine containers on the GPU)")
+	imageEngine := fs.String("image-engine", DefaultImageEngine, "Docker `image` serving image tasks (ComfyUI-compatible), with -engine docker")
+	textEngine := fs.String("text-engine", DefaultTextEngine, "Docker `image` serving text tasks (OpenAI-compatible), with -engine docker")
+	textModel := fs.String("text-model", "", "the `name` the text server knows its model by (default: the task's model ID)")
+	modelDir := fs.String("models", "", "model cache `directory` (default: models in the data directory)")
+	dockerHost := fs.String("docker-host", "", "Docker engine `URL` (default: $DOCKER_HOST or the local socket)")
 	gpuName := fs.String("gpu-name", "", "GPU `name` to register (default: the first NVIDIA GPU NVML reports)")
 	vram := fs.Uint("vram-mib", 0, "VRAM to register, in `MiB` (default: the GPU's)")
 	poll := fs.Duration("poll", 2*time.Second, "how often to poll the chain")
@@ -55,8 +81,8 @@ func (e *env) runCommand() *ffcli.Command {
 			if err := noArgs("run", args); err != nil {
 				return err
 			}
-			if *engineName != "reference" {
-				return usageError{fmt.Sprintf("-engine %q: only the reference engine exists in this build", *engineName)}
+			if *engineName != "reference" && *engineName != "docker" {
+				return usageError{fmt.Sprintf("-engine %q: want reference or docker", *engineName)}
 			}
 			if *poll < 10*time.Millisecond {
 				return usageError{"-poll must be at least 10ms"}
@@ -87,11 +113,14 @@ func (e *env) runCommand() *ffcli.Command {
 			if err != nil {
 				return err
 			}
-			name, mib := *gpuName, uint32(*vram)
+			name, mib, uuid := *gpuName, uint32(*vram), ""
+			inv, gpuErr := gpu.Probe()
+			if gpuErr == nil && len(inv.Devices) > 0 {
+				uuid = inv.Devices[0].UUID
+			}
 			if name == "" || mib == 0 {
-				inv, err := gpu.Probe()
 				switch {
-				case err == nil && len(inv.Devices) > 0:
+				case gpuErr == nil && len(inv.Devices) > 0:
 					d := inv.Devices[0]
 					if name == "" {
 						name = d.Name
@@ -133,9 +162,32 @@ func (e *env) runCommand() *ffcli.Command {
 				return err
 			}
 			defer l.Close()
+			var eng engine.Engine = reference.Engine{}
+			if *engineName == "docker" {
+				d, err := worker.Connect(ctx, *dockerHost)
+				if err != nil {
+					return err
+				}
+				defer d.Close()
+				if *modelDir == "" {
+					*modelDir = filepath.Join(*data, "models")
+				}
+				if err := os.MkdirAll(*modelDir, 0o755); err != nil {
+					return err
+				}
+				engines, err := worker.NewEngines(ctx, d, worker.Setup{
+					ImageEngine: *imageEngine, TextEngine: *textEngine, TextModel: *textModel,
+					Owner: OwnerID(*data), GPU: uuid, ModelDir: *modelDir, StateDir: *data, Log: log,
+				})
+				if err != nil {
+					return err
+				}
+				defer engines.Close()
+				eng = engines
+			}
 			cfg := node.Config{
 				Backend: client, Network: network, Key: key, RelayURL: *relayURL,
-				Engine: reference.Engine{}, Ledger: l, GPUName: name, VRAMMiB: mib,
+				Engine: eng, Ledger: l, GPUName: name, VRAMMiB: mib,
 				Version: node.EngineVersion, Poll: *poll, Log: log,
 			}
 			if phase := os.Getenv(HaltEnv); phase != "" {
@@ -151,7 +203,7 @@ func (e *env) runCommand() *ffcli.Command {
 			if err != nil {
 				return err
 			}
-			log.Info("starting the node", "address", nd.Address(), "gpu", name, "vram_mib", mib, "engine", reference.Label, "rpc", *rpcURL, "relay", *relayURL)
+			log.Info("starting the node", "address", nd.Address(), "gpu", name, "vram_mib", mib, "engine", eng.Name(), "rpc", *rpcURL, "relay", *relayURL)
 			return nd.Run(ctx)
 		},
 	}

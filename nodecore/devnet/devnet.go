@@ -8,6 +8,8 @@ package devnet
 import (
 	"context"
 	"crypto/ecdsa"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -24,13 +26,17 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/moby/moby/client"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine/reference"
 	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
+	modelsPkg "github.com/hydrogen-network/hydrogen/nodecore/models"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
 	"github.com/hydrogen-network/hydrogen/nodecore/relay"
+	"github.com/hydrogen-network/hydrogen/nodecore/worker"
+	"github.com/hydrogen-network/hydrogen/nodecore/worker/refimage"
 )
 
 // Config says what to run.
@@ -65,6 +71,10 @@ type Config struct {
 	NodePoll time.Duration
 
 	Log *slog.Logger
+	// Docker, when set, runs each honest peer's engine in a worker
+	// container from the reference engine image (refimage.Tag, which
+	// must exist) instead of in-process.
+	Docker worker.Docker
 	// PeerAtPhase, when set, is each peer's node.Config.AtPhase: tests use
 	// it to hold peers back at a phase.
 	PeerAtPhase func(peer, phase string, task uint64)
@@ -85,7 +95,9 @@ type Peer struct {
 	Addr    common.Address
 	Node    *node.Node
 	Ledger  *ledger.Ledger
+	Engine  engine.Engine
 	done    chan error
+	engines *worker.Engines // when in containers
 }
 
 // Devnet is a running local network.
@@ -151,6 +163,11 @@ func Start(ctx context.Context, cfg Config) (d *Devnet, err error) {
 	}
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, err
+	}
+	if cfg.Docker != nil {
+		if err := cleanDeadDevnets(ctx, cfg.Docker, cfg.Log); err != nil {
+			return nil, fmt.Errorf("devnet: clean up after earlier devnets: %w", err)
+		}
 	}
 
 	// Keys: deployer (also the treasury), application, faucet, peers.
@@ -266,8 +283,34 @@ func (d *Devnet) startPeer(ctx context.Context, name string, key *ecdsa.PrivateK
 		return err
 	}
 	var eng engine.Engine = reference.Engine{NoisePixels: 12, NoiseSeed: noise}
-	if cheater {
+	var engines *worker.Engines
+	switch {
+	case cheater:
 		eng = cheat{}
+	case d.cfg.Docker != nil:
+		models := filepath.Join(dir, "models")
+		for _, id := range []string{DemoImageModel, DemoTextModel} {
+			m, _ := modelsPkg.ParseID(id)
+			p := filepath.Join(models, filepath.FromSlash(m.Path()))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				l.Close()
+				return err
+			}
+			if err := os.WriteFile(p, []byte("placeholder: the reference engine needs no weights\n"), 0o644); err != nil {
+				l.Close()
+				return err
+			}
+		}
+		engines, err = worker.NewEngines(ctx, d.cfg.Docker, worker.Setup{
+			ImageEngine: refimage.Tag, ImageCmd: refimage.Cmd(""), TextEngine: refimage.Tag,
+			Owner: ownerID(dir), ModelDir: models, StateDir: dir, Log: d.log.With("peer", name),
+			Labels: map[string]string{LabelDevnetPID: strconv.Itoa(os.Getpid())},
+		})
+		if err != nil {
+			l.Close()
+			return err
+		}
+		eng = engines
 	}
 	cfg := node.Config{
 		Backend: d.Chain, Network: d.Network, Key: key, RelayURL: d.RelayURL, Engine: eng, Ledger: l,
@@ -283,7 +326,7 @@ func (d *Devnet) startPeer(ctx context.Context, name string, key *ecdsa.PrivateK
 		l.Close()
 		return err
 	}
-	p := &Peer{Name: name, Cheater: cheater, Addr: nd.Address(), Node: nd, Ledger: l, done: make(chan error, 1)}
+	p := &Peer{Name: name, Cheater: cheater, Addr: nd.Address(), Node: nd, Ledger: l, Engine: eng, done: make(chan error, 1), engines: engines}
 	d.Peers = append(d.Peers, p)
 	d.goRun(func() { p.done <- nd.Run(ctx) })
 	return nil
@@ -395,8 +438,44 @@ func (d *Devnet) Close() {
 	d.wg.Wait()
 	for _, p := range d.Peers {
 		p.Ledger.Close()
+		if p.engines != nil {
+			p.engines.Close()
+		}
 	}
 	d.Chain.Close()
+}
+
+// LabelDevnetPID marks the containers of a devnet with its process ID,
+// so that a later devnet removes those a killed one left.
+const LabelDevnetPID = "io.hydrogen.devnet.pid"
+
+// cleanDeadDevnets removes worker containers of devnets whose process is
+// gone; it never touches containers without the devnet label.
+func cleanDeadDevnets(ctx context.Context, d worker.Docker, log *slog.Logger) error {
+	list, err := d.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: client.Filters{}.Add("label", worker.LabelManaged+"=true", LabelDevnetPID)})
+	if err != nil {
+		return err
+	}
+	for _, c := range list.Items {
+		pid, err := strconv.Atoi(c.Labels[LabelDevnetPID])
+		if err != nil || pid <= 0 || c.Labels[worker.LabelManaged] != "true" {
+			continue
+		}
+		if processAlive(pid) {
+			continue
+		}
+		if _, err := d.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true}); err != nil {
+			return err
+		}
+		log.Info("removed a container a stopped devnet left", "id", c.ID[:12], "pid", pid)
+	}
+	return nil
+}
+
+// ownerID labels a peer's containers: a hash of its directory.
+func ownerID(dir string) string {
+	sum := sha256.Sum256([]byte(dir))
+	return "devnet" + hex.EncodeToString(sum[:6])
 }
 
 // cheat is the engine of a cheating peer: it skips the work and returns

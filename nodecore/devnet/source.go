@@ -62,6 +62,14 @@ func (t *SourceTask) Final() bool {
 	return t.State == chain.TaskAborted || t.Checked || t.Problem != ""
 }
 
+// The demo's models. The reference engine needs no weights; a devnet
+// whose peers run in containers keeps placeholder files under these IDs
+// so the adapters' cache checks pass.
+const (
+	DemoImageModel = "base:runwayml/stable-diffusion-v1-5"
+	DemoTextModel  = "base:meta-llama/llama-3.1-8b-instruct"
+)
+
 var demoPrompts = []string{
 	"a lighthouse on a cliff at dusk, oil painting",
 	"a red fox in fresh snow, morning light",
@@ -93,11 +101,11 @@ func (s *Source) Create(ctx context.Context, kind string) (uint64, error) {
 	s.mu.Lock()
 	i := s.made
 	s.mu.Unlock()
-	a := engine.Args{Kind: kind, Model: "base:stable-diffusion-v1-5", Seed: int64(1000 + i)}
+	a := engine.Args{Kind: kind, Model: DemoImageModel, Seed: int64(1000 + i)}
 	typ := chain.TaskImage
 	if kind == engine.KindText {
 		typ = chain.TaskText
-		a.Model, a.Prompt, a.MaxTokens = "base:llama-3.1-8b-instruct", demoQuestions[i%len(demoQuestions)], 64
+		a.Model, a.Prompt, a.MaxTokens = DemoTextModel, demoQuestions[i%len(demoQuestions)], 64
 	} else {
 		a.Prompt, a.Width, a.Height, a.Count = demoPrompts[i%len(demoPrompts)], 256, 256, 1+i%2
 	}

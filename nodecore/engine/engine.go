@@ -194,3 +194,27 @@ type Engine interface {
 
 // TextScore is the score of a text output: its sha256.
 func TextScore(text string) [32]byte { return sha256.Sum256([]byte(text)) }
+
+// ByKind runs image tasks on one engine and text tasks on another.
+type ByKind struct {
+	Image, Text Engine
+}
+
+// Name names both engines.
+func (b ByKind) Name() string {
+	if b.Image == b.Text {
+		return b.Image.Name()
+	}
+	return "images: " + b.Image.Name() + "; text: " + b.Text.Name()
+}
+
+// Run runs a on the engine for its kind.
+func (b ByKind) Run(ctx context.Context, a Args) (Output, error) {
+	switch a.Kind {
+	case KindImage:
+		return b.Image.Run(ctx, a)
+	case KindText:
+		return b.Text.Run(ctx, a)
+	}
+	return Output{}, fmt.Errorf("%w: kind %q", ErrBadArgs, a.Kind)
+}

@@ -84,7 +84,7 @@ func BuildImage(ctx context.Context, d Docker, tag string, dockerfile string, fi
 	}
 	resp, err := d.ImageBuild(ctx, &ctxTar, client.ImageBuildOptions{
 		Tags: []string{tag}, Remove: true, ForceRemove: true, Version: build.BuilderV1,
-		Labels: map[string]string{LabelManaged: "true"},
+		Labels: map[string]string{LabelImage: "true"},
 	})
 	if err != nil {
 		return classify(err)

@@ -29,6 +29,7 @@ const (
 	LabelOwner   = "io.hydrogen.owner"   // which daemon (its data directory's ID)
 	LabelRole    = "io.hydrogen.role"    // e.g. "image", "text"
 	LabelGPU     = "io.hydrogen.gpu"     // the NVIDIA GPU's UUID, or "none"
+	LabelImage   = "io.hydrogen.image"   // on images BuildImage made (containers inherit it)
 )
 
 // Paths inside the container.
@@ -66,7 +67,9 @@ type Config struct {
 	// Interrupt, when set, asks the engine to stop its job before the
 	// container goes (ComfyUI's /interrupt).
 	Interrupt func(ctx context.Context, c *http.Client) error
-	Log       *slog.Logger
+	// Labels are added to the container's (Hydrogen's own win).
+	Labels map[string]string
+	Log    *slog.Logger
 }
 
 // Failure is the container stopping on its own.
@@ -235,11 +238,17 @@ func (w *Worker) spec() client.ContainerCreateOptions {
 	if w.cfg.GPU != "" {
 		hc.DeviceRequests = []container.DeviceRequest{{Driver: "nvidia", DeviceIDs: []string{w.cfg.GPU}, Capabilities: [][]string{{"gpu"}}}}
 	}
+	labels := map[string]string{}
+	for k, v := range w.cfg.Labels {
+		labels[k] = v
+	}
+	for k, v := range map[string]string{LabelManaged: "true", LabelOwner: w.cfg.Owner, LabelRole: w.cfg.Role, LabelGPU: gpu} {
+		labels[k] = v
+	}
 	return client.ContainerCreateOptions{
 		Name: w.Name(),
 		Config: &container.Config{
-			Image: w.cfg.Image, Cmd: w.cfg.Cmd, User: ContainerUser,
-			Labels: map[string]string{LabelManaged: "true", LabelOwner: w.cfg.Owner, LabelRole: w.cfg.Role, LabelGPU: gpu},
+			Image: w.cfg.Image, Cmd: w.cfg.Cmd, User: ContainerUser, Labels: labels,
 		},
 		HostConfig: hc,
 	}
