@@ -122,6 +122,10 @@ func TestLifecycle(t *testing.T) {
 		t.Fatalf("text %q, want %q", gotText.Text, wantText.Text)
 	}
 
+	// The container's output reached the daemon's log.
+	if tail := strings.Join(w.Tail(), "\n"); !strings.Contains(tail, "serving on /run/hydrogen/engine.sock") {
+		t.Errorf("the engine's log lines were not streamed: %q", tail)
+	}
 	id := w.ContainerID()
 	ins, err := d.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
 	if err != nil {
@@ -405,5 +409,22 @@ func TestDockerUnreachable(t *testing.T) {
 	}
 	if n := runtime.NumGoroutine(); n > before {
 		t.Errorf("%d goroutines before, %d after", before, n)
+	}
+}
+
+// TestOutOfMemory: a job bigger than the container's memory limit gets
+// the container OOM-killed; the task fails saying so.
+func TestOutOfMemory(t *testing.T) {
+	d := docker(t)
+	w, cfg := newWorker(t, d, func(c *worker.Config) { c.Memory = 24 << 20 })
+	e := &worker.Engine{W: w, Inner: &comfyui.Engine{HTTP: w.HTTPClient(), Base: worker.BaseURL, CacheDir: cfg.ModelDir, Poll: 20 * time.Millisecond}}
+	a := engine.Args{Kind: engine.KindImage, Model: testModel, Prompt: "too big", Seed: 1, Width: engine.MaxSide, Height: engine.MaxSide, Count: engine.MaxImages}
+	_, err := e.Run(context.Background(), a)
+	if !errors.Is(err, worker.ErrOOM) {
+		t.Fatalf("err = %v, want ErrOOM", err)
+	}
+	var we *worker.Error
+	if !errors.As(err, &we) || we.Code != "worker.oom" {
+		t.Fatalf("code %+v", we)
 	}
 }
