@@ -1,8 +1,9 @@
 // Package gpu reads the NVIDIA GPUs of this machine through NVML.
 //
 // On Linux NVML is github.com/NVIDIA/go-nvml, which loads libnvidia-ml at
-// run time, so the binaries start on machines without a driver. Other
-// platforms report ErrUnsupported until their NVML binding lands.
+// run time, so the binaries start on machines without a driver. On
+// Windows it loads nvml.dll through golang.org/x/sys/windows (go-nvml does
+// not build there). Other platforms report ErrUnsupported.
 package gpu
 
 import "errors"

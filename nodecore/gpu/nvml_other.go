@@ -1,10 +1,9 @@
-//go:build !(linux && cgo)
+//go:build !(linux && cgo) && !windows
 
 package gpu
 
 func probe() (Inventory, error) {
-	// Windows reads nvml.dll through golang.org/x/sys/windows (go-nvml does
-	// not build there); that binding belongs to the GPU monitor and is not
-	// in this build yet, so say so rather than guess.
+	// No NVML binding for this platform in this build: say so rather than
+	// guess.
 	return Inventory{}, ErrUnsupported
 }
