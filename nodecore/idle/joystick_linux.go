@@ -1,0 +1,100 @@
+//go:build linux
+
+package idle
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Joysticks watches the kernel's joystick devices (/dev/input/js*): any
+// button or axis event is controller activity, so playing with a gamepad
+// is not "away". Devices plugged in later are picked up at the next
+// sample.
+type Joysticks struct {
+	// Glob finds the devices; default /dev/input/js*.
+	Glob string
+
+	mu   sync.Mutex // guards the fields below
+	open map[string]*os.File
+	last time.Time // last controller input seen
+}
+
+// jsEvent is struct js_event: time (ms), value, type, number.
+const jsEventSize = 8
+
+// jsEventInit flags the synthetic events sent when a device is opened.
+const jsEventInit = 0x80
+
+// Name is "joystick".
+func (j *Joysticks) Name() string { return "joystick" }
+
+// Sample reads the events that arrived since the last sample.
+func (j *Joysticks) Sample(now time.Time, p *Presence) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.open == nil {
+		j.open = map[string]*os.File{}
+	}
+	glob := j.Glob
+	if glob == "" {
+		glob = "/dev/input/js*"
+	}
+	paths, _ := filepath.Glob(glob)
+	for _, path := range paths {
+		if _, ok := j.open[path]; ok {
+			continue
+		}
+		f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+		if err != nil {
+			continue // no permission: other sources still count
+		}
+		j.open[path] = f
+	}
+	buf := make([]byte, 64*jsEventSize)
+	for path, f := range j.open {
+		for {
+			n, err := f.Read(buf)
+			for i := 0; i+jsEventSize <= n; i += jsEventSize {
+				// Any real event (a button in either state, an axis
+				// moving, even back to centre) is the owner at the
+				// controller; the synthetic ones sent on open are not.
+				if buf[i+6]&jsEventInit == 0 {
+					j.last = now
+				}
+			}
+			if err != nil {
+				if !errors.Is(err, syscall.EAGAIN) && !errors.Is(err, os.ErrDeadlineExceeded) {
+					f.Close() // unplugged
+					delete(j.open, path)
+				}
+				break
+			}
+			if n < len(buf) {
+				break
+			}
+		}
+	}
+	if !j.last.IsZero() {
+		d := now.Sub(j.last)
+		if d < p.ControllerIdle {
+			p.ControllerIdle = max(d, 0)
+		}
+	}
+	return nil
+}
+
+// Close closes the devices.
+func (j *Joysticks) Close() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for p, f := range j.open {
+		f.Close()
+		delete(j.open, p)
+	}
+	return nil
+}
