@@ -4,7 +4,6 @@ package idle
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"sync"
 	"syscall"
@@ -19,9 +18,9 @@ type Joysticks struct {
 	// Glob finds the devices; default /dev/input/js*.
 	Glob string
 
-	mu   sync.Mutex // guards the fields below
-	open map[string]*os.File
-	last time.Time // last controller input seen
+	mu   sync.Mutex     // guards the fields below
+	open map[string]int // path → raw non-blocking fd (not Go's poller, which would wait)
+	last time.Time      // last controller input seen
 }
 
 // jsEvent is struct js_event: time (ms), value, type, number.
@@ -38,7 +37,7 @@ func (j *Joysticks) Sample(now time.Time, p *Presence) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.open == nil {
-		j.open = map[string]*os.File{}
+		j.open = map[string]int{}
 	}
 	glob := j.Glob
 	if glob == "" {
@@ -49,16 +48,16 @@ func (j *Joysticks) Sample(now time.Time, p *Presence) error {
 		if _, ok := j.open[path]; ok {
 			continue
 		}
-		f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+		fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
 		if err != nil {
 			continue // no permission: other sources still count
 		}
-		j.open[path] = f
+		j.open[path] = fd
 	}
 	buf := make([]byte, 64*jsEventSize)
-	for path, f := range j.open {
+	for path, fd := range j.open {
 		for {
-			n, err := f.Read(buf)
+			n, err := syscall.Read(fd, buf)
 			for i := 0; i+jsEventSize <= n; i += jsEventSize {
 				// Any real event (a button in either state, an axis
 				// moving, even back to centre) is the owner at the
@@ -67,9 +66,9 @@ func (j *Joysticks) Sample(now time.Time, p *Presence) error {
 					j.last = now
 				}
 			}
-			if err != nil {
-				if !errors.Is(err, syscall.EAGAIN) && !errors.Is(err, os.ErrDeadlineExceeded) {
-					f.Close() // unplugged
+			if err != nil || n == 0 {
+				if !errors.Is(err, syscall.EAGAIN) && !errors.Is(err, syscall.EINTR) {
+					syscall.Close(fd) // unplugged (ENODEV) or end of file
 					delete(j.open, path)
 				}
 				break
@@ -92,8 +91,8 @@ func (j *Joysticks) Sample(now time.Time, p *Presence) error {
 func (j *Joysticks) Close() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	for p, f := range j.open {
-		f.Close()
+	for p, fd := range j.open {
+		syscall.Close(fd)
 		delete(j.open, p)
 	}
 	return nil
