@@ -221,9 +221,20 @@ func (t *Transactor) sendNew(ctx context.Context, to *common.Address, data []byt
 			return tx, nil
 		}
 		// Someone else used this account, or a node forgot our
-		// transactions: read the nonce again, once.
+		// transactions: read the nonce again. "Replacement underpriced"
+		// on a new transaction means the pool still holds another
+		// sender's transaction with this nonce (it may even be mined
+		// already, before the pool catches up): wait a moment first.
 		t.haveNonce = false
-		if attempt == 0 && (strings.Contains(err.Error(), "nonce too low") || strings.Contains(err.Error(), "nonce too high")) {
+		msg := err.Error()
+		if attempt < 3 && (strings.Contains(msg, "nonce too low") || strings.Contains(msg, "nonce too high") || strings.Contains(msg, "replacement transaction underpriced")) {
+			if strings.Contains(msg, "underpriced") {
+				select {
+				case <-ctx.Done():
+					return nil, ctx.Err()
+				case <-time.After(time.Duration(attempt+1) * 50 * time.Millisecond):
+				}
+			}
 			continue
 		}
 		return nil, fmt.Errorf("chain: send: %w", t.decode(err))
