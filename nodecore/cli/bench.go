@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain/gasbench"
 	"github.com/hydrogen-network/hydrogen/nodecore/devnet"
+	"github.com/hydrogen-network/hydrogen/nodecore/presencebench"
 	"github.com/hydrogen-network/hydrogen/nodecore/worker"
 	"github.com/hydrogen-network/hydrogen/nodecore/worker/handbench"
 	"github.com/peterbourgon/ff/v3/ffcli"
@@ -121,14 +123,42 @@ func (e *env) benchCommand() *ffcli.Command {
 			return nil
 		},
 	}
+	pfs := e.flagSet("bench presence")
+	psamples := pfs.Int("samples", 200, "samples of each kind for the CPU cost")
+	ptrials := pfs.Int("trials", 20, "input events for the latency")
+	pperiod := pfs.Duration("period", 100*time.Millisecond, "the watcher's sampling period")
+	presence := &ffcli.Command{
+		Name:       "presence",
+		ShortUsage: "hydrogend bench presence [-samples 200] [-trials 20] [-period 100ms]",
+		ShortHelp:  "Measure presence and GPU sampling cost and the input-to-pause latency (needs an X display and xdotool).",
+		FlagSet:    pfs,
+		Exec: func(ctx context.Context, args []string) error {
+			if err := noArgs("bench presence", args); err != nil {
+				return err
+			}
+			if *psamples < 1 || *ptrials < 1 || *pperiod < time.Millisecond {
+				return usageError{"-samples and -trials must be positive and -period at least 1ms"}
+			}
+			rep, err := presencebench.Run(ctx, *psamples, *ptrials, *pperiod)
+			if err != nil {
+				return err
+			}
+			rep.Write(e.stdout)
+			if rep.P99 > presencebench.LatencyTarget {
+				fmt.Fprintln(e.stderr, "hydrogend: the input-to-pause latency is over the target")
+				return exitError{ExitFailure}
+			}
+			return nil
+		},
+	}
 	return &ffcli.Command{
 		Name:        "bench",
-		ShortUsage:  "hydrogend bench <gas|node|handback>",
+		ShortUsage:  "hydrogend bench <gas|node|handback|presence>",
 		ShortHelp:   "Benchmarks that print a table.",
 		FlagSet:     e.flagSet("bench"),
-		Subcommands: []*ffcli.Command{gas, nodeBench, handback},
+		Subcommands: []*ffcli.Command{gas, nodeBench, handback, presence},
 		Exec: func(context.Context, []string) error {
-			return usageError{"bench needs a benchmark: gas, node or handback"}
+			return usageError{"bench needs a benchmark: gas, node, handback or presence"}
 		},
 	}
 }

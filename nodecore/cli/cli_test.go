@@ -52,6 +52,7 @@ func TestCommandLine(t *testing.T) {
 		{name: "devnet bad port", args: []string{"devnet", "-port", "70000"}, wantCode: ExitUsage, wantErr: []string{"ports are between"}},
 		{name: "devnet tiny block period", args: []string{"devnet", "-block-period", "1ms"}, wantCode: ExitUsage, wantErr: []string{"-block-period"}},
 		{name: "bench handback no runs", args: []string{"bench", "handback", "-runs", "0"}, wantCode: ExitUsage, wantErr: []string{"-runs must be"}},
+		{name: "bench presence no trials", args: []string{"bench", "presence", "-trials", "0"}, wantCode: ExitUsage, wantErr: []string{"-samples and -trials"}},
 		{name: "bench node no tasks", args: []string{"bench", "node", "-tasks", "0"}, wantCode: ExitUsage, wantErr: []string{"-tasks must be"}},
 		{name: "run other engine", args: []string{"run", "-engine", "comfyui"}, wantCode: ExitUsage, wantErr: []string{"want reference or docker"}},
 		{name: "run without network file", args: []string{"run", "-data", "/nonexistent/hydrogen"}, wantCode: ExitFailure, wantErr: []string{"/nonexistent/hydrogen/network.json"}},

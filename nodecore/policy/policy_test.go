@@ -187,6 +187,7 @@ func TestADay(t *testing.T) {
 
 	// 10:00 back: one keypress stops earning at the next sample.
 	_, d, _ = run(now.Add(50 * time.Minute))
+	expect("away an hour", d, true, EarnAway)
 	s.lastInput = now
 	d = step(now)
 	expect("keypress", d, false, PauseUserActive)
