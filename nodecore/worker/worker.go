@@ -276,8 +276,12 @@ func (w *Worker) Warm(ctx context.Context) error {
 	id := created.ID
 	watchCtx, stop := context.WithCancel(w.base)
 	w.mu.Lock()
+	old := w.stop // the watchers of a container that died on its own
 	w.id, w.releasing, w.stop, w.tail = id, false, stop, nil
 	w.mu.Unlock()
+	if old != nil {
+		old()
+	}
 	// Watch events before starting, so that an instant death is seen.
 	ready := make(chan struct{})
 	w.watchers.Add(1)
