@@ -75,6 +75,12 @@ type Node struct {
 
 	tx *chain.Transactor
 
+	// gateMu guards closed, why and cancelRun: the hire-out gate.
+	gateMu    sync.Mutex
+	closed    bool
+	why       string
+	cancelRun context.CancelCauseFunc // the engine run in progress
+
 	timingMu sync.Mutex
 	timings  map[uint64]*TaskTiming
 
@@ -474,4 +480,51 @@ func (n *Node) timed(id uint64, create bool) func() {
 		busy, chainWait := time.Since(start), n.tx.Waited()-waited
 		n.addTimingIf(id, create, func(t *TaskTiming) { t.Busy += busy; t.Chain += chainWait })
 	}
+}
+
+// ErrGateClosed is the cause given to a task's engine when the owner
+// takes the GPU back.
+var ErrGateClosed = errors.New("node: the owner took the GPU back")
+
+// SetHireable opens or closes the hire-out gate. Closed, the node runs
+// no engine: the running job is stopped at once and tasks that arrive
+// are yielded with why as the reason, until the gate opens again. The
+// governor (the hire-out policy) drives it.
+func (n *Node) SetHireable(ok bool, why string) {
+	n.gateMu.Lock()
+	defer n.gateMu.Unlock()
+	n.closed, n.why = !ok, why
+	if !ok && n.cancelRun != nil {
+		n.cancelRun(ErrGateClosed)
+	}
+}
+
+// Hireable reports whether the gate is open, and why not.
+func (n *Node) Hireable() (bool, string) {
+	n.gateMu.Lock()
+	defer n.gateMu.Unlock()
+	return !n.closed, n.why
+}
+
+// runEngine runs the engine under the gate: closing the gate cancels it.
+func (n *Node) runEngine(ctx context.Context, a engine.Args) (engine.Output, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	n.gateMu.Lock()
+	if n.closed {
+		n.gateMu.Unlock()
+		return engine.Output{}, ErrGateClosed
+	}
+	n.cancelRun = cancel
+	n.gateMu.Unlock()
+	defer func() {
+		n.gateMu.Lock()
+		n.cancelRun = nil
+		n.gateMu.Unlock()
+	}()
+	out, err := n.cfg.Engine.Run(ctx, a)
+	if cause := context.Cause(ctx); err != nil && errors.Is(cause, ErrGateClosed) {
+		return out, ErrGateClosed
+	}
+	return out, err
 }

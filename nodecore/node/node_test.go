@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -38,6 +39,7 @@ type running struct {
 	cancel context.CancelFunc
 	done   chan error
 	noise  uint64
+	engine engine.Engine // nil: the reference engine with noise
 }
 
 func newWorld(t *testing.T, nodes int) *world {
@@ -69,9 +71,13 @@ func (w *world) start(r *running, crashAt func(string, uint64) bool) {
 	if err != nil {
 		w.t.Fatal(err)
 	}
+	var eng engine.Engine = reference.Engine{NoisePixels: 12, NoiseSeed: r.noise}
+	if r.engine != nil {
+		eng = r.engine
+	}
 	nd, err := New(Config{
 		Backend: w.net.Backend, Network: w.net.Network, Key: r.acct.Key, RelayURL: w.relay,
-		Engine: reference.Engine{NoisePixels: 12, NoiseSeed: r.noise}, Ledger: l,
+		Engine: eng, Ledger: l,
 		GPUName: "NVIDIA GeForce RTX 4090", VRAMMiB: 24576, Version: chain.Version{Major: 1},
 		Poll: 20 * time.Millisecond, MinTaskTime: 5 * time.Second, Log: testLog(),
 	})
@@ -375,4 +381,110 @@ func testLog() *slog.Logger {
 		return nil
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// slowEngine runs until its context ends, saying when it started.
+type slowEngine struct{ started chan uint64 }
+
+func (slowEngine) Name() string { return "slow" }
+
+func (e slowEngine) Run(ctx context.Context, a engine.Args) (engine.Output, error) {
+	select {
+	case e.started <- uint64(a.Seed):
+	default:
+	}
+	<-ctx.Done()
+	return engine.Output{}, ctx.Err()
+}
+
+// TestGateHandsTheGPUBack: closing the hire-out gate stops the running
+// job at once and yields its task with the reason; a task arriving while
+// the gate is closed is yielded without running; reopened, the node
+// works again.
+func TestGateHandsTheGPUBack(t *testing.T) {
+	w := newWorld(t, 4)
+	slow := w.nodes[0]
+	started := make(chan uint64, 4)
+	slow.engine = slowEngine{started: started}
+	_ = slow.stop()
+	w.start(slow, nil)
+	w.waitState(slow, StateAvailable)
+
+	// Create tasks until one lands on the slow node.
+	yieldedWhileRunning := uint64(0)
+	for i := 0; yieldedWhileRunning == 0 && i < 20; i++ {
+		id := w.createTask(engine.KindImage, 200+i)
+		select {
+		case <-started:
+			slow.node.SetHireable(false, "paused_user_active")
+			yieldedWhileRunning = id
+		case <-time.After(3 * time.Second):
+			w.waitSettled(id) // not ours; let it finish
+		}
+	}
+	if yieldedWhileRunning == 0 {
+		t.Fatal("no task reached the slow node")
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		e, err := w.entry(slow, yieldedWhileRunning)
+		if err == nil && e.Outcome == ledger.Yielded {
+			if !strings.Contains(e.Reason, "took the GPU back") || !strings.Contains(e.Reason, "paused_user_active") {
+				t.Fatalf("reason %q", e.Reason)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the running task was not yielded: %+v %v", e, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	ti, err := w.app.Client.Task(context.Background(), yieldedWhileRunning)
+	if err != nil || slow.node.slotOf(ti) >= 0 {
+		t.Fatalf("the chain still lists the node on the task: %v", err)
+	}
+	if ok, why := slow.node.Hireable(); ok || why != "paused_user_active" {
+		t.Fatalf("gate %v %q", ok, why)
+	}
+	// Gate still closed: a task for the slow node is yielded unrun.
+	w.waitSettled(yieldedWhileRunning) // its replacement finishes it
+	gotOne := false
+	for i := 0; !gotOne && i < 20; i++ {
+		id := w.createTask(engine.KindText, 300+i)
+		ti, err := w.app.Client.Task(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slow.node.slotOf(ti) < 0 {
+			w.waitSettled(id)
+			continue
+		}
+		gotOne = true
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			e, err := w.entry(slow, id)
+			if err == nil && e.Outcome == ledger.Yielded {
+				if !strings.Contains(e.Reason, "the owner is using the computer") {
+					t.Fatalf("reason %q", e.Reason)
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the task was not yielded while the gate was closed: %+v %v", e, err)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		select {
+		case <-started:
+			t.Fatal("the engine ran with the gate closed")
+		default:
+		}
+	}
+	if !gotOne {
+		t.Fatal("no task was assigned to the slow node")
+	}
+	slow.node.SetHireable(true, "")
+	if ok, _ := slow.node.Hireable(); !ok {
+		t.Fatal("the gate did not open")
+	}
 }

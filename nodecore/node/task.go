@@ -84,6 +84,9 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 		return n.commitLocked(ctx, id, t) // computed before a crash: commit what was saved
 	}
 
+	if ok, why := n.Hireable(); !ok {
+		return n.yieldLocked(ctx, id, spec, "the owner is using the computer: "+why)
+	}
 	left := time.Unix(int64(t.CommitDeadline), 0).Sub(n.cfg.Now())
 	if left < n.cfg.MinTaskTime {
 		return n.yieldLocked(ctx, id, spec, fmt.Sprintf("only %s left before the commit deadline", left.Round(time.Second)))
@@ -107,9 +110,13 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 	}
 	_ = n.cfg.Ledger.Mark(ctx, id, ledger.Started, n.cfg.Now(), "", "")
 	began := time.Now()
-	out, err := n.cfg.Engine.Run(ctx, a)
+	out, err := n.runEngine(ctx, a)
 	ran := time.Since(began)
 	n.addTiming(id, func(t *TaskTiming) { t.Engine += ran })
+	if errors.Is(err, ErrGateClosed) && ctx.Err() == nil {
+		_, why := n.Hireable()
+		return n.yieldLocked(ctx, id, spec, "the owner took the GPU back: "+why)
+	}
 	if err != nil {
 		return n.failLocked(ctx, id, spec, fmt.Sprintf("%s: %v", n.cfg.Engine.Name(), err))
 	}
