@@ -1,0 +1,245 @@
+// Package governor applies the hire-out policy to the running node: it
+// decides on every presence report and GPU sample, closes the node's gate
+// the moment the policy says pause (the running job stops, new tasks are
+// yielded) and releases the worker's container, reopens the gate when the
+// policy says earn, and pauses the node on chain when a pause lasts (so
+// the network stops choosing it) and resumes it after.
+package governor
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/gpu"
+	"github.com/hydrogen-network/hydrogen/nodecore/idle"
+	"github.com/hydrogen-network/hydrogen/nodecore/policy"
+)
+
+// Gate is the node's hire-out gate (node.Node).
+type Gate interface {
+	SetHireable(ok bool, why string)
+}
+
+// Releaser takes an engine off the GPU (worker.Worker).
+type Releaser interface {
+	Release(ctx context.Context) error
+}
+
+// Chain pauses and resumes the node on chain (node.Node).
+type Chain interface {
+	Pause(ctx context.Context) error
+	Resume(ctx context.Context) error
+}
+
+// Governor owns the decision. Create it with New; feed it with
+// ReportPresence and ReportGPU; Run it.
+type Governor struct {
+	policy          policy.Config
+	gate            Gate
+	workers         []Releaser
+	chain           Chain
+	chainPauseAfter time.Duration
+	now             func() time.Time
+	log             *slog.Logger
+	acted           chan struct{} // wakes Run when the decision changed
+
+	mu          sync.Mutex // guards the fields below
+	presence    *idle.Presence
+	gpu         *gpu.GPU
+	onBattery   bool
+	override    policy.Override
+	task        policy.Task
+	last        policy.Decision
+	decided     bool
+	pausedSince time.Time // when the current pause began
+	released    bool      // the workers were released for this pause
+	chainPaused bool      // we paused the node on chain
+	watchers    map[chan policy.Decision]struct{}
+}
+
+// Options configure a governor.
+type Options struct {
+	Policy  policy.Config
+	Gate    Gate
+	Workers []Releaser
+	Chain   Chain // nil: never pause on chain
+	// ChainPauseAfter is how long a pause lasts before the node pauses
+	// on chain (default 10 minutes).
+	ChainPauseAfter time.Duration
+	Now             func() time.Time
+	Log             *slog.Logger
+}
+
+// New returns a governor; until its first decision the gate is closed.
+func New(o Options) *Governor {
+	if o.ChainPauseAfter <= 0 {
+		o.ChainPauseAfter = 10 * time.Minute
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Governor{
+		policy: o.Policy, gate: o.Gate, workers: o.Workers, chain: o.Chain, chainPauseAfter: o.ChainPauseAfter,
+		now: o.Now, log: o.Log, acted: make(chan struct{}, 1), watchers: map[chan policy.Decision]struct{}{},
+	}
+}
+
+// ReportPresence takes the watcher's latest sample and decides at once.
+func (g *Governor) ReportPresence(p idle.Presence) {
+	g.mu.Lock()
+	g.presence = &p
+	g.mu.Unlock()
+	g.decide()
+}
+
+// ReportGPU takes the node's GPU in the latest sample and decides.
+func (g *Governor) ReportGPU(s *gpu.GPU) {
+	g.mu.Lock()
+	g.gpu = s
+	g.mu.Unlock()
+	g.decide()
+}
+
+// SetOverride records the owner's manual choice and decides.
+func (g *Governor) SetOverride(o policy.Override) {
+	g.mu.Lock()
+	g.override = o
+	g.mu.Unlock()
+	g.decide()
+}
+
+// SetBattery records whether the machine runs on battery.
+func (g *Governor) SetBattery(on bool) {
+	g.mu.Lock()
+	g.onBattery = on
+	g.mu.Unlock()
+	g.decide()
+}
+
+// SetTask records the task in progress (for the schedule's grace).
+func (g *Governor) SetTask(t policy.Task) {
+	g.mu.Lock()
+	g.task = t
+	g.mu.Unlock()
+}
+
+// Decision returns the latest decision.
+func (g *Governor) Decision() policy.Decision {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.last
+}
+
+// Watch returns a channel of decisions as they change and a function to
+// stop watching.
+func (g *Governor) Watch() (<-chan policy.Decision, func()) {
+	ch := make(chan policy.Decision, 1)
+	g.mu.Lock()
+	g.watchers[ch] = struct{}{}
+	g.mu.Unlock()
+	return ch, func() {
+		g.mu.Lock()
+		delete(g.watchers, ch)
+		g.mu.Unlock()
+	}
+}
+
+// decide applies the policy; on a change it flips the gate at once and
+// wakes Run for the slower actions (release, chain).
+func (g *Governor) decide() {
+	g.mu.Lock()
+	now := g.now()
+	d := g.policy.Decide(policy.Input{Now: now, Presence: g.presence, GPU: g.gpu, OnBattery: g.onBattery, Override: g.override, Task: g.task, Previous: g.last})
+	changed := !g.decided || d.Earn != g.last.Earn || d.Reason != g.last.Reason
+	flipped := !g.decided || d.Earn != g.last.Earn
+	g.last, g.decided = d, true
+	if flipped && !d.Earn {
+		g.pausedSince, g.released = now, false
+	}
+	if changed {
+		for ch := range g.watchers {
+			select {
+			case <-ch:
+			default:
+			}
+			ch <- d
+		}
+	}
+	g.mu.Unlock()
+	if flipped {
+		g.gate.SetHireable(d.Earn, string(d.Reason))
+		g.log.Info("hire-out decision", "earn", d.Earn, "reason", d.Reason)
+	}
+	if changed {
+		select {
+		case g.acted <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Run decides every period (time passes: pauses end, reports go stale)
+// and carries out the slower actions until ctx ends.
+func (g *Governor) Run(ctx context.Context, period time.Duration) error {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	g.decide()
+	for {
+		g.act(ctx)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			g.decide()
+		case <-g.acted:
+		}
+	}
+}
+
+// act releases the workers once per pause, pauses the node on chain when
+// a pause has lasted, and resumes it when earning again.
+func (g *Governor) act(ctx context.Context) {
+	g.mu.Lock()
+	d, since, released, chainPaused := g.last, g.pausedSince, g.released, g.chainPaused
+	g.mu.Unlock()
+	if !d.Earn && !released {
+		for _, w := range g.workers {
+			if err := w.Release(ctx); err != nil {
+				g.log.Warn("releasing the worker failed", "err", err)
+			}
+		}
+		g.mu.Lock()
+		if g.pausedSince.Equal(since) {
+			g.released = true
+		}
+		g.mu.Unlock()
+	}
+	if g.chain == nil {
+		return
+	}
+	switch {
+	case !d.Earn && !chainPaused && g.now().Sub(since) >= g.chainPauseAfter:
+		if err := g.chain.Pause(ctx); err != nil {
+			g.log.Warn("pausing on chain failed; retrying", "err", err)
+			return
+		}
+		g.log.Info("paused on chain", "paused_for", g.now().Sub(since).Round(time.Second))
+		g.mu.Lock()
+		g.chainPaused = true
+		g.mu.Unlock()
+	case d.Earn && chainPaused:
+		if err := g.chain.Resume(ctx); err != nil {
+			g.log.Warn("resuming on chain failed; retrying", "err", err)
+			return
+		}
+		g.log.Info("resumed on chain")
+		g.mu.Lock()
+		g.chainPaused = false
+		g.mu.Unlock()
+	}
+}
