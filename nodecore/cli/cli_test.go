@@ -54,6 +54,8 @@ func TestCommandLine(t *testing.T) {
 		{name: "bench handback no runs", args: []string{"bench", "handback", "-runs", "0"}, wantCode: ExitUsage, wantErr: []string{"-runs must be"}},
 		{name: "bench presence no trials", args: []string{"bench", "presence", "-trials", "0"}, wantCode: ExitUsage, wantErr: []string{"-samples and -trials"}},
 		{name: "bench node no tasks", args: []string{"bench", "node", "-tasks", "0"}, wantCode: ExitUsage, wantErr: []string{"-tasks must be"}},
+		{name: "run bad presence", args: []string{"run", "-presence", "maybe"}, wantCode: ExitUsage, wantErr: []string{"-presence is none or local"}},
+		{name: "run silly temperature", args: []string{"run", "-temp-limit", "300"}, wantCode: ExitUsage, wantErr: []string{"-temp-limit 40 to 100"}},
 		{name: "run other engine", args: []string{"run", "-engine", "comfyui"}, wantCode: ExitUsage, wantErr: []string{"want reference or docker"}},
 		{name: "run without network file", args: []string{"run", "-data", "/nonexistent/hydrogen"}, wantCode: ExitFailure, wantErr: []string{"/nonexistent/hydrogen/network.json"}},
 		{name: "wallet without subcommand", args: []string{"wallet"}, wantCode: ExitUsage, wantErr: []string{"wallet needs a subcommand"}},

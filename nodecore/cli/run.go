@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/ethclient"
@@ -18,9 +19,12 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/datadir"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine/reference"
+	"github.com/hydrogen-network/hydrogen/nodecore/governor"
 	"github.com/hydrogen-network/hydrogen/nodecore/gpu"
+	"github.com/hydrogen-network/hydrogen/nodecore/idle"
 	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
+	"github.com/hydrogen-network/hydrogen/nodecore/policy"
 	"github.com/hydrogen-network/hydrogen/nodecore/wallet"
 	"github.com/hydrogen-network/hydrogen/nodecore/worker"
 )
@@ -65,6 +69,9 @@ func (e *env) runCommand() *ffcli.Command {
 	gpuName := fs.String("gpu-name", "", "GPU `name` to register (default: the first NVIDIA GPU NVML reports)")
 	vram := fs.Uint("vram-mib", 0, "VRAM to register, in `MiB` (default: the GPU's)")
 	poll := fs.Duration("poll", 2*time.Second, "how often to poll the chain")
+	presence := fs.String("presence", "none", "owner presence: none (a headless rig: earn unless the GPU is busy, hot or scheduled off) or local (watch this session's input; for a daemon run in the owner's session)")
+	idleMinutes := fs.Int("idle-minutes", 10, "with -presence local: minutes away before earning starts")
+	tempLimit := fs.Uint("temp-limit", 83, "pause at this GPU temperature (°C)")
 	jsonLog := fs.Bool("log-json", false, "log JSON lines instead of text")
 	verbose := fs.Bool("v", false, "log debug detail")
 	return &ffcli.Command{
@@ -86,6 +93,12 @@ func (e *env) runCommand() *ffcli.Command {
 			}
 			if *poll < 10*time.Millisecond {
 				return usageError{"-poll must be at least 10ms"}
+			}
+			if *presence != "none" && *presence != "local" {
+				return usageError{"-presence is none or local"}
+			}
+			if *idleMinutes < 1 || *idleMinutes > 24*60 || *tempLimit < 40 || *tempLimit > 100 {
+				return usageError{"-idle-minutes must be 1 to 1440 and -temp-limit 40 to 100"}
 			}
 			if *netFile == "" {
 				*netFile = filepath.Join(*data, "network.json")
@@ -163,6 +176,8 @@ func (e *env) runCommand() *ffcli.Command {
 			}
 			defer l.Close()
 			var eng engine.Engine = reference.Engine{}
+			var workers []governor.Releaser
+			owns := func(uint32) bool { return false }
 			if *engineName == "docker" {
 				d, err := worker.Connect(ctx, *dockerHost)
 				if err != nil {
@@ -184,6 +199,10 @@ func (e *env) runCommand() *ffcli.Command {
 				}
 				defer engines.Close()
 				eng = engines
+				owns = engines.Owns
+				for _, w := range engines.Workers {
+					workers = append(workers, w)
+				}
 			}
 			cfg := node.Config{
 				Backend: client, Network: network, Key: key, RelayURL: *relayURL,
@@ -203,8 +222,52 @@ func (e *env) runCommand() *ffcli.Command {
 			if err != nil {
 				return err
 			}
-			log.Info("starting the node", "address", nd.Address(), "gpu", name, "vram_mib", mib, "engine", eng.Name(), "rpc", *rpcURL, "relay", *relayURL)
-			return nd.Run(ctx)
+			log.Info("starting the node", "address", nd.Address(), "gpu", name, "vram_mib", mib, "engine", eng.Name(), "rpc", *rpcURL, "relay", *relayURL, "presence", *presence)
+			return runGoverned(ctx, nd, workers, owns, *presence == "local", *idleMinutes, uint32(*tempLimit), log)
 		},
 	}
+}
+
+// runGoverned runs the node under the hire-out policy: the GPU sampler
+// and, with local presence, this session's presence watcher feed the
+// governor, which opens and closes the node's gate.
+func runGoverned(ctx context.Context, nd *node.Node, workers []governor.Releaser, owns func(uint32) bool, local bool, idleMinutes int, tempLimit uint32, log *slog.Logger) error {
+	pc := policy.Defaults()
+	pc.AwayAfter = time.Duration(idleMinutes) * time.Minute
+	pc.TempLimit = tempLimit
+	pc.Headless = !local
+	gov := governor.New(governor.Options{Policy: pc, Gate: nd, Workers: workers, Chain: nd, Log: log})
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	goRun := func(f func()) {
+		wg.Add(1)
+		go func() { defer wg.Done(); f() }()
+	}
+	defer wg.Wait()
+	defer cancel()
+
+	sampler := &gpu.Sampler{Reader: gpu.NewReader(), Period: 500 * time.Millisecond, Ours: owns}
+	snaps, unsubscribe := sampler.Subscribe()
+	defer unsubscribe()
+	goRun(func() { _ = sampler.Run(ctx) })
+	goRun(func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case s := <-snaps:
+				if len(s.GPUs) > 0 {
+					g := s.GPUs[0]
+					gov.ReportGPU(&g)
+				}
+			}
+		}
+	})
+	if local {
+		w := idle.NewWatcher(idle.DefaultSources()...)
+		goRun(func() { _ = w.Run(ctx, 250*time.Millisecond, gov.ReportPresence) })
+	}
+	goRun(func() { _ = gov.Run(ctx, time.Second) })
+	return nd.Run(ctx)
 }

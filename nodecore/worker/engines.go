@@ -5,6 +5,9 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"os"
+	"strconv"
+	"strings"
 	"path/filepath"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
@@ -82,4 +85,20 @@ func (e *Engines) Close() error {
 		errs = append(errs, w.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// Owns reports whether process pid runs in one of these workers'
+// containers (its cgroup names the container), so the GPU monitor does
+// not take the node's own inference for a game.
+func (e *Engines) Owns(pid uint32) bool {
+	b, err := os.ReadFile("/proc/" + strconv.FormatUint(uint64(pid), 10) + "/cgroup")
+	if err != nil {
+		return false
+	}
+	for _, w := range e.Workers {
+		if id := w.ContainerID(); id != "" && strings.Contains(string(b), id) {
+			return true
+		}
+	}
+	return false
 }
