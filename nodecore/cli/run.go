@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -23,6 +25,7 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/gpu"
 	"github.com/hydrogen-network/hydrogen/nodecore/idle"
 	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
+	"github.com/hydrogen-network/hydrogen/nodecore/localapi"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
 	"github.com/hydrogen-network/hydrogen/nodecore/policy"
 	"github.com/hydrogen-network/hydrogen/nodecore/wallet"
@@ -69,7 +72,9 @@ func (e *env) runCommand() *ffcli.Command {
 	gpuName := fs.String("gpu-name", "", "GPU `name` to register (default: the first NVIDIA GPU NVML reports)")
 	vram := fs.Uint("vram-mib", 0, "VRAM to register, in `MiB` (default: the GPU's)")
 	poll := fs.Duration("poll", 2*time.Second, "how often to poll the chain")
-	presence := fs.String("presence", "none", "owner presence: none (a headless rig: earn unless the GPU is busy, hot or scheduled off) or local (watch this session's input; for a daemon run in the owner's session)")
+	presence := fs.String("presence", "none", "owner presence: none (a headless rig: earn unless the GPU is busy, hot or scheduled off), api (reported by the tray through the local API) or local (watch this session's input; for a daemon run in the owner's session)")
+	apiSock := fs.String("api", "", "the local API's unix `socket` (default: hydrogend.sock in the data directory; \"off\" to serve none)")
+	apiWriters := fs.String("api-writers", "", "comma-separated user `IDs` besides root and this user that may control the daemon (e.g. the desktop user's)")
 	idleMinutes := fs.Int("idle-minutes", 10, "with -presence local: minutes away before earning starts")
 	tempLimit := fs.Uint("temp-limit", 83, "pause at this GPU temperature (°C)")
 	jsonLog := fs.Bool("log-json", false, "log JSON lines instead of text")
@@ -94,8 +99,19 @@ func (e *env) runCommand() *ffcli.Command {
 			if *poll < 10*time.Millisecond {
 				return usageError{"-poll must be at least 10ms"}
 			}
-			if *presence != "none" && *presence != "local" {
-				return usageError{"-presence is none or local"}
+			if *presence != "none" && *presence != "local" && *presence != "api" {
+				return usageError{"-presence is none, api or local"}
+			}
+			var writers []uint32
+			for _, f := range strings.FieldsFunc(*apiWriters, func(r rune) bool { return r == ',' }) {
+				uid, err := strconv.ParseUint(strings.TrimSpace(f), 10, 32)
+				if err != nil {
+					return usageError{fmt.Sprintf("-api-writers: %q is not a user ID", f)}
+				}
+				writers = append(writers, uint32(uid))
+			}
+			if *apiSock == "" {
+				*apiSock = filepath.Join(*data, "hydrogend.sock")
 			}
 			if *idleMinutes < 1 || *idleMinutes > 24*60 || *tempLimit < 40 || *tempLimit > 100 {
 				return usageError{"-idle-minutes must be 1 to 1440 and -temp-limit 40 to 100"}
@@ -223,20 +239,32 @@ func (e *env) runCommand() *ffcli.Command {
 				return err
 			}
 			log.Info("starting the node", "address", nd.Address(), "gpu", name, "vram_mib", mib, "engine", eng.Name(), "rpc", *rpcURL, "relay", *relayURL, "presence", *presence)
-			return runGoverned(ctx, nd, workers, owns, *presence == "local", *idleMinutes, uint32(*tempLimit), log)
+			return runGoverned(ctx, nd, governed{workers: workers, owns: owns, presence: *presence, idleMinutes: *idleMinutes, tempLimit: uint32(*tempLimit), apiSocket: *apiSock, writers: writers}, log)
 		},
 	}
 }
 
+// governed is how runGoverned sets the node up.
+type governed struct {
+	workers     []governor.Releaser
+	owns        func(uint32) bool
+	presence    string // none, api, local
+	idleMinutes int
+	tempLimit   uint32
+	apiSocket   string // "off": none
+	writers     []uint32
+}
+
 // runGoverned runs the node under the hire-out policy: the GPU sampler
-// and, with local presence, this session's presence watcher feed the
-// governor, which opens and closes the node's gate.
-func runGoverned(ctx context.Context, nd *node.Node, workers []governor.Releaser, owns func(uint32) bool, local bool, idleMinutes int, tempLimit uint32, log *slog.Logger) error {
+// and presence (this session's watcher, or the tray's reports through
+// the local API) feed the governor, which opens and closes the node's
+// gate; the local API serves status, watch, presence and control.
+func runGoverned(ctx context.Context, nd *node.Node, g governed, log *slog.Logger) error {
 	pc := policy.Defaults()
-	pc.AwayAfter = time.Duration(idleMinutes) * time.Minute
-	pc.TempLimit = tempLimit
-	pc.Headless = !local
-	gov := governor.New(governor.Options{Policy: pc, Gate: nd, Workers: workers, Chain: nd, Log: log})
+	pc.AwayAfter = time.Duration(g.idleMinutes) * time.Minute
+	pc.TempLimit = g.tempLimit
+	pc.Headless = g.presence == "none"
+	gov := governor.New(governor.Options{Policy: pc, Gate: nd, Workers: g.workers, Chain: nd, Log: log})
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -247,7 +275,21 @@ func runGoverned(ctx context.Context, nd *node.Node, workers []governor.Releaser
 	defer wg.Wait()
 	defer cancel()
 
-	sampler := &gpu.Sampler{Reader: gpu.NewReader(), Period: 500 * time.Millisecond, Ours: owns}
+	if g.apiSocket != "off" {
+		ln, err := localapi.Listen(g.apiSocket, -1)
+		if err != nil {
+			return fmt.Errorf("local API: %w", err)
+		}
+		srv := &localapi.Server{Node: nd, Governor: gov, Log: log,
+			Access: localapi.Access{Owner: uint32(os.Geteuid()), Group: uint32(os.Getegid()), Writers: g.writers}}
+		goRun(func() {
+			if err := srv.Serve(ctx, ln); err != nil {
+				log.Error("the local API stopped", "err", err)
+			}
+		})
+		log.Info("local API", "socket", g.apiSocket)
+	}
+	sampler := &gpu.Sampler{Reader: gpu.NewReader(), Period: 500 * time.Millisecond, Ours: g.owns}
 	snaps, unsubscribe := sampler.Subscribe()
 	defer unsubscribe()
 	goRun(func() { _ = sampler.Run(ctx) })
@@ -264,7 +306,7 @@ func runGoverned(ctx context.Context, nd *node.Node, workers []governor.Releaser
 			}
 		}
 	})
-	if local {
+	if g.presence == "local" {
 		w := idle.NewWatcher(idle.DefaultSources()...)
 		goRun(func() { _ = w.Run(ctx, 250*time.Millisecond, gov.ReportPresence) })
 	}

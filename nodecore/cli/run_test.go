@@ -17,6 +17,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
 	"github.com/hydrogen-network/hydrogen/nodecore/devnet"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
@@ -179,6 +180,12 @@ func TestKill9AtEachPhase(t *testing.T) {
 
 			q := startDaemon(t, "", args...)
 			waitTaskSettledFor(t, ctx, d, data, id)
+			// The daemon's local API answers with the node's state and
+			// the hire-out decision (a headless rig here).
+			st, err := (&api.Client{Socket: filepath.Join(data, "hydrogend.sock")}).Status(ctx)
+			if err != nil || st.Address != addr.Hex() || !st.Decision.Earn || st.Decision.Reason != "earn_headless" {
+				t.Fatalf("local API status %+v, %v", st, err)
+			}
 			// Stop cleanly for the next phase's halting process.
 			if err := q.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 				t.Fatal(err)

@@ -1,0 +1,128 @@
+// Package api is the local API's wire and its client: what the daemon
+// serves (nodecore/localapi) and what the tray and the window use. It
+// imports only the standard library, so the desktop processes stay light.
+//
+// The API is HTTP over a unix socket (mode 0660, group-owned). Errors are
+// JSON {"error": {"code", "message"}}: the code is what the app
+// translates.
+package api
+
+import (
+	"fmt"
+	"time"
+)
+
+// Prefix is the API's path prefix.
+const Prefix = "/v1"
+
+// Status is the daemon's snapshot.
+type Status struct {
+	State    string    `json:"state"`            // node state: "available", "busy", "paused", …
+	Reason   string    `json:"reason,omitempty"` // node reason code
+	Address  string    `json:"address"`
+	Task     uint64    `json:"task,omitempty"`
+	Decision Decision  `json:"decision"`
+	Presence *Presence `json:"presence,omitempty"` // the latest report, if any
+	Updated  time.Time `json:"updated"`
+}
+
+// Decision is the hire-out policy's latest decision.
+type Decision struct {
+	Earn      bool      `json:"earn"`
+	Reason    string    `json:"reason"` // policy reason code, e.g. "paused_foreign_gpu"
+	Process   string    `json:"process,omitempty"`
+	TempC     uint32    `json:"tempC,omitempty"`
+	LimitC    uint32    `json:"limitC,omitempty"`
+	ActiveAgo Duration  `json:"activeAgo,omitempty"`
+	AwayAfter Duration  `json:"awayAfter,omitempty"`
+	Until     time.Time `json:"until,omitzero"`
+}
+
+// Presence is a report from the tray's watcher.
+type Presence struct {
+	At             time.Time `json:"at"`
+	Idle           Duration  `json:"idle"`           // Unknown when no source measured
+	ControllerIdle Duration  `json:"controllerIdle"` // Unknown when no controller was seen
+	FullScreen     bool      `json:"fullScreen,omitempty"`
+	Inhibited      bool      `json:"inhibited,omitempty"`
+	Inhibitors     []string  `json:"inhibitors,omitempty"`
+	Sources        []string  `json:"sources,omitempty"`
+}
+
+// Unknown is a duration nobody measured.
+const Unknown = Duration(-1)
+
+// Action is a control request's verb.
+type Action string
+
+// Control actions.
+const (
+	ActionPauseFor Action = "pause_for"    // for Duration
+	ActionPause    Action = "pause"        // until resumed
+	ActionResume   Action = "resume"       // clear the owner's override
+	ActionEarnNow  Action = "earn_now"     // earn even while the owner is present
+	ActionQuit     Action = "quit_network" // leave the network after the current task
+)
+
+// Control is the body of POST /v1/control.
+type Control struct {
+	Action   Action   `json:"action"`
+	Duration Duration `json:"duration,omitempty"`
+}
+
+// Event is one line of GET /v1/watch: the full status first, then the
+// status again whenever it changes.
+type Event struct {
+	Status *Status `json:"status"`
+}
+
+// Error is the body of every error answer.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Status  int    `json:"-"`
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
+
+// Error codes.
+const (
+	CodeBadRequest   = "api.bad_request"
+	CodeTooLarge     = "api.too_large"
+	CodeForbidden    = "api.forbidden"
+	CodeNotFound     = "api.not_found"
+	CodeMethod       = "api.method_not_allowed"
+	CodeUnavailable  = "api.unavailable" // the node cannot do it now
+	CodeBadAction    = "api.bad_action"
+	CodeBadDuration  = "api.bad_duration"
+	CodeStalePresnce = "api.stale_presence"
+)
+
+// Duration is a time.Duration written as text ("1h30m0s") on the wire;
+// Unknown is "unknown".
+type Duration time.Duration
+
+// MarshalText writes the duration.
+func (d Duration) MarshalText() ([]byte, error) {
+	if d == Unknown {
+		return []byte("unknown"), nil
+	}
+	return []byte(time.Duration(d).String()), nil
+}
+
+// UnmarshalText reads a Go duration or "unknown".
+func (d *Duration) UnmarshalText(b []byte) error {
+	if string(b) == "unknown" {
+		*d = Unknown
+		return nil
+	}
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	if v < 0 {
+		return fmt.Errorf("negative duration %s", v)
+	}
+	*d = Duration(v)
+	return nil
+}

@@ -1,0 +1,165 @@
+package api
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Client talks to the daemon. Its zero value needs only Socket; Dial
+// replaces the transport in tests.
+type Client struct {
+	// Socket is the daemon's unix socket.
+	Socket string
+	// Dial, when set, opens the connection instead.
+	Dial func(ctx context.Context) (net.Conn, error)
+
+	hc *http.Client
+}
+
+func (c *Client) http() *http.Client {
+	if c.hc == nil {
+		c.hc = &http.Client{Transport: &http.Transport{
+			DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+				if c.Dial != nil {
+					return c.Dial(ctx)
+				}
+				var d net.Dialer
+				return d.DialContext(ctx, "unix", c.Socket)
+			},
+			MaxIdleConns: 2, IdleConnTimeout: 30 * time.Second,
+		}}
+	}
+	return c.hc
+}
+
+// base is the URL host for requests over the socket.
+const base = "http://hydrogend"
+
+func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, base+Prefix+path, body)
+	if err != nil {
+		return err
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.http().Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return readError(resp)
+	}
+	if out == nil {
+		return nil
+	}
+	return json.NewDecoder(io.LimitReader(resp.Body, 4<<20)).Decode(out)
+}
+
+func readError(resp *http.Response) error {
+	var e struct {
+		Error *Error `json:"error"`
+	}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if json.Unmarshal(b, &e) == nil && e.Error != nil {
+		e.Error.Status = resp.StatusCode
+		return e.Error
+	}
+	return &Error{Code: "api.http", Message: fmt.Sprintf("%s: %s", resp.Status, bytes.TrimSpace(b)), Status: resp.StatusCode}
+}
+
+// Status returns the daemon's snapshot.
+func (c *Client) Status(ctx context.Context) (Status, error) {
+	var s Status
+	err := c.do(ctx, http.MethodGet, "/status", nil, &s)
+	return s, err
+}
+
+// ReportPresence sends the watcher's sample.
+func (c *Client) ReportPresence(ctx context.Context, p Presence) error {
+	return c.do(ctx, http.MethodPost, "/presence", p, nil)
+}
+
+// Control asks the daemon to pause, resume, earn now or quit.
+func (c *Client) Control(ctx context.Context, ctl Control) error {
+	return c.do(ctx, http.MethodPost, "/control", ctl, nil)
+}
+
+// Watch streams the status: the full snapshot first, then each change.
+// It returns when the stream ends (the daemon stopped) or ctx ends.
+func (c *Client) Watch(ctx context.Context, fn func(Status)) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+Prefix+"/watch", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := c.http().Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return readError(resp)
+	}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		var ev Event
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil || ev.Status == nil {
+			return fmt.Errorf("api: bad watch event: %q", sc.Bytes())
+		}
+		fn(*ev.Status)
+	}
+	if err := sc.Err(); err != nil && ctx.Err() == nil {
+		return err
+	}
+	return io.EOF
+}
+
+// WatchForever keeps a watch open across daemon restarts: each time the
+// stream ends or cannot open, it calls down (if set) and tries again
+// after a pause that grows to max. It returns when ctx ends.
+func (c *Client) WatchForever(ctx context.Context, fn func(Status), down func(error), max time.Duration) {
+	wait := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		got := false
+		err := c.Watch(ctx, func(s Status) { got = true; fn(s) })
+		if ctx.Err() != nil {
+			return
+		}
+		if down != nil {
+			down(err)
+		}
+		if got {
+			wait = 100 * time.Millisecond // it was up: retry soon
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, max)
+	}
+}
+
+// IsCode reports whether err is an API error with code.
+func IsCode(err error, code string) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == code
+}

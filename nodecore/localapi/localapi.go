@@ -1,0 +1,331 @@
+// Package localapi serves the local API (nodecore/api) over a unix
+// socket: the only door into the daemon. The socket is mode 0660 and
+// group-owned; every connection's peer credentials (SO_PEERCRED) are
+// checked again per request: reads are open to root, the daemon's own
+// user and the socket's group; writes (presence, control) to root, the
+// daemon's user and the users named as writers (the installing user).
+package localapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
+	"github.com/hydrogen-network/hydrogen/nodecore/idle"
+	"github.com/hydrogen-network/hydrogen/nodecore/node"
+	"github.com/hydrogen-network/hydrogen/nodecore/policy"
+)
+
+// Node is what the API needs of the node engine.
+type Node interface {
+	Snapshot() node.Snapshot
+	Watch(ctx context.Context) <-chan node.Notify
+	Quit(ctx context.Context) error
+}
+
+// Governor is what the API needs of the hire-out governor.
+type Governor interface {
+	Decision() policy.Decision
+	Watch() (<-chan policy.Decision, func())
+	ReportPresence(p idle.Presence)
+	SetOverride(o policy.Override)
+}
+
+// Access says who may use the API.
+type Access struct {
+	Owner   uint32   // the daemon's user
+	Group   uint32   // the socket's group: may read
+	Writers []uint32 // may also write
+}
+
+// Cred is a caller's identity from the socket.
+type Cred struct {
+	PID, UID, GID uint32
+}
+
+func (a Access) canRead(c Cred) bool {
+	return c.UID == 0 || c.UID == a.Owner || slices.Contains(a.Writers, c.UID) || c.GID == a.Group || inGroup(c.PID, a.Group)
+}
+
+func (a Access) canWrite(c Cred) bool {
+	return c.UID == 0 || c.UID == a.Owner || slices.Contains(a.Writers, c.UID)
+}
+
+// Server is the local API.
+type Server struct {
+	Node     Node
+	Governor Governor
+	Access   Access
+	Log      *slog.Logger
+	Now      func() time.Time
+
+	mu       sync.Mutex // guards presence
+	presence *api.Presence
+}
+
+// MaxBody bounds a request body.
+const MaxBody = 64 << 10
+
+type credKey struct{}
+
+// Listen opens the socket at path (replacing a stale one), mode 0660,
+// owned by group gid (or left as created when gid is negative).
+func Listen(path string, gid int) (net.Listener, error) {
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(path, 0o660); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	if gid >= 0 {
+		if err := os.Chown(path, -1, gid); err != nil {
+			ln.Close()
+			return nil, err
+		}
+	}
+	return ln, nil
+}
+
+// Serve serves ln until ctx ends.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	if s.Log == nil {
+		s.Log = slog.New(slog.DiscardHandler)
+	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	hs := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			cred, err := peerCred(c)
+			if err != nil {
+				s.Log.Warn("local API: no peer credentials; the caller is refused", "err", err)
+				return ctx
+			}
+			return context.WithValue(ctx, credKey{}, cred)
+		},
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = hs.Shutdown(sctx) // watch streams end with ctx
+		<-errc
+		return nil
+	case err := <-errc:
+		return err
+	}
+}
+
+// Handler routes the API, checking the caller on every request.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+api.Prefix+"/status", s.read(s.status))
+	mux.HandleFunc("GET "+api.Prefix+"/watch", s.read(s.watch))
+	mux.HandleFunc("POST "+api.Prefix+"/presence", s.write(s.reportPresence))
+	mux.HandleFunc("POST "+api.Prefix+"/control", s.write(s.control))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		fail(w, http.StatusNotFound, api.CodeNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
+	})
+	return mux
+}
+
+func (s *Server) read(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, ok := r.Context().Value(credKey{}).(Cred)
+		if !ok || !s.Access.canRead(c) {
+			fail(w, http.StatusForbidden, api.CodeForbidden, "this user may not use the Hydrogen daemon")
+			return
+		}
+		h(w, r)
+	}
+}
+
+func (s *Server) write(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, ok := r.Context().Value(credKey{}).(Cred)
+		if !ok || !s.Access.canWrite(c) {
+			fail(w, http.StatusForbidden, api.CodeForbidden, "this user may not change the Hydrogen daemon")
+			return
+		}
+		h(w, r)
+	}
+}
+
+func fail(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]*api.Error{"error": {Code: code, Message: msg}})
+}
+
+func reply(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// decode reads a JSON body strictly, answering the error itself.
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			fail(w, http.StatusRequestEntityTooLarge, api.CodeTooLarge, fmt.Sprintf("the body is over %d bytes", MaxBody))
+			return false
+		}
+		fail(w, http.StatusBadRequest, api.CodeBadRequest, "the body is not the expected JSON: "+err.Error())
+		return false
+	}
+	if dec.More() {
+		fail(w, http.StatusBadRequest, api.CodeBadRequest, "trailing data after the JSON body")
+		return false
+	}
+	return true
+}
+
+// Status builds the snapshot the API serves.
+func (s *Server) Status() api.Status {
+	n := s.Node.Snapshot()
+	d := s.Governor.Decision()
+	s.mu.Lock()
+	p := s.presence
+	s.mu.Unlock()
+	return api.Status{
+		State: n.State.String(), Reason: string(n.Reason), Address: n.Address.Hex(), Task: n.Task,
+		Decision: api.Decision{
+			Earn: d.Earn, Reason: string(d.Reason), Process: d.Detail.Process, TempC: d.Detail.TempC, LimitC: d.Detail.LimitC,
+			ActiveAgo: api.Duration(d.Detail.ActiveAgo), AwayAfter: api.Duration(d.Detail.AwayAfter), Until: d.Detail.Until,
+		},
+		Presence: p, Updated: s.Now(),
+	}
+}
+
+func (s *Server) status(w http.ResponseWriter, r *http.Request) { reply(w, s.Status()) }
+
+// watch streams the status as JSON lines: all of it first, then again on
+// every change of the node or the decision.
+func (s *Server) watch(w http.ResponseWriter, r *http.Request) {
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		fail(w, http.StatusInternalServerError, api.CodeUnavailable, "streaming unsupported")
+		return
+	}
+	ctx := r.Context()
+	nodeCh := s.Node.Watch(ctx)
+	decCh, stop := s.Governor.Watch()
+	defer stop()
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	enc := json.NewEncoder(w)
+	send := func() bool {
+		st := s.Status()
+		if err := enc.Encode(api.Event{Status: &st}); err != nil {
+			return false
+		}
+		flusher.Flush()
+		return true
+	}
+	if !send() {
+		return
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case _, ok := <-nodeCh:
+			if !ok {
+				return
+			}
+		case <-decCh:
+		}
+		if !send() {
+			return
+		}
+	}
+}
+
+func (s *Server) reportPresence(w http.ResponseWriter, r *http.Request) {
+	var p api.Presence
+	if !decode(w, r, &p) {
+		return
+	}
+	now := s.Now()
+	if p.At.IsZero() || p.At.After(now.Add(5*time.Second)) || now.Sub(p.At) > time.Minute {
+		fail(w, http.StatusBadRequest, api.CodeStalePresnce, "the report's time is missing, in the future or over a minute old")
+		return
+	}
+	if len(p.Sources) > 16 || len(p.Inhibitors) > 16 {
+		fail(w, http.StatusBadRequest, api.CodeBadRequest, "too many sources or inhibitors")
+		return
+	}
+	conv := func(d api.Duration) time.Duration {
+		if d == api.Unknown {
+			return idle.Unknown
+		}
+		return time.Duration(d)
+	}
+	s.Governor.ReportPresence(idle.Presence{
+		At: p.At, Idle: conv(p.Idle), ControllerIdle: conv(p.ControllerIdle), FullScreen: p.FullScreen,
+		Inhibited: p.Inhibited, Inhibitors: p.Inhibitors, Sources: p.Sources,
+	})
+	s.mu.Lock()
+	s.presence = &p
+	s.mu.Unlock()
+	reply(w, struct{}{})
+}
+
+// Limits of a timed pause.
+const (
+	MinPause = time.Minute
+	MaxPause = 7 * 24 * time.Hour
+)
+
+func (s *Server) control(w http.ResponseWriter, r *http.Request) {
+	var c api.Control
+	if !decode(w, r, &c) {
+		return
+	}
+	switch c.Action {
+	case api.ActionPauseFor:
+		d := time.Duration(c.Duration)
+		if c.Duration == api.Unknown || d < MinPause || d > MaxPause {
+			fail(w, http.StatusBadRequest, api.CodeBadDuration, fmt.Sprintf("a pause lasts %s to %s", MinPause, MaxPause))
+			return
+		}
+		s.Governor.SetOverride(policy.Override{Kind: policy.PauseUntil, Until: s.Now().Add(d)})
+	case api.ActionPause:
+		s.Governor.SetOverride(policy.Override{Kind: policy.PauseForever})
+	case api.ActionResume:
+		s.Governor.SetOverride(policy.Override{})
+	case api.ActionEarnNow:
+		s.Governor.SetOverride(policy.Override{Kind: policy.EarnNow})
+	case api.ActionQuit:
+		if err := s.Node.Quit(r.Context()); err != nil {
+			fail(w, http.StatusServiceUnavailable, api.CodeUnavailable, "leaving the network failed: "+err.Error())
+			return
+		}
+	default:
+		fail(w, http.StatusBadRequest, api.CodeBadAction, fmt.Sprintf("unknown action %q", c.Action))
+		return
+	}
+	s.Log.Info("control", "action", c.Action)
+	reply(w, struct{}{})
+}

@@ -1,0 +1,232 @@
+package localapi
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
+	"github.com/hydrogen-network/hydrogen/nodecore/governor"
+	"github.com/hydrogen-network/hydrogen/nodecore/node"
+	"github.com/hydrogen-network/hydrogen/nodecore/policy"
+)
+
+// fakeNode is a node whose state the test sets.
+type fakeNode struct {
+	mu    sync.Mutex
+	snap  node.Snapshot
+	subs  []chan node.Notify
+	quits int
+}
+
+func (f *fakeNode) Snapshot() node.Snapshot { f.mu.Lock(); defer f.mu.Unlock(); return f.snap }
+func (f *fakeNode) Watch(ctx context.Context) <-chan node.Notify {
+	ch := make(chan node.Notify, 8)
+	f.mu.Lock()
+	f.subs = append(f.subs, ch)
+	f.mu.Unlock()
+	return ch
+}
+func (f *fakeNode) Quit(context.Context) error { f.mu.Lock(); f.quits++; f.mu.Unlock(); return nil }
+func (f *fakeNode) SetHireable(bool, string)   {}
+func (f *fakeNode) set(s node.State) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.snap.State = s
+	for _, ch := range f.subs {
+		select {
+		case ch <- node.Notify{State: &s}:
+		default:
+		}
+	}
+}
+
+type rig struct {
+	sock   string
+	node   *fakeNode
+	gov    *governor.Governor
+	client *api.Client
+	stop   func()
+}
+
+// serve starts the API on sock with a governor whose presence goes stale
+// after 300 ms.
+func serve(t *testing.T, sock string, n *fakeNode, access Access) *rig {
+	t.Helper()
+	cfg := policy.Defaults()
+	cfg.AwayAfter, cfg.PresenceStale = 50*time.Millisecond, 300*time.Millisecond
+	gov := governor.New(governor.Options{Policy: cfg, Gate: n})
+	ln, err := Listen(sock, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	srv := &Server{Node: n, Governor: gov, Access: access}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); gov.Run(ctx, 20*time.Millisecond) }()
+	go func() { defer wg.Done(); srv.Serve(ctx, ln) }()
+	stop := func() { cancel(); wg.Wait() }
+	t.Cleanup(stop)
+	return &rig{sock: sock, node: n, gov: gov, client: &api.Client{Socket: sock}, stop: stop}
+}
+
+func me() Access { return Access{Owner: uint32(os.Getuid()), Group: 1<<31 - 1} }
+
+func sockPath(t *testing.T) string {
+	// Socket paths are short (108 bytes): a fresh directory under /tmp.
+	dir, err := os.MkdirTemp("", "hlapi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return filepath.Join(dir, "api.sock")
+}
+
+func TestStatusPresenceAndStaleness(t *testing.T) {
+	n := &fakeNode{snap: node.Snapshot{State: node.StateAvailable, Address: common.HexToAddress("0xabc")}}
+	r := serve(t, sockPath(t), n, me())
+	ctx := context.Background()
+	fi, err := os.Stat(r.sock)
+	if err != nil || fi.Mode().Perm() != 0o660 {
+		t.Fatalf("socket mode %v %v", fi.Mode(), err)
+	}
+	s, err := r.client.Status(ctx)
+	if err != nil || s.State != "available" || s.Decision.Earn || s.Decision.Reason != string(policy.PauseNoPresence) {
+		t.Fatalf("%+v %v", s, err)
+	}
+	// The tray reports the owner away: earning.
+	if err := r.client.ReportPresence(ctx, api.Presence{At: time.Now(), Idle: api.Duration(time.Hour), ControllerIdle: api.Unknown, Sources: []string{"x11"}}); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := r.client.Status(ctx); !s.Decision.Earn || s.Decision.Reason != string(policy.EarnAway) || s.Presence == nil {
+		t.Fatalf("after the report: %+v", s)
+	}
+	// Reports stop (the watcher died): the owner is assumed present.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		s, _ := r.client.Status(ctx)
+		if !s.Decision.Earn && s.Decision.Reason == string(policy.PauseNoPresence) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still %+v after the reports stopped", s.Decision)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestControl(t *testing.T) {
+	n := &fakeNode{snap: node.Snapshot{State: node.StateAvailable}}
+	r := serve(t, sockPath(t), n, me())
+	ctx := context.Background()
+	if err := r.client.Control(ctx, api.Control{Action: api.ActionPauseFor, Duration: api.Duration(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if d := r.gov.Decision(); d.Earn || d.Reason != policy.PauseOverride || time.Until(d.Detail.Until) < 59*time.Minute {
+		t.Fatalf("%+v", d)
+	}
+	if err := r.client.Control(ctx, api.Control{Action: api.ActionEarnNow}); err != nil {
+		t.Fatal(err)
+	}
+	if d := r.gov.Decision(); !d.Earn || d.Reason != policy.EarnOverride {
+		t.Fatalf("%+v", d)
+	}
+	if err := r.client.Control(ctx, api.Control{Action: api.ActionQuit}); err != nil || n.quits != 1 {
+		t.Fatalf("quit: %v %d", err, n.quits)
+	}
+}
+
+// TestBadRequests: each gets a clear error with a code and changes nothing.
+func TestBadRequests(t *testing.T) {
+	n := &fakeNode{}
+	r := serve(t, sockPath(t), n, me())
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, "unix", r.sock)
+	}}}
+	cases := []struct {
+		name, method, path, body string
+		status                   int
+		code                     string
+	}{
+		{"not JSON", "POST", "/v1/control", "pause now", 400, api.CodeBadRequest},
+		{"unknown field", "POST", "/v1/control", `{"action":"pause","force":true}`, 400, api.CodeBadRequest},
+		{"trailing data", "POST", "/v1/control", `{"action":"pause"} {}`, 400, api.CodeBadRequest},
+		{"oversized", "POST", "/v1/presence", `{"sources":["` + strings.Repeat("x", MaxBody) + `"]}`, 413, api.CodeTooLarge},
+		{"unknown action", "POST", "/v1/control", `{"action":"overclock"}`, 400, api.CodeBadAction},
+		{"pause too short", "POST", "/v1/control", `{"action":"pause_for","duration":"10s"}`, 400, api.CodeBadDuration},
+		{"pause too long", "POST", "/v1/control", `{"action":"pause_for","duration":"9000h"}`, 400, api.CodeBadDuration},
+		{"negative duration", "POST", "/v1/control", `{"action":"pause_for","duration":"-1h"}`, 400, api.CodeBadRequest},
+		{"stale presence", "POST", "/v1/presence", fmt.Sprintf(`{"at":%q,"idle":"1h","controllerIdle":"unknown"}`, time.Now().Add(-time.Hour).Format(time.RFC3339)), 400, api.CodeStalePresnce},
+		{"presence from the future", "POST", "/v1/presence", fmt.Sprintf(`{"at":%q,"idle":"1h","controllerIdle":"unknown"}`, time.Now().Add(time.Hour).Format(time.RFC3339)), 400, api.CodeStalePresnce},
+		{"no endpoint", "GET", "/v1/wallet/key", "", 404, api.CodeNotFound},
+		{"wrong method", "GET", "/v1/control", "", 404, api.CodeNotFound},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			req, _ := http.NewRequest(c.method, "http://hydrogend"+c.path, strings.NewReader(c.body))
+			resp, err := hc.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != c.status || !strings.Contains(string(b), `"code":"`+c.code+`"`) || !strings.Contains(string(b), `"message":"`) {
+				t.Fatalf("%d %s, want %d %s", resp.StatusCode, b, c.status, c.code)
+			}
+		})
+	}
+	if d := r.gov.Decision(); d.Reason == policy.PauseOverride || n.quits != 0 {
+		t.Fatalf("a refused request changed something: %+v %d", d, n.quits)
+	}
+}
+
+// TestWatchSurvivesRestart: the watch stream sends the full status, then
+// changes; when the daemon restarts the client reconnects and gets the
+// full status again.
+func TestWatchSurvivesRestart(t *testing.T) {
+	sock := sockPath(t)
+	n := &fakeNode{snap: node.Snapshot{State: node.StateJoining}}
+	r := serve(t, sock, n, me())
+	got := make(chan api.Status, 64)
+	downs := make(chan error, 8)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go (&api.Client{Socket: sock}).WatchForever(ctx, func(s api.Status) { got <- s }, func(err error) { downs <- err }, 200*time.Millisecond)
+	want := func(state string) {
+		t.Helper()
+		deadline := time.After(5 * time.Second)
+		for {
+			select {
+			case s := <-got:
+				if s.State == state {
+					return
+				}
+			case <-deadline:
+				t.Fatalf("no status %q", state)
+			}
+		}
+	}
+	want("joining")
+	n.set(node.StateAvailable)
+	want("available")
+	r.stop() // the daemon stops…
+	select {
+	case <-downs:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the client did not notice the daemon stopping")
+	}
+	n2 := &fakeNode{snap: node.Snapshot{State: node.StateBusy}}
+	serve(t, sock, n2, me()) // …and comes back
+	want("busy")
+}
