@@ -54,6 +54,7 @@ type Governor struct {
 	last        policy.Decision
 	decided     bool
 	pausedSince time.Time // when the current pause began
+	warned      time.Time // last chain failure logged (once a minute)
 	released    bool      // the workers were released for this pause
 	chainPaused bool      // we paused the node on chain
 	watchers    map[chan policy.Decision]struct{}
@@ -225,7 +226,7 @@ func (g *Governor) act(ctx context.Context) {
 	switch {
 	case !d.Earn && !chainPaused && g.now().Sub(since) >= g.chainPauseAfter:
 		if err := g.chain.Pause(ctx); err != nil {
-			g.log.Warn("pausing on chain failed; retrying", "err", err)
+			g.warnChain("pausing on chain failed; retrying", err)
 			return
 		}
 		g.log.Info("paused on chain", "paused_for", g.now().Sub(since).Round(time.Second))
@@ -234,12 +235,26 @@ func (g *Governor) act(ctx context.Context) {
 		g.mu.Unlock()
 	case d.Earn && chainPaused:
 		if err := g.chain.Resume(ctx); err != nil {
-			g.log.Warn("resuming on chain failed; retrying", "err", err)
+			g.warnChain("resuming on chain failed; retrying", err)
 			return
 		}
 		g.log.Info("resumed on chain")
 		g.mu.Lock()
 		g.chainPaused = false
 		g.mu.Unlock()
+	}
+}
+
+// warnChain logs a chain failure at most once a minute: it is retried
+// every tick (e.g. while the node still waits for funds).
+func (g *Governor) warnChain(msg string, err error) {
+	g.mu.Lock()
+	due := g.now().Sub(g.warned) >= time.Minute
+	if due {
+		g.warned = g.now()
+	}
+	g.mu.Unlock()
+	if due {
+		g.log.Warn(msg, "err", err)
 	}
 }
