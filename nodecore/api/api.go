@@ -96,6 +96,7 @@ const (
 	CodeBadAction    = "api.bad_action"
 	CodeBadDuration  = "api.bad_duration"
 	CodeStalePresnce = "api.stale_presence"
+	CodeBadQuery     = "api.bad_query"
 )
 
 // Duration is a time.Duration written as text ("1h30m0s") on the wire;
@@ -125,4 +126,32 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	}
 	*d = Duration(v)
 	return nil
+}
+
+// Bucket is what was earned in one hour or one day.
+type Bucket struct {
+	Start  time.Time `json:"start"`
+	Earned string    `json:"earned"` // wei
+	Tasks  int       `json:"tasks"`
+}
+
+// Task is one row of the node's ledger.
+type Task struct {
+	ID      uint64               `json:"id"`
+	Kind    string               `json:"kind"`
+	Models  []string             `json:"models"`
+	Times   map[string]time.Time `json:"times"` // step → when: received_at, started_at, …
+	Outcome string               `json:"outcome"`
+	Reason  string               `json:"reason,omitempty"`
+	Earned  string               `json:"earned"` // wei
+	Lost    string               `json:"lost"`   // wei of stake
+	Txs     map[string]string    `json:"txs,omitempty"`
+}
+
+// Totals are sums over the whole ledger.
+type Totals struct {
+	Tasks     int            `json:"tasks"`
+	ByOutcome map[string]int `json:"byOutcome"`
+	Earned    string         `json:"earned"` // wei
+	Lost      string         `json:"lost"`
 }

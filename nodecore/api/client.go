@@ -10,6 +10,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
+	"strconv"
 	"time"
 )
 
@@ -162,4 +164,26 @@ func (c *Client) WatchForever(ctx context.Context, fn func(Status), down func(er
 func IsCode(err error, code string) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Code == code
+}
+
+// Earnings returns the last 24 hours by hour (by "hour") or the last 30
+// days by day (by "day").
+func (c *Client) Earnings(ctx context.Context, by string) ([]Bucket, error) {
+	var b []Bucket
+	err := c.do(ctx, http.MethodGet, "/earnings?by="+url.QueryEscape(by), nil, &b)
+	return b, err
+}
+
+// Tasks returns the last limit tasks, newest first.
+func (c *Client) Tasks(ctx context.Context, limit int) ([]Task, error) {
+	var t []Task
+	err := c.do(ctx, http.MethodGet, "/tasks?limit="+strconv.Itoa(limit), nil, &t)
+	return t, err
+}
+
+// Totals returns the ledger's sums.
+func (c *Client) Totals(ctx context.Context) (Totals, error) {
+	var t Totals
+	err := c.do(ctx, http.MethodGet, "/totals", nil, &t)
+	return t, err
 }

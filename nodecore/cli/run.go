@@ -239,7 +239,7 @@ func (e *env) runCommand() *ffcli.Command {
 				return err
 			}
 			log.Info("starting the node", "address", nd.Address(), "gpu", name, "vram_mib", mib, "engine", eng.Name(), "rpc", *rpcURL, "relay", *relayURL, "presence", *presence)
-			return runGoverned(ctx, nd, governed{workers: workers, owns: owns, presence: *presence, idleMinutes: *idleMinutes, tempLimit: uint32(*tempLimit), apiSocket: *apiSock, writers: writers}, log)
+			return runGoverned(ctx, nd, governed{workers: workers, owns: owns, presence: *presence, idleMinutes: *idleMinutes, tempLimit: uint32(*tempLimit), apiSocket: *apiSock, writers: writers, ledger: l}, log)
 		},
 	}
 }
@@ -253,6 +253,7 @@ type governed struct {
 	tempLimit   uint32
 	apiSocket   string // "off": none
 	writers     []uint32
+	ledger      localapi.Ledger
 }
 
 // runGoverned runs the node under the hire-out policy: the GPU sampler
@@ -280,7 +281,7 @@ func runGoverned(ctx context.Context, nd *node.Node, g governed, log *slog.Logge
 		if err != nil {
 			return fmt.Errorf("local API: %w", err)
 		}
-		srv := &localapi.Server{Node: nd, Governor: gov, Log: log,
+		srv := &localapi.Server{Node: nd, Governor: gov, Ledger: g.ledger, Log: log,
 			Access: localapi.Access{Owner: uint32(os.Geteuid()), Group: uint32(os.Getegid()), Writers: g.writers}}
 		goRun(func() {
 			if err := srv.Serve(ctx, ln); err != nil {

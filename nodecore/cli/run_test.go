@@ -186,6 +186,9 @@ func TestKill9AtEachPhase(t *testing.T) {
 			if err != nil || st.Address != addr.Hex() || !st.Decision.Earn || st.Decision.Reason != "earn_headless" {
 				t.Fatalf("local API status %+v, %v", st, err)
 			}
+			if tasks, err := (&api.Client{Socket: filepath.Join(data, "hydrogend.sock")}).Tasks(ctx, 10); err != nil || len(tasks) == 0 || tasks[0].ID != id || tasks[0].Outcome != "paid" {
+				t.Fatalf("local API tasks %+v, %v", tasks, err)
+			}
 			// Stop cleanly for the next phase's halting process.
 			if err := q.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 				t.Fatal(err)

@@ -12,15 +12,18 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/idle"
+	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
 	"github.com/hydrogen-network/hydrogen/nodecore/policy"
 )
@@ -38,6 +41,13 @@ type Governor interface {
 	Watch() (<-chan policy.Decision, func())
 	ReportPresence(p idle.Presence)
 	SetOverride(o policy.Override)
+}
+
+// Ledger is what the API reads of the node's ledger.
+type Ledger interface {
+	EarningsBy(ctx context.Context, period time.Duration, from, to time.Time, loc *time.Location) ([]ledger.Bucket, error)
+	Recent(ctx context.Context, n int) ([]ledger.Entry, error)
+	Totals(ctx context.Context) (ledger.Totals, error)
 }
 
 // Access says who may use the API.
@@ -64,6 +74,7 @@ func (a Access) canWrite(c Cred) bool {
 type Server struct {
 	Node     Node
 	Governor Governor
+	Ledger   Ledger // nil: the ledger endpoints answer unavailable
 	Access   Access
 	Log      *slog.Logger
 	Now      func() time.Time
@@ -140,6 +151,9 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+api.Prefix+"/status", s.read(s.status))
 	mux.HandleFunc("GET "+api.Prefix+"/watch", s.read(s.watch))
+	mux.HandleFunc("GET "+api.Prefix+"/earnings", s.read(s.earnings))
+	mux.HandleFunc("GET "+api.Prefix+"/tasks", s.read(s.tasks))
+	mux.HandleFunc("GET "+api.Prefix+"/totals", s.read(s.totals))
 	mux.HandleFunc("POST "+api.Prefix+"/presence", s.write(s.reportPresence))
 	mux.HandleFunc("POST "+api.Prefix+"/control", s.write(s.control))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -328,4 +342,98 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 	}
 	s.Log.Info("control", "action", c.Action)
 	reply(w, struct{}{})
+}
+
+func wei(v *big.Int) string {
+	if v == nil {
+		return "0"
+	}
+	return v.String()
+}
+
+func (s *Server) ledgerOr503(w http.ResponseWriter) bool {
+	if s.Ledger == nil {
+		fail(w, http.StatusServiceUnavailable, api.CodeUnavailable, "the ledger is not open")
+		return false
+	}
+	return true
+}
+
+// earnings answers by=hour (the last 24 hours) or by=day (the last 30
+// days, in the daemon's local time).
+func (s *Server) earnings(w http.ResponseWriter, r *http.Request) {
+	if !s.ledgerOr503(w) {
+		return
+	}
+	now := s.Now()
+	var period time.Duration
+	var from time.Time
+	switch r.URL.Query().Get("by") {
+	case "hour":
+		period, from = time.Hour, now.Truncate(time.Hour).Add(-23*time.Hour)
+	case "day":
+		y, m, d := now.Date()
+		period, from = 24*time.Hour, time.Date(y, m, d, 0, 0, 0, 0, now.Location()).AddDate(0, 0, -29)
+	default:
+		fail(w, http.StatusBadRequest, api.CodeBadQuery, "by must be hour or day")
+		return
+	}
+	bs, err := s.Ledger.EarningsBy(r.Context(), period, from, now.Add(time.Nanosecond), now.Location())
+	if err != nil {
+		fail(w, http.StatusInternalServerError, api.CodeUnavailable, err.Error())
+		return
+	}
+	out := make([]api.Bucket, len(bs))
+	for i, b := range bs {
+		out[i] = api.Bucket{Start: b.Start, Earned: wei(b.Earned), Tasks: b.Tasks}
+	}
+	reply(w, out)
+}
+
+// MaxTasks bounds one ledger page.
+const MaxTasks = 500
+
+func (s *Server) tasks(w http.ResponseWriter, r *http.Request) {
+	if !s.ledgerOr503(w) {
+		return
+	}
+	n := 50
+	if q := r.URL.Query().Get("limit"); q != "" {
+		v, err := strconv.Atoi(q)
+		if err != nil || v < 1 || v > MaxTasks {
+			fail(w, http.StatusBadRequest, api.CodeBadQuery, fmt.Sprintf("limit must be 1 to %d", MaxTasks))
+			return
+		}
+		n = v
+	}
+	es, err := s.Ledger.Recent(r.Context(), n)
+	if err != nil {
+		fail(w, http.StatusInternalServerError, api.CodeUnavailable, err.Error())
+		return
+	}
+	out := make([]api.Task, 0, len(es))
+	for _, e := range es {
+		t := api.Task{ID: e.TaskID, Kind: e.Kind, Models: e.Models, Times: map[string]time.Time{}, Outcome: string(e.Outcome), Reason: e.Reason, Earned: wei(e.Earned), Lost: wei(e.Lost), Txs: e.Txs}
+		for step, at := range e.Times {
+			t.Times[string(step)] = at
+		}
+		out = append(out, t)
+	}
+	reply(w, out)
+}
+
+func (s *Server) totals(w http.ResponseWriter, r *http.Request) {
+	if !s.ledgerOr503(w) {
+		return
+	}
+	t, err := s.Ledger.Totals(r.Context())
+	if err != nil {
+		fail(w, http.StatusInternalServerError, api.CodeUnavailable, err.Error())
+		return
+	}
+	out := api.Totals{Tasks: t.Tasks, ByOutcome: map[string]int{}, Earned: wei(t.Earned), Lost: wei(t.Lost)}
+	for o, n := range t.ByResult {
+		out.ByOutcome[string(o)] = n
+	}
+	reply(w, out)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/governor"
+	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
 	"github.com/hydrogen-network/hydrogen/nodecore/policy"
 )
@@ -229,4 +231,86 @@ func TestWatchSurvivesRestart(t *testing.T) {
 	n2 := &fakeNode{snap: node.Snapshot{State: node.StateBusy}}
 	serve(t, sock, n2, me()) // …and comes back
 	want("busy")
+}
+
+func TestLedgerEndpoints(t *testing.T) {
+	l, err := ledger.Open(filepath.Join(t.TempDir(), "ledger.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	ctx := context.Background()
+	now := time.Now()
+	for i, o := range []ledger.Outcome{ledger.Paid, ledger.Paid, ledger.Slashed} {
+		id := uint64(i + 1)
+		if err := l.Receive(ctx, id, "image", []string{"base:runwayml/stable-diffusion-v1-5"}, now.Add(-time.Duration(3-i)*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		earned, lost := big.NewInt(333_333_333_333_333), new(big.Int)
+		if o == ledger.Slashed {
+			earned, lost = new(big.Int), big.NewInt(1e18)
+		}
+		if err := l.Settle(ctx, id, o, earned, lost, "", now.Add(-time.Duration(3-i)*time.Hour+time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := serve(t, sockPath(t), &fakeNode{}, me())
+	// serve made a server without a ledger: the endpoints say so.
+	if _, err := r.client.Totals(ctx); !api.IsCode(err, api.CodeUnavailable) {
+		t.Fatalf("no ledger: %v", err)
+	}
+	r.stop()
+	r = serveWith(t, sockPath(t), &fakeNode{}, l)
+
+	tot, err := r.client.Totals(ctx)
+	if err != nil || tot.Tasks != 3 || tot.ByOutcome["paid"] != 2 || tot.ByOutcome["slashed"] != 1 || tot.Earned != "666666666666666" || tot.Lost != "1000000000000000000" {
+		t.Fatalf("totals %+v %v", tot, err)
+	}
+	tasks, err := r.client.Tasks(ctx, 2)
+	if err != nil || len(tasks) != 2 || tasks[0].ID != 3 || tasks[0].Outcome != "slashed" || tasks[0].Times["received_at"].IsZero() {
+		t.Fatalf("tasks %+v %v", tasks, err)
+	}
+	hours, err := r.client.Earnings(ctx, "hour")
+	if err != nil || len(hours) != 24 {
+		t.Fatalf("%d hourly buckets, %v", len(hours), err)
+	}
+	sum := new(big.Int)
+	for _, b := range hours {
+		v, _ := new(big.Int).SetString(b.Earned, 10)
+		sum.Add(sum, v)
+	}
+	if sum.String() != "666666666666666" {
+		t.Fatalf("hourly sum %s", sum)
+	}
+	days, err := r.client.Earnings(ctx, "day")
+	if err != nil || len(days) != 30 {
+		t.Fatalf("%d daily buckets, %v", len(days), err)
+	}
+	for _, bad := range []string{"week", ""} {
+		if _, err := r.client.Earnings(ctx, bad); !api.IsCode(err, api.CodeBadQuery) {
+			t.Errorf("by=%q: %v", bad, err)
+		}
+	}
+	for _, bad := range []int{0, -1, MaxTasks + 1} {
+		if _, err := r.client.Tasks(ctx, bad); !api.IsCode(err, api.CodeBadQuery) {
+			t.Errorf("limit=%d: %v", bad, err)
+		}
+	}
+}
+
+// serveWith is serve with a ledger.
+func serveWith(t *testing.T, sock string, n *fakeNode, l Ledger) *rig {
+	t.Helper()
+	gov := governor.New(governor.Options{Policy: policy.Defaults(), Gate: n})
+	ln, err := Listen(sock, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	srv := &Server{Node: n, Governor: gov, Ledger: l, Access: me()}
+	done := make(chan struct{})
+	go func() { defer close(done); srv.Serve(ctx, ln) }()
+	stop := func() { cancel(); <-done }
+	t.Cleanup(stop)
+	return &rig{sock: sock, node: n, gov: gov, client: &api.Client{Socket: sock}, stop: stop}
 }
