@@ -97,6 +97,7 @@ const (
 	CodeBadDuration  = "api.bad_duration"
 	CodeStalePresnce = "api.stale_presence"
 	CodeBadQuery     = "api.bad_query"
+	CodeBadSetting   = "api.bad_setting"
 )
 
 // Duration is a time.Duration written as text ("1h30m0s") on the wire;
@@ -154,4 +155,18 @@ type Totals struct {
 	ByOutcome map[string]int `json:"byOutcome"`
 	Earned    string         `json:"earned"` // wei
 	Lost      string         `json:"lost"`
+}
+
+// Settings are the owner's settings. GET returns every field; PATCH sends
+// only those to change (absent = unchanged).
+type Settings struct {
+	IdleMinutes *int          `json:"idleMinutes,omitempty"` // away this long before earning
+	TempLimitC  *uint32       `json:"tempLimitC,omitempty"`
+	Schedule    *[7][24]uint8 `json:"schedule,omitempty"` // [weekday][hour]: 0 when away, 1 never, 2 always
+	Allow       *[]string     `json:"allow,omitempty"`    // GPU processes that never block earning
+	Block       *[]string     `json:"block,omitempty"`    // GPU processes that always do
+	Headless    *bool         `json:"headless,omitempty"` // earn without presence reports
+	QuotaGB     *int          `json:"quotaGB,omitempty"`  // model storage
+	Autostart   *bool         `json:"autostart,omitempty"`
+	Language    *string       `json:"language,omitempty"` // "" (the system's), "en", "zh_Hans"
 }

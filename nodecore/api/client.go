@@ -187,3 +187,17 @@ func (c *Client) Totals(ctx context.Context) (Totals, error) {
 	err := c.do(ctx, http.MethodGet, "/totals", nil, &t)
 	return t, err
 }
+
+// Settings returns the owner's settings.
+func (c *Client) Settings(ctx context.Context) (Settings, error) {
+	var s Settings
+	err := c.do(ctx, http.MethodGet, "/settings", nil, &s)
+	return s, err
+}
+
+// PatchSettings changes the fields set in s and returns all settings.
+func (c *Client) PatchSettings(ctx context.Context, s Settings) (Settings, error) {
+	var out Settings
+	err := c.do(ctx, http.MethodPatch, "/settings", s, &out)
+	return out, err
+}

@@ -27,7 +27,6 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
 	"github.com/hydrogen-network/hydrogen/nodecore/localapi"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
-	"github.com/hydrogen-network/hydrogen/nodecore/policy"
 	"github.com/hydrogen-network/hydrogen/nodecore/wallet"
 	"github.com/hydrogen-network/hydrogen/nodecore/worker"
 )
@@ -239,7 +238,7 @@ func (e *env) runCommand() *ffcli.Command {
 				return err
 			}
 			log.Info("starting the node", "address", nd.Address(), "gpu", name, "vram_mib", mib, "engine", eng.Name(), "rpc", *rpcURL, "relay", *relayURL, "presence", *presence)
-			return runGoverned(ctx, nd, governed{workers: workers, owns: owns, presence: *presence, idleMinutes: *idleMinutes, tempLimit: uint32(*tempLimit), apiSocket: *apiSock, writers: writers, ledger: l}, log)
+			return runGoverned(ctx, nd, governed{workers: workers, owns: owns, presence: *presence, idleMinutes: *idleMinutes, tempLimit: uint32(*tempLimit), apiSocket: *apiSock, writers: writers, ledger: l, settings: filepath.Join(*data, "settings.json")}, log)
 		},
 	}
 }
@@ -254,6 +253,7 @@ type governed struct {
 	apiSocket   string // "off": none
 	writers     []uint32
 	ledger      localapi.Ledger
+	settings    string // the settings file
 }
 
 // runGoverned runs the node under the hire-out policy: the GPU sampler
@@ -261,11 +261,16 @@ type governed struct {
 // the local API) feed the governor, which opens and closes the node's
 // gate; the local API serves status, watch, presence and control.
 func runGoverned(ctx context.Context, nd *node.Node, g governed, log *slog.Logger) error {
-	pc := policy.Defaults()
-	pc.AwayAfter = time.Duration(g.idleMinutes) * time.Minute
-	pc.TempLimit = g.tempLimit
-	pc.Headless = g.presence == "none"
-	gov := governor.New(governor.Options{Policy: pc, Gate: nd, Workers: g.workers, Chain: nd, Log: log})
+	// The command line gives the defaults; the owner's saved settings
+	// (changed through the local API) win.
+	defaults := localapi.DefaultSettings(g.presence == "none")
+	idleMin, temp := g.idleMinutes, g.tempLimit
+	defaults.IdleMinutes, defaults.TempLimitC = &idleMin, &temp
+	settings, err := localapi.OpenSettings(g.settings, defaults)
+	if err != nil {
+		return err
+	}
+	gov := governor.New(governor.Options{Policy: settings.Policy(), Gate: nd, Workers: g.workers, Chain: nd, Log: log})
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -281,7 +286,7 @@ func runGoverned(ctx context.Context, nd *node.Node, g governed, log *slog.Logge
 		if err != nil {
 			return fmt.Errorf("local API: %w", err)
 		}
-		srv := &localapi.Server{Node: nd, Governor: gov, Ledger: g.ledger, Log: log,
+		srv := &localapi.Server{Node: nd, Governor: gov, Ledger: g.ledger, Settings: settings, OnSettings: gov.SetPolicy, Log: log,
 			Access: localapi.Access{Owner: uint32(os.Geteuid()), Group: uint32(os.Getegid()), Writers: g.writers}}
 		goRun(func() {
 			if err := srv.Serve(ctx, ln); err != nil {

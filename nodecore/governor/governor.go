@@ -114,6 +114,14 @@ func (g *Governor) SetOverride(o policy.Override) {
 	g.decide()
 }
 
+// SetPolicy replaces the owner's settings and decides again.
+func (g *Governor) SetPolicy(c policy.Config) {
+	g.mu.Lock()
+	g.policy = c
+	g.mu.Unlock()
+	g.decide()
+}
+
 // SetBattery records whether the machine runs on battery.
 func (g *Governor) SetBattery(on bool) {
 	g.mu.Lock()

@@ -75,9 +75,12 @@ type Server struct {
 	Node     Node
 	Governor Governor
 	Ledger   Ledger // nil: the ledger endpoints answer unavailable
-	Access   Access
-	Log      *slog.Logger
-	Now      func() time.Time
+	Settings *Settings
+	// OnSettings receives the policy after the settings change.
+	OnSettings func(policy.Config)
+	Access     Access
+	Log        *slog.Logger
+	Now        func() time.Time
 
 	mu       sync.Mutex // guards presence
 	presence *api.Presence
@@ -154,6 +157,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET "+api.Prefix+"/earnings", s.read(s.earnings))
 	mux.HandleFunc("GET "+api.Prefix+"/tasks", s.read(s.tasks))
 	mux.HandleFunc("GET "+api.Prefix+"/totals", s.read(s.totals))
+	mux.HandleFunc("GET "+api.Prefix+"/settings", s.read(s.getSettings))
+	mux.HandleFunc("PATCH "+api.Prefix+"/settings", s.write(s.patchSettings))
 	mux.HandleFunc("POST "+api.Prefix+"/presence", s.write(s.reportPresence))
 	mux.HandleFunc("POST "+api.Prefix+"/control", s.write(s.control))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -314,3 +314,74 @@ func serveWith(t *testing.T, sock string, n *fakeNode, l Ledger) *rig {
 	t.Cleanup(stop)
 	return &rig{sock: sock, node: n, gov: gov, client: &api.Client{Socket: sock}, stop: stop}
 }
+
+func TestSettings(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "settings.json")
+	st, err := OpenSettings(path, DefaultSettings(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &fakeNode{}
+	gov := governor.New(governor.Options{Policy: st.Policy(), Gate: n})
+	sock := sockPath(t)
+	ln, err := Listen(sock, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var applied []policy.Config
+	var mu sync.Mutex
+	srv := &Server{Node: n, Governor: gov, Settings: st, Access: me(), OnSettings: func(c policy.Config) {
+		mu.Lock()
+		applied = append(applied, c)
+		mu.Unlock()
+		gov.SetPolicy(c)
+	}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); srv.Serve(ctx, ln) }()
+	defer func() { cancel(); <-done }()
+	c := &api.Client{Socket: sock}
+
+	got, err := c.Settings(ctx)
+	if err != nil || got.IdleMinutes == nil || *got.IdleMinutes != 10 || *got.TempLimitC != 83 || got.Schedule == nil || *got.Headless {
+		t.Fatalf("defaults %+v %v", got, err)
+	}
+	five, never := 5, [7][24]uint8{}
+	never[time.Sunday][3] = 1
+	got, err = c.PatchSettings(ctx, api.Settings{IdleMinutes: &five, Schedule: &never})
+	if err != nil || *got.IdleMinutes != 5 || got.Schedule[time.Sunday][3] != 1 || *got.TempLimitC != 83 {
+		t.Fatalf("patched %+v %v", got, err)
+	}
+	mu.Lock()
+	if len(applied) != 1 || applied[0].AwayAfter != 5*time.Minute || applied[0].Schedule[time.Sunday][3] != policy.Never {
+		t.Fatalf("applied %+v", applied)
+	}
+	mu.Unlock()
+	before, _ := os.ReadFile(path)
+
+	hot, lang, schedBad := uint32(300), "fr", [7][24]uint8{}
+	schedBad[0][0] = 7
+	for name, p := range map[string]api.Settings{
+		"temperature": {TempLimitC: &hot},
+		"language":    {Language: &lang},
+		"schedule":    {Schedule: &schedBad},
+		"allow path":  {Allow: &[]string{"/usr/bin/game"}},
+		"idle zero":   {IdleMinutes: new(int)},
+	} {
+		if _, err := c.PatchSettings(ctx, p); !api.IsCode(err, api.CodeBadSetting) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Fatal("a refused patch changed the file")
+	}
+	// Saved: a restart reads them back.
+	again, err := OpenSettings(path, DefaultSettings(false))
+	if err != nil || *again.Get().IdleMinutes != 5 {
+		t.Fatalf("reopened %+v %v", again.Get(), err)
+	}
+	os.WriteFile(path, []byte(`{"tempLimitC": 999}`), 0o600)
+	if _, err := OpenSettings(path, DefaultSettings(false)); err == nil {
+		t.Fatal("an invalid settings file was accepted")
+	}
+}

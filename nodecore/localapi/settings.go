@@ -1,0 +1,207 @@
+package localapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
+	"github.com/hydrogen-network/hydrogen/nodecore/atomicfile"
+	"github.com/hydrogen-network/hydrogen/nodecore/policy"
+)
+
+// Settings keeps the owner's settings in a JSON file and turns them into
+// the policy's configuration.
+type Settings struct {
+	path string
+
+	mu  sync.Mutex // guards cur
+	cur api.Settings
+}
+
+// DefaultSettings are a new install's.
+func DefaultSettings(headless bool) api.Settings {
+	d := policy.Defaults()
+	idle, temp, quota, auto, lang := int(d.AwayAfter/time.Minute), d.TempLimit, 100, true, ""
+	var sched [7][24]uint8
+	allow, block := append([]string(nil), d.Allow...), []string{}
+	return api.Settings{IdleMinutes: &idle, TempLimitC: &temp, Schedule: &sched, Allow: &allow, Block: &block, Headless: &headless, QuotaGB: &quota, Autostart: &auto, Language: &lang}
+}
+
+// OpenSettings reads path, or starts from defaults when it does not
+// exist. A file that does not validate is an error (never overwritten).
+func OpenSettings(path string, defaults api.Settings) (*Settings, error) {
+	s := &Settings{path: path, cur: defaults}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return s, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var saved api.Settings
+	if err := json.Unmarshal(b, &saved); err != nil {
+		return nil, fmt.Errorf("localapi: settings %s: %w", path, err)
+	}
+	if err := validate(saved); err != nil {
+		return nil, fmt.Errorf("localapi: settings %s: %w", path, err)
+	}
+	s.cur = merge(s.cur, saved)
+	return s, nil
+}
+
+// Get returns the settings.
+func (s *Settings) Get() api.Settings {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cur
+}
+
+// Patch validates p, merges it and saves; nothing changes on an error.
+func (s *Settings) Patch(p api.Settings) (api.Settings, error) {
+	if err := validate(p); err != nil {
+		return api.Settings{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	next := merge(s.cur, p)
+	b, err := json.MarshalIndent(next, "", "  ")
+	if err != nil {
+		return api.Settings{}, err
+	}
+	if err := atomicfile.Write(s.path, append(b, '\n'), 0o600); err != nil {
+		return api.Settings{}, err
+	}
+	s.cur = next
+	return next, nil
+}
+
+// Policy is the policy configuration the settings make.
+func (s *Settings) Policy() policy.Config {
+	st := s.Get()
+	c := policy.Defaults()
+	c.AwayAfter = time.Duration(*st.IdleMinutes) * time.Minute
+	c.TempLimit = *st.TempLimitC
+	for d := range 7 {
+		for h := range 24 {
+			c.Schedule[d][h] = policy.Mode(st.Schedule[d][h])
+		}
+	}
+	c.Allow, c.Block, c.Headless = *st.Allow, *st.Block, *st.Headless
+	return c
+}
+
+func merge(cur, p api.Settings) api.Settings {
+	if p.IdleMinutes != nil {
+		cur.IdleMinutes = p.IdleMinutes
+	}
+	if p.TempLimitC != nil {
+		cur.TempLimitC = p.TempLimitC
+	}
+	if p.Schedule != nil {
+		cur.Schedule = p.Schedule
+	}
+	if p.Allow != nil {
+		cur.Allow = p.Allow
+	}
+	if p.Block != nil {
+		cur.Block = p.Block
+	}
+	if p.Headless != nil {
+		cur.Headless = p.Headless
+	}
+	if p.QuotaGB != nil {
+		cur.QuotaGB = p.QuotaGB
+	}
+	if p.Autostart != nil {
+		cur.Autostart = p.Autostart
+	}
+	if p.Language != nil {
+		cur.Language = p.Language
+	}
+	return cur
+}
+
+// SettingError names the setting that is wrong.
+type SettingError struct{ Field, Msg string }
+
+func (e *SettingError) Error() string { return e.Field + ": " + e.Msg }
+
+func validate(p api.Settings) error {
+	bad := func(f, format string, v ...any) error { return &SettingError{f, fmt.Sprintf(format, v...)} }
+	if p.IdleMinutes != nil && (*p.IdleMinutes < 1 || *p.IdleMinutes > 24*60) {
+		return bad("idleMinutes", "must be 1 to 1440")
+	}
+	if p.TempLimitC != nil && (*p.TempLimitC < 40 || *p.TempLimitC > 100) {
+		return bad("tempLimitC", "must be 40 to 100 °C")
+	}
+	if p.Schedule != nil {
+		for d := range 7 {
+			for h := range 24 {
+				if p.Schedule[d][h] > uint8(policy.Always) {
+					return bad("schedule", "day %d hour %d: %d is not 0 (when away), 1 (never) or 2 (always)", d, h, p.Schedule[d][h])
+				}
+			}
+		}
+	}
+	for f, list := range map[string]*[]string{"allow": p.Allow, "block": p.Block} {
+		if list == nil {
+			continue
+		}
+		if len(*list) > 64 {
+			return bad(f, "at most 64 process names")
+		}
+		for _, n := range *list {
+			if n == "" || len(n) > 64 || strings.ContainsAny(n, `/\`) || strings.IndexFunc(n, unicode.IsControl) >= 0 {
+				return bad(f, "%q is not a process name", n)
+			}
+		}
+	}
+	if p.QuotaGB != nil && (*p.QuotaGB < 1 || *p.QuotaGB > 100_000) {
+		return bad("quotaGB", "must be 1 to 100000")
+	}
+	if p.Language != nil && *p.Language != "" && *p.Language != "en" && *p.Language != "zh_Hans" {
+		return bad("language", "%q is not a language Hydrogen speaks (en, zh_Hans)", *p.Language)
+	}
+	return nil
+}
+
+func (s *Server) getSettings(w http.ResponseWriter, r *http.Request) {
+	if s.Settings == nil {
+		fail(w, http.StatusServiceUnavailable, api.CodeUnavailable, "settings are not available")
+		return
+	}
+	reply(w, s.Settings.Get())
+}
+
+func (s *Server) patchSettings(w http.ResponseWriter, r *http.Request) {
+	if s.Settings == nil {
+		fail(w, http.StatusServiceUnavailable, api.CodeUnavailable, "settings are not available")
+		return
+	}
+	var p api.Settings
+	if !decode(w, r, &p) {
+		return
+	}
+	next, err := s.Settings.Patch(p)
+	var se *SettingError
+	if errors.As(err, &se) {
+		fail(w, http.StatusBadRequest, api.CodeBadSetting, err.Error())
+		return
+	}
+	if err != nil {
+		fail(w, http.StatusInternalServerError, api.CodeUnavailable, err.Error())
+		return
+	}
+	if s.OnSettings != nil {
+		s.OnSettings(s.Settings.Policy())
+	}
+	s.Log.Info("settings changed")
+	reply(w, next)
+}
