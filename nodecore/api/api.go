@@ -170,3 +170,14 @@ type Settings struct {
 	Autostart   *bool         `json:"autostart,omitempty"`
 	Language    *string       `json:"language,omitempty"` // "" (the system's), "en", "zh_Hans"
 }
+
+// Wallet is the node's wallet as the chain sees it; the key never leaves
+// the daemon.
+type Wallet struct {
+	Address string `json:"address"`
+	Balance string `json:"balance"` // wei
+	Owed    string `json:"owed"`    // fees waiting to be withdrawn, wei
+	Stake   string `json:"stake"`   // wei
+	State   string `json:"state"`   // on chain: available, busy, paused, quit, …
+	QoS     uint32 `json:"qos"`     // 0..10000
+}

@@ -201,3 +201,10 @@ func (c *Client) PatchSettings(ctx context.Context, s Settings) (Settings, error
 	err := c.do(ctx, http.MethodPatch, "/settings", s, &out)
 	return out, err
 }
+
+// Wallet returns the node's wallet: address, balance, fees owed, stake.
+func (c *Client) Wallet(ctx context.Context) (Wallet, error) {
+	var w Wallet
+	err := c.do(ctx, http.MethodGet, "/wallet", nil, &w)
+	return w, err
+}

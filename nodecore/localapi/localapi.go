@@ -33,6 +33,7 @@ type Node interface {
 	Snapshot() node.Snapshot
 	Watch(ctx context.Context) <-chan node.Notify
 	Quit(ctx context.Context) error
+	Wallet(ctx context.Context) (node.WalletInfo, error)
 }
 
 // Governor is what the API needs of the hire-out governor.
@@ -157,6 +158,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET "+api.Prefix+"/earnings", s.read(s.earnings))
 	mux.HandleFunc("GET "+api.Prefix+"/tasks", s.read(s.tasks))
 	mux.HandleFunc("GET "+api.Prefix+"/totals", s.read(s.totals))
+	mux.HandleFunc("GET "+api.Prefix+"/wallet", s.read(s.wallet))
 	mux.HandleFunc("GET "+api.Prefix+"/settings", s.read(s.getSettings))
 	mux.HandleFunc("PATCH "+api.Prefix+"/settings", s.write(s.patchSettings))
 	mux.HandleFunc("POST "+api.Prefix+"/presence", s.write(s.reportPresence))
@@ -441,4 +443,15 @@ func (s *Server) totals(w http.ResponseWriter, r *http.Request) {
 		out.ByOutcome[string(o)] = n
 	}
 	reply(w, out)
+}
+
+func (s *Server) wallet(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+	defer cancel()
+	wi, err := s.Node.Wallet(ctx)
+	if err != nil {
+		fail(w, http.StatusServiceUnavailable, api.CodeUnavailable, "the chain did not answer: "+err.Error())
+		return
+	}
+	reply(w, api.Wallet{Address: wi.Address.Hex(), Balance: wei(wi.Balance), Owed: wei(wi.Owed), Stake: wei(wi.Stake), State: wi.State.String(), QoS: wi.QoS})
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
+	"github.com/hydrogen-network/hydrogen/nodecore/chain"
 	"github.com/hydrogen-network/hydrogen/nodecore/governor"
 	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
@@ -41,6 +42,9 @@ func (f *fakeNode) Watch(ctx context.Context) <-chan node.Notify {
 }
 func (f *fakeNode) Quit(context.Context) error { f.mu.Lock(); f.quits++; f.mu.Unlock(); return nil }
 func (f *fakeNode) SetHireable(bool, string)   {}
+func (f *fakeNode) Wallet(context.Context) (node.WalletInfo, error) {
+	return node.WalletInfo{Address: f.snap.Address, Balance: big.NewInt(5e18), Owed: big.NewInt(42), Stake: big.NewInt(1e18), State: chain.NodeAvailable, QoS: 9800}, nil
+}
 func (f *fakeNode) set(s node.State) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -146,6 +150,10 @@ func TestControl(t *testing.T) {
 	}
 	if err := r.client.Control(ctx, api.Control{Action: api.ActionQuit}); err != nil || n.quits != 1 {
 		t.Fatalf("quit: %v %d", err, n.quits)
+	}
+	w, err := r.client.Wallet(ctx)
+	if err != nil || w.Balance != "5000000000000000000" || w.Owed != "42" || w.Stake != "1000000000000000000" || w.State != "available" || w.QoS != 9800 {
+		t.Fatalf("wallet %+v %v", w, err)
 	}
 }
 

@@ -528,3 +528,31 @@ func (n *Node) runEngine(ctx context.Context, a engine.Args) (engine.Output, err
 	}
 	return out, err
 }
+
+// WalletInfo is the node's wallet as the chain sees it.
+type WalletInfo struct {
+	Address common.Address
+	Balance *big.Int // wei in the wallet
+	Owed    *big.Int // fees earned and not yet withdrawn
+	Stake   *big.Int // staked in the registry
+	State   chain.NodeState
+	QoS     uint32 // 0..10000
+}
+
+// Wallet reads the wallet's balance, fees owed and stake from the chain.
+func (n *Node) Wallet(ctx context.Context) (WalletInfo, error) {
+	w := WalletInfo{Address: n.addr}
+	var err error
+	if w.Balance, err = n.cfg.Backend.BalanceAt(ctx, n.addr, nil); err != nil {
+		return w, err
+	}
+	if w.Owed, err = n.client.FeeBalance(ctx, n.addr); err != nil {
+		return w, err
+	}
+	info, err := n.client.Node(ctx, n.addr)
+	if err != nil {
+		return w, err
+	}
+	w.Stake, w.State, w.QoS = info.Stake, info.State, info.QoS
+	return w, nil
+}

@@ -237,6 +237,13 @@ func TestNodesRunTasksEndToEnd(t *testing.T) {
 	}
 	w.checkPayments()
 	for _, r := range w.nodes {
+		wi, err := r.node.Wallet(context.Background())
+		owed, _ := w.app.Client.FeeBalance(context.Background(), r.acct.Addr)
+		if err != nil || wi.Address != r.acct.Addr || wi.Owed.Cmp(owed) != 0 || wi.Owed.Sign() <= 0 || wi.Stake.Cmp(w.net.Network.Params.Registry.MinStake) != 0 || wi.Balance.Sign() <= 0 || wi.State != chain.NodeAvailable {
+			t.Fatalf("wallet %+v %v", wi, err)
+		}
+	}
+	for _, r := range w.nodes {
 		e, err := w.entry(r, ids[0])
 		if err != nil {
 			t.Fatal(err)
