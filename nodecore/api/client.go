@@ -208,3 +208,10 @@ func (c *Client) Wallet(ctx context.Context) (Wallet, error) {
 	err := c.do(ctx, http.MethodGet, "/wallet", nil, &w)
 	return w, err
 }
+
+// Logs returns the daemon's last lines of log, oldest first.
+func (c *Client) Logs(ctx context.Context, lines int) ([]string, error) {
+	var l []string
+	err := c.do(ctx, http.MethodGet, "/logs?lines="+strconv.Itoa(lines), nil, &l)
+	return l, err
+}

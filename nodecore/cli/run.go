@@ -176,7 +176,8 @@ func (e *env) runCommand() *ffcli.Command {
 			if *jsonLog {
 				h = slog.NewJSONHandler(e.stderr, opts)
 			}
-			log := slog.New(h)
+			ring := localapi.NewLogRing(h, localapi.MaxLogLines)
+			log := slog.New(ring)
 
 			dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 			client, err := ethclient.DialContext(dctx, *rpcURL)
@@ -238,7 +239,7 @@ func (e *env) runCommand() *ffcli.Command {
 				return err
 			}
 			log.Info("starting the node", "address", nd.Address(), "gpu", name, "vram_mib", mib, "engine", eng.Name(), "rpc", *rpcURL, "relay", *relayURL, "presence", *presence)
-			return runGoverned(ctx, nd, governed{workers: workers, owns: owns, presence: *presence, idleMinutes: *idleMinutes, tempLimit: uint32(*tempLimit), apiSocket: *apiSock, writers: writers, ledger: l, settings: filepath.Join(*data, "settings.json")}, log)
+			return runGoverned(ctx, nd, governed{workers: workers, owns: owns, presence: *presence, idleMinutes: *idleMinutes, tempLimit: uint32(*tempLimit), apiSocket: *apiSock, writers: writers, ledger: l, settings: filepath.Join(*data, "settings.json"), logs: ring}, log)
 		},
 	}
 }
@@ -254,6 +255,7 @@ type governed struct {
 	writers     []uint32
 	ledger      localapi.Ledger
 	settings    string // the settings file
+	logs        *localapi.LogRing
 }
 
 // runGoverned runs the node under the hire-out policy: the GPU sampler
@@ -286,7 +288,7 @@ func runGoverned(ctx context.Context, nd *node.Node, g governed, log *slog.Logge
 		if err != nil {
 			return fmt.Errorf("local API: %w", err)
 		}
-		srv := &localapi.Server{Node: nd, Governor: gov, Ledger: g.ledger, Settings: settings, OnSettings: gov.SetPolicy, Log: log,
+		srv := &localapi.Server{Node: nd, Governor: gov, Ledger: g.ledger, Settings: settings, OnSettings: gov.SetPolicy, Logs: g.logs, Log: log,
 			Access: localapi.Access{Owner: uint32(os.Geteuid()), Group: uint32(os.Getegid()), Writers: g.writers}}
 		goRun(func() {
 			if err := srv.Serve(ctx, ln); err != nil {

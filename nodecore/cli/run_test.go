@@ -189,6 +189,9 @@ func TestKill9AtEachPhase(t *testing.T) {
 			if tasks, err := (&api.Client{Socket: filepath.Join(data, "hydrogend.sock")}).Tasks(ctx, 10); err != nil || len(tasks) == 0 || tasks[0].ID != id || tasks[0].Outcome != "paid" {
 				t.Fatalf("local API tasks %+v, %v", tasks, err)
 			}
+			if lines, err := (&api.Client{Socket: filepath.Join(data, "hydrogend.sock")}).Logs(ctx, 50); err != nil || !strings.Contains(strings.Join(lines, "\n"), "task settled") {
+				t.Fatalf("local API logs %q, %v", lines, err)
+			}
 			// Stop cleanly for the next phase's halting process.
 			if err := q.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 				t.Fatal(err)

@@ -77,6 +77,7 @@ type Server struct {
 	Governor Governor
 	Ledger   Ledger // nil: the ledger endpoints answer unavailable
 	Settings *Settings
+	Logs     *LogRing // nil: GET /v1/logs answers unavailable
 	// OnSettings receives the policy after the settings change.
 	OnSettings func(policy.Config)
 	Access     Access
@@ -159,6 +160,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET "+api.Prefix+"/tasks", s.read(s.tasks))
 	mux.HandleFunc("GET "+api.Prefix+"/totals", s.read(s.totals))
 	mux.HandleFunc("GET "+api.Prefix+"/wallet", s.read(s.wallet))
+	mux.HandleFunc("GET "+api.Prefix+"/logs", s.read(s.logs))
 	mux.HandleFunc("GET "+api.Prefix+"/settings", s.read(s.getSettings))
 	mux.HandleFunc("PATCH "+api.Prefix+"/settings", s.write(s.patchSettings))
 	mux.HandleFunc("POST "+api.Prefix+"/presence", s.write(s.reportPresence))
@@ -454,4 +456,24 @@ func (s *Server) wallet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reply(w, api.Wallet{Address: wi.Address.Hex(), Balance: wei(wi.Balance), Owed: wei(wi.Owed), Stake: wei(wi.Stake), State: wi.State.String(), QoS: wi.QoS})
+}
+
+// MaxLogLines bounds GET /v1/logs.
+const MaxLogLines = 1000
+
+func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
+	if s.Logs == nil {
+		fail(w, http.StatusServiceUnavailable, api.CodeUnavailable, "the daemon keeps no log here")
+		return
+	}
+	n := 200
+	if q := r.URL.Query().Get("lines"); q != "" {
+		v, err := strconv.Atoi(q)
+		if err != nil || v < 1 || v > MaxLogLines {
+			fail(w, http.StatusBadRequest, api.CodeBadQuery, fmt.Sprintf("lines must be 1 to %d", MaxLogLines))
+			return
+		}
+		n = v
+	}
+	reply(w, s.Logs.Tail(n))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/big"
 	"net"
 	"net/http"
@@ -391,5 +392,41 @@ func TestSettings(t *testing.T) {
 	os.WriteFile(path, []byte(`{"tempLimitC": 999}`), 0o600)
 	if _, err := OpenSettings(path, DefaultSettings(false)); err == nil {
 		t.Fatal("an invalid settings file was accepted")
+	}
+}
+
+func TestLogs(t *testing.T) {
+	var out strings.Builder
+	ring := NewLogRing(slog.NewTextHandler(&out, nil), 3)
+	log := slog.New(ring).With("node", "0xabc")
+	for i := range 5 {
+		log.Info("line", "i", i)
+	}
+	if !strings.Contains(out.String(), "i=0") || !strings.Contains(out.String(), "i=4") {
+		t.Fatal("records did not reach the daemon's own handler")
+	}
+	if tail := ring.Tail(10); len(tail) != 3 || !strings.Contains(tail[0], "i=2") || !strings.Contains(tail[2], "i=4") || !strings.Contains(tail[2], "node=0xabc") {
+		t.Fatalf("tail %q", tail)
+	}
+	n := &fakeNode{}
+	sock := sockPath(t)
+	ln, err := Listen(sock, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &Server{Node: n, Governor: governor.New(governor.Options{Policy: policy.Defaults(), Gate: n}), Logs: ring, Access: me()}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); srv.Serve(ctx, ln) }()
+	defer func() { cancel(); <-done }()
+	c := &api.Client{Socket: sock}
+	lines, err := c.Logs(ctx, 2)
+	if err != nil || len(lines) != 2 || !strings.Contains(lines[1], "i=4") {
+		t.Fatalf("%q %v", lines, err)
+	}
+	for _, bad := range []int{0, MaxLogLines + 1} {
+		if _, err := c.Logs(ctx, bad); !api.IsCode(err, api.CodeBadQuery) {
+			t.Errorf("lines=%d: %v", bad, err)
+		}
 	}
 }
