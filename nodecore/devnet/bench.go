@@ -6,11 +6,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"slices"
 	"text/tabwriter"
 	"time"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
+	"github.com/hydrogen-network/hydrogen/nodecore/internal/stats"
 )
 
 // OverheadTarget is the most node-side time a task may cost, median.
@@ -20,17 +20,8 @@ const OverheadTarget = 50 * time.Millisecond
 type Stat struct{ Median, P99 time.Duration }
 
 func stat(ds []time.Duration) Stat {
-	if len(ds) == 0 {
-		return Stat{}
-	}
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	m := s[len(s)/2]
-	if len(s)%2 == 0 {
-		m = (s[len(s)/2-1] + s[len(s)/2]) / 2
-	}
-	i := (len(s)*99+99)/100 - 1 // the nearest-rank 99th percentile
-	return Stat{Median: m, P99: s[min(i, len(s)-1)]}
+	s := stats.Of(ds)
+	return Stat{Median: s.Median, P99: s.P99}
 }
 
 // BenchReport is how peers spent their time on the benchmark's tasks.

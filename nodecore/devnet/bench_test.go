@@ -8,38 +8,6 @@ import (
 	"time"
 )
 
-func TestStat(t *testing.T) {
-	ms := func(v ...int) []time.Duration {
-		var d []time.Duration
-		for _, x := range v {
-			d = append(d, time.Duration(x)*time.Millisecond)
-		}
-		return d
-	}
-	cases := []struct {
-		in          []time.Duration
-		median, p99 time.Duration
-	}{
-		{nil, 0, 0},
-		{ms(7), 7 * time.Millisecond, 7 * time.Millisecond},
-		{ms(3, 1, 2), 2 * time.Millisecond, 3 * time.Millisecond},
-		{ms(4, 1, 3, 2), 2500 * time.Microsecond, 4 * time.Millisecond},
-	}
-	for _, c := range cases {
-		if s := stat(c.in); s.Median != c.median || s.P99 != c.p99 {
-			t.Errorf("stat(%v) = %+v, want %v %v", c.in, s, c.median, c.p99)
-		}
-	}
-	// 200 samples 1..200 ms: the 99th percentile is the 198th.
-	var d []time.Duration
-	for i := 200; i >= 1; i-- {
-		d = append(d, time.Duration(i)*time.Millisecond)
-	}
-	if s := stat(d); s.P99 != 198*time.Millisecond || s.Median != 100500*time.Microsecond {
-		t.Errorf("1..200: %+v", s)
-	}
-}
-
 // TestBenchMeasures runs the node benchmark briefly: every peer's time is
 // split and accounted for (no timing target is checked here; see
 // `hydrogend bench node`).

@@ -13,6 +13,7 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
 
+	"github.com/hydrogen-network/hydrogen/nodecore/internal/testenv"
 	"github.com/hydrogen-network/hydrogen/nodecore/worker"
 	"github.com/hydrogen-network/hydrogen/nodecore/worker/refimage"
 )
@@ -23,14 +24,7 @@ import (
 func TestPeersInContainers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	d, err := worker.Connect(ctx, "")
-	if err != nil {
-		if os.Getenv("HYDROGEN_TEST_FULL") == "1" {
-			t.Fatalf("a Docker engine is required: %v", err)
-		}
-		t.Skipf("no Docker engine: %v", err)
-	}
-	defer d.Close()
+	d := testenv.Docker(t)
 	if err := refimage.Build(ctx, d); err != nil {
 		t.Fatal(err)
 	}
@@ -76,14 +70,7 @@ func TestPeersInContainers(t *testing.T) {
 // process is gone.
 func TestCleanDeadDevnets(t *testing.T) {
 	ctx := context.Background()
-	d, err := worker.Connect(ctx, "")
-	if err != nil {
-		if os.Getenv("HYDROGEN_TEST_FULL") == "1" {
-			t.Fatalf("a Docker engine is required: %v", err)
-		}
-		t.Skipf("no Docker engine: %v", err)
-	}
-	defer d.Close()
+	d := testenv.Docker(t)
 	if err := refimage.Build(ctx, d); err != nil {
 		t.Fatal(err)
 	}

@@ -12,19 +12,9 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
-)
 
-// need skips without a component, or fails under CI (HYDROGEN_TEST_FULL).
-func need(t *testing.T, ok bool, what string) {
-	t.Helper()
-	if ok {
-		return
-	}
-	if os.Getenv("HYDROGEN_TEST_FULL") == "1" {
-		t.Fatalf("%s is required", what)
-	}
-	t.Skipf("no %s", what)
-}
+	"github.com/hydrogen-network/hydrogen/nodecore/internal/testenv"
+)
 
 // fakeDesktop serves GNOME's idle monitor and session manager and the
 // freedesktop screensaver on the session bus.
@@ -41,7 +31,7 @@ func (f *fakeDesktop) IsInhibited(flags uint32) (bool, *dbus.Error) {
 func (f *fakeDesktop) GetSessionIdleTime() (uint32, *dbus.Error) { return f.idleSec, nil }
 
 func TestDBusSources(t *testing.T) {
-	need(t, os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "", "a D-Bus session bus")
+	testenv.Require(t, os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "", "a D-Bus session bus")
 	server, err := dbus.ConnectSessionBus()
 	if err != nil {
 		t.Fatal(err)

@@ -9,26 +9,16 @@ import (
 	"time"
 
 	. "github.com/hydrogen-network/hydrogen/nodecore/idle"
+	"github.com/hydrogen-network/hydrogen/nodecore/internal/testenv"
 	"github.com/hydrogen-network/hydrogen/nodecore/policy"
 )
-
-func need(t *testing.T, ok bool, what string) {
-	t.Helper()
-	if ok {
-		return
-	}
-	if os.Getenv("HYDROGEN_TEST_FULL") == "1" {
-		t.Fatalf("%s is required", what)
-	}
-	t.Skipf("no %s", what)
-}
 
 // TestX11IdleAndDecision: under Xvfb the X11 source reads rising idle
 // time, xdotool input resets it to near zero, and the first sample after
 // the input turns the decision from earn to pause.
 func TestX11IdleAndDecision(t *testing.T) {
 	_, err := exec.LookPath("xdotool")
-	need(t, os.Getenv("DISPLAY") != "" && err == nil, "an X display (Xvfb) and xdotool")
+	testenv.Require(t, os.Getenv("DISPLAY") != "" && err == nil, "an X display (Xvfb) and xdotool")
 	x, err := NewX11("")
 	if err != nil {
 		t.Fatal(err)

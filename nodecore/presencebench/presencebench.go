@@ -9,12 +9,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
-	"slices"
 	"syscall"
 	"time"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/gpu"
 	"github.com/hydrogen-network/hydrogen/nodecore/idle"
+	"github.com/hydrogen-network/hydrogen/nodecore/internal/stats"
 	"github.com/hydrogen-network/hydrogen/nodecore/policy"
 )
 
@@ -107,10 +107,7 @@ func Run(ctx context.Context, samples, trials int, period time.Duration) (Report
 			}
 		}
 	}
-	s := slices.Clone(lat)
-	slices.Sort(s)
-	rep.Median = s[len(s)/2]
-	rep.P99 = s[min((len(s)*99+99)/100-1, len(s)-1)]
-	rep.Max = s[len(s)-1]
+	sum := stats.Of(lat)
+	rep.Median, rep.P99, rep.Max = sum.Median, sum.P99, sum.Max
 	return rep, nil
 }

@@ -8,18 +8,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/internal/testenv"
 )
 
 // TestRunMeasures runs the benchmark briefly under Xvfb; the latency
 // target is the benchmark's to judge.
 func TestRunMeasures(t *testing.T) {
 	_, err := exec.LookPath("xdotool")
-	if os.Getenv("DISPLAY") == "" || err != nil {
-		if os.Getenv("HYDROGEN_TEST_FULL") == "1" {
-			t.Fatal("an X display (Xvfb) and xdotool are required")
-		}
-		t.Skip("no X display or xdotool")
-	}
+	testenv.Require(t, os.Getenv("DISPLAY") != "" && err == nil, "an X display (Xvfb) and xdotool")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	rep, err := Run(ctx, 20, 3, 50*time.Millisecond)

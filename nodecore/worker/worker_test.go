@@ -24,6 +24,7 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/engine/comfyui"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine/openai"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine/reference"
+	"github.com/hydrogen-network/hydrogen/nodecore/internal/testenv"
 	"github.com/hydrogen-network/hydrogen/nodecore/worker"
 	"github.com/hydrogen-network/hydrogen/nodecore/worker/refimage"
 )
@@ -40,14 +41,7 @@ func docker(t *testing.T) *client.Client {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	c, err := worker.Connect(ctx, "")
-	if err != nil {
-		if os.Getenv("HYDROGEN_TEST_FULL") == "1" {
-			t.Fatalf("a Docker engine is required: %v", err)
-		}
-		t.Skipf("no Docker engine: %v", err)
-	}
-	t.Cleanup(func() { c.Close() })
+	c := testenv.Docker(t)
 	buildOnce.Do(func() { buildErr = refimage.Build(ctx, c) })
 	if buildErr != nil {
 		t.Fatal(buildErr)

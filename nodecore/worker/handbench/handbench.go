@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"text/tabwriter"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine/comfyui"
+	"github.com/hydrogen-network/hydrogen/nodecore/internal/stats"
 	"github.com/hydrogen-network/hydrogen/nodecore/worker"
 	"github.com/hydrogen-network/hydrogen/nodecore/worker/refimage"
 )
@@ -110,22 +110,10 @@ func Run(ctx context.Context, d *client.Client, runs int, rebuild bool) (Report,
 			rep.InterruptedJobs++
 		}
 	}
-	rep.Median, rep.P99, rep.Max = stat(rel)
-	rep.WarmMedian, rep.WarmP99, _ = stat(warm)
+	r, wm := stats.Of(rel), stats.Of(warm)
+	rep.Median, rep.P99, rep.Max = r.Median, r.P99, r.Max
+	rep.WarmMedian, rep.WarmP99 = wm.Median, wm.P99
 	return rep, nil
-}
-
-func stat(ds []time.Duration) (median, p99, max time.Duration) {
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	if len(s) == 0 {
-		return 0, 0, 0
-	}
-	median = s[len(s)/2]
-	if len(s)%2 == 0 {
-		median = (s[len(s)/2-1] + s[len(s)/2]) / 2
-	}
-	return median, s[min((len(s)*99+99)/100-1, len(s)-1)], s[len(s)-1]
 }
 
 // Write prints the report.

@@ -3,12 +3,11 @@ package handbench
 import (
 	"bytes"
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/hydrogen-network/hydrogen/nodecore/worker"
+	"github.com/hydrogen-network/hydrogen/nodecore/internal/testenv"
 )
 
 // TestRunMeasures runs a few hand-backs against the real engine; the
@@ -16,14 +15,7 @@ import (
 func TestRunMeasures(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	d, err := worker.Connect(ctx, "")
-	if err != nil {
-		if os.Getenv("HYDROGEN_TEST_FULL") == "1" {
-			t.Fatalf("a Docker engine is required: %v", err)
-		}
-		t.Skipf("no Docker engine: %v", err)
-	}
-	defer d.Close()
+	d := testenv.Docker(t)
 	rep, err := Run(ctx, d, 3, false)
 	if err != nil {
 		t.Fatal(err)
@@ -38,13 +30,5 @@ func TestRunMeasures(t *testing.T) {
 	rep.Write(&out)
 	if !strings.Contains(out.String(), "release") || !strings.Contains(out.String(), "p99") {
 		t.Fatalf("report:\n%s", out.String())
-	}
-}
-
-func TestStat(t *testing.T) {
-	ms := time.Millisecond
-	m, p, x := stat([]time.Duration{5 * ms, 1 * ms, 3 * ms, 2 * ms, 4 * ms})
-	if m != 3*ms || p != 5*ms || x != 5*ms {
-		t.Fatalf("%v %v %v", m, p, x)
 	}
 }
