@@ -8,6 +8,7 @@
 package api
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -21,6 +22,8 @@ type Status struct {
 	Reason   string    `json:"reason,omitempty"` // node reason code
 	Address  string    `json:"address"`
 	Task     uint64    `json:"task,omitempty"`
+	Current  *Current  `json:"current,omitempty"` // the task being run
+	GPU      *GPU      `json:"gpu,omitempty"`
 	Decision Decision  `json:"decision"`
 	Presence *Presence `json:"presence,omitempty"` // the latest report, if any
 	Updated  time.Time `json:"updated"`
@@ -180,4 +183,147 @@ type Wallet struct {
 	Stake   string `json:"stake"`   // wei
 	State   string `json:"state"`   // on chain: available, busy, paused, quit, …
 	QoS     uint32 `json:"qos"`     // 0..10000
+}
+
+// More error codes.
+const (
+	CodeNotReady      = "api.not_ready"       // the node is not set up yet
+	CodeSetupDone     = "api.setup_done"      // the wallet (or network) is already set
+	CodeBadKey        = "api.bad_key"         // an imported key is not a private key
+	CodeBadNetwork    = "api.bad_network"     // a network file that does not validate
+	CodeNoDemo        = "api.no_demo"         // no local demo network runs here
+	CodeBadModel      = "api.bad_model"       // not a model ID
+	CodeModelInUse    = "api.model_in_use"    // the running task needs it
+	CodeNoSuchModel   = "api.no_such_model"   // not in the cache
+	CodeBadAddress    = "api.bad_address"     // not an address to withdraw to
+	CodeBadAmount     = "api.bad_amount"      // not a wei amount, or more than there is
+	CodeNoQuote       = "api.no_quote"        // the withdrawal to confirm is unknown or expired
+	CodeChain         = "api.chain"           // the chain refused or did not answer
+	CodeNothingToSend = "api.nothing_to_send" // nothing left to withdraw after the gas reserve
+)
+
+// The setup steps the daemon may still need.
+const (
+	NeedWallet  = "wallet"
+	NeedNetwork = "network"
+)
+
+// StateSetup is Status.State while the daemon waits for the first-run
+// wizard (Status.Reason lists what it needs, comma-separated).
+const StateSetup = "setup"
+
+// SetupState is what GET /v1/setup answers.
+type SetupState struct {
+	Needs   []string `json:"needs"`             // NeedWallet, NeedNetwork; empty when set up
+	Address string   `json:"address,omitempty"` // the wallet's, once there is one
+	Network string   `json:"network,omitempty"` // the network's name, once chosen
+	Demo    bool     `json:"demo"`              // a local demo network can be chosen
+	Started bool     `json:"started"`           // the node runs
+}
+
+// WalletSetup is the body of POST /v1/setup/wallet: create a new wallet,
+// or import a private key (hex).
+type WalletSetup struct {
+	Create    bool   `json:"create,omitempty"`
+	ImportKey string `json:"importKey,omitempty"`
+}
+
+// NetworkSetup is the body of POST /v1/setup/network: the local demo
+// network, or the contents of a network file.
+type NetworkSetup struct {
+	Demo bool            `json:"demo,omitempty"`
+	File json.RawMessage `json:"file,omitempty"`
+}
+
+// Check is one line of the daemon's doctor.
+type Check struct {
+	Name   string `json:"name"`
+	Code   string `json:"code"` // for translation, e.g. "docker.unreachable"
+	Status string `json:"status"` // "ok", "warning", "failed"
+	Detail string `json:"detail"`
+	Fix    string `json:"fix,omitempty"`
+}
+
+// Model is one model in the node's cache.
+type Model struct {
+	ID       string    `json:"id"`
+	Bytes    int64     `json:"bytes"`
+	LastUsed time.Time `json:"lastUsed,omitzero"`
+	Tasks    int       `json:"tasks"` // tasks served with it
+	InUse    bool      `json:"inUse,omitempty"`
+}
+
+// Models is GET /v1/models: the cache's content and its quota.
+type Models struct {
+	Dir        string  `json:"dir"`
+	UsedBytes  int64   `json:"usedBytes"`
+	QuotaBytes int64   `json:"quotaBytes"`
+	Models     []Model `json:"models"`
+}
+
+// Withdraw asks for a withdrawal quote (POST /v1/wallet/withdraw). Amount
+// is in wei, or "all" for everything above the gas reserve.
+type Withdraw struct {
+	To     string `json:"to"`
+	Amount string `json:"amount"`
+}
+
+// WithdrawQuote is what a withdrawal would do; nothing moves until it is
+// confirmed (POST /v1/wallet/withdraw/confirm) before Expires.
+type WithdrawQuote struct {
+	ID      string    `json:"id"`
+	To      string    `json:"to"`
+	Amount  string    `json:"amount"`  // wei sent to To
+	Claim   string    `json:"claim"`   // fees claimed from the network first, wei
+	Gas     string    `json:"gas"`     // the most the transactions may cost, wei
+	Reserve string    `json:"reserve"` // left in the wallet for the node's own transactions, wei
+	Expires time.Time `json:"expires"`
+}
+
+// Confirm confirms a quote.
+type Confirm struct {
+	ID string `json:"id"`
+}
+
+// WithdrawDone lists the transactions a confirmed withdrawal sent.
+type WithdrawDone struct {
+	Txs []string `json:"txs"`
+}
+
+// GPU is the card as the daemon last sampled it.
+type GPU struct {
+	Name        string  `json:"name"`
+	MemoryTotal uint64  `json:"memoryTotal"` // bytes
+	MemoryUsed  uint64  `json:"memoryUsed"`
+	Utilization uint32  `json:"utilization"` // percent
+	TempC       uint32  `json:"tempC"`
+	PowerW      float64 `json:"powerW"`
+	HasUtil     bool    `json:"hasUtil,omitempty"`
+	HasTemp     bool    `json:"hasTemp,omitempty"`
+	HasPower    bool    `json:"hasPower,omitempty"`
+	HasMemory   bool    `json:"hasMemory,omitempty"`
+	Error       string  `json:"error,omitempty"` // why nothing could be read
+}
+
+// Current is the task being run.
+type Current struct {
+	ID    uint64 `json:"id"`
+	Kind  string `json:"kind"`            // "image", "text"
+	Model string `json:"model,omitempty"` // model ID
+	Phase string `json:"phase"`           // received, running, computed, committed, disclosed, uploading
+}
+
+// Network is GET /v1/network: the chain and the relay as the daemon sees
+// them.
+type Network struct {
+	Name       string   `json:"name"`
+	ChainID    string   `json:"chainId"`
+	RPC        string   `json:"rpc"`
+	Relay      string   `json:"relay"`
+	Block      uint64   `json:"block"`
+	Latency    Duration `json:"latency"` // of the block-height query
+	ChainError string   `json:"chainError,omitempty"`
+	RelayOK    bool     `json:"relayOk"`
+	RelayError string   `json:"relayError,omitempty"`
+	Nodes      int      `json:"nodes"` // in the network
 }

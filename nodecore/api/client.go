@@ -215,3 +215,72 @@ func (c *Client) Logs(ctx context.Context, lines int) ([]string, error) {
 	err := c.do(ctx, http.MethodGet, "/logs?lines="+strconv.Itoa(lines), nil, &l)
 	return l, err
 }
+
+// Network returns the chain and relay as the daemon sees them.
+func (c *Client) Network(ctx context.Context) (Network, error) {
+	var n Network
+	err := c.do(ctx, http.MethodGet, "/network", nil, &n)
+	return n, err
+}
+
+// Models lists the model cache.
+func (c *Client) Models(ctx context.Context) (Models, error) {
+	var m Models
+	err := c.do(ctx, http.MethodGet, "/models", nil, &m)
+	return m, err
+}
+
+// DeleteModel removes a model from the cache.
+func (c *Client) DeleteModel(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodDelete, "/models?id="+url.QueryEscape(id), nil, nil)
+}
+
+// Withdraw asks what a withdrawal would do; nothing is sent until
+// ConfirmWithdraw.
+func (c *Client) Withdraw(ctx context.Context, w Withdraw) (WithdrawQuote, error) {
+	var q WithdrawQuote
+	err := c.do(ctx, http.MethodPost, "/wallet/withdraw", w, &q)
+	return q, err
+}
+
+// ConfirmWithdraw carries out a quote.
+func (c *Client) ConfirmWithdraw(ctx context.Context, id string) (WithdrawDone, error) {
+	var d WithdrawDone
+	err := c.do(ctx, http.MethodPost, "/wallet/withdraw/confirm", Confirm{ID: id}, &d)
+	return d, err
+}
+
+// Setup returns what the daemon still needs before it can run.
+func (c *Client) Setup(ctx context.Context) (SetupState, error) {
+	var s SetupState
+	err := c.do(ctx, http.MethodGet, "/setup", nil, &s)
+	return s, err
+}
+
+// SetupWallet creates or imports the node's wallet.
+func (c *Client) SetupWallet(ctx context.Context, w WalletSetup) (SetupState, error) {
+	var s SetupState
+	err := c.do(ctx, http.MethodPost, "/setup/wallet", w, &s)
+	return s, err
+}
+
+// SetupNetwork chooses the network.
+func (c *Client) SetupNetwork(ctx context.Context, n NetworkSetup) (SetupState, error) {
+	var s SetupState
+	err := c.do(ctx, http.MethodPost, "/setup/network", n, &s)
+	return s, err
+}
+
+// StartNode starts the node once set up.
+func (c *Client) StartNode(ctx context.Context) (SetupState, error) {
+	var s SetupState
+	err := c.do(ctx, http.MethodPost, "/setup/start", nil, &s)
+	return s, err
+}
+
+// Doctor runs the daemon's checks of this machine.
+func (c *Client) Doctor(ctx context.Context) ([]Check, error) {
+	var cs []Check
+	err := c.do(ctx, http.MethodGet, "/doctor", nil, &cs)
+	return cs, err
+}

@@ -302,6 +302,16 @@ func (c *Client) HolderCount(ctx context.Context, model common.Hash) (uint64, er
 	return n.Uint64(), nil
 }
 
+// AvailableNodes is how many nodes are ready for a task now (of any VRAM
+// class).
+func (c *Client) AvailableNodes(ctx context.Context) (uint64, error) {
+	n, err := bind.Call(c.regC, &bind.CallOpts{Context: ctx}, c.reg.PackAvailableCount(0), c.reg.UnpackAvailableCount)
+	if err != nil {
+		return 0, err
+	}
+	return n.Uint64(), nil
+}
+
 // CommitmentOnChain asks the contract for the commitment of a score; it
 // must equal Commitment.
 func (c *Client) CommitmentOnChain(ctx context.Context, id uint64, node common.Address, score []byte, nonce [32]byte) (common.Hash, error) {

@@ -99,6 +99,9 @@ type Network struct {
 	DeployBlock uint64         `json:"deployBlock"` // events start here
 	Params      Params         `json:"params"`
 
+	// Name is what the app calls the network.
+	Name string `json:"name,omitempty"`
+
 	// Endpoints a node may use when its command line names none. A devnet
 	// writes all three; a public network's file may name none.
 	RPC    string `json:"rpc,omitempty"`    // JSON-RPC (http, ws or IPC)
@@ -153,15 +156,30 @@ func LoadNetwork(path string) (*Network, error) {
 	if err != nil {
 		return nil, err
 	}
+	n, err := ParseNetwork(b)
+	if err != nil {
+		return nil, fmt.Errorf("chain: network file %s: %w", path, err)
+	}
+	return n, nil
+}
+
+// MaxNetworkFile bounds a network file.
+const MaxNetworkFile = 64 << 10
+
+// ParseNetwork reads and checks a network file's contents.
+func ParseNetwork(b []byte) (*Network, error) {
+	if len(b) > MaxNetworkFile {
+		return nil, fmt.Errorf("%d bytes, at most %d", len(b), MaxNetworkFile)
+	}
 	var n Network
 	if err := json.Unmarshal(b, &n); err != nil {
-		return nil, fmt.Errorf("chain: network file %s: %w", path, err)
+		return nil, err
 	}
 	if n.ChainID == nil || n.Registry == (common.Address{}) || n.Tasks == (common.Address{}) {
-		return nil, fmt.Errorf("chain: network file %s lacks the chain id or a contract address", path)
+		return nil, fmt.Errorf("no chain id or no contract address")
 	}
 	if err := n.Params.Validate(); err != nil {
-		return nil, fmt.Errorf("chain: network file %s: %w", path, err)
+		return nil, err
 	}
 	return &n, nil
 }

@@ -245,6 +245,12 @@ func (t *Transactor) sign(inner *types.DynamicFeeTx) (*types.Transaction, error)
 	return types.SignNewTx(t.key, types.LatestSignerForChainID(t.chainID), inner)
 }
 
+// MaxFeePerGas is the fee cap a transaction sent now would carry.
+func (t *Transactor) MaxFeePerGas(ctx context.Context) (*big.Int, error) {
+	_, feeCap, err := t.fees(ctx)
+	return feeCap, err
+}
+
 // fees returns a tip and a fee cap that survive two full blocks of
 // base-fee growth.
 func (t *Transactor) fees(ctx context.Context) (tip, feeCap *big.Int, err error) {

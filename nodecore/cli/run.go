@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -17,6 +19,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/peterbourgon/ff/v3/ffcli"
 
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
 	"github.com/hydrogen-network/hydrogen/nodecore/datadir"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
@@ -27,6 +30,7 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
 	"github.com/hydrogen-network/hydrogen/nodecore/localapi"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
+	"github.com/hydrogen-network/hydrogen/nodecore/policy"
 	"github.com/hydrogen-network/hydrogen/nodecore/wallet"
 	"github.com/hydrogen-network/hydrogen/nodecore/worker"
 )
@@ -76,6 +80,8 @@ func (e *env) runCommand() *ffcli.Command {
 	apiWriters := fs.String("api-writers", "", "comma-separated user `IDs` besides root and this user that may control the daemon (e.g. the desktop user's)")
 	idleMinutes := fs.Int("idle-minutes", 10, "with -presence local: minutes away before earning starts")
 	tempLimit := fs.Uint("temp-limit", 83, "pause at this GPU temperature (°C)")
+	demoNet := fs.String("demo-network", "", "the local demo network's `file`, offered by the app's first-run wizard")
+	metrics := fs.String("metrics", "", "serve Prometheus metrics on this `address` (e.g. 127.0.0.1:9464; off by default)")
 	jsonLog := fs.Bool("log-json", false, "log JSON lines instead of text")
 	verbose := fs.Bool("v", false, "log debug detail")
 	return &ffcli.Command{
@@ -121,51 +127,8 @@ func (e *env) runCommand() *ffcli.Command {
 			if *passFile == "" {
 				*passFile = filepath.Join(*data, "passphrase")
 			}
-			network, err := chain.LoadNetwork(*netFile)
-			if err != nil {
-				return err
-			}
-			if *rpcURL == "" {
-				*rpcURL = network.RPC
-			}
-			if *relayURL == "" {
-				*relayURL = network.Relay
-			}
-			if *rpcURL == "" || *relayURL == "" {
-				return usageError{"the network file names no RPC or relay endpoint: pass -rpc and -relay"}
-			}
-			if _, err := wallet.Address(*data); errors.Is(err, wallet.ErrNoWallet) {
-				return fmt.Errorf("no wallet in %s: run `hydrogend wallet create -data %s -passphrase-file FILE` first", *data, *data)
-			}
-			key, err := wallet.Unlock(*data, *passFile)
-			if err != nil {
-				return err
-			}
-			name, mib, uuid := *gpuName, uint32(*vram), ""
-			inv, gpuErr := gpu.Probe()
-			if gpuErr == nil && len(inv.Devices) > 0 {
-				uuid = inv.Devices[0].UUID
-			}
-			if name == "" || mib == 0 {
-				switch {
-				case gpuErr == nil && len(inv.Devices) > 0:
-					d := inv.Devices[0]
-					if name == "" {
-						name = d.Name
-					}
-					if mib == 0 {
-						mib = uint32(d.MemoryTotal >> 20)
-					}
-				default:
-					// Without a GPU only the reference engine can run; it
-					// registers as what it is.
-					if name == "" {
-						name = "no GPU: " + reference.Label
-					}
-					if mib == 0 {
-						mib = 8192
-					}
-				}
+			if *metrics != "" && *apiSock == "off" {
+				return usageError{"-metrics needs the local API (-api)"}
 			}
 			level := slog.LevelInfo
 			if *verbose {
@@ -179,100 +142,189 @@ func (e *env) runCommand() *ffcli.Command {
 			ring := localapi.NewLogRing(h, localapi.MaxLogLines)
 			log := slog.New(ring)
 
-			dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-			client, err := ethclient.DialContext(dctx, *rpcURL)
-			cancel()
-			if err != nil {
-				return fmt.Errorf("connect to %s: %w", *rpcURL, err)
+			if *modelDir == "" {
+				*modelDir = filepath.Join(*data, "models")
 			}
-			defer client.Close()
-			l, err := ledger.Open(filepath.Join(*data, "ledger.db"))
-			if err != nil {
-				return err
+			d := &daemon{
+				data: *data, presence: *presence, idleMinutes: *idleMinutes, tempLimit: uint32(*tempLimit),
+				apiSocket: *apiSock, writers: writers, metrics: *metrics, modelDir: *modelDir, logs: ring, log: log,
+				first: newFirstRun(*data, *netFile, *passFile, *demoNet),
 			}
-			defer l.Close()
-			var eng engine.Engine = reference.Engine{}
-			var workers []governor.Releaser
-			owns := func(uint32) bool { return false }
-			if *engineName == "docker" {
-				d, err := worker.Connect(ctx, *dockerHost)
+			return d.run(ctx, func(ctx context.Context, d *daemon) (*node.Node, func(), error) {
+				network, err := chain.LoadNetwork(*netFile)
 				if err != nil {
-					return err
+					return nil, nil, err
 				}
-				defer d.Close()
-				if *modelDir == "" {
-					*modelDir = filepath.Join(*data, "models")
+				if *rpcURL == "" {
+					*rpcURL = network.RPC
 				}
-				if err := os.MkdirAll(*modelDir, 0o755); err != nil {
-					return err
+				if *relayURL == "" {
+					*relayURL = network.Relay
 				}
-				engines, err := worker.NewEngines(ctx, d, worker.Setup{
-					ImageEngine: *imageEngine, TextEngine: *textEngine, TextModel: *textModel,
-					Owner: OwnerID(*data), GPU: uuid, ModelDir: *modelDir, StateDir: *data, Log: log,
-				})
+				if *rpcURL == "" || *relayURL == "" {
+					return nil, nil, usageError{"the network file names no RPC or relay endpoint: pass -rpc and -relay"}
+				}
+				d.rpc, d.networkName = *rpcURL, network.Name
+				if _, err := wallet.Address(*data); errors.Is(err, wallet.ErrNoWallet) {
+					return nil, nil, fmt.Errorf("no wallet in %s: run `hydrogend wallet create -data %s -passphrase-file FILE` first", *data, *data)
+				}
+				key, err := wallet.Unlock(*data, *passFile)
 				if err != nil {
-					return err
+					return nil, nil, err
 				}
-				defer engines.Close()
-				eng = engines
-				owns = engines.Owns
-				for _, w := range engines.Workers {
-					workers = append(workers, w)
-				}
-			}
-			cfg := node.Config{
-				Backend: client, Network: network, Key: key, RelayURL: *relayURL,
-				Engine: eng, Ledger: l, GPUName: name, VRAMMiB: mib,
-				Version: node.EngineVersion, Poll: *poll, Log: log,
-			}
-			if phase := os.Getenv(HaltEnv); phase != "" {
-				cfg.AtPhase = func(p string, task uint64) {
-					if p == phase {
-						fmt.Fprintf(e.stderr, "%s %s of task %d\n", HaltMarker, p, task)
-						syncOut(e.stderr)
-						select {} // wait to be killed
+				var closers []func()
+				closeAll := func() {
+					for i := len(closers) - 1; i >= 0; i-- {
+						closers[i]()
 					}
 				}
-			}
-			nd, err := node.New(cfg)
-			if err != nil {
-				return err
-			}
-			log.Info("starting the node", "address", nd.Address(), "gpu", name, "vram_mib", mib, "engine", eng.Name(), "rpc", *rpcURL, "relay", *relayURL, "presence", *presence)
-			return runGoverned(ctx, nd, governed{workers: workers, owns: owns, presence: *presence, idleMinutes: *idleMinutes, tempLimit: uint32(*tempLimit), apiSocket: *apiSock, writers: writers, ledger: l, settings: filepath.Join(*data, "settings.json"), logs: ring}, log)
+				name, mib, uuid := *gpuName, uint32(*vram), ""
+				inv, gpuErr := gpu.Probe()
+				if gpuErr == nil && len(inv.Devices) > 0 {
+					uuid = inv.Devices[0].UUID
+				}
+				if name == "" || mib == 0 {
+					switch {
+					case gpuErr == nil && len(inv.Devices) > 0:
+						d := inv.Devices[0]
+						if name == "" {
+							name = d.Name
+						}
+						if mib == 0 {
+							mib = uint32(d.MemoryTotal >> 20)
+						}
+					default:
+						// Without a GPU only the reference engine can run; it
+						// registers as what it is.
+						if name == "" {
+							name = "no GPU: " + reference.Label
+						}
+						if mib == 0 {
+							mib = 8192
+						}
+					}
+				}
+				dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+				client, err := ethclient.DialContext(dctx, *rpcURL)
+				cancel()
+				if err != nil {
+					return nil, nil, fmt.Errorf("connect to %s: %w", *rpcURL, err)
+				}
+				closers = append(closers, client.Close)
+				l, err := ledger.Open(filepath.Join(*data, "ledger.db"))
+				if err != nil {
+					closeAll()
+					return nil, nil, err
+				}
+				closers = append(closers, func() { l.Close() })
+				d.ledger = l
+				var eng engine.Engine = reference.Engine{}
+				if *engineName == "docker" {
+					dk, err := worker.Connect(ctx, *dockerHost)
+					if err != nil {
+						closeAll()
+						return nil, nil, err
+					}
+					closers = append(closers, func() { dk.Close() })
+					if err := os.MkdirAll(*modelDir, 0o755); err != nil {
+						closeAll()
+						return nil, nil, err
+					}
+					engines, err := worker.NewEngines(ctx, dk, worker.Setup{
+						ImageEngine: *imageEngine, TextEngine: *textEngine, TextModel: *textModel,
+						Owner: OwnerID(*data), GPU: uuid, ModelDir: *modelDir, StateDir: *data, Log: log,
+					})
+					if err != nil {
+						closeAll()
+						return nil, nil, err
+					}
+					closers = append(closers, func() { engines.Close() })
+					eng = engines
+					d.setOwns(engines.Owns)
+					for _, w := range engines.Workers {
+						d.workers = append(d.workers, w)
+					}
+				}
+				cfg := node.Config{
+					Backend: client, Network: network, Key: key, RelayURL: *relayURL,
+					Engine: eng, Ledger: l, GPUName: name, VRAMMiB: mib,
+					Version: node.EngineVersion, Poll: *poll, Log: log,
+				}
+				if phase := os.Getenv(HaltEnv); phase != "" {
+					cfg.AtPhase = func(p string, task uint64) {
+						if p == phase {
+							fmt.Fprintf(e.stderr, "%s %s of task %d\n", HaltMarker, p, task)
+							syncOut(e.stderr)
+							select {} // wait to be killed
+						}
+					}
+				}
+				nd, err := node.New(cfg)
+				if err != nil {
+					closeAll()
+					return nil, nil, err
+				}
+				log.Info("starting the node", "address", nd.Address(), "gpu", name, "vram_mib", mib, "engine", eng.Name(), "rpc", *rpcURL, "relay", *relayURL, "presence", *presence)
+				return nd, closeAll, nil
+			})
 		},
 	}
 }
 
-// governed is how runGoverned sets the node up.
-type governed struct {
-	workers     []governor.Releaser
-	owns        func(uint32) bool
+// daemon is `hydrogend run`: the local API first (the app's first-run
+// wizard talks to it), then, once set up, the node under the hire-out
+// policy.
+type daemon struct {
+	data        string
 	presence    string // none, api, local
 	idleMinutes int
 	tempLimit   uint32
 	apiSocket   string // "off": none
 	writers     []uint32
-	ledger      localapi.Ledger
-	settings    string // the settings file
+	metrics     string // "": none
+	modelDir    string
 	logs        *localapi.LogRing
+	log         *slog.Logger
+	first       *firstRun
+
+	// Set by the node's constructor.
+	rpc, networkName string
+	ledger           *ledger.Ledger
+	workers          []governor.Releaser
+
+	ownsMu sync.Mutex
+	owns   func(uint32) bool // the engine containers' processes
 }
 
-// runGoverned runs the node under the hire-out policy: the GPU sampler
-// and presence (this session's watcher, or the tray's reports through
-// the local API) feed the governor, which opens and closes the node's
-// gate; the local API serves status, watch, presence and control.
-func runGoverned(ctx context.Context, nd *node.Node, g governed, log *slog.Logger) error {
+func (d *daemon) setOwns(f func(uint32) bool) {
+	d.ownsMu.Lock()
+	defer d.ownsMu.Unlock()
+	d.owns = f
+}
+
+// ours reports whether a GPU process is one of this daemon's engines.
+func (d *daemon) ours(pid uint32) bool {
+	d.ownsMu.Lock()
+	defer d.ownsMu.Unlock()
+	return d.owns != nil && d.owns(pid)
+}
+
+// run serves the local API, waits for the first-run steps if the wallet
+// or the network is missing, builds the node with build, and runs it
+// under the governor: the GPU sampler and presence (this session's
+// watcher, or the tray's reports through the local API) feed the
+// governor, which opens and closes the node's gate.
+func (d *daemon) run(ctx context.Context, build func(context.Context, *daemon) (*node.Node, func(), error)) error {
+	log := d.log
 	// The command line gives the defaults; the owner's saved settings
 	// (changed through the local API) win.
-	defaults := localapi.DefaultSettings(g.presence == "none")
-	idleMin, temp := g.idleMinutes, g.tempLimit
+	defaults := localapi.DefaultSettings(d.presence == "none")
+	idleMin, temp := d.idleMinutes, d.tempLimit
 	defaults.IdleMinutes, defaults.TempLimitC = &idleMin, &temp
-	settings, err := localapi.OpenSettings(g.settings, defaults)
+	settings, err := localapi.OpenSettings(filepath.Join(d.data, "settings.json"), defaults)
 	if err != nil {
 		return err
 	}
-	gov := governor.New(governor.Options{Policy: settings.Policy(), Gate: nd, Workers: g.workers, Chain: nd, Log: log})
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -283,21 +335,11 @@ func runGoverned(ctx context.Context, nd *node.Node, g governed, log *slog.Logge
 	defer wg.Wait()
 	defer cancel()
 
-	if g.apiSocket != "off" {
-		ln, err := localapi.Listen(g.apiSocket, -1)
-		if err != nil {
-			return fmt.Errorf("local API: %w", err)
-		}
-		srv := &localapi.Server{Node: nd, Governor: gov, Ledger: g.ledger, Settings: settings, OnSettings: gov.SetPolicy, Logs: g.logs, Log: log,
-			Access: localapi.Access{Owner: uint32(os.Geteuid()), Group: uint32(os.Getegid()), Writers: g.writers}}
-		goRun(func() {
-			if err := srv.Serve(ctx, ln); err != nil {
-				log.Error("the local API stopped", "err", err)
-			}
-		})
-		log.Info("local API", "socket", g.apiSocket)
-	}
-	sampler := &gpu.Sampler{Reader: gpu.NewReader(), Period: 500 * time.Millisecond, Ours: g.owns}
+	// The card is sampled from the start: the app shows it during setup.
+	var gpuMu sync.Mutex
+	var lastGPU *api.GPU
+	var gov *governor.Governor // set once the node runs; guarded by gpuMu
+	sampler := &gpu.Sampler{Reader: gpu.NewReader(), Period: 500 * time.Millisecond, Ours: d.ours}
 	snaps, unsubscribe := sampler.Subscribe()
 	defer unsubscribe()
 	goRun(func() { _ = sampler.Run(ctx) })
@@ -307,17 +349,95 @@ func runGoverned(ctx context.Context, nd *node.Node, g governed, log *slog.Logge
 			case <-ctx.Done():
 				return
 			case s := <-snaps:
-				if len(s.GPUs) > 0 {
-					g := s.GPUs[0]
-					gov.ReportGPU(&g)
+				gpuMu.Lock()
+				lastGPU = wireGPU(s)
+				g := gov
+				gpuMu.Unlock()
+				if g != nil && len(s.GPUs) > 0 {
+					c := s.GPUs[0]
+					g.ReportGPU(&c)
 				}
 			}
 		}
 	})
-	if g.presence == "local" {
-		w := idle.NewWatcher(idle.DefaultSources()...)
-		goRun(func() { _ = w.Run(ctx, 250*time.Millisecond, gov.ReportPresence) })
+
+	var srv *localapi.Server
+	if d.apiSocket != "off" {
+		ln, err := localapi.Listen(d.apiSocket, -1)
+		if err != nil {
+			return fmt.Errorf("local API: %w", err)
+		}
+		srv = &localapi.Server{Settings: settings, Logs: d.logs, Log: log, Setup: d.first, ModelDir: d.modelDir,
+			GPU: func() *api.GPU { gpuMu.Lock(); defer gpuMu.Unlock(); return lastGPU },
+			OnSettings: func(c policy.Config) {
+				gpuMu.Lock()
+				g := gov
+				gpuMu.Unlock()
+				if g != nil {
+					g.SetPolicy(c)
+				}
+			},
+			Access: localapi.Access{Owner: uint32(os.Geteuid()), Group: uint32(os.Getegid()), Writers: d.writers}}
+		goRun(func() {
+			if err := srv.Serve(ctx, ln); err != nil {
+				log.Error("the local API stopped", "err", err)
+			}
+		})
+		log.Info("local API", "socket", d.apiSocket)
+		if d.metrics != "" {
+			ml, err := net.Listen("tcp", d.metrics)
+			if err != nil {
+				return fmt.Errorf("metrics: %w", err)
+			}
+			ms := &http.Server{Handler: srv.Metrics(), ReadHeaderTimeout: 5 * time.Second}
+			goRun(func() { _ = ms.Serve(ml) })
+			goRun(func() { <-ctx.Done(); ms.Close() })
+			log.Info("Prometheus metrics", "address", ml.Addr().String())
+		}
 	}
-	goRun(func() { _ = gov.Run(ctx, time.Second) })
+
+	if needs, _ := d.first.needs(); len(needs) > 0 && srv != nil {
+		log.Info("waiting for the first-run steps in the Hydrogen app", "needs", needs)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-d.first.started:
+		}
+	} else {
+		_ = d.first.Start(ctx) // set up already (or nothing to wait with): build reports what is missing
+	}
+	nd, closeAll, err := build(ctx, d)
+	if err != nil {
+		return err
+	}
+	defer closeAll()
+	if srv != nil {
+		srv.RPC, srv.NetworkName = d.rpc, d.networkName
+	}
+	g := governor.New(governor.Options{Policy: settings.Policy(), Gate: nd, Workers: d.workers, Chain: nd, Log: log})
+	gpuMu.Lock()
+	gov = g
+	gpuMu.Unlock()
+	if srv != nil {
+		srv.Attach(nd, g, d.ledger)
+	}
+	if d.presence == "local" {
+		w := idle.NewWatcher(idle.DefaultSources()...)
+		goRun(func() { _ = w.Run(ctx, 250*time.Millisecond, g.ReportPresence) })
+	}
+	goRun(func() { _ = g.Run(ctx, time.Second) })
 	return nd.Run(ctx)
+}
+
+// wireGPU is the first GPU of a sample as the API shows it.
+func wireGPU(s gpu.Snapshot) *api.GPU {
+	if s.Err != nil {
+		return &api.GPU{Error: s.Err.Error()}
+	}
+	if len(s.GPUs) == 0 {
+		return &api.GPU{Error: "no NVIDIA GPU found"}
+	}
+	g := s.GPUs[0]
+	return &api.GPU{Name: g.Name, MemoryTotal: g.MemoryTotal, MemoryUsed: g.MemoryUsed, Utilization: g.Utilization, TempC: g.TemperatureC,
+		PowerW: g.PowerW, HasUtil: g.HasUtil, HasTemp: g.HasTemp, HasPower: g.HasPower, HasMemory: g.HasMemoryInfo}
 }

@@ -39,8 +39,8 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// daemon is a hydrogend process: this test binary re-executed.
-type daemon struct {
+// proc is a hydrogend process: this test binary re-executed.
+type proc struct {
 	cmd    *exec.Cmd
 	halted chan string // the halt marker line, once
 	exited chan error
@@ -48,7 +48,7 @@ type daemon struct {
 	log    strings.Builder
 }
 
-func startDaemon(t *testing.T, haltAt string, args ...string) *daemon {
+func startDaemon(t *testing.T, haltAt string, args ...string) *proc {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
@@ -67,7 +67,7 @@ func startDaemon(t *testing.T, haltAt string, args ...string) *daemon {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	d := &daemon{cmd: cmd, halted: make(chan string, 1), exited: make(chan error, 1)}
+	d := &proc{cmd: cmd, halted: make(chan string, 1), exited: make(chan error, 1)}
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
@@ -91,7 +91,7 @@ func startDaemon(t *testing.T, haltAt string, args ...string) *daemon {
 	return d
 }
 
-func (d *daemon) logText() string {
+func (d *proc) logText() string {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.log.String()

@@ -243,6 +243,7 @@ func Start(ctx context.Context, cfg Config) (d *Devnet, err error) {
 	d.goRun(func() { _ = d.relaySrv.RunJanitor(runCtx) })
 
 	d.Network.RPC, d.Network.Relay, d.Network.Faucet = c.WS, d.RelayURL, d.FaucetURL
+	d.Network.Name = NetworkName
 	d.NetworkFile = filepath.Join(cfg.Dir, "network.json")
 	if err := d.Network.Save(d.NetworkFile); err != nil {
 		return nil, err
@@ -489,3 +490,6 @@ func (cheat) Run(ctx context.Context, a engine.Args) (engine.Output, error) {
 	a.Prompt = strconv.FormatUint(mrand.Uint64(), 36)
 	return reference.Engine{}.Run(ctx, a)
 }
+
+// NetworkName is the local demo network's name in its network file.
+const NetworkName = "Local demo network"

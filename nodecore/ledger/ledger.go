@@ -124,6 +124,14 @@ func (l *Ledger) Receive(ctx context.Context, id uint64, kind string, models []s
 	return err
 }
 
+// SetModels replaces the task's models with the IDs its arguments name
+// (Receive records the chain's hashes; the arguments say more).
+func (l *Ledger) SetModels(ctx context.Context, id uint64, models []string) error {
+	m, _ := json.Marshal(models)
+	_, err := l.db.ExecContext(ctx, `UPDATE tasks SET models = ? WHERE task_id = ?`, string(m), int64(id))
+	return err
+}
+
 // Mark records that a task reached step at a time, with the hash of the
 // transaction that did it (tx may be "": for example "commit", "disclose").
 // Marking a step again keeps the first time.
@@ -337,6 +345,46 @@ func (l *Ledger) Totals(ctx context.Context) (Totals, error) {
 		t.Lost.Add(t.Lost, lv)
 	}
 	return t, rows.Err()
+}
+
+// Usage is how a model served: the tasks that named it and the last time
+// one was received.
+type Usage struct {
+	Tasks int
+	Last  time.Time
+}
+
+// ModelUsage returns the usage of every model the ledger names, by the
+// model as the task named it (the chain's hash, hex).
+func (l *Ledger) ModelUsage(ctx context.Context) (map[string]Usage, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT models, received_at FROM tasks`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]Usage{}
+	for rows.Next() {
+		var models string
+		var at sql.NullInt64
+		if err := rows.Scan(&models, &at); err != nil {
+			return nil, err
+		}
+		var ms []string
+		if err := json.Unmarshal([]byte(models), &ms); err != nil {
+			return nil, fmt.Errorf("ledger: models %q: %w", models, err)
+		}
+		for _, m := range ms {
+			u := out[m]
+			u.Tasks++
+			if at.Valid {
+				if t := time.UnixMilli(at.Int64); t.After(u.Last) {
+					u.Last = t
+				}
+			}
+			out[m] = u
+		}
+	}
+	return out, rows.Err()
 }
 
 // Cursor is the chain.CursorStore of the node's event stream, kept in the

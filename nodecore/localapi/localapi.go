@@ -18,8 +18,11 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/idle"
@@ -34,6 +37,10 @@ type Node interface {
 	Watch(ctx context.Context) <-chan node.Notify
 	Quit(ctx context.Context) error
 	Wallet(ctx context.Context) (node.WalletInfo, error)
+	PlanWithdraw(ctx context.Context, to common.Address, amount *big.Int) (node.WithdrawPlan, error)
+	Withdraw(ctx context.Context, p node.WithdrawPlan) ([]common.Hash, error)
+	Network(ctx context.Context, rpc string) node.NetworkInfo
+	ModelName(h common.Hash) (string, bool)
 }
 
 // Governor is what the API needs of the hire-out governor.
@@ -71,10 +78,19 @@ func (a Access) canWrite(c Cred) bool {
 	return c.UID == 0 || c.UID == a.Owner || slices.Contains(a.Writers, c.UID)
 }
 
-// Server is the local API.
+// Server is the local API. Node and Governor may be attached later
+// (Attach): until then the daemon waits for the first-run wizard and
+// only the setup endpoints work.
 type Server struct {
 	Node     Node
 	Governor Governor
+	Setup    Setup // nil: no first-run setup through the API
+	// GPU returns the card's latest sample (nil: none).
+	GPU func() *api.GPU
+	// ModelDir is the model cache (empty: none).
+	ModelDir string
+	// Network names the network; RPC is the chain endpoint in use.
+	NetworkName, RPC string
 	Ledger   Ledger // nil: the ledger endpoints answer unavailable
 	Settings *Settings
 	Logs     *LogRing // nil: GET /v1/logs answers unavailable
@@ -84,8 +100,49 @@ type Server struct {
 	Log        *slog.Logger
 	Now        func() time.Time
 
-	mu       sync.Mutex // guards presence
+	mu       sync.Mutex // guards presence, attached, quotes; Node and Governor once Serve runs
 	presence *api.Presence
+	attached chan struct{} // closed by Attach
+	quotes   map[string]quote
+}
+
+// Attach gives the server the node and governor once the daemon is set
+// up; watchers waiting in setup mode move on to the node's status.
+func (s *Server) Attach(n Node, g Governor, l Ledger) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Node, s.Governor, s.Ledger = n, g, l
+	s.initLocked()
+	select {
+	case <-s.attached:
+	default:
+		close(s.attached)
+	}
+}
+
+func (s *Server) initLocked() {
+	if s.attached == nil {
+		s.attached = make(chan struct{})
+	}
+}
+
+// parts returns the node and governor, nil in setup mode, and a channel
+// closed when they are attached.
+func (s *Server) parts() (Node, Governor, <-chan struct{}) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.initLocked()
+	return s.Node, s.Governor, s.attached
+}
+
+// ready returns the node and governor, or answers not ready.
+func (s *Server) ready(w http.ResponseWriter) (Node, Governor, bool) {
+	n, g, _ := s.parts()
+	if n == nil || g == nil {
+		fail(w, http.StatusServiceUnavailable, api.CodeNotReady, "the node is not set up yet: finish the first-run steps in the Hydrogen app")
+		return nil, nil, false
+	}
+	return n, g, true
 }
 
 // MaxBody bounds a request body.
@@ -124,6 +181,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
+	s.mu.Lock()
+	s.initLocked()
+	if s.Node != nil && s.Governor != nil {
+		select {
+		case <-s.attached:
+		default:
+			close(s.attached)
+		}
+	}
+	s.mu.Unlock()
 	hs := &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -165,6 +232,16 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("PATCH "+api.Prefix+"/settings", s.write(s.patchSettings))
 	mux.HandleFunc("POST "+api.Prefix+"/presence", s.write(s.reportPresence))
 	mux.HandleFunc("POST "+api.Prefix+"/control", s.write(s.control))
+	mux.HandleFunc("GET "+api.Prefix+"/network", s.read(s.network))
+	mux.HandleFunc("GET "+api.Prefix+"/models", s.read(s.models))
+	mux.HandleFunc("DELETE "+api.Prefix+"/models", s.write(s.deleteModel))
+	mux.HandleFunc("POST "+api.Prefix+"/wallet/withdraw", s.write(s.withdraw))
+	mux.HandleFunc("POST "+api.Prefix+"/wallet/withdraw/confirm", s.write(s.confirmWithdraw))
+	mux.HandleFunc("GET "+api.Prefix+"/setup", s.read(s.setupState))
+	mux.HandleFunc("POST "+api.Prefix+"/setup/wallet", s.write(s.setupWallet))
+	mux.HandleFunc("POST "+api.Prefix+"/setup/network", s.write(s.setupNetwork))
+	mux.HandleFunc("POST "+api.Prefix+"/setup/start", s.write(s.setupStart))
+	mux.HandleFunc("GET "+api.Prefix+"/doctor", s.read(s.doctor))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusNotFound, api.CodeNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
@@ -227,19 +304,36 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 
 // Status builds the snapshot the API serves.
 func (s *Server) Status() api.Status {
-	n := s.Node.Snapshot()
-	d := s.Governor.Decision()
+	nd, gov, _ := s.parts()
+	var gs *api.GPU
+	if s.GPU != nil {
+		gs = s.GPU()
+	}
 	s.mu.Lock()
 	p := s.presence
 	s.mu.Unlock()
-	return api.Status{
+	if nd == nil || gov == nil {
+		st := api.Status{State: api.StateSetup, GPU: gs, Presence: p, Updated: s.Now()}
+		if s.Setup != nil {
+			st.Reason = strings.Join(s.Setup.State().Needs, ",")
+			st.Address = s.Setup.State().Address
+		}
+		return st
+	}
+	n := nd.Snapshot()
+	d := gov.Decision()
+	st := api.Status{
 		State: n.State.String(), Reason: string(n.Reason), Address: n.Address.Hex(), Task: n.Task,
 		Decision: api.Decision{
 			Earn: d.Earn, Reason: string(d.Reason), Process: d.Detail.Process, TempC: d.Detail.TempC, LimitC: d.Detail.LimitC,
 			ActiveAgo: api.Duration(d.Detail.ActiveAgo), AwayAfter: api.Duration(d.Detail.AwayAfter), Until: d.Detail.Until,
 		},
-		Presence: p, Updated: s.Now(),
+		GPU: gs, Presence: p, Updated: s.Now(),
 	}
+	if n.Task != 0 {
+		st.Current = &api.Current{ID: n.Task, Kind: n.TaskKind, Model: n.TaskModel, Phase: n.TaskPhase}
+	}
+	return st
 }
 
 func (s *Server) status(w http.ResponseWriter, r *http.Request) { reply(w, s.Status()) }
@@ -253,9 +347,6 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	nodeCh := s.Node.Watch(ctx)
-	decCh, stop := s.Governor.Watch()
-	defer stop()
 	w.Header().Set("Content-Type", "application/x-ndjson")
 	enc := json.NewEncoder(w)
 	send := func() bool {
@@ -269,6 +360,28 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) {
 	if !send() {
 		return
 	}
+	nd, gov, attached := s.parts()
+	if nd == nil || gov == nil {
+		// Setup mode: the status changes with each setup step (the app
+		// re-reads /v1/setup) and when the node starts.
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for nd == nil || gov == nil {
+			select {
+			case <-ctx.Done():
+				return
+			case <-attached:
+			case <-tick.C:
+			}
+			if !send() {
+				return
+			}
+			nd, gov, _ = s.parts()
+		}
+	}
+	nodeCh := nd.Watch(ctx)
+	decCh, stop := gov.Watch()
+	defer stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -286,6 +399,10 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) reportPresence(w http.ResponseWriter, r *http.Request) {
+	_, gov, ok := s.ready(w)
+	if !ok {
+		return
+	}
 	var p api.Presence
 	if !decode(w, r, &p) {
 		return
@@ -305,7 +422,7 @@ func (s *Server) reportPresence(w http.ResponseWriter, r *http.Request) {
 		}
 		return time.Duration(d)
 	}
-	s.Governor.ReportPresence(idle.Presence{
+	gov.ReportPresence(idle.Presence{
 		At: p.At, Idle: conv(p.Idle), ControllerIdle: conv(p.ControllerIdle), FullScreen: p.FullScreen,
 		Inhibited: p.Inhibited, Inhibitors: p.Inhibitors, Sources: p.Sources,
 	})
@@ -322,6 +439,10 @@ const (
 )
 
 func (s *Server) control(w http.ResponseWriter, r *http.Request) {
+	nd, gov, ok := s.ready(w)
+	if !ok {
+		return
+	}
 	var c api.Control
 	if !decode(w, r, &c) {
 		return
@@ -333,15 +454,15 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 			fail(w, http.StatusBadRequest, api.CodeBadDuration, fmt.Sprintf("a pause lasts %s to %s", MinPause, MaxPause))
 			return
 		}
-		s.Governor.SetOverride(policy.Override{Kind: policy.PauseUntil, Until: s.Now().Add(d)})
+		gov.SetOverride(policy.Override{Kind: policy.PauseUntil, Until: s.Now().Add(d)})
 	case api.ActionPause:
-		s.Governor.SetOverride(policy.Override{Kind: policy.PauseForever})
+		gov.SetOverride(policy.Override{Kind: policy.PauseForever})
 	case api.ActionResume:
-		s.Governor.SetOverride(policy.Override{})
+		gov.SetOverride(policy.Override{})
 	case api.ActionEarnNow:
-		s.Governor.SetOverride(policy.Override{Kind: policy.EarnNow})
+		gov.SetOverride(policy.Override{Kind: policy.EarnNow})
 	case api.ActionQuit:
-		if err := s.Node.Quit(r.Context()); err != nil {
+		if err := nd.Quit(r.Context()); err != nil {
 			fail(w, http.StatusServiceUnavailable, api.CodeUnavailable, "leaving the network failed: "+err.Error())
 			return
 		}
@@ -360,18 +481,23 @@ func wei(v *big.Int) string {
 	return v.String()
 }
 
-func (s *Server) ledgerOr503(w http.ResponseWriter) bool {
-	if s.Ledger == nil {
+// ledger returns the ledger, or answers unavailable.
+func (s *Server) ledger(w http.ResponseWriter) (Ledger, bool) {
+	s.mu.Lock()
+	l := s.Ledger
+	s.mu.Unlock()
+	if l == nil {
 		fail(w, http.StatusServiceUnavailable, api.CodeUnavailable, "the ledger is not open")
-		return false
+		return nil, false
 	}
-	return true
+	return l, true
 }
 
 // earnings answers by=hour (the last 24 hours) or by=day (the last 30
 // days, in the daemon's local time).
 func (s *Server) earnings(w http.ResponseWriter, r *http.Request) {
-	if !s.ledgerOr503(w) {
+	l, ok := s.ledger(w)
+	if !ok {
 		return
 	}
 	now := s.Now()
@@ -387,7 +513,7 @@ func (s *Server) earnings(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, api.CodeBadQuery, "by must be hour or day")
 		return
 	}
-	bs, err := s.Ledger.EarningsBy(r.Context(), period, from, now.Add(time.Nanosecond), now.Location())
+	bs, err := l.EarningsBy(r.Context(), period, from, now.Add(time.Nanosecond), now.Location())
 	if err != nil {
 		fail(w, http.StatusInternalServerError, api.CodeUnavailable, err.Error())
 		return
@@ -403,7 +529,8 @@ func (s *Server) earnings(w http.ResponseWriter, r *http.Request) {
 const MaxTasks = 500
 
 func (s *Server) tasks(w http.ResponseWriter, r *http.Request) {
-	if !s.ledgerOr503(w) {
+	l, ok := s.ledger(w)
+	if !ok {
 		return
 	}
 	n := 50
@@ -415,13 +542,21 @@ func (s *Server) tasks(w http.ResponseWriter, r *http.Request) {
 		}
 		n = v
 	}
-	es, err := s.Ledger.Recent(r.Context(), n)
+	es, err := l.Recent(r.Context(), n)
 	if err != nil {
 		fail(w, http.StatusInternalServerError, api.CodeUnavailable, err.Error())
 		return
 	}
+	nd, _, _ := s.parts()
 	out := make([]api.Task, 0, len(es))
 	for _, e := range es {
+		for i, m := range e.Models {
+			if nd != nil && len(m) == 66 && strings.HasPrefix(m, "0x") {
+				if id, ok := nd.ModelName(common.HexToHash(m)); ok {
+					e.Models[i] = id // a hash from the chain, named
+				}
+			}
+		}
 		t := api.Task{ID: e.TaskID, Kind: e.Kind, Models: e.Models, Times: map[string]time.Time{}, Outcome: string(e.Outcome), Reason: e.Reason, Earned: wei(e.Earned), Lost: wei(e.Lost), Txs: e.Txs}
 		for step, at := range e.Times {
 			t.Times[string(step)] = at
@@ -432,10 +567,11 @@ func (s *Server) tasks(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) totals(w http.ResponseWriter, r *http.Request) {
-	if !s.ledgerOr503(w) {
+	l, ok := s.ledger(w)
+	if !ok {
 		return
 	}
-	t, err := s.Ledger.Totals(r.Context())
+	t, err := l.Totals(r.Context())
 	if err != nil {
 		fail(w, http.StatusInternalServerError, api.CodeUnavailable, err.Error())
 		return
@@ -448,9 +584,13 @@ func (s *Server) totals(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) wallet(w http.ResponseWriter, r *http.Request) {
+	nd, _, ok := s.ready(w)
+	if !ok {
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
 	defer cancel()
-	wi, err := s.Node.Wallet(ctx)
+	wi, err := nd.Wallet(ctx)
 	if err != nil {
 		fail(w, http.StatusServiceUnavailable, api.CodeUnavailable, "the chain did not answer: "+err.Error())
 		return

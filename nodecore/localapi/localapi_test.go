@@ -46,6 +46,12 @@ func (f *fakeNode) SetHireable(bool, string)   {}
 func (f *fakeNode) Wallet(context.Context) (node.WalletInfo, error) {
 	return node.WalletInfo{Address: f.snap.Address, Balance: big.NewInt(5e18), Owed: big.NewInt(42), Stake: big.NewInt(1e18), State: chain.NodeAvailable, QoS: 9800}, nil
 }
+func (f *fakeNode) PlanWithdraw(context.Context, common.Address, *big.Int) (node.WithdrawPlan, error) {
+	return node.WithdrawPlan{}, node.ErrNothingToWithdraw
+}
+func (f *fakeNode) Withdraw(context.Context, node.WithdrawPlan) ([]common.Hash, error) { return nil, nil }
+func (f *fakeNode) Network(context.Context, string) node.NetworkInfo                 { return node.NetworkInfo{} }
+func (f *fakeNode) ModelName(common.Hash) (string, bool)                             { return "", false }
 func (f *fakeNode) set(s node.State) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -68,7 +74,7 @@ type rig struct {
 
 // serve starts the API on sock with a governor whose presence goes stale
 // after 300 ms.
-func serve(t *testing.T, sock string, n *fakeNode, access Access) *rig {
+func serve(t *testing.T, sock string, n *fakeNode, access Access, opts ...func(*Server)) *rig {
 	t.Helper()
 	cfg := policy.Defaults()
 	cfg.AwayAfter, cfg.PresenceStale = 50*time.Millisecond, 300*time.Millisecond
@@ -79,6 +85,9 @@ func serve(t *testing.T, sock string, n *fakeNode, access Access) *rig {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	srv := &Server{Node: n, Governor: gov, Access: access}
+	for _, o := range opts {
+		o(srv)
+	}
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); gov.Run(ctx, 20*time.Millisecond) }()

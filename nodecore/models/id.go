@@ -83,3 +83,30 @@ func (id ID) File() string {
 
 // Path is the model's path relative to the cache root, slash-separated.
 func (id ID) Path() string { return path.Join(dirs[id.Kind], id.File()) }
+
+// FromPath is the model ID of a file in the cache (rel is relative to the
+// cache root, slash-separated): the inverse of Path.
+func FromPath(rel string) (ID, error) {
+	dir, file, ok := strings.Cut(rel, "/")
+	if !ok {
+		return ID{}, fmt.Errorf("%w: %q is not in a model folder", ErrBadID, rel)
+	}
+	var kind Kind
+	for k, d := range dirs {
+		if d == dir {
+			kind = k
+		}
+	}
+	name, ok := strings.CutSuffix(file, ".safetensors")
+	if kind == "" || !ok {
+		return ID{}, fmt.Errorf("%w: %q is not a model file", ErrBadID, rel)
+	}
+	id, err := ParseID(string(kind) + ":" + name)
+	if err != nil {
+		return ID{}, err
+	}
+	if id.Path() != rel {
+		return ID{}, fmt.Errorf("%w: %q is not where %s lives", ErrBadID, rel, id)
+	}
+	return id, nil
+}

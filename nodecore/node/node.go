@@ -84,6 +84,9 @@ type Node struct {
 	timingMu sync.Mutex
 	timings  map[uint64]*TaskTiming
 
+	namesMu sync.Mutex
+	names   map[common.Hash]string // model hash → ID
+
 	// crashAt, in tests, stops the node as if killed at a phase.
 	crashAt func(phase string, task uint64) bool
 }
@@ -120,7 +123,10 @@ func New(cfg Config) (*Node, error) {
 		return nil, err
 	}
 	tx.PollInterval = min(cfg.Poll, time.Second)
-	n := &Node{cfg: cfg, client: chain.NewClient(cfg.Backend, cfg.Network, tx), relay: relay.NewClient(cfg.RelayURL, cfg.Key), addr: tx.From(), log: cfg.Log.With("node", tx.From()), tx: tx, timings: map[uint64]*TaskTiming{}}
+	n := &Node{cfg: cfg, client: chain.NewClient(cfg.Backend, cfg.Network, tx), relay: relay.NewClient(cfg.RelayURL, cfg.Key), addr: tx.From(), log: cfg.Log.With("node", tx.From()), tx: tx, timings: map[uint64]*TaskTiming{}, names: map[common.Hash]string{}}
+	for _, id := range cfg.Models {
+		n.names[chain.ModelHash(id)] = id
+	}
 	n.hub.snap = Snapshot{State: StateInitializing, Address: n.addr}
 	return n, nil
 }
@@ -194,16 +200,9 @@ func (n *Node) preflight(ctx context.Context) error {
 		return fmt.Errorf("node: this clock is %s off the chain's; fix the system time", skew.Round(time.Second))
 	}
 	if n.cfg.RelayURL != "" {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, n.cfg.RelayURL+"/v1/health", nil)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
+		if err := relayHealth(ctx, n.cfg.RelayURL); err != nil {
 			n.set(StateError, ReasonRelayDown)
 			return fmt.Errorf("node: relay: %w", err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			n.set(StateError, ReasonRelayDown)
-			return fmt.Errorf("node: relay health: %s", resp.Status)
 		}
 	}
 	return nil

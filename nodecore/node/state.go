@@ -74,6 +74,10 @@ type Snapshot struct {
 	Address common.Address
 	Task    uint64   // the task being run, 0 for none
 	Balance *big.Int // wei in the wallet
+
+	// The task being run: its kind (image, text), model ID (once its
+	// arguments are read) and phase (received, running, then Phase*).
+	TaskKind, TaskModel, TaskPhase string
 }
 
 // Notify is one message of the watch stream: the first carries Initial,
@@ -84,6 +88,7 @@ type Notify struct {
 	Reason  *Reason
 	Task    *uint64
 	Balance *big.Int
+	Detail  bool // the task's kind, model or phase changed
 }
 
 // hub holds the snapshot and fans changes out to watchers.
@@ -118,6 +123,9 @@ func (h *hub) update(f func(*Snapshot)) {
 	if h.snap.Task != old.Task {
 		t := h.snap.Task
 		n.Task, changed = &t, true
+	}
+	if h.snap.TaskKind != old.TaskKind || h.snap.TaskModel != old.TaskModel || h.snap.TaskPhase != old.TaskPhase {
+		n.Detail, changed = true, true
 	}
 	if h.snap.Balance != nil && (old.Balance == nil || h.snap.Balance.Cmp(old.Balance) != 0) {
 		n.Balance, changed = new(big.Int).Set(h.snap.Balance), true

@@ -17,6 +17,8 @@ import (
 
 // Phases a test may crash the node at.
 const (
+	PhaseReceived  = "received" // assigned; arguments not read yet
+	PhaseRunning   = "running"  // the engine runs it
 	PhaseFetched   = "fetched"
 	PhaseComputed  = "computed"
 	PhaseCommitted = "committed"
@@ -25,6 +27,11 @@ const (
 )
 
 func (n *Node) crash(phase string, id uint64) error {
+	n.hub.update(func(s *Snapshot) {
+		if s.Task == id {
+			s.TaskPhase = phase
+		}
+	})
 	if n.cfg.AtPhase != nil {
 		n.cfg.AtPhase(phase, id)
 	}
@@ -74,7 +81,7 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 	if err := n.cfg.Ledger.Receive(ctx, id, kind, models, n.cfg.Now()); err != nil {
 		return err
 	}
-	n.hub.update(func(s *Snapshot) { s.Task = id })
+	n.hub.update(func(s *Snapshot) { s.Task, s.TaskKind, s.TaskModel, s.TaskPhase = id, kind, "", PhaseReceived })
 	if t.State != chain.TaskCommitting || t.Commitments[slot] != (common.Hash{}) {
 		return n.advanceLocked(ctx, id)
 	}
@@ -108,6 +115,9 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 	if err != nil {
 		return n.failLocked(ctx, id, spec, err.Error())
 	}
+	n.learnModels(a)
+	_ = n.cfg.Ledger.SetModels(ctx, id, argModels(a)) // names for the app; the chain's hashes otherwise
+	n.hub.update(func(s *Snapshot) { s.TaskModel, s.TaskPhase = a.Model, PhaseRunning })
 	_ = n.cfg.Ledger.Mark(ctx, id, ledger.Started, n.cfg.Now(), "", "")
 	began := time.Now()
 	out, err := n.runEngine(ctx, a)
@@ -301,7 +311,7 @@ func (n *Node) settleLocked(ctx context.Context, id uint64, t chain.TaskInfo, sl
 		return err
 	}
 	_ = n.cfg.Ledger.DropProgress(ctx, id)
-	n.hub.update(func(s *Snapshot) { s.Task = 0 })
+	n.hub.update(func(s *Snapshot) { s.Task, s.TaskKind, s.TaskModel, s.TaskPhase = 0, "", "", "" })
 	if info, err := n.client.Node(ctx, n.addr); err == nil {
 		n.setFromChain(info)
 	}
@@ -385,7 +395,7 @@ func (n *Node) yieldLocked(ctx context.Context, id uint64, spec chain.Spec, why 
 	if err := n.cfg.Ledger.Settle(ctx, id, ledger.Yielded, nil, nil, why, n.cfg.Now()); err != nil {
 		return err
 	}
-	n.hub.update(func(s *Snapshot) { s.Task = 0 })
+	n.hub.update(func(s *Snapshot) { s.Task, s.TaskKind, s.TaskModel, s.TaskPhase = 0, "", "", "" })
 	return nil
 }
 

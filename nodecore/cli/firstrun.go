@@ -1,0 +1,164 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"sync"
+
+	"github.com/hydrogen-network/hydrogen/installer/doctor"
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
+	"github.com/hydrogen-network/hydrogen/nodecore/atomicfile"
+	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+	"github.com/hydrogen-network/hydrogen/nodecore/wallet"
+)
+
+// firstRun is the daemon's side of the app's first-run wizard
+// (localapi.Setup): it creates or imports the wallet, writes the network
+// file, runs doctor, and lets `hydrogend run` go on.
+type firstRun struct {
+	data, netFile, passFile string
+	demoFile                string // the local demo network's file; "" for none
+	scrypt                  wallet.Scrypt
+
+	mu      sync.Mutex // serializes the steps
+	started chan struct{}
+	once    sync.Once
+}
+
+func newFirstRun(data, netFile, passFile, demoFile string) *firstRun {
+	return &firstRun{data: data, netFile: netFile, passFile: passFile, demoFile: demoFile, scrypt: scryptParams(), started: make(chan struct{})}
+}
+
+// needs lists what is missing, and the wallet's address if there is one.
+func (f *firstRun) needs() (needs []string, addr string) {
+	a, err := wallet.Address(f.data)
+	if err != nil {
+		needs = append(needs, api.NeedWallet)
+	} else {
+		addr = a.Hex()
+		if _, err := os.Stat(f.passFile); err != nil {
+			needs = append(needs, api.NeedWallet) // a keystore nobody can unlock unattended
+		}
+	}
+	if _, err := chain.LoadNetwork(f.netFile); err != nil {
+		needs = append(needs, api.NeedNetwork)
+	}
+	return needs, addr
+}
+
+func (f *firstRun) State() api.SetupState {
+	needs, addr := f.needs()
+	st := api.SetupState{Needs: needs, Address: addr, Demo: f.demo() == nil}
+	if st.Needs == nil {
+		st.Needs = []string{}
+	}
+	if n, err := chain.LoadNetwork(f.netFile); err == nil {
+		st.Network = n.Name
+		if st.Network == "" {
+			st.Network = "chain " + n.ChainID.ToInt().String()
+		}
+	}
+	select {
+	case <-f.started:
+		st.Started = true
+	default:
+	}
+	return st
+}
+
+// demo checks the demo network's file.
+func (f *firstRun) demo() error {
+	if f.demoFile == "" {
+		return errors.New("no demo network")
+	}
+	_, err := chain.LoadNetwork(f.demoFile)
+	return err
+}
+
+func apiErr(status int, code, format string, v ...any) error {
+	return &api.Error{Code: code, Message: fmt.Sprintf(format, v...), Status: status}
+}
+
+func (f *firstRun) Wallet(ctx context.Context, w api.WalletSetup) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, err := wallet.Address(f.data); err == nil {
+		return "", apiErr(http.StatusConflict, api.CodeSetupDone, "this node already has a wallet")
+	}
+	if err := os.MkdirAll(f.data, 0o700); err != nil {
+		return "", err
+	}
+	// The daemon unlocks the wallet unattended: its passphrase is a
+	// random secret in a file only this user can read.
+	pass, err := os.ReadFile(f.passFile)
+	if errors.Is(err, os.ErrNotExist) {
+		var b [32]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return "", err
+		}
+		pass = []byte(hex.EncodeToString(b[:]))
+		if err := atomicfile.Write(f.passFile, pass, 0o600); err != nil {
+			return "", err
+		}
+	} else if err != nil {
+		return "", err
+	}
+	if w.Create {
+		a, err := wallet.Create(f.data, string(pass), f.scrypt)
+		return a.Hex(), err
+	}
+	a, err := wallet.ImportHex(f.data, w.ImportKey, string(pass), f.scrypt)
+	if err != nil {
+		return "", apiErr(http.StatusBadRequest, api.CodeBadKey, "not a private key: 64 hex digits, with or without 0x")
+	}
+	return a.Hex(), nil
+}
+
+func (f *firstRun) Network(ctx context.Context, n api.NetworkSetup) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var b []byte
+	if n.Demo {
+		if err := f.demo(); err != nil {
+			return apiErr(http.StatusBadRequest, api.CodeNoDemo, "no local demo network runs here (%v): start one with `hydrogend devnet`", err)
+		}
+		var err error
+		if b, err = os.ReadFile(f.demoFile); err != nil {
+			return err
+		}
+	} else {
+		b = n.File
+	}
+	net, err := chain.ParseNetwork(b)
+	if err != nil {
+		return apiErr(http.StatusBadRequest, api.CodeBadNetwork, "not a Hydrogen network file: %v", err)
+	}
+	if net.RPC == "" || net.Relay == "" {
+		return apiErr(http.StatusBadRequest, api.CodeBadNetwork, "the network file names no chain or relay endpoint")
+	}
+	if err := os.MkdirAll(f.data, 0o700); err != nil {
+		return err
+	}
+	return net.Save(f.netFile)
+}
+
+func (f *firstRun) Doctor(ctx context.Context) []api.Check {
+	var out []api.Check
+	for _, r := range doctor.Run(ctx, doctor.Checks(doctor.Real(f.data))) {
+		out = append(out, api.Check{Name: r.Check, Code: r.Code, Status: r.Status.String(), Detail: r.Detail, Fix: r.Fix})
+	}
+	return out
+}
+
+func (f *firstRun) Start(ctx context.Context) error {
+	if needs, _ := f.needs(); len(needs) > 0 {
+		return apiErr(http.StatusConflict, api.CodeNotReady, "still needed: %v", needs)
+	}
+	f.once.Do(func() { close(f.started) })
+	return nil
+}

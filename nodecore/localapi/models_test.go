@@ -1,0 +1,167 @@
+package localapi
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
+	"github.com/hydrogen-network/hydrogen/nodecore/governor"
+	"github.com/hydrogen-network/hydrogen/nodecore/node"
+	"github.com/hydrogen-network/hydrogen/nodecore/policy"
+)
+
+// TestModels lists the cache (strays and partial files count as used
+// space, not as models) and deletes a model, refusing a bad ID, a path
+// escape, a model the running task needs and one that is not there.
+func TestModels(t *testing.T) {
+	dir := t.TempDir()
+	write := func(rel string, n int) {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, make([]byte, n), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("checkpoints/runwayml/stable-diffusion-v1-5.safetensors", 1000)
+	write("loras/civitai/pixel-art.safetensors", 300)
+	write("checkpoints/runwayml/partial.safetensors.part", 50)
+	write("stray.txt", 7)
+	outside := filepath.Join(t.TempDir(), "keep.safetensors")
+	if err := os.WriteFile(outside, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	n := &fakeNode{snap: node.Snapshot{State: node.StateBusy, Task: 9, TaskKind: "image", TaskModel: "lora:civitai/pixel-art", TaskPhase: node.PhaseRunning}}
+	r := serve(t, sockPath(t), n, me(), func(s *Server) { s.ModelDir = dir })
+	ctx := context.Background()
+	ms, err := r.client.Models(ctx)
+	if err != nil || len(ms.Models) != 2 || ms.UsedBytes != 1357 || ms.Models[0].ID != "base:runwayml/stable-diffusion-v1-5" || ms.Models[0].Bytes != 1000 || ms.Models[0].InUse || !ms.Models[1].InUse {
+		t.Fatalf("%+v %v", ms, err)
+	}
+	for id, code := range map[string]string{
+		"":                               api.CodeBadModel,
+		"base:../../" + outside:          api.CodeBadModel,
+		"lora:civitai/pixel-art":         api.CodeModelInUse,
+		"base:runwayml/sdxl":             api.CodeNoSuchModel,
+		"checkpoints/runwayml/partial":   api.CodeBadModel,
+		"base:runwayml/stable/diffusion": api.CodeBadModel,
+	} {
+		if err := r.client.DeleteModel(ctx, id); !api.IsCode(err, code) {
+			t.Errorf("delete %q: want %s, got %v", id, code, err)
+		}
+	}
+	if err := r.client.DeleteModel(ctx, "base:runwayml/stable-diffusion-v1-5"); err != nil {
+		t.Fatal(err)
+	}
+	if ms, err := r.client.Models(ctx); err != nil || len(ms.Models) != 1 || ms.UsedBytes != 357 {
+		t.Fatalf("after deleting: %+v %v", ms, err)
+	}
+	if _, err := os.Stat(outside); err != nil {
+		t.Fatal("a file outside the cache is gone")
+	}
+	// The status names the task being run.
+	if s, err := r.client.Status(ctx); err != nil || s.Current == nil || s.Current.Model != "lora:civitai/pixel-art" || s.Current.Phase != "running" || s.Current.ID != 9 {
+		t.Fatalf("status %+v %v", s, err)
+	}
+}
+
+// fakeSetup records the wizard's steps.
+type fakeSetup struct {
+	mu      sync.Mutex
+	needs   []string
+	started bool
+}
+
+func (f *fakeSetup) State() api.SetupState {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return api.SetupState{Needs: append([]string{}, f.needs...), Started: f.started}
+}
+func (f *fakeSetup) Wallet(context.Context, api.WalletSetup) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.needs = f.needs[1:]
+	return "0x1", nil
+}
+func (f *fakeSetup) Network(context.Context, api.NetworkSetup) error {
+	return &api.Error{Code: api.CodeNoDemo, Message: "none", Status: http.StatusBadRequest}
+}
+func (f *fakeSetup) Doctor(context.Context) []api.Check { return []api.Check{{Name: "OS", Status: "ok"}} }
+func (f *fakeSetup) Start(context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.started = true
+	return nil
+}
+
+// TestSetupModeThenAttach serves the API before the node exists: the
+// status says setup, node endpoints answer not ready, the setup's own
+// errors keep their codes, and a watch open since setup moves on to the
+// node's status when it is attached.
+func TestSetupModeThenAttach(t *testing.T) {
+	sock := sockPath(t)
+	ln, err := Listen(sock, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := &fakeSetup{needs: []string{api.NeedWallet, api.NeedNetwork}}
+	srv := &Server{Setup: fs, Access: me()}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); srv.Serve(ctx, ln) }()
+	defer func() { cancel(); wg.Wait() }()
+	c := &api.Client{Socket: sock}
+	if s, err := c.Status(ctx); err != nil || s.State != api.StateSetup || s.Reason != "wallet,network" {
+		t.Fatalf("%+v %v", s, err)
+	}
+	for name, call := range map[string]func() error{
+		"control":  func() error { return c.Control(ctx, api.Control{Action: api.ActionPause}) },
+		"presence": func() error { return c.ReportPresence(ctx, api.Presence{At: time.Now()}) },
+		"wallet":   func() error { _, err := c.Wallet(ctx); return err },
+		"network":  func() error { _, err := c.Network(ctx); return err },
+		"withdraw": func() error { _, err := c.Withdraw(ctx, api.Withdraw{To: "0x1", Amount: "1"}); return err },
+	} {
+		if err := call(); !api.IsCode(err, api.CodeNotReady) {
+			t.Errorf("%s in setup: %v", name, err)
+		}
+	}
+	if _, err := c.SetupNetwork(ctx, api.NetworkSetup{Demo: true}); !api.IsCode(err, api.CodeNoDemo) {
+		t.Fatalf("setup error code: %v", err)
+	}
+	if st, err := c.SetupWallet(ctx, api.WalletSetup{Create: true}); err != nil || len(st.Needs) != 1 {
+		t.Fatalf("%+v %v", st, err)
+	}
+	states := make(chan string, 16)
+	wctx, wcancel := context.WithCancel(ctx)
+	defer wcancel()
+	go c.Watch(wctx, func(s api.Status) { states <- s.State })
+	if got := <-states; got != api.StateSetup {
+		t.Fatalf("first watch event %s", got)
+	}
+	n := &fakeNode{snap: node.Snapshot{State: node.StateAvailable, Address: common.HexToAddress("0xabc")}}
+	gov := governor.New(governor.Options{Policy: policy.Defaults(), Gate: n})
+	srv.Attach(n, gov, nil)
+	timeout := time.After(5 * time.Second)
+	for {
+		select {
+		case s := <-states:
+			if s == "available" {
+				if err := c.Control(ctx, api.Control{Action: api.ActionPause}); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+		case <-timeout:
+			t.Fatal("the watch did not move on to the node")
+		}
+	}
+}

@@ -1,0 +1,117 @@
+package localapi
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"math/big"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
+	"github.com/hydrogen-network/hydrogen/nodecore/node"
+)
+
+// QuoteTTL is how long a withdrawal quote may be confirmed.
+const QuoteTTL = 2 * time.Minute
+
+type quote struct {
+	plan    node.WithdrawPlan
+	expires time.Time
+}
+
+// withdraw plans a withdrawal and keeps the plan for confirmation; nothing
+// is sent.
+func (s *Server) withdraw(w http.ResponseWriter, r *http.Request) {
+	nd, _, ok := s.ready(w)
+	if !ok {
+		return
+	}
+	var req api.Withdraw
+	if !decode(w, r, &req) {
+		return
+	}
+	if !common.IsHexAddress(req.To) || !strings.HasPrefix(req.To, "0x") {
+		fail(w, http.StatusBadRequest, api.CodeBadAddress, "the address to withdraw to is 0x and 40 hex digits")
+		return
+	}
+	to := common.HexToAddress(req.To)
+	if strings.ToLower(req.To) != req.To && strings.ToUpper(req.To[2:]) != req.To[2:] && to.Hex() != req.To {
+		fail(w, http.StatusBadRequest, api.CodeBadAddress, "the address's checksum (its upper and lower case) is wrong: check for a typo")
+		return
+	}
+	var amount *big.Int
+	if req.Amount != "all" {
+		v, ok := new(big.Int).SetString(req.Amount, 10)
+		if !ok || v.Sign() <= 0 || len(req.Amount) > 40 {
+			fail(w, http.StatusBadRequest, api.CodeBadAmount, `the amount is a positive number of wei, or "all"`)
+			return
+		}
+		amount = v
+	}
+	p, err := nd.PlanWithdraw(r.Context(), to, amount)
+	switch {
+	case errors.Is(err, node.ErrBadWithdrawAddress):
+		fail(w, http.StatusBadRequest, api.CodeBadAddress, "withdraw to another wallet than this node's")
+		return
+	case errors.Is(err, node.ErrWithdrawTooMuch):
+		fail(w, http.StatusBadRequest, api.CodeBadAmount, err.Error())
+		return
+	case errors.Is(err, node.ErrNothingToWithdraw):
+		fail(w, http.StatusBadRequest, api.CodeNothingToSend, err.Error())
+		return
+	case err != nil:
+		fail(w, http.StatusServiceUnavailable, api.CodeChain, "the chain did not answer: "+err.Error())
+		return
+	}
+	var id [16]byte
+	_, _ = rand.Read(id[:])
+	q := quote{plan: p, expires: s.Now().Add(QuoteTTL)}
+	key := hex.EncodeToString(id[:])
+	s.mu.Lock()
+	if s.quotes == nil {
+		s.quotes = map[string]quote{}
+	}
+	for k, old := range s.quotes {
+		if s.Now().After(old.expires) {
+			delete(s.quotes, k)
+		}
+	}
+	s.quotes[key] = q
+	s.mu.Unlock()
+	reply(w, api.WithdrawQuote{ID: key, To: p.To.Hex(), Amount: wei(p.Amount), Claim: wei(p.Claim), Gas: wei(p.Gas), Reserve: wei(p.Reserve), Expires: q.expires})
+}
+
+// confirmWithdraw carries out a quote, once.
+func (s *Server) confirmWithdraw(w http.ResponseWriter, r *http.Request) {
+	nd, _, ok := s.ready(w)
+	if !ok {
+		return
+	}
+	var c api.Confirm
+	if !decode(w, r, &c) {
+		return
+	}
+	s.mu.Lock()
+	q, found := s.quotes[c.ID]
+	delete(s.quotes, c.ID)
+	s.mu.Unlock()
+	if !found || s.Now().After(q.expires) {
+		fail(w, http.StatusBadRequest, api.CodeNoQuote, "no such withdrawal to confirm, or it expired: ask again")
+		return
+	}
+	txs, err := nd.Withdraw(r.Context(), q.plan)
+	out := api.WithdrawDone{}
+	for _, h := range txs {
+		out.Txs = append(out.Txs, h.Hex())
+	}
+	if err != nil {
+		fail(w, http.StatusBadGateway, api.CodeChain, err.Error())
+		return
+	}
+	s.Log.Info("withdrawal confirmed", "to", q.plan.To, "wei", q.plan.Amount)
+	reply(w, out)
+}
