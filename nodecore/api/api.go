@@ -238,7 +238,7 @@ type NetworkSetup struct {
 // Check is one line of the daemon's doctor.
 type Check struct {
 	Name   string `json:"name"`
-	Code   string `json:"code"` // for translation, e.g. "docker.unreachable"
+	Code   string `json:"code"`   // for translation, e.g. "docker.unreachable"
 	Status string `json:"status"` // "ok", "warning", "failed"
 	Detail string `json:"detail"`
 	Fix    string `json:"fix,omitempty"`

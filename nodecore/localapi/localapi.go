@@ -91,9 +91,9 @@ type Server struct {
 	ModelDir string
 	// Network names the network; RPC is the chain endpoint in use.
 	NetworkName, RPC string
-	Ledger   Ledger // nil: the ledger endpoints answer unavailable
-	Settings *Settings
-	Logs     *LogRing // nil: GET /v1/logs answers unavailable
+	Ledger           Ledger // nil: the ledger endpoints answer unavailable
+	Settings         *Settings
+	Logs             *LogRing // nil: GET /v1/logs answers unavailable
 	// OnSettings receives the policy after the settings change.
 	OnSettings func(policy.Config)
 	Access     Access

@@ -49,9 +49,11 @@ func (f *fakeNode) Wallet(context.Context) (node.WalletInfo, error) {
 func (f *fakeNode) PlanWithdraw(context.Context, common.Address, *big.Int) (node.WithdrawPlan, error) {
 	return node.WithdrawPlan{}, node.ErrNothingToWithdraw
 }
-func (f *fakeNode) Withdraw(context.Context, node.WithdrawPlan) ([]common.Hash, error) { return nil, nil }
-func (f *fakeNode) Network(context.Context, string) node.NetworkInfo                 { return node.NetworkInfo{} }
-func (f *fakeNode) ModelName(common.Hash) (string, bool)                             { return "", false }
+func (f *fakeNode) Withdraw(context.Context, node.WithdrawPlan) ([]common.Hash, error) {
+	return nil, nil
+}
+func (f *fakeNode) Network(context.Context, string) node.NetworkInfo { return node.NetworkInfo{} }
+func (f *fakeNode) ModelName(common.Hash) (string, bool)             { return "", false }
 func (f *fakeNode) set(s node.State) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -94,7 +94,9 @@ func (f *fakeSetup) Wallet(context.Context, api.WalletSetup) (string, error) {
 func (f *fakeSetup) Network(context.Context, api.NetworkSetup) error {
 	return &api.Error{Code: api.CodeNoDemo, Message: "none", Status: http.StatusBadRequest}
 }
-func (f *fakeSetup) Doctor(context.Context) []api.Check { return []api.Check{{Name: "OS", Status: "ok"}} }
+func (f *fakeSetup) Doctor(context.Context) []api.Check {
+	return []api.Check{{Name: "OS", Status: "ok"}}
+}
 func (f *fakeSetup) Start(context.Context) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
