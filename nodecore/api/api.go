@@ -1,8 +1,10 @@
 // Package api is the local API's wire and its client: what the daemon
 // serves (nodecore/localapi) and what the tray and the window use. It
-// imports only the standard library, so the desktop processes stay light.
+// imports only the standard library (and go-winio for named pipes on
+// Windows), so the desktop processes stay light.
 //
-// The API is HTTP over a unix socket (mode 0660, group-owned). Errors are
+// The API is HTTP over a unix socket (mode 0660, group-owned) or, on
+// Windows, a named pipe with an ACL. Errors are
 // JSON {"error": {"code", "message"}}: the code is what the app
 // translates.
 package api

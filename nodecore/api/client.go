@@ -33,8 +33,7 @@ func (c *Client) http() *http.Client {
 				if c.Dial != nil {
 					return c.Dial(ctx)
 				}
-				var d net.Dialer
-				return d.DialContext(ctx, "unix", c.Socket)
+				return dial(ctx, c.Socket)
 			},
 			MaxIdleConns: 2, IdleConnTimeout: 30 * time.Second,
 		}}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -108,15 +109,21 @@ func (e *env) runCommand() *ffcli.Command {
 				return usageError{"-presence is none, api or local"}
 			}
 			var writers []uint32
+			var writerSIDs []string
 			for _, f := range strings.FieldsFunc(*apiWriters, func(r rune) bool { return r == ',' }) {
-				uid, err := strconv.ParseUint(strings.TrimSpace(f), 10, 32)
+				f = strings.TrimSpace(f)
+				if runtime.GOOS == "windows" {
+					writerSIDs = append(writerSIDs, f) // checked by the pipe's ACL
+					continue
+				}
+				uid, err := strconv.ParseUint(f, 10, 32)
 				if err != nil {
 					return usageError{fmt.Sprintf("-api-writers: %q is not a user ID", f)}
 				}
 				writers = append(writers, uint32(uid))
 			}
 			if *apiSock == "" {
-				*apiSock = filepath.Join(*data, "hydrogend.sock")
+				*apiSock = api.DefaultSocket(*data)
 			}
 			if *idleMinutes < 1 || *idleMinutes > 24*60 || *tempLimit < 40 || *tempLimit > 100 {
 				return usageError{"-idle-minutes must be 1 to 1440 and -temp-limit 40 to 100"}
@@ -147,7 +154,7 @@ func (e *env) runCommand() *ffcli.Command {
 			}
 			d := &daemon{
 				data: *data, presence: *presence, idleMinutes: *idleMinutes, tempLimit: uint32(*tempLimit),
-				apiSocket: *apiSock, writers: writers, metrics: *metrics, modelDir: *modelDir, logs: ring, log: log,
+				apiSocket: *apiSock, writers: writers, writerSIDs: writerSIDs, metrics: *metrics, modelDir: *modelDir, logs: ring, log: log,
 				first: newFirstRun(*data, *netFile, *passFile, *demoNet),
 			}
 			return d.run(ctx, func(ctx context.Context, d *daemon) (*node.Node, func(), error) {
@@ -281,6 +288,7 @@ type daemon struct {
 	tempLimit   uint32
 	apiSocket   string // "off": none
 	writers     []uint32
+	writerSIDs  []string // Windows
 	metrics     string // "": none
 	modelDir    string
 	logs        *localapi.LogRing
@@ -363,7 +371,8 @@ func (d *daemon) run(ctx context.Context, build func(context.Context, *daemon) (
 
 	var srv *localapi.Server
 	if d.apiSocket != "off" {
-		ln, err := localapi.Listen(d.apiSocket, -1)
+		access := localapi.Access{Owner: uint32(os.Geteuid()), Group: uint32(os.Getegid()), Writers: d.writers, Users: d.writerSIDs}
+		ln, err := localapi.Open(d.apiSocket, access)
 		if err != nil {
 			return fmt.Errorf("local API: %w", err)
 		}
@@ -377,7 +386,7 @@ func (d *daemon) run(ctx context.Context, build func(context.Context, *daemon) (
 					g.SetPolicy(c)
 				}
 			},
-			Access: localapi.Access{Owner: uint32(os.Geteuid()), Group: uint32(os.Getegid()), Writers: d.writers}}
+			Access: access}
 		goRun(func() {
 			if err := srv.Serve(ctx, ln); err != nil {
 				log.Error("the local API stopped", "err", err)

@@ -1,4 +1,4 @@
-//go:build !linux
+//go:build unix && !linux && !darwin
 
 package localapi
 
@@ -7,11 +7,10 @@ import (
 	"net"
 )
 
-// peerCred is Linux-only in this build: elsewhere every caller is
-// refused (macOS's LOCAL_PEERCRED and Windows named pipes come with their
-// installers).
+// peerCred is supported on Linux, macOS and Windows; on other systems
+// every caller is refused.
 func peerCred(net.Conn) (Cred, error) {
-	return Cred{}, errors.New("localapi: peer credentials are not supported on this platform yet")
+	return Cred{}, errors.New("localapi: peer credentials are not supported on this platform")
 }
 
 func inGroup(pid, gid uint32) bool { return false }

@@ -15,8 +15,6 @@ import (
 	"math/big"
 	"net"
 	"net/http"
-	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -60,22 +58,22 @@ type Ledger interface {
 
 // Access says who may use the API.
 type Access struct {
+	// Unix (Linux, macOS): the socket is 0660 and group-owned.
 	Owner   uint32   // the daemon's user
 	Group   uint32   // the socket's group: may read
 	Writers []uint32 // may also write
+
+	// Windows: the pipe's ACL admits SYSTEM, Administrators and these
+	// users (SIDs), who may read and write; checked again per request.
+	Users []string
 }
 
-// Cred is a caller's identity from the socket.
+// Cred is a caller's identity from the socket or pipe.
 type Cred struct {
 	PID, UID, GID uint32
-}
-
-func (a Access) canRead(c Cred) bool {
-	return c.UID == 0 || c.UID == a.Owner || slices.Contains(a.Writers, c.UID) || c.GID == a.Group || inGroup(c.PID, a.Group)
-}
-
-func (a Access) canWrite(c Cred) bool {
-	return c.UID == 0 || c.UID == a.Owner || slices.Contains(a.Writers, c.UID)
+	Groups        []uint32 // supplementary groups, when the platform says (macOS)
+	SID           string   // Windows: the caller's user
+	Admin         bool     // Windows: SYSTEM or an elevated administrator
 }
 
 // Server is the local API. Node and Governor may be attached later
@@ -149,29 +147,6 @@ func (s *Server) ready(w http.ResponseWriter) (Node, Governor, bool) {
 const MaxBody = 64 << 10
 
 type credKey struct{}
-
-// Listen opens the socket at path (replacing a stale one), mode 0660,
-// owned by group gid (or left as created when gid is negative).
-func Listen(path string, gid int) (net.Listener, error) {
-	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, err
-	}
-	ln, err := net.Listen("unix", path)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.Chmod(path, 0o660); err != nil {
-		ln.Close()
-		return nil, err
-	}
-	if gid >= 0 {
-		if err := os.Chown(path, -1, gid); err != nil {
-			ln.Close()
-			return nil, err
-		}
-	}
-	return ln, nil
-}
 
 // Serve serves ln until ctx ends.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {

@@ -81,7 +81,7 @@ func serve(t *testing.T, sock string, n *fakeNode, access Access, opts ...func(*
 	cfg := policy.Defaults()
 	cfg.AwayAfter, cfg.PresenceStale = 50*time.Millisecond, 300*time.Millisecond
 	gov := governor.New(governor.Options{Policy: cfg, Gate: n})
-	ln, err := Listen(sock, -1)
+	ln, err := Open(sock, Access{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,7 +322,7 @@ func TestLedgerEndpoints(t *testing.T) {
 func serveWith(t *testing.T, sock string, n *fakeNode, l Ledger) *rig {
 	t.Helper()
 	gov := governor.New(governor.Options{Policy: policy.Defaults(), Gate: n})
-	ln, err := Listen(sock, -1)
+	ln, err := Open(sock, Access{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,7 +344,7 @@ func TestSettings(t *testing.T) {
 	n := &fakeNode{}
 	gov := governor.New(governor.Options{Policy: st.Policy(), Gate: n})
 	sock := sockPath(t)
-	ln, err := Listen(sock, -1)
+	ln, err := Open(sock, Access{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -421,7 +421,7 @@ func TestLogs(t *testing.T) {
 	}
 	n := &fakeNode{}
 	sock := sockPath(t)
-	ln, err := Listen(sock, -1)
+	ln, err := Open(sock, Access{})
 	if err != nil {
 		t.Fatal(err)
 	}

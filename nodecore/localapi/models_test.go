@@ -110,7 +110,7 @@ func (f *fakeSetup) Start(context.Context) error {
 // node's status when it is attached.
 func TestSetupModeThenAttach(t *testing.T) {
 	sock := sockPath(t)
-	ln, err := Listen(sock, -1)
+	ln, err := Open(sock, Access{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,44 @@
+//go:build unix
+
+package localapi
+
+import (
+	"errors"
+	"net"
+	"os"
+	"slices"
+)
+
+// Listen opens the socket at path (replacing a stale one), mode 0660,
+// owned by group gid (or left as created when gid is negative).
+func Listen(path string, gid int) (net.Listener, error) {
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(path, 0o660); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	if gid >= 0 {
+		if err := os.Chown(path, -1, gid); err != nil {
+			ln.Close()
+			return nil, err
+		}
+	}
+	return ln, nil
+}
+
+func (a Access) canRead(c Cred) bool {
+	return a.canWrite(c) || c.GID == a.Group || slices.Contains(c.Groups, a.Group) || inGroup(c.PID, a.Group)
+}
+
+func (a Access) canWrite(c Cred) bool {
+	return c.UID == 0 || c.UID == a.Owner || slices.Contains(a.Writers, c.UID)
+}
+
+// Open opens the API's socket for a: Listen with the daemon's own group.
+func Open(path string, a Access) (net.Listener, error) { return Listen(path, -1) }
