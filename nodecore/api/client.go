@@ -283,3 +283,6 @@ func (c *Client) Doctor(ctx context.Context) ([]Check, error) {
 	err := c.do(ctx, http.MethodGet, "/doctor", nil, &cs)
 	return cs, err
 }
+
+// AsError finds the API error in err's chain.
+func AsError(err error, target **Error) bool { return errors.As(err, target) }

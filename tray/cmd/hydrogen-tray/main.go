@@ -1,0 +1,14 @@
+// Command hydrogen-tray is Hydrogen's tray icon: a light process that
+// starts with the owner's session, watches their presence for the node
+// service, and opens the window on demand.
+package main
+
+import (
+	"os"
+
+	"github.com/hydrogen-network/hydrogen/tray"
+)
+
+func main() {
+	os.Exit(tray.Main(os.Args[1:]))
+}

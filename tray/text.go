@@ -1,0 +1,188 @@
+package tray
+
+import (
+	"math/big"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
+)
+
+// The texts here are shared by the tray and the window: what the daemon's
+// codes mean to the owner.
+
+// Symbol is the token's symbol.
+const Symbol = "HYD"
+
+// Tokens writes a wei amount as tokens with up to 4 decimals ("0.0033
+// HYD"); "?" for what is not a number.
+func Tokens(wei string) string {
+	v, ok := new(big.Int).SetString(wei, 10)
+	if !ok {
+		return "? " + Symbol
+	}
+	neg := v.Sign() < 0
+	v.Abs(v)
+	// Round to 1e14 wei (4 decimals).
+	unit := big.NewInt(1e14)
+	q := new(big.Int).Div(new(big.Int).Add(v, new(big.Int).Div(unit, big.NewInt(2))), unit)
+	whole, frac := new(big.Int).DivMod(q, big.NewInt(10000), new(big.Int))
+	s := whole.String()
+	if frac.Sign() != 0 {
+		f := frac.String()
+		f = strings.Repeat("0", 4-len(f)) + f
+		s += "." + strings.TrimRight(f, "0")
+	}
+	if neg && s != "0" {
+		s = "-" + s
+	}
+	return s + " " + Symbol
+}
+
+// Ago writes a duration in the largest whole unit ("3 min", "2 h").
+func Ago(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return lang.L("{{.N}} s", map[string]any{"N": int(d / time.Second)})
+	case d < time.Hour:
+		return lang.L("{{.N}} min", map[string]any{"N": int(d / time.Minute)})
+	case d < 48*time.Hour:
+		return lang.L("{{.N}} h", map[string]any{"N": int(d / time.Hour)})
+	}
+	return lang.L("{{.N}} days", map[string]any{"N": int(d / (24 * time.Hour))})
+}
+
+// DecisionText says in words why the card works or not.
+func DecisionText(d api.Decision, now time.Time) string {
+	switch d.Reason {
+	case "earn_away":
+		return lang.L("Earning while you are away")
+	case "earn_schedule":
+		return lang.L("Earning: your schedule says always")
+	case "earn_headless":
+		return lang.L("Earning: this computer runs as a rig")
+	case "earn_now":
+		return lang.L("Earning now, as you asked")
+	case "earn_finishing":
+		return lang.L("Finishing the current task before the scheduled pause")
+	case "paused_user_active":
+		if d.ActiveAgo > 0 && d.AwayAfter > d.ActiveAgo {
+			return lang.L("You are using the computer; earning starts {{.Left}} after you leave", map[string]any{"Left": Ago(time.Duration(d.AwayAfter))})
+		}
+		return lang.L("You are using the computer")
+	case "paused_controller":
+		return lang.L("A game controller is in use")
+	case "paused_fullscreen":
+		return lang.L("A full-screen program is running")
+	case "paused_inhibited":
+		return lang.L("A video or call keeps the computer awake")
+	case "paused_foreign_gpu":
+		if d.Process != "" {
+			return lang.L("{{.Process}} is using the GPU", map[string]any{"Process": d.Process})
+		}
+		return lang.L("Another program is using the GPU")
+	case "paused_temperature":
+		return lang.L("The GPU is too hot ({{.Temp}} °C, limit {{.Limit}} °C)", map[string]any{"Temp": d.TempC, "Limit": d.LimitC})
+	case "paused_battery":
+		return lang.L("Running on battery")
+	case "paused_schedule":
+		return lang.L("Your schedule says not now")
+	case "paused_by_owner":
+		if !d.Until.IsZero() {
+			return lang.L("Paused by you until {{.Time}}", map[string]any{"Time": Clock(d.Until, now)})
+		}
+		return lang.L("Paused by you")
+	case "paused_no_presence":
+		return lang.L("Waiting for the tray to say whether you are here")
+	}
+	return d.Reason
+}
+
+// Clock writes a time of day, with the day when it is not today.
+func Clock(t, now time.Time) string {
+	t = t.In(now.Location())
+	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return t.Format("15:04")
+	}
+	return t.Format("Jan 2 15:04")
+}
+
+// NodeText says what the node's state and reason mean.
+func NodeText(state, reason string) string {
+	switch reason {
+	case "low_balance":
+		return lang.L("Waiting for funds: the wallet needs the stake and a little for fees")
+	case "clock_skew":
+		return lang.L("This computer's clock is wrong: fix the system time")
+	case "wrong_chain":
+		return lang.L("The chain endpoint serves another network")
+	case "chain_down":
+		return lang.L("The chain does not answer")
+	case "relay_down":
+		return lang.L("The relay does not answer")
+	case "removed":
+		return lang.L("The network removed this node")
+	case "user_quit":
+		return lang.L("You left the network")
+	case "internal_error":
+		return lang.L("The node stopped on an error: see the log")
+	}
+	switch state {
+	case api.StateSetup:
+		return lang.L("Finish setting up in the Hydrogen window")
+	case "initializing":
+		return lang.L("Starting")
+	case "waiting-for-funds":
+		return lang.L("Waiting for funds")
+	case "joining":
+		return lang.L("Joining the network")
+	case "available":
+		return lang.L("Ready for tasks")
+	case "busy":
+		return lang.L("Working on a task")
+	case "pausing":
+		return lang.L("Pausing after this task")
+	case "paused":
+		return lang.L("Paused on the network")
+	case "quitting":
+		return lang.L("Leaving the network")
+	case "stopped":
+		return lang.L("Stopped")
+	case "error":
+		return lang.L("Error")
+	}
+	return state
+}
+
+// ErrorText translates an API error code; other errors keep their text.
+func ErrorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	texts := map[string]func() string{
+		api.CodeForbidden:     func() string { return lang.L("This user may not control the node service") },
+		api.CodeNotReady:      func() string { return lang.L("The node is not set up yet") },
+		api.CodeBadKey:        func() string { return lang.L("That is not a private key (64 hex digits)") },
+		api.CodeBadNetwork:    func() string { return lang.L("That is not a Hydrogen network file") },
+		api.CodeNoDemo:        func() string { return lang.L("No local demo network runs on this computer") },
+		api.CodeModelInUse:    func() string { return lang.L("The running task needs this model; try again when it is done") },
+		api.CodeNoSuchModel:   func() string { return lang.L("The model is no longer in the cache") },
+		api.CodeBadAddress:    func() string { return lang.L("That is not an address to send to (0x and 40 hex digits)") },
+		api.CodeBadAmount:     func() string { return lang.L("That amount is not available") },
+		api.CodeNoQuote:       func() string { return lang.L("The withdrawal expired; ask again") },
+		api.CodeNothingToSend: func() string { return lang.L("Nothing to withdraw above what the node keeps for fees") },
+		api.CodeChain:         func() string { return lang.L("The chain refused or did not answer") },
+		api.CodeBadSetting:    func() string { return lang.L("That setting is out of range") },
+		api.CodeSetupDone:     func() string { return lang.L("This node already has a wallet") },
+	}
+	var e *api.Error
+	if api.AsError(err, &e) {
+		if f, ok := texts[e.Code]; ok {
+			return f()
+		}
+		return e.Message
+	}
+	return lang.L("The node service does not answer: {{.Error}}", map[string]any{"Error": err.Error()})
+}

@@ -1,0 +1,293 @@
+//go:build linux
+
+package tray
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"math/big"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/godbus/dbus/v5"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/governor"
+	"github.com/hydrogen-network/hydrogen/nodecore/localapi"
+	"github.com/hydrogen-network/hydrogen/nodecore/node"
+	"github.com/hydrogen-network/hydrogen/nodecore/policy"
+)
+
+// asTray, set in a re-executed test binary, makes it hydrogen-tray.
+const asTray = "HYDROGEN_TEST_AS_TRAY"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(asTray) == "1" {
+		os.Exit(Main(os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
+
+// needed fails under HYDROGEN_TEST_FULL (CI) and skips elsewhere when a
+// real component is missing.
+func needed(t *testing.T, what string, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	if os.Getenv("HYDROGEN_TEST_FULL") == "1" {
+		t.Fatalf("%s is required (HYDROGEN_TEST_FULL=1): %v", what, err)
+	}
+	t.Skipf("%s: %v", what, err)
+}
+
+// privateBus starts a D-Bus session bus for the test alone.
+func privateBus(t *testing.T) string {
+	t.Helper()
+	path, err := exec.LookPath("dbus-daemon")
+	needed(t, "dbus-daemon", err)
+	cmd := exec.Command(path, "--session", "--nofork", "--print-address=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(line)
+}
+
+// watcher is a fake org.kde.StatusNotifierWatcher: it records who
+// registers an item, as a desktop's panel would before showing it.
+type watcher struct{ items chan string }
+
+func (w *watcher) RegisterStatusNotifierItem(sender dbus.Sender, service string) *dbus.Error {
+	w.items <- string(sender) + "|" + service
+	return nil
+}
+
+// daemonNode is the least of a node for the local API.
+type daemonNode struct{}
+
+func (daemonNode) Snapshot() node.Snapshot {
+	return node.Snapshot{State: node.StateAvailable, Address: common.HexToAddress("0xabc")}
+}
+func (daemonNode) Watch(ctx context.Context) <-chan node.Notify {
+	ch := make(chan node.Notify, 1)
+	go func() { <-ctx.Done(); close(ch) }()
+	return ch
+}
+func (daemonNode) Quit(context.Context) error { return nil }
+func (daemonNode) Wallet(context.Context) (node.WalletInfo, error) {
+	return node.WalletInfo{Balance: big.NewInt(0), Owed: big.NewInt(0), Stake: big.NewInt(0)}, nil
+}
+func (daemonNode) PlanWithdraw(context.Context, common.Address, *big.Int) (node.WithdrawPlan, error) {
+	return node.WithdrawPlan{}, node.ErrNothingToWithdraw
+}
+func (daemonNode) Withdraw(context.Context, node.WithdrawPlan) ([]common.Hash, error) {
+	return nil, nil
+}
+func (daemonNode) Network(context.Context, string) node.NetworkInfo { return node.NetworkInfo{} }
+func (daemonNode) ModelName(common.Hash) (string, bool)             { return "", false }
+func (daemonNode) SetHireable(bool, string)                         {}
+
+type item struct {
+	ID      int32
+	Label   string
+	Enabled bool
+}
+
+// layout reads the tray's menu over D-Bus.
+func layout(t *testing.T, conn *dbus.Conn, dest string) []item {
+	t.Helper()
+	var rev uint32
+	var root struct {
+		V0 int32
+		V1 map[string]dbus.Variant
+		V2 []dbus.Variant
+	}
+	obj := conn.Object(dest, "/StatusNotifierItem/menu")
+	if err := obj.Call("com.canonical.dbusmenu.GetLayout", 0, int32(0), int32(-1), []string{}).Store(&rev, &root); err != nil {
+		t.Fatal(err)
+	}
+	var out []item
+	for _, v := range root.V2 {
+		fields, ok := v.Value().([]any)
+		if !ok || len(fields) != 3 {
+			t.Fatalf("menu item %#v", v.Value())
+		}
+		props := fields[1].(map[string]dbus.Variant)
+		it := item{ID: fields[0].(int32), Enabled: true}
+		if l, ok := props["label"]; ok {
+			it.Label, _ = l.Value().(string)
+		}
+		if e, ok := props["enabled"]; ok {
+			it.Enabled, _ = e.Value().(bool)
+		}
+		if vis, ok := props["visible"]; ok && !vis.Value().(bool) {
+			continue
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+// TestTrayMenuOverDBus runs the real tray process against a real local
+// API on a private D-Bus with a fake StatusNotifierWatcher: the tray
+// registers, its menu reads as the status line and the actions, its
+// presence reports reach the daemon, and clicking "Pause for 1 hour"
+// pauses the daemon for an hour (the menu then offers Resume); Quit ends
+// the process.
+func TestTrayMenuOverDBus(t *testing.T) {
+	if os.Getenv("DISPLAY") == "" {
+		needed(t, "an X display (Xvfb) for the presence watcher", errors.New("DISPLAY is not set"))
+	}
+	bus := privateBus(t)
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", bus)
+	conn, err := dbus.Connect(bus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	w := &watcher{items: make(chan string, 4)}
+	if err := conn.Export(w, "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher"); err != nil {
+		t.Fatal(err)
+	}
+	if reply, err := conn.RequestName("org.kde.StatusNotifierWatcher", dbus.NameFlagDoNotQueue); err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("watcher name: %v %v", reply, err)
+	}
+
+	// The daemon: the local API over a governor whose node is available.
+	dir, err := os.MkdirTemp("", "htray")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	sock := filepath.Join(dir, "api.sock")
+	cfg := policy.Defaults()
+	gov := governor.New(governor.Options{Policy: cfg, Gate: daemonNode{}})
+	srv := &localapi.Server{Node: daemonNode{}, Governor: gov, Access: localapi.Access{Owner: uint32(os.Getuid())}}
+	ln, err := localapi.Open(sock, srv.Access)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); gov.Run(ctx, 20*time.Millisecond) }()
+	go func() { defer wg.Done(); srv.Serve(ctx, ln) }()
+	defer func() { cancel(); wg.Wait() }()
+
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-socket", sock, "-data", dir)
+	cmd.Env = append(os.Environ(), asTray+"=1", "LANGUAGE=en")
+	var logs strings.Builder
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() {
+		_ = cmd.Process.Kill()
+		if t.Failed() {
+			t.Logf("tray log:\n%s", logs.String())
+		}
+	}()
+	var dest string
+	select {
+	case reg := <-w.items:
+		dest, _, _ = strings.Cut(reg, "|")
+	case err := <-exited:
+		t.Fatalf("the tray exited: %v", err)
+	case <-time.After(20 * time.Second):
+		t.Fatal("the tray did not register with the watcher")
+	}
+
+	find := func(items []item, label string) (item, bool) {
+		for _, it := range items {
+			if it.Label == label {
+				return it, true
+			}
+		}
+		return item{}, false
+	}
+	// The status line follows the daemon: the tray's presence reports
+	// arrive, so the decision leaves "waiting for the tray".
+	var items []item
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		items = layout(t, conn, dest)
+		st := srv.Status()
+		if st.Presence != nil && len(items) > 0 && items[0].Label == DecisionText(st.Decision, time.Now()) && st.Decision.Reason != "paused_no_presence" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("menu %+v, status %+v", items, st)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for _, label := range []string{"Today: 0 HYD", "Earn now", "Pause for 1 hour", "Pause until tomorrow", "Resume", "Open Hydrogen", "Quit"} {
+		if _, ok := find(items, label); !ok {
+			t.Errorf("no %q in %+v", label, items)
+		}
+	}
+	pause, _ := find(items, "Pause for 1 hour")
+	if r, _ := find(items, "Resume"); r.Enabled || !pause.Enabled {
+		t.Errorf("before pausing: %+v", items)
+	}
+	if err := conn.Object(dest, "/StatusNotifierItem/menu").Call("com.canonical.dbusmenu.Event", 0, pause.ID, "clicked", dbus.MakeVariant(""), uint32(0)).Err; err != nil {
+		t.Fatal(err)
+	}
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		d := gov.Decision()
+		if d.Reason == policy.PauseOverride {
+			if left := time.Until(d.Detail.Until); left < 59*time.Minute || left > time.Hour {
+				t.Fatalf("paused until %v (%v from now)", d.Detail.Until, left)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the click did not pause the daemon: %+v", d)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		items = layout(t, conn, dest)
+		if r, _ := find(items, "Resume"); r.Enabled && strings.HasPrefix(items[0].Label, "Paused by you until ") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("menu after pausing: %+v", items)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	quit, _ := find(items, "Quit")
+	if err := conn.Object(dest, "/StatusNotifierItem/menu").Call("com.canonical.dbusmenu.Event", 0, quit.ID, "clicked", dbus.MakeVariant(""), uint32(0)).Err; err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("tray exit: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Quit did not end the tray")
+	}
+}

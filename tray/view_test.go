@@ -1,0 +1,109 @@
+package tray
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/hydrogen-network/hydrogen/i18n"
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
+)
+
+func TestTokens(t *testing.T) {
+	for wei, want := range map[string]string{
+		"0": "0 HYD", "1": "0 HYD", "50000000000000": "0.0001 HYD", "333333333333333": "0.0003 HYD",
+		"1000000000000000000": "1 HYD", "1234567890000000000": "1.2346 HYD", "999990000000000000": "1 HYD",
+		"-2500000000000000000": "-2.5 HYD", "x": "? HYD", "": "? HYD",
+	} {
+		if got := Tokens(wei); got != want {
+			t.Errorf("Tokens(%q) = %q, want %q", wei, got, want)
+		}
+	}
+}
+
+func TestViewOf(t *testing.T) {
+	t.Setenv("LANGUAGE", "en")
+	if err := i18n.Load(); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 22, 14, 0, 0, 0, time.UTC)
+	st := func(state, reason string, d api.Decision) *api.Status {
+		return &api.Status{State: state, Reason: reason, Decision: d}
+	}
+	for _, c := range []struct {
+		name                string
+		st                  *api.Status
+		err                 error
+		want                State
+		status              string
+		earn, pause, resume bool
+	}{
+		{"no daemon", nil, errors.New("dial"), Problem, "The node service is not running", false, false, false},
+		{"forbidden", nil, &api.Error{Code: api.CodeForbidden}, Problem, "This user may not control the node service", false, false, false},
+		{"setup", st(api.StateSetup, "wallet", api.Decision{}), nil, Problem, "Finish setting up in the Hydrogen window", false, false, false},
+		{"funds", st("waiting-for-funds", "low_balance", api.Decision{Earn: true, Reason: "earn_away"}), nil, Problem, "Waiting for funds: the wallet needs the stake and a little for fees", false, false, false},
+		{"away", st("available", "", api.Decision{Earn: true, Reason: "earn_away"}), nil, Earning, "Earning while you are away", false, true, false},
+		{"earn now", st("available", "", api.Decision{Earn: true, Reason: "earn_now"}), nil, Earning, "Earning now, as you asked", false, true, true},
+		{"game", st("available", "", api.Decision{Reason: "paused_foreign_gpu", Process: "eldenring.exe"}), nil, Waiting, "eldenring.exe is using the GPU", true, true, false},
+		{"hot", st("available", "", api.Decision{Reason: "paused_temperature", TempC: 86, LimitC: 83}), nil, Waiting, "The GPU is too hot (86 °C, limit 83 °C)", true, true, false},
+		{"paused 1h", st("available", "", api.Decision{Reason: "paused_by_owner", Until: now.Add(time.Hour)}), nil, Paused, "Paused by you until 15:00", true, false, true},
+		{"paused tomorrow", st("available", "", api.Decision{Reason: "paused_by_owner", Until: TomorrowMorning(now)}), nil, Paused, "Paused by you until Nov 23 08:00", true, false, true},
+		{"paused", st("available", "", api.Decision{Reason: "paused_by_owner"}), nil, Paused, "Paused by you", true, false, true},
+	} {
+		v := ViewOf(c.st, c.err, "2500000000000000000", now)
+		if v.State != c.want || v.Status != c.status || v.CanEarnNow != c.earn || v.CanPause != c.pause || v.CanResume != c.resume {
+			t.Errorf("%s: %+v", c.name, v)
+		}
+	}
+	busy := &api.Status{State: "busy", Decision: api.Decision{Earn: true, Reason: "earn_away"}, Current: &api.Current{ID: 4, Kind: "image"}}
+	if v := ViewOf(busy, nil, "0", now); v.Status != "Earning: image task in progress" || v.Today != "Today: 0 HYD" {
+		t.Errorf("busy: %+v", v)
+	}
+}
+
+func TestTodayAndTomorrow(t *testing.T) {
+	loc := time.FixedZone("X", 3600)
+	now := time.Date(2026, 11, 22, 2, 30, 0, 0, loc)
+	hours := []api.Bucket{
+		{Start: time.Date(2026, 11, 21, 23, 0, 0, 0, loc), Earned: "100"},
+		{Start: time.Date(2026, 11, 22, 0, 0, 0, 0, loc), Earned: "20"},
+		{Start: time.Date(2026, 11, 22, 2, 0, 0, 0, loc), Earned: "3"},
+		{Start: time.Date(2026, 11, 22, 1, 0, 0, 0, loc), Earned: "bad"},
+	}
+	if got := TodayWei(hours, now); got != "23" {
+		t.Errorf("today %s", got)
+	}
+	if got := TomorrowMorning(now); !got.Equal(time.Date(2026, 11, 23, 8, 0, 0, 0, loc)) {
+		t.Errorf("tomorrow %v", got)
+	}
+}
+
+func TestShouldReport(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := func(at time.Duration, idle api.Duration) api.Presence {
+		return api.Presence{At: t0.Add(at), Idle: idle, ControllerIdle: api.Unknown}
+	}
+	s := api.Duration(time.Second)
+	last := p(0, 0)
+	for _, c := range []struct {
+		name string
+		last *api.Presence
+		p    api.Presence
+		want bool
+	}{
+		{"first", nil, p(0, 0), true},
+		{"typing, 250 ms later", &last, p(250*time.Millisecond, 0), false},
+		{"heartbeat", &last, p(Heartbeat, 0), true},
+		{"idle growing", ptr(p(0, 120*s)), p(time.Second, 121*s), false},
+		{"back after 2 min", ptr(p(0, 120*s)), p(time.Second, 0), true},
+		{"full screen", &last, api.Presence{At: t0.Add(time.Second), FullScreen: true, ControllerIdle: api.Unknown}, true},
+		{"controller appears", &last, api.Presence{At: t0.Add(time.Second), ControllerIdle: 0}, true},
+		{"source lost", &last, p(time.Second, api.Unknown), true},
+	} {
+		if got := ShouldReport(c.last, c.p); got != c.want {
+			t.Errorf("%s: %v", c.name, got)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
