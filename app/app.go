@@ -12,11 +12,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/hydrogen-network/hydrogen/assets"
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/display"
 	"github.com/hydrogen-network/hydrogen/nodecore/version"
 )
@@ -31,36 +36,52 @@ const Title = "Hydrogen"
 // --help, and checks for a display. When done is true the process should
 // exit with code without starting Fyne.
 func Preflight(ctx context.Context, args []string, stdout, stderr io.Writer,
-	detect func(context.Context) (display.Session, error)) (code int, done bool) {
+	detect func(context.Context) (display.Session, error)) (f Flags, code int, done bool) {
 	fs := flag.NewFlagSet("hydrogen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	showVersion := fs.Bool("version", false, "print the version and exit")
+	home, _ := os.UserHomeDir()
+	fs.StringVar(&f.Data, "data", filepath.Join(home, ".hydrogen"), "the node's data `directory`, where its API socket is")
+	fs.StringVar(&f.Socket, "socket", "", "the node service's API `socket` (default: the data directory's)")
+	fs.StringVar(&f.Tab, "tab", TabDashboard, "the `tab` to open: "+strings.Join(TabNames, ", "))
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: hydrogen [--version]")
+		fmt.Fprintln(fs.Output(), "Usage: hydrogen [--version] [-socket PATH] [-tab NAME]")
 		fmt.Fprintln(fs.Output(), lang.L("Opens the Hydrogen window. The node itself is the daemon: hydrogend --help"))
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return 0, true
+			return f, 0, true
 		}
-		return 2, true
+		return f, 2, true
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "hydrogen: unexpected argument %q\n", fs.Arg(0))
-		return 2, true
+		return f, 2, true
 	}
 	if *showVersion {
 		fmt.Fprint(stdout, version.Get().String())
-		return 0, true
+		return f, 0, true
+	}
+	if !slices.Contains(TabNames, f.Tab) {
+		fmt.Fprintf(stderr, "hydrogen: -tab %q: want one of %s\n", f.Tab, strings.Join(TabNames, ", "))
+		return f, 2, true
+	}
+	if f.Socket == "" {
+		f.Socket = api.DefaultSocket(f.Data)
 	}
 	if _, err := detect(ctx); err != nil {
 		fmt.Fprintf(stderr, "hydrogen: %s\n%s\n",
 			lang.L("Cannot open the Hydrogen window: {{.Reason}}.", map[string]any{"Reason": err.Error()}),
 			lang.L("On a computer without a display, run the node with the headless daemon instead: {{.Command}}", map[string]any{"Command": "hydrogend --help"}))
-		return 1, true
+		return f, 1, true
 	}
-	return 0, false
+	return f, 0, false
+}
+
+// Flags are the window's command line.
+type Flags struct {
+	Data, Socket, Tab string
 }
 
 // DefaultSize is the window's size when it opens: the whole first screen
@@ -70,15 +91,4 @@ var DefaultSize = fyne.NewSize(560, 720)
 // Icon returns the app icon as a Fyne resource.
 func Icon() fyne.Resource {
 	return fyne.NewStaticResource("hydrogen.png", assets.AppIcon())
-}
-
-// NewMainWindow creates the main window on a: titled, with the icon and
-// the first screen. The caller shows it.
-func NewMainWindow(a fyne.App, info version.Info) fyne.Window {
-	a.SetIcon(Icon())
-	w := a.NewWindow(Title)
-	w.SetIcon(Icon())
-	w.SetContent(FirstScreen(info))
-	w.Resize(DefaultSize)
-	return w
 }

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/hydrogen-network/hydrogen/i18n"
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/display"
 	"github.com/hydrogen-network/hydrogen/nodecore/version"
 )
@@ -47,6 +48,7 @@ func TestPreflight(t *testing.T) {
 		{name: "opens the window", detect: haveX},
 		{name: "version", args: []string{"--version"}, detect: noDisplay, wantDone: true, wantOut: version.Get().String()},
 		{name: "help", args: []string{"-h"}, detect: haveX, wantDone: true, wantErr: []string{"Usage: hydrogen", "hydrogend --help"}},
+		{name: "bad tab", args: []string{"-tab", "wallet"}, detect: haveX, wantDone: true, wantCode: 2, wantErr: []string{`-tab "wallet"`}},
 		{name: "bad flag", args: []string{"--fullscreen"}, detect: haveX, wantDone: true, wantCode: 2, wantErr: []string{"-fullscreen"}},
 		{name: "stray argument", args: []string{"now"}, detect: haveX, wantDone: true, wantCode: 2, wantErr: []string{`unexpected argument "now"`}},
 		{
@@ -57,7 +59,7 @@ func TestPreflight(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
-			code, done := Preflight(context.Background(), tt.args, &out, &errb, tt.detect)
+			_, code, done := Preflight(context.Background(), tt.args, &out, &errb, tt.detect)
 			if done != tt.wantDone || code != tt.wantCode {
 				t.Fatalf("Preflight = %d, %v; want %d, %v (stderr %q)", code, done, tt.wantCode, tt.wantDone, errb.String())
 			}
@@ -76,7 +78,7 @@ func TestPreflight(t *testing.T) {
 func TestPreflightTranslated(t *testing.T) {
 	useLanguage(t, "zh_Hans")
 	var errb bytes.Buffer
-	_, _ = Preflight(context.Background(), nil, &bytes.Buffer{}, &errb, func(context.Context) (display.Session, error) {
+	_, _, _ = Preflight(context.Background(), nil, &bytes.Buffer{}, &errb, func(context.Context) (display.Session, error) {
 		return display.Session{}, errors.New("no graphical display")
 	})
 	if !strings.Contains(errb.String(), "无法打开 Hydrogen 窗口") || !strings.Contains(errb.String(), "hydrogend --help") {
@@ -104,7 +106,7 @@ func TestFirstScreenMarkup(t *testing.T) {
 func TestNewMainWindow(t *testing.T) {
 	useLanguage(t, "en")
 	a := test.NewTempApp(t)
-	w := NewMainWindow(a, fixedVersion)
+	w := NewMainWindow(a, fixedVersion, Options{Client: &api.Client{Socket: "/nonexistent"}})
 	defer w.Close()
 	if w.Title() != "Hydrogen" {
 		t.Errorf("title = %q", w.Title())

@@ -49,6 +49,7 @@ var desktopRule = Rule{
 		module + "/nodecore/version",
 		module + "/nodecore/display",
 		module + "/nodecore/idle",
+		module + "/nodecore/atomicfile",
 	},
 }
 
@@ -109,11 +110,28 @@ func TestRuleCatchesFyne(t *testing.T) {
 }
 
 func TestDesktopUsesOnlyClientPackages(t *testing.T) {
-	for _, pkg := range []string{".", "./app", "./tray"} {
+	for _, pkg := range []string{".", "./app", "./tray", "./tray/cmd/hydrogen-tray"} {
 		t.Run(pkg, func(t *testing.T) {
 			g := listOrFatal(t, pkg, "linux")
 			for _, v := range Check(g, desktopRule) {
 				t.Errorf("%s imports engine internals: %s", pkg, v)
+			}
+		})
+	}
+}
+
+// trayRule: the tray stays light: no GL window, no Fyne driver or
+// widgets (only Fyne's lang for translations), no chain code.
+var trayRule = Rule{
+	Deny: []string{"github.com/go-gl/", "fyne.io/fyne/v2/app", "fyne.io/fyne/v2/internal/driver", "fyne.io/fyne/v2/widget",
+		"fyne.io/fyne/v2/canvas", module + "/app", "github.com/ethereum/"},
+}
+
+func TestTrayLinksNoWindow(t *testing.T) {
+	for _, goos := range []string{"linux", "windows", "darwin"} {
+		t.Run(goos, func(t *testing.T) {
+			for _, v := range Check(listOrFatal(t, "./tray/cmd/hydrogen-tray", goos), trayRule) {
+				t.Errorf("hydrogen-tray links %s", v)
 			}
 		})
 	}
@@ -150,5 +168,13 @@ func TestMatches(t *testing.T) {
 		if got := matches(tt.path, tt.prefixes); got != tt.want {
 			t.Errorf("matches(%q, %v) = %v", tt.path, tt.prefixes, got)
 		}
+	}
+}
+
+// TestWindowLinksNoTrayLibrary: the window shares the tray's texts, not
+// its D-Bus tray runtime.
+func TestWindowLinksNoTrayLibrary(t *testing.T) {
+	for _, v := range Check(listOrFatal(t, "./app", "linux"), Rule{Deny: []string{"fyne.io/systray", module + "/tray/icon"}}) {
+		t.Errorf("the window links %s", v)
 	}
 }

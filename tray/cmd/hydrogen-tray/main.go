@@ -6,9 +6,9 @@ package main
 import (
 	"os"
 
-	"github.com/hydrogen-network/hydrogen/tray"
+	"github.com/hydrogen-network/hydrogen/tray/icon"
 )
 
 func main() {
-	os.Exit(tray.Main(os.Args[1:]))
+	os.Exit(icon.Main(os.Args[1:]))
 }

@@ -1,6 +1,6 @@
 //go:build linux
 
-package tray
+package icon
 
 import (
 	"bufio"
@@ -22,6 +22,7 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/localapi"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
 	"github.com/hydrogen-network/hydrogen/nodecore/policy"
+	"github.com/hydrogen-network/hydrogen/tray"
 )
 
 // asTray, set in a re-executed test binary, makes it hydrogen-tray.
@@ -233,7 +234,7 @@ func TestTrayMenuOverDBus(t *testing.T) {
 	for {
 		items = layout(t, conn, dest)
 		st := srv.Status()
-		if st.Presence != nil && len(items) > 0 && items[0].Label == DecisionText(st.Decision, time.Now()) && st.Decision.Reason != "paused_no_presence" {
+		if st.Presence != nil && len(items) > 0 && items[0].Label == tray.DecisionText(st.Decision, time.Now()) && st.Decision.Reason != "paused_no_presence" {
 			break
 		}
 		if time.Now().After(deadline) {

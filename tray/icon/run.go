@@ -1,4 +1,4 @@
-package tray
+package icon
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/idle"
+	"github.com/hydrogen-network/hydrogen/tray"
 )
 
 // Options configure the tray.
@@ -58,7 +59,7 @@ type menu struct {
 	open, quit                                *systray.MenuItem
 
 	mu   sync.Mutex // guards last
-	last *View
+	last *tray.View
 }
 
 func onReady(ctx context.Context, wg *sync.WaitGroup, o Options) {
@@ -83,7 +84,7 @@ func onReady(ctx context.Context, wg *sync.WaitGroup, o Options) {
 	today := "0"
 	refresh := func() {
 		mu.Lock()
-		v := ViewOf(status, statusErr, today, o.Now())
+		v := tray.ViewOf(status, statusErr, today, o.Now())
 		mu.Unlock()
 		m.apply(v)
 	}
@@ -126,7 +127,7 @@ func onReady(ctx context.Context, wg *sync.WaitGroup, o Options) {
 			cancel()
 			if err == nil {
 				mu.Lock()
-				today = TodayWei(hours, o.Now())
+				today = tray.TodayWei(hours, o.Now())
 				mu.Unlock()
 				refresh()
 			}
@@ -146,7 +147,7 @@ func onReady(ctx context.Context, wg *sync.WaitGroup, o Options) {
 		defer cancel()
 		if err := o.Client.Control(cctx, c); err != nil {
 			o.Log.Warn("tray: control failed", "action", c.Action, "err", err)
-			systray.SetTooltip("Hydrogen: " + ErrorText(err))
+			systray.SetTooltip("Hydrogen: " + tray.ErrorText(err))
 		}
 	}
 	// Each item has its own receiver, always waiting: the tray library
@@ -166,7 +167,7 @@ func onReady(ctx context.Context, wg *sync.WaitGroup, o Options) {
 	on(m.earnNow, func() { control(api.Control{Action: api.ActionEarnNow}) })
 	on(m.pauseHour, func() { control(api.Control{Action: api.ActionPauseFor, Duration: api.Duration(time.Hour)}) })
 	on(m.pauseTomorrow, func() {
-		d := TomorrowMorning(o.Now()).Sub(o.Now())
+		d := tray.TomorrowMorning(o.Now()).Sub(o.Now())
 		control(api.Control{Action: api.ActionPauseFor, Duration: api.Duration(d)})
 	})
 	on(m.resume, func() { control(api.Control{Action: api.ActionResume}) })
@@ -187,7 +188,7 @@ func onReady(ctx context.Context, wg *sync.WaitGroup, o Options) {
 
 // apply shows v, touching only what changed (each change is a D-Bus
 // signal on Linux).
-func (m *menu) apply(v View) {
+func (m *menu) apply(v tray.View) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	old := m.last
@@ -220,7 +221,7 @@ func (m *menu) apply(v View) {
 			item.Disable()
 		}
 	}
-	var o View
+	var o tray.View
 	if old != nil {
 		o = *old
 	}

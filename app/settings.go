@@ -1,0 +1,296 @@
+package app
+
+import (
+	"fmt"
+	"image/color"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
+)
+
+// Languages the owner can choose, by setting value.
+var languages = []struct{ value, name string }{{"", ""}, {"en", "English"}, {"zh_Hans", "简体中文"}}
+
+type settingsTab struct {
+	content                  fyne.CanvasObject
+	idle, temp, quota        *widget.Entry
+	schedule                 *scheduleGrid
+	allow, block             *widget.Entry
+	autostart, headless      *widget.Check
+	language                 *widget.Select
+	network                  *widget.Label
+	networkFile              *widget.Entry
+	address                  *widget.Label
+	withdrawTo, withdrawWhat *widget.Entry
+	status                   *widget.Label
+}
+
+// settingsActions are what the Settings tab asks of the window.
+type settingsActions struct {
+	save     func(api.Settings)
+	network  func(path string)
+	withdraw func(to, amount string)
+	copy     func(string)
+}
+
+func newSettingsTab(a settingsActions) *settingsTab {
+	s := &settingsTab{
+		idle: widget.NewEntry(), temp: widget.NewEntry(), quota: widget.NewEntry(), schedule: newScheduleGrid(),
+		allow: widget.NewMultiLineEntry(), block: widget.NewMultiLineEntry(),
+		autostart: widget.NewCheck(lang.L("Start Hydrogen when I log in"), nil),
+		headless:  widget.NewCheck(lang.L("This computer is a rig: earn without watching for me"), nil),
+		network:   widget.NewLabel(""), networkFile: widget.NewEntry(), address: widget.NewLabel(""),
+		withdrawTo: widget.NewEntry(), withdrawWhat: widget.NewEntry(), status: wrapped(""),
+	}
+	names := []string{lang.L("The system's language")}
+	for _, l := range languages[1:] {
+		names = append(names, l.name)
+	}
+	s.language = widget.NewSelect(names, nil)
+	s.allow.SetMinRowsVisible(2)
+	s.block.SetMinRowsVisible(2)
+	s.allow.SetPlaceHolder(lang.L("one program per line, e.g. obs64.exe"))
+	s.block.SetPlaceHolder(lang.L("one program per line"))
+	s.address.Selectable = true
+	s.networkFile.SetPlaceHolder(lang.L("path of a network file"))
+	s.withdrawTo.SetPlaceHolder("0x…")
+	s.withdrawWhat.SetText("all")
+	save := widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), func() {
+		set, err := s.collect()
+		if err != nil {
+			s.status.SetText(err.Error())
+			return
+		}
+		a.save(set)
+	})
+	save.Importance = widget.HighImportance
+	policyForm := widget.NewForm(
+		widget.NewFormItem(lang.L("Minutes away before earning"), s.idle),
+		widget.NewFormItem(lang.L("Pause above (°C)"), s.temp),
+		widget.NewFormItem(lang.L("Model storage quota (GB)"), s.quota),
+		widget.NewFormItem(lang.L("Programs that never pause earning"), s.allow),
+		widget.NewFormItem(lang.L("Programs that always pause earning"), s.block),
+		widget.NewFormItem(lang.L("Language"), s.language),
+	)
+	schedule := widget.NewCard(lang.L("Weekly schedule"), lang.L("Tap an hour to change it: earn when I am away, never, or always"),
+		container.NewVBox(s.schedule, scheduleLegend()))
+	network := widget.NewCard(lang.L("Network"), "", container.NewVBox(s.network,
+		container.NewBorder(nil, nil, nil, widget.NewButton(lang.L("Use this file"), func() { a.network(s.networkFile.Text) }), s.networkFile)))
+	wallet := widget.NewCard(lang.L("Wallet"), "", container.NewVBox(
+		container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), func() { a.copy(s.address.Text) }), s.address),
+		widget.NewForm(
+			widget.NewFormItem(lang.L("Withdraw to"), s.withdrawTo),
+			widget.NewFormItem(lang.L("Amount (wei, or all)"), s.withdrawWhat)),
+		container.NewHBox(layout.NewSpacer(), widget.NewButton(lang.L("Withdraw…"), func() { a.withdraw(strings.TrimSpace(s.withdrawTo.Text), strings.TrimSpace(s.withdrawWhat.Text)) })),
+	))
+	s.content = container.NewBorder(nil, container.NewVBox(s.status, container.NewHBox(layout.NewSpacer(), save)), nil, nil,
+		container.NewVScroll(container.NewVBox(policyForm, s.autostart, s.headless, schedule, network, wallet)))
+	return s
+}
+
+// load shows the daemon's settings.
+func (s *settingsTab) load(set api.Settings) {
+	if set.IdleMinutes != nil {
+		s.idle.SetText(strconv.Itoa(*set.IdleMinutes))
+	}
+	if set.TempLimitC != nil {
+		s.temp.SetText(strconv.Itoa(int(*set.TempLimitC)))
+	}
+	if set.QuotaGB != nil {
+		s.quota.SetText(strconv.Itoa(*set.QuotaGB))
+	}
+	if set.Schedule != nil {
+		s.schedule.set(*set.Schedule)
+	}
+	if set.Allow != nil {
+		s.allow.SetText(strings.Join(*set.Allow, "\n"))
+	}
+	if set.Block != nil {
+		s.block.SetText(strings.Join(*set.Block, "\n"))
+	}
+	if set.Autostart != nil {
+		s.autostart.SetChecked(*set.Autostart)
+	}
+	if set.Headless != nil {
+		s.headless.SetChecked(*set.Headless)
+	}
+	if set.Language != nil {
+		for i, l := range languages {
+			if l.value == *set.Language {
+				s.language.SetSelectedIndex(i)
+			}
+		}
+	}
+}
+
+// collect reads the form; numbers that are not numbers are caught here,
+// ranges by the daemon.
+func (s *settingsTab) collect() (api.Settings, error) {
+	num := func(label, text string) (int, error) {
+		v, err := strconv.Atoi(strings.TrimSpace(text))
+		if err != nil {
+			return 0, fmt.Errorf("%s", lang.L("{{.Field}}: not a whole number", map[string]any{"Field": label}))
+		}
+		return v, nil
+	}
+	idle, err := num(lang.L("Minutes away before earning"), s.idle.Text)
+	if err != nil {
+		return api.Settings{}, err
+	}
+	temp, err := num(lang.L("Pause above (°C)"), s.temp.Text)
+	if err != nil {
+		return api.Settings{}, err
+	}
+	quota, err := num(lang.L("Model storage quota (GB)"), s.quota.Text)
+	if err != nil {
+		return api.Settings{}, err
+	}
+	if temp < 0 {
+		temp = 0
+	}
+	t := uint32(temp)
+	sched := s.schedule.get()
+	allow, block := lines(s.allow.Text), lines(s.block.Text)
+	auto, headless := s.autostart.Checked, s.headless.Checked
+	language := ""
+	if i := s.language.SelectedIndex(); i > 0 {
+		language = languages[i].value
+	}
+	return api.Settings{IdleMinutes: &idle, TempLimitC: &t, QuotaGB: &quota, Schedule: &sched, Allow: &allow, Block: &block,
+		Autostart: &auto, Headless: &headless, Language: &language}, nil
+}
+
+func lines(s string) []string {
+	out := []string{}
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// ---------------------------------------------------------------- schedule
+
+// scheduleGrid is the week as 7 rows of 24 hours; a tap cycles an hour
+// through when away (0), never (1) and always (2).
+type scheduleGrid struct {
+	widget.BaseWidget
+	week [7][24]uint8
+}
+
+func newScheduleGrid() *scheduleGrid {
+	g := &scheduleGrid{}
+	g.ExtendBaseWidget(g)
+	return g
+}
+
+func (g *scheduleGrid) set(w [7][24]uint8) { g.week = w; g.Refresh() }
+func (g *scheduleGrid) get() [7][24]uint8  { return g.week }
+
+const scheduleDayWidth = 44
+
+// cell returns the day and hour under a point, if any.
+func (g *scheduleGrid) cell(p fyne.Position) (day, hour int, ok bool) {
+	size := g.Size()
+	cw, ch := (size.Width-scheduleDayWidth)/24, size.Height/7
+	if p.X < scheduleDayWidth || cw <= 0 || ch <= 0 {
+		return 0, 0, false
+	}
+	day, hour = int(p.Y/ch), int((p.X-scheduleDayWidth)/cw)
+	return day, hour, day >= 0 && day < 7 && hour >= 0 && hour < 24
+}
+
+func (g *scheduleGrid) Tapped(e *fyne.PointEvent) {
+	if d, h, ok := g.cell(e.Position); ok {
+		g.week[d][h] = (g.week[d][h] + 1) % 3
+		g.Refresh()
+	}
+}
+
+func scheduleColor(v uint8) color.Color {
+	switch v {
+	case 1:
+		return theme.Color(theme.ColorNameDisabled)
+	case 2:
+		return theme.Color(theme.ColorNamePrimary)
+	}
+	return theme.Color(theme.ColorNameInputBackground)
+}
+
+func dayNames() [7]string {
+	return [7]string{lang.L("Sun"), lang.L("Mon"), lang.L("Tue"), lang.L("Wed"), lang.L("Thu"), lang.L("Fri"), lang.L("Sat")}
+}
+
+func (g *scheduleGrid) CreateRenderer() fyne.WidgetRenderer {
+	r := &scheduleRenderer{g: g}
+	for d, name := range dayNames() {
+		t := canvas.NewText(name, theme.Color(theme.ColorNameForeground))
+		t.TextSize = theme.CaptionTextSize()
+		r.days[d] = t
+		for h := range 24 {
+			r.cells[d][h] = canvas.NewRectangle(scheduleColor(g.week[d][h]))
+		}
+	}
+	return r
+}
+
+type scheduleRenderer struct {
+	g     *scheduleGrid
+	days  [7]*canvas.Text
+	cells [7][24]*canvas.Rectangle
+}
+
+func (r *scheduleRenderer) Layout(size fyne.Size) {
+	cw, ch := (size.Width-scheduleDayWidth)/24, size.Height/7
+	for d := range 7 {
+		r.days[d].Move(fyne.NewPos(0, float32(d)*ch+2))
+		for h := range 24 {
+			c := r.cells[d][h]
+			c.Move(fyne.NewPos(scheduleDayWidth+float32(h)*cw+1, float32(d)*ch+1))
+			c.Resize(fyne.NewSize(cw-2, ch-2))
+		}
+	}
+}
+
+func (r *scheduleRenderer) MinSize() fyne.Size { return fyne.NewSize(scheduleDayWidth+24*14, 7*18) }
+
+func (r *scheduleRenderer) Refresh() {
+	for d := range 7 {
+		for h := range 24 {
+			r.cells[d][h].FillColor = scheduleColor(r.g.week[d][h])
+			r.cells[d][h].Refresh()
+		}
+	}
+}
+
+func (r *scheduleRenderer) Objects() []fyne.CanvasObject {
+	var out []fyne.CanvasObject
+	for d := range 7 {
+		out = append(out, r.days[d])
+		for h := range 24 {
+			out = append(out, r.cells[d][h])
+		}
+	}
+	return out
+}
+
+func (r *scheduleRenderer) Destroy() {}
+
+func scheduleLegend() fyne.CanvasObject {
+	item := func(v uint8, text string) fyne.CanvasObject {
+		sw := canvas.NewRectangle(scheduleColor(v))
+		sw.SetMinSize(fyne.NewSize(14, 14))
+		return container.NewHBox(container.NewCenter(sw), widget.NewLabel(text))
+	}
+	return container.NewHBox(item(0, lang.L("when I am away")), item(1, lang.L("never")), item(2, lang.L("always")))
+}

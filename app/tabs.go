@@ -1,0 +1,276 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
+	"github.com/hydrogen-network/hydrogen/tray"
+)
+
+// heading is a bold line.
+func heading(text string) *widget.Label {
+	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+// ---------------------------------------------------------------- dashboard
+
+type dashTab struct {
+	content                      fyne.CanvasObject
+	icon                         *widget.Icon
+	title, reason, task          *widget.Label
+	progress                     *widget.ProgressBar
+	gpu, vram, util, temp, power *widget.Label
+	today, total                 *widget.Label
+	next                         *widget.Button
+	act                          api.Control
+}
+
+func newDashTab(do func(api.Control)) *dashTab {
+	d := &dashTab{
+		icon: widget.NewIcon(nil), title: heading(""), reason: wrapped(""), task: widget.NewLabel(""),
+		progress: widget.NewProgressBar(),
+		gpu:      widget.NewLabel(""), vram: widget.NewLabel(""), util: widget.NewLabel(""), temp: widget.NewLabel(""), power: widget.NewLabel(""),
+		today: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		total: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+	}
+	d.title.SizeName = theme.SizeNameSubHeadingText
+	d.next = widget.NewButton("", func() {
+		if d.act.Action != "" {
+			do(d.act)
+		}
+	})
+	d.next.Importance = widget.HighImportance
+	state := container.NewBorder(nil, nil, container.NewCenter(container.NewGridWrap(fyne.NewSize(48, 48), d.icon)), nil,
+		container.NewVBox(d.title, d.reason))
+	taskCard := widget.NewCard(lang.L("Current task"), "", container.NewVBox(d.task, d.progress))
+	gpuCard := widget.NewCard(lang.L("GPU"), "", container.New(layout.NewFormLayout(),
+		widget.NewLabel(lang.L("Card")), d.gpu,
+		widget.NewLabel(lang.L("VRAM used")), d.vram,
+		widget.NewLabel(lang.L("Utilization")), d.util,
+		widget.NewLabel(lang.L("Temperature")), d.temp,
+		widget.NewLabel(lang.L("Power")), d.power,
+	))
+	earnCard := widget.NewCard(lang.L("Earnings"), "", container.NewGridWithColumns(2,
+		container.NewVBox(widget.NewLabel(lang.L("Today")), d.today),
+		container.NewVBox(widget.NewLabel(lang.L("All time")), d.total),
+	))
+	d.content = container.NewVScroll(container.NewVBox(state, container.NewHBox(layout.NewSpacer(), d.next), taskCard, gpuCard, earnCard))
+	return d
+}
+
+func (d *dashTab) show(vm DashboardVM, state tray.State) {
+	if icon, err := state.Icon(); err == nil {
+		d.icon.SetResource(fyne.NewStaticResource("state.png", icon))
+	}
+	d.title.SetText(vm.Title)
+	d.reason.SetText(vm.Reason)
+	if vm.Task == "" {
+		d.task.SetText(lang.L("No task right now"))
+		d.progress.Hide()
+	} else {
+		d.task.SetText(vm.Task)
+		d.progress.SetValue(vm.Progress)
+		d.progress.Show()
+	}
+	d.gpu.SetText(vm.GPUName)
+	d.vram.SetText(vm.VRAM)
+	d.util.SetText(vm.Util)
+	d.temp.SetText(vm.Temp)
+	d.power.SetText(vm.Power)
+	d.today.SetText(vm.Today)
+	d.total.SetText(vm.Total)
+	d.act = vm.Next.Do
+	if vm.Next.Label == "" {
+		d.next.Hide()
+	} else {
+		d.next.SetText(vm.Next.Label)
+		d.next.Show()
+		if vm.Next.Do.Action == "" {
+			d.next.Disable()
+		} else {
+			d.next.Enable()
+		}
+	}
+}
+
+// ---------------------------------------------------------------- earnings
+
+type earningsTab struct {
+	content           fyne.CanvasObject
+	hours, days       *barChart
+	total, tasks, out *widget.Label
+	table             *widget.Table
+	rows              []TaskRow
+	detail            *widget.Label
+	copyTx            *widget.Button
+	selected          string
+	errText           *widget.Label
+}
+
+var taskColumns = []struct {
+	title func() string
+	width float32
+	get   func(TaskRow) string
+}{
+	{func() string { return lang.L("Time") }, 130, func(r TaskRow) string { return r.Time }},
+	{func() string { return lang.L("Type") }, 60, func(r TaskRow) string { return r.Kind }},
+	{func() string { return lang.L("Model") }, 250, func(r TaskRow) string { return r.Model }},
+	{func() string { return lang.L("Duration") }, 80, func(r TaskRow) string { return r.Duration }},
+	{func() string { return lang.L("Fee") }, 100, func(r TaskRow) string { return r.Fee }},
+	{func() string { return lang.L("Outcome") }, 90, func(r TaskRow) string { return r.Outcome }},
+	{func() string { return lang.L("Reason") }, 200, func(r TaskRow) string { return r.Reason }},
+	{func() string { return lang.L("Transaction") }, 160, func(r TaskRow) string { return r.Tx }},
+}
+
+func newEarningsTab(clip func(string)) *earningsTab {
+	e := &earningsTab{hours: newBarChart(), days: newBarChart(), total: widget.NewLabel(""), tasks: widget.NewLabel(""), out: widget.NewLabel(""),
+		detail: widget.NewLabel(""), errText: wrapped("")}
+	e.detail.Selectable = true
+	e.detail.Truncation = fyne.TextTruncateEllipsis
+	e.errText.Hide()
+	e.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(e.rows), len(taskColumns) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			if id.Row < len(e.rows) {
+				o.(*widget.Label).SetText(taskColumns[id.Col].get(e.rows[id.Row]))
+			}
+		})
+	e.table.ShowHeaderColumn = false
+	e.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	e.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 {
+			o.(*widget.Label).SetText(taskColumns[id.Col].title())
+		}
+	}
+	for i, c := range taskColumns {
+		e.table.SetColumnWidth(i, c.width)
+	}
+	e.copyTx = widget.NewButtonWithIcon(lang.L("Copy transaction"), theme.ContentCopyIcon(), func() {
+		if e.selected != "" {
+			clip(e.selected)
+		}
+	})
+	e.copyTx.Disable()
+	e.table.OnSelected = func(id widget.TableCellID) {
+		if id.Row < 0 || id.Row >= len(e.rows) {
+			return
+		}
+		r := e.rows[id.Row]
+		e.selected = r.Tx
+		e.detail.SetText(r.Time + " · " + r.Outcome + " · " + r.Tx)
+		if r.Tx != "" {
+			e.copyTx.Enable()
+		} else {
+			e.copyTx.Disable()
+		}
+	}
+	totals := container.NewHBox(widget.NewLabel(lang.L("All time:")), e.total, widget.NewLabel(lang.L("Tasks:")), e.tasks, e.out)
+	charts := container.NewGridWithColumns(2,
+		widget.NewCard(lang.L("Last 24 hours"), "", e.hours),
+		widget.NewCard(lang.L("Last 30 days"), "", e.days))
+	top := container.NewVBox(e.errText, charts, totals, heading(lang.L("Task ledger")))
+	bottom := container.NewBorder(nil, nil, nil, e.copyTx, e.detail)
+	e.content = container.NewBorder(top, bottom, nil, nil, e.table)
+	return e
+}
+
+func (e *earningsTab) show(vm EarningsVM) {
+	e.errText.Hide()
+	e.hours.set(vm.Hours, vm.HourMax)
+	e.days.set(vm.Days, vm.DayMax)
+	e.total.SetText(vm.Total)
+	e.tasks.SetText(vm.Tasks)
+	e.out.SetText(vm.ByOutcome)
+	e.rows = vm.Rows
+	e.table.Refresh()
+}
+
+func (e *earningsTab) fail(text string) {
+	e.errText.SetText(text)
+	e.errText.Show()
+}
+
+// ---------------------------------------------------------------- models
+
+type modelsTab struct {
+	content fyne.CanvasObject
+	used    *widget.Label
+	bar     *widget.ProgressBar
+	list    *fyne.Container
+	empty   *widget.Label
+	quota   *widget.Entry
+	status  *widget.Label
+	del     func(id string)
+}
+
+func newModelsTab(del func(id string), setQuota func(string)) *modelsTab {
+	m := &modelsTab{used: widget.NewLabel(""), bar: widget.NewProgressBar(), list: container.NewVBox(), empty: wrapped(""), quota: widget.NewEntry(), status: wrapped(""), del: del}
+	m.bar.TextFormatter = func() string { return m.used.Text }
+	m.quota.SetPlaceHolder("100")
+	save := widget.NewButton(lang.L("Set quota"), func() { setQuota(m.quota.Text) })
+	quotaRow := container.NewBorder(nil, nil, widget.NewLabel(lang.L("Storage quota (GB)")), save, m.quota)
+	top := container.NewVBox(heading(lang.L("Model storage")), m.bar, quotaRow, m.status)
+	m.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewVBox(m.empty, m.list)))
+	return m
+}
+
+func (m *modelsTab) show(vm ModelsVM) {
+	m.used.SetText(vm.Used)
+	m.bar.SetValue(vm.Fraction)
+	m.empty.SetText(vm.Empty)
+	if vm.Empty == "" {
+		m.empty.Hide()
+	} else {
+		m.empty.Show()
+	}
+	var rows []fyne.CanvasObject
+	for _, r := range vm.Rows {
+		id := r.ID
+		del := widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), func() { m.del(id) })
+		info := lang.L("{{.Size}} · last used {{.Last}} · {{.Tasks}} tasks", map[string]any{"Size": r.Size, "Last": r.LastUsed, "Tasks": r.Tasks})
+		if r.InUse {
+			del.Disable()
+			info += " · " + lang.L("in use")
+		}
+		rows = append(rows, container.NewBorder(nil, nil, nil, del, container.NewVBox(heading(r.ID), widget.NewLabel(info))))
+	}
+	m.list.Objects = rows
+	m.list.Refresh()
+}
+
+// ---------------------------------------------------------------- network
+
+type networkTab struct {
+	content fyne.CanvasObject
+	form    *fyne.Container
+}
+
+func newNetworkTab() *networkTab {
+	n := &networkTab{form: container.New(layout.NewFormLayout())}
+	n.content = container.NewVScroll(container.NewVBox(heading(lang.L("Network status")), n.form))
+	return n
+}
+
+func (n *networkTab) show(vm NetworkVM) {
+	var objs []fyne.CanvasObject
+	for _, r := range vm.Rows {
+		v := widget.NewLabel(r.Value)
+		v.Wrapping = fyne.TextWrapBreak
+		v.Selectable = true
+		objs = append(objs, widget.NewLabel(r.Label), v)
+	}
+	n.form.Objects = objs
+	n.form.Refresh()
+}

@@ -1,0 +1,350 @@
+package app
+
+import (
+	"fmt"
+	"math/big"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
+	"github.com/hydrogen-network/hydrogen/tray"
+)
+
+// View models: pure functions from the API's snapshots to what the
+// widgets show. The widgets only copy these values.
+
+// DashboardVM is the Dashboard tab.
+type DashboardVM struct {
+	Title    string  // the state in words
+	Reason   string  // why
+	Task     string  // the task being run, "" for none
+	Progress float64 // 0..1 of the task's phases; <0 for none
+	GPUName  string
+	VRAM     string
+	Util     string
+	Temp     string
+	Power    string
+	Today    string
+	Total    string
+	Next     Action // the next action the owner can take
+}
+
+// Action is a button the owner may press.
+type Action struct {
+	Label string
+	Do    api.Control // Action "" for none
+}
+
+// phaseProgress is how far a task is at each phase.
+var phaseProgress = map[string]float64{"received": 0.1, "running": 0.3, "fetched": 0.2, "computed": 0.6, "committed": 0.7, "disclosed": 0.85, "uploading": 0.95}
+
+// Dashboard builds the Dashboard's view model.
+func Dashboard(st *api.Status, connErr error, totals *api.Totals, todayWei string, now time.Time) DashboardVM {
+	v := tray.ViewOf(st, connErr, todayWei, now)
+	vm := DashboardVM{Title: v.State.Label(), Reason: v.Status, Progress: -1, Today: tokensOrDash(todayWei, st != nil)}
+	if st == nil {
+		vm.Reason = tray.ErrorText(connErr)
+		if connErr == nil {
+			vm.Reason = lang.L("Connecting to the node service…")
+		}
+	}
+	if totals != nil {
+		vm.Total = tray.Tokens(totals.Earned)
+	} else {
+		vm.Total = "—"
+	}
+	if st != nil && st.Current != nil {
+		c := st.Current
+		vm.Task = lang.L("Task {{.ID}}: {{.Kind}}", map[string]any{"ID": c.ID, "Kind": tray.KindText(c.Kind)})
+		if c.Model != "" {
+			vm.Task += " · " + c.Model
+		}
+		vm.Task += " · " + phaseText(c.Phase)
+		if p, ok := phaseProgress[c.Phase]; ok {
+			vm.Progress = p
+		}
+	}
+	vm.GPUName, vm.VRAM, vm.Util, vm.Temp, vm.Power = "—", "—", "—", "—", "—"
+	if st != nil && st.GPU != nil {
+		g := st.GPU
+		if g.Error != "" {
+			vm.GPUName = lang.L("No GPU data: {{.Error}}", map[string]any{"Error": g.Error})
+		} else {
+			vm.GPUName = g.Name
+			if g.HasMemory {
+				vm.VRAM = fmt.Sprintf("%s / %s", GiB(int64(g.MemoryUsed)), GiB(int64(g.MemoryTotal)))
+			}
+			if g.HasUtil {
+				vm.Util = fmt.Sprintf("%d %%", g.Utilization)
+			}
+			if g.HasTemp {
+				vm.Temp = fmt.Sprintf("%d °C", g.TempC)
+			}
+			if g.HasPower {
+				vm.Power = fmt.Sprintf("%.0f W", g.PowerW)
+			}
+		}
+	}
+	switch {
+	case v.CanResume:
+		vm.Next = Action{Label: lang.L("Resume"), Do: api.Control{Action: api.ActionResume}}
+	case v.CanEarnNow:
+		vm.Next = Action{Label: lang.L("Earn now"), Do: api.Control{Action: api.ActionEarnNow}}
+	case v.CanPause:
+		vm.Next = Action{Label: lang.L("Pause for 1 hour"), Do: api.Control{Action: api.ActionPauseFor, Duration: api.Duration(time.Hour)}}
+	case st != nil && st.State == api.StateSetup:
+		vm.Next = Action{Label: lang.L("Finish setting up")}
+	}
+	return vm
+}
+
+func tokensOrDash(wei string, ok bool) string {
+	if !ok {
+		return "—"
+	}
+	return tray.Tokens(wei)
+}
+
+func phaseText(p string) string {
+	switch p {
+	case "received":
+		return lang.L("received")
+	case "running", "fetched":
+		return lang.L("computing")
+	case "computed":
+		return lang.L("computed")
+	case "committed":
+		return lang.L("committed")
+	case "disclosed":
+		return lang.L("disclosed")
+	case "uploading":
+		return lang.L("uploading the result")
+	}
+	return p
+}
+
+// GiB writes a byte count in GiB (MiB below 1 GiB).
+func GiB(b int64) string {
+	if b < 1<<30 {
+		return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20))
+	}
+	return fmt.Sprintf("%.1f GiB", float64(b)/(1<<30))
+}
+
+// Bar is one bar of a chart.
+type Bar struct {
+	Label string  // under the bar; "" to leave it out
+	Value float64 // 0..1 of the tallest
+	Text  string  // the amount, for the tooltip and tests
+}
+
+// EarningsVM is the Earnings tab.
+type EarningsVM struct {
+	Hours, Days     []Bar
+	HourMax, DayMax string // the scale: the tallest bar's amount
+	Total, Tasks    string
+	ByOutcome       string
+	Rows            []TaskRow
+}
+
+// TaskRow is one row of the task ledger.
+type TaskRow struct {
+	Time, Kind, Model, Duration, Fee, Outcome, Reason, Tx string
+}
+
+// Earnings builds the Earnings tab's view model.
+func Earnings(hours, days []api.Bucket, tasks []api.Task, totals api.Totals, loc *time.Location) EarningsVM {
+	vm := EarningsVM{Total: tray.Tokens(totals.Earned), Tasks: fmt.Sprint(totals.Tasks)}
+	vm.Hours, vm.HourMax = bars(hours, func(t time.Time) string {
+		if t.In(loc).Hour()%6 == 0 {
+			return t.In(loc).Format("15h")
+		}
+		return ""
+	})
+	vm.Days, vm.DayMax = bars(days, func(t time.Time) string {
+		if t.In(loc).Day()%5 == 1 {
+			return t.In(loc).Format("Jan 2")
+		}
+		return ""
+	})
+	var outcomes []string
+	for o, n := range totals.ByOutcome {
+		outcomes = append(outcomes, fmt.Sprintf("%s %d", OutcomeText(o), n))
+	}
+	slices.Sort(outcomes)
+	vm.ByOutcome = strings.Join(outcomes, " · ")
+	for _, t := range tasks {
+		vm.Rows = append(vm.Rows, taskRow(t, loc))
+	}
+	return vm
+}
+
+func bars(bs []api.Bucket, label func(time.Time) string) ([]Bar, string) {
+	vals := make([]*big.Int, len(bs))
+	top := new(big.Int)
+	for i, b := range bs {
+		v, ok := new(big.Int).SetString(b.Earned, 10)
+		if !ok || v.Sign() < 0 {
+			v = new(big.Int)
+		}
+		vals[i] = v
+		if v.Cmp(top) > 0 {
+			top = v
+		}
+	}
+	out := make([]Bar, len(bs))
+	for i, b := range bs {
+		out[i] = Bar{Label: label(b.Start), Text: tray.Tokens(vals[i].String())}
+		if top.Sign() > 0 {
+			f, _ := new(big.Rat).SetFrac(vals[i], top).Float64()
+			out[i].Value = f
+		}
+	}
+	return out, tray.Tokens(top.String())
+}
+
+func taskRow(t api.Task, loc *time.Location) TaskRow {
+	r := TaskRow{Kind: tray.KindText(t.Kind), Outcome: OutcomeText(t.Outcome), Reason: t.Reason, Fee: tray.Tokens(t.Earned), Duration: "—"}
+	if t.Lost != "" && t.Lost != "0" {
+		r.Fee = "-" + tray.Tokens(t.Lost)
+	}
+	at := t.Times["received_at"]
+	if !at.IsZero() {
+		r.Time = at.In(loc).Format("Jan 2 15:04:05")
+	}
+	if end := t.Times["settled_at"]; !end.IsZero() && !at.IsZero() {
+		r.Duration = end.Sub(at).Round(100 * time.Millisecond).String()
+	}
+	if len(t.Models) > 0 {
+		r.Model = t.Models[0]
+		if len(r.Model) == 66 && strings.HasPrefix(r.Model, "0x") {
+			r.Model = r.Model[:10] + "…" // a hash the daemon could not name
+		}
+	}
+	for _, k := range []string{"disclose", "result", "commit", "yield"} {
+		if h := t.Txs[k]; h != "" {
+			r.Tx = h
+			break
+		}
+	}
+	if r.Tx == "" {
+		for _, h := range t.Txs {
+			r.Tx = h
+			break
+		}
+	}
+	return r
+}
+
+// OutcomeText names a ledger outcome.
+func OutcomeText(o string) string {
+	switch o {
+	case "paid":
+		return lang.L("paid")
+	case "slashed":
+		return lang.L("slashed")
+	case "unpaid":
+		return lang.L("not paid (late)")
+	case "yielded":
+		return lang.L("handed back")
+	case "failed":
+		return lang.L("failed")
+	case "aborted":
+		return lang.L("aborted")
+	case "pending":
+		return lang.L("in progress")
+	}
+	return o
+}
+
+// ModelsVM is the Models tab.
+type ModelsVM struct {
+	Used     string  // "1.2 GiB of 100 GiB"
+	Fraction float64 // of the quota
+	Rows     []ModelRow
+	Empty    string // shown when there are no models
+}
+
+// ModelRow is one model.
+type ModelRow struct {
+	ID, Size, LastUsed, Tasks string
+	InUse                     bool
+}
+
+// Models builds the Models tab's view model.
+func Models(m api.Models, now time.Time) ModelsVM {
+	vm := ModelsVM{Used: lang.L("{{.Used}} of {{.Quota}}", map[string]any{"Used": GiB(m.UsedBytes), "Quota": GiB(m.QuotaBytes)})}
+	if m.QuotaBytes > 0 {
+		vm.Fraction = min(1, float64(m.UsedBytes)/float64(m.QuotaBytes))
+	}
+	for _, x := range m.Models {
+		r := ModelRow{ID: x.ID, Size: GiB(x.Bytes), Tasks: fmt.Sprint(x.Tasks), InUse: x.InUse, LastUsed: "—"}
+		if !x.LastUsed.IsZero() {
+			r.LastUsed = lang.L("{{.Ago}} ago", map[string]any{"Ago": tray.Ago(now.Sub(x.LastUsed))})
+		}
+		vm.Rows = append(vm.Rows, r)
+	}
+	if len(vm.Rows) == 0 {
+		vm.Empty = lang.L("No models on this computer yet. The network tells the node which to download.")
+	}
+	return vm
+}
+
+// NetworkVM is the Network tab: label and value pairs.
+type NetworkVM struct {
+	Rows []Row
+}
+
+// Row is a label and its value.
+type Row struct{ Label, Value string }
+
+// Network builds the Network tab's view model.
+func Network(n *api.Network, w *api.Wallet, err error) NetworkVM {
+	if n == nil {
+		return NetworkVM{Rows: []Row{{lang.L("Network"), tray.ErrorText(err)}}}
+	}
+	chain := lang.L("block {{.Block}}, {{.Latency}} ms", map[string]any{"Block": n.Block, "Latency": time.Duration(n.Latency).Milliseconds()})
+	if n.ChainError != "" {
+		chain = lang.L("not answering: {{.Error}}", map[string]any{"Error": n.ChainError})
+	}
+	relay := lang.L("reachable")
+	if !n.RelayOK {
+		relay = lang.L("not answering: {{.Error}}", map[string]any{"Error": n.RelayError})
+	}
+	vm := NetworkVM{Rows: []Row{
+		{lang.L("Network"), fmt.Sprintf("%s (chain %s)", n.Name, n.ChainID)},
+		{lang.L("Chain endpoint"), n.RPC},
+		{lang.L("Chain"), chain},
+		{lang.L("Relay"), n.Relay + " — " + relay},
+		{lang.L("Nodes ready for tasks"), fmt.Sprint(n.Nodes)},
+	}}
+	if w != nil {
+		vm.Rows = append(vm.Rows,
+			Row{lang.L("This node"), w.Address},
+			Row{lang.L("On-chain state"), NodeStateText(w.State)},
+			Row{lang.L("Stake"), tray.Tokens(w.Stake)},
+			Row{lang.L("QoS score"), fmt.Sprintf("%.1f %%", float64(w.QoS)/100)},
+			Row{lang.L("Wallet balance"), tray.Tokens(w.Balance)},
+			Row{lang.L("Fees to withdraw"), tray.Tokens(w.Owed)},
+		)
+	}
+	return vm
+}
+
+// NodeStateText names the node's state on chain.
+func NodeStateText(s string) string {
+	switch s {
+	case "available":
+		return lang.L("available")
+	case "busy":
+		return lang.L("busy")
+	case "paused":
+		return lang.L("paused")
+	case "quit":
+		return lang.L("not in the network")
+	}
+	return s
+}
