@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 
@@ -98,6 +99,15 @@ func NewMainWindow(a fyne.App, info version.Info, o Options) *Window {
 	w.mode = "first"
 	w.SetContent(w.root)
 	w.Resize(DefaultSize)
+	// Alt+1 … Alt+5 select the tabs.
+	for i := range TabNames {
+		key := fyne.KeyName(strconv.Itoa(i + 1))
+		w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierAlt}, func(fyne.Shortcut) {
+			if w.mode == "tabs" {
+				w.tabs.SelectIndex(i)
+			}
+		})
+	}
 	w.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
 		if (e.Name == fyne.KeyReturn || e.Name == fyne.KeyEnter) && w.mode == "wizard" && w.wizard != nil {
 			w.wizard.next.OnTapped()

@@ -289,7 +289,7 @@ type daemon struct {
 	apiSocket   string // "off": none
 	writers     []uint32
 	writerSIDs  []string // Windows
-	metrics     string // "": none
+	metrics     string   // "": none
 	modelDir    string
 	logs        *localapi.LogRing
 	log         *slog.Logger

@@ -1,0 +1,300 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
+	"github.com/hydrogen-network/hydrogen/tray"
+)
+
+var (
+	now  = time.Date(2026, 11, 22, 14, 30, 0, 0, time.UTC)
+	busy = api.Status{State: "busy", Address: "0xE1dD904Ef36894Ff9cC671bdD09dC1bCA2622fE0", Task: 41,
+		Current:  &api.Current{ID: 41, Kind: "image", Model: "base:runwayml/stable-diffusion-v1-5", Phase: "committed"},
+		Decision: api.Decision{Earn: true, Reason: "earn_away"},
+		GPU:      &api.GPU{Name: "NVIDIA GeForce RTX 4070", MemoryTotal: 12 << 30, MemoryUsed: 5 << 29, Utilization: 97, TempC: 71, PowerW: 182.4, HasUtil: true, HasTemp: true, HasPower: true, HasMemory: true}}
+	totals = api.Totals{Tasks: 12, ByOutcome: map[string]int{"paid": 11, "yielded": 1}, Earned: "3666666666666663", Lost: "0"}
+)
+
+func TestDashboardVM(t *testing.T) {
+	useLanguage(t, "en")
+	vm := Dashboard(&busy, nil, &totals, "1000000000000000", now)
+	want := DashboardVM{Title: "Earning", Reason: "Earning: image task in progress", Task: "Task 41: image · base:runwayml/stable-diffusion-v1-5 · committed",
+		Progress: 0.7, GPUName: "NVIDIA GeForce RTX 4070", VRAM: "2.5 GiB / 12.0 GiB", Util: "97 %", Temp: "71 °C", Power: "182 W",
+		Today: "0.001 HYD", Total: "0.0037 HYD", Next: Action{Label: "Pause for 1 hour", Do: api.Control{Action: api.ActionPauseFor, Duration: api.Duration(time.Hour)}}}
+	if vm != want {
+		t.Errorf("busy:\n got %+v\nwant %+v", vm, want)
+	}
+	down := Dashboard(nil, errors.New("dial unix: no such file"), nil, "0", now)
+	if down.Title != "Needs your attention" || down.Reason != "The node service does not answer: dial unix: no such file" || down.Today != "—" || down.Next.Label != "" || down.Progress >= 0 {
+		t.Errorf("down: %+v", down)
+	}
+	paused := Dashboard(&api.Status{State: "available", Decision: api.Decision{Reason: "paused_by_owner", Until: now.Add(time.Hour)}}, nil, nil, "0", now)
+	if paused.Title != "Paused" || paused.Reason != "Paused by you until 15:30" || paused.Next.Do.Action != api.ActionResume || paused.Task != "" {
+		t.Errorf("paused: %+v", paused)
+	}
+	nogpu := Dashboard(&api.Status{State: "available", GPU: &api.GPU{Error: "no NVIDIA GPU found"}, Decision: api.Decision{Reason: "paused_user_active"}}, nil, nil, "0", now)
+	if nogpu.GPUName != "No GPU data: no NVIDIA GPU found" || nogpu.Temp != "—" || nogpu.Next.Do.Action != api.ActionEarnNow {
+		t.Errorf("no GPU: %+v", nogpu)
+	}
+	setup := Dashboard(&api.Status{State: api.StateSetup, Reason: "wallet"}, nil, nil, "0", now)
+	if setup.Reason != "Finish setting up in the Hydrogen window" || setup.Next.Label != "Finish setting up" || setup.Next.Do.Action != "" {
+		t.Errorf("setup: %+v", setup)
+	}
+}
+
+func hoursFixture() []api.Bucket {
+	var hs []api.Bucket
+	for i := range 24 {
+		e := "0"
+		if i%3 == 0 {
+			e = "333333333333333"
+		}
+		if i == 23 {
+			e = "999999999999999"
+		}
+		hs = append(hs, api.Bucket{Start: now.Truncate(time.Hour).Add(time.Duration(i-23) * time.Hour), Earned: e, Tasks: 1})
+	}
+	return hs
+}
+
+func daysFixture() []api.Bucket {
+	var ds []api.Bucket
+	for i := range 30 {
+		ds = append(ds, api.Bucket{Start: time.Date(2026, 10, 24+i, 0, 0, 0, 0, time.UTC), Earned: []string{"0", "2000000000000000", "5000000000000000"}[i%3]})
+	}
+	return ds
+}
+
+func tasksFixture() []api.Task {
+	at := now.Add(-time.Hour)
+	return []api.Task{
+		{ID: 41, Kind: "image", Models: []string{"base:runwayml/stable-diffusion-v1-5"}, Outcome: "paid", Earned: "333333333333333", Lost: "0",
+			Times: map[string]time.Time{"received_at": at, "settled_at": at.Add(2345 * time.Millisecond)}, Txs: map[string]string{"commit": "0xc0", "disclose": "0xd15c"}},
+		{ID: 40, Kind: "text", Models: []string{"0x" + "ab12" + "00000000000000000000000000000000000000000000000000000000000000"[:60]}, Outcome: "yielded", Reason: "the owner took the GPU back: paused_user_active",
+			Earned: "0", Lost: "0", Times: map[string]time.Time{"received_at": at.Add(-time.Minute)}, Txs: map[string]string{"yield": "0x41e1d"}},
+		{ID: 39, Kind: "image", Outcome: "slashed", Earned: "0", Lost: "1000000000000000000", Times: map[string]time.Time{}},
+	}
+}
+
+func TestEarningsVM(t *testing.T) {
+	useLanguage(t, "en")
+	vm := Earnings(hoursFixture(), daysFixture(), tasksFixture(), totals, time.UTC)
+	if len(vm.Hours) != 24 || vm.Hours[23].Value != 1 || vm.Hours[0].Value != 333333333333333.0/999999999999999.0 || vm.Hours[1].Value != 0 || vm.HourMax != "0.001 HYD" {
+		t.Errorf("hours: %+v %s", vm.Hours, vm.HourMax)
+	}
+	labels := 0
+	for _, b := range vm.Hours {
+		if b.Label != "" {
+			labels++
+		}
+	}
+	if labels != 4 || len(vm.Days) != 30 || vm.DayMax != "0.005 HYD" || vm.Days[1].Text != "0.002 HYD" {
+		t.Errorf("labels %d days %+v", labels, vm.Days)
+	}
+	if vm.Total != "0.0037 HYD" || vm.Tasks != "12" || vm.ByOutcome != "handed back 1 · paid 11" {
+		t.Errorf("totals %+v", vm)
+	}
+	want := []TaskRow{
+		{Time: "Nov 22 13:30:00", Kind: "image", Model: "base:runwayml/stable-diffusion-v1-5", Duration: "2.3s", Fee: "0.0003 HYD", Outcome: "paid", Tx: "0xd15c"},
+		{Time: "Nov 22 13:29:00", Kind: "text", Model: "0xab120000…", Duration: "—", Fee: "0 HYD", Outcome: "handed back", Reason: "the owner took the GPU back: paused_user_active", Tx: "0x41e1d"},
+		{Kind: "image", Duration: "—", Fee: "-1 HYD", Outcome: "slashed"},
+	}
+	for i, r := range vm.Rows {
+		if r != want[i] {
+			t.Errorf("row %d:\n got %+v\nwant %+v", i, r, want[i])
+		}
+	}
+}
+
+func modelsFixture() api.Models {
+	return api.Models{Dir: "/data/models", UsedBytes: 6_000_000_000, QuotaBytes: 100 << 30, Models: []api.Model{
+		{ID: "base:runwayml/stable-diffusion-v1-5", Bytes: 4_265_380_512, LastUsed: now.Add(-3 * time.Minute), Tasks: 31, InUse: true},
+		{ID: "lora:civitai/pixel-art", Bytes: 151_000_000, Tasks: 0},
+	}}
+}
+
+func TestModelsAndNetworkVM(t *testing.T) {
+	useLanguage(t, "en")
+	vm := Models(modelsFixture(), now)
+	if vm.Used != "5.6 GiB of 100.0 GiB" || vm.Fraction < 0.055 || vm.Fraction > 0.057 || vm.Empty != "" || len(vm.Rows) != 2 {
+		t.Errorf("%+v", vm)
+	}
+	if r := vm.Rows[0]; r.Size != "4.0 GiB" || r.LastUsed != "3 min ago" || r.Tasks != "31" || !r.InUse {
+		t.Errorf("%+v", r)
+	}
+	if r := vm.Rows[1]; r.Size != "144 MiB" || r.LastUsed != "—" {
+		t.Errorf("%+v", r)
+	}
+	if e := Models(api.Models{QuotaBytes: 1 << 30}, now); e.Empty == "" || e.Fraction != 0 {
+		t.Errorf("empty: %+v", e)
+	}
+	n := Network(networkFixture(), walletFixture(), nil)
+	got := map[string]string{}
+	for _, r := range n.Rows {
+		got[r.Label] = r.Value
+	}
+	for k, v := range map[string]string{"Network": "Local demo network (chain 1337)", "Chain": "block 1234, 3 ms", "Relay": "http://127.0.0.1:40667 — reachable",
+		"Nodes ready for tasks": "3", "On-chain state": "available", "Stake": "1 HYD", "QoS score": "98.5 %", "Fees to withdraw": "0.0037 HYD"} {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+	down := Network(&api.Network{Name: "x", ChainError: "dial tcp: refused", RelayError: "timeout"}, nil, nil)
+	if down.Rows[2].Value != "not answering: dial tcp: refused" || down.Rows[3].Value != " — not answering: timeout" || len(down.Rows) != 5 {
+		t.Errorf("down: %+v", down.Rows)
+	}
+}
+
+func networkFixture() *api.Network {
+	return &api.Network{Name: "Local demo network", ChainID: "1337", RPC: "ws://127.0.0.1:40479", Relay: "http://127.0.0.1:40667", Block: 1234, Latency: api.Duration(3 * time.Millisecond), RelayOK: true, Nodes: 3}
+}
+
+func walletFixture() *api.Wallet {
+	return &api.Wallet{Address: "0xE1dD904Ef36894Ff9cC671bdD09dC1bCA2622fE0", Balance: "4900000000000000000", Owed: "3666666666666663", Stake: "1000000000000000000", State: "available", QoS: 9850}
+}
+
+// Markup masters of every view, filled from the fixtures.
+
+func render(t *testing.T, master string, obj fyne.CanvasObject, size fyne.Size) {
+	t.Helper()
+	w := test.NewTempWindow(t, obj)
+	w.Resize(size)
+	test.AssertRendersToMarkup(t, master, w.Canvas())
+}
+
+var tabSize = fyne.NewSize(900, 720)
+
+func TestTabsMarkup(t *testing.T) {
+	for _, lang := range []string{"en", "zh_Hans"} {
+		t.Run(lang, func(t *testing.T) {
+			useLanguage(t, lang)
+			test.NewTempApp(t)
+			d := newDashTab(func(api.Control) {})
+			d.show(Dashboard(&busy, nil, &totals, "1000000000000000", now), tray.Earning)
+			render(t, "dashboard_"+lang+".xml", d.content, tabSize)
+
+			e := newEarningsTab(func(string) {})
+			e.show(Earnings(hoursFixture(), daysFixture(), tasksFixture(), totals, time.UTC))
+			render(t, "earnings_"+lang+".xml", e.content, tabSize)
+
+			m := newModelsTab(func(string) {}, func(string) {})
+			m.show(Models(modelsFixture(), now))
+			render(t, "models_"+lang+".xml", m.content, tabSize)
+
+			n := newNetworkTab()
+			n.show(Network(networkFixture(), walletFixture(), nil))
+			render(t, "network_"+lang+".xml", n.content, tabSize)
+
+			s := newSettingsTab(settingsActions{save: func(api.Settings) {}, network: func(string) {}, withdraw: func(string, string) {}, copy: func(string) {}})
+			idle, temp, quota, auto, headless, language := 10, uint32(83), 100, true, false, "zh_Hans"
+			var sched [7][24]uint8
+			for h := 9; h < 18; h++ {
+				for d := 1; d <= 5; d++ {
+					sched[d][h] = 1 // never during office hours
+				}
+			}
+			sched[0][3], sched[6][3] = 2, 2
+			allow, block := []string{"obs64.exe"}, []string{"eldenring.exe"}
+			s.load(api.Settings{IdleMinutes: &idle, TempLimitC: &temp, QuotaGB: &quota, Schedule: &sched, Allow: &allow, Block: &block, Autostart: &auto, Headless: &headless, Language: &language})
+			s.address.SetText(walletFixture().Address)
+			s.network.SetText("Local demo network — ws://127.0.0.1:40479")
+			render(t, "settings_"+lang+".xml", s.content, fyne.NewSize(900, 1400))
+			got, err := s.collect()
+			if err != nil || *got.IdleMinutes != 10 || *got.Schedule != sched || (*got.Allow)[0] != "obs64.exe" || *got.Language != "zh_Hans" || !*got.Autostart {
+				t.Errorf("collect: %+v %v", got, err)
+			}
+		})
+	}
+}
+
+// TestScheduleGridTaps: a tap cycles an hour through when away, never
+// and always; taps on the day names change nothing.
+func TestScheduleGridTaps(t *testing.T) {
+	test.NewTempApp(t)
+	g := newScheduleGrid()
+	w := test.NewTempWindow(t, g)
+	w.Resize(fyne.NewSize(44+24*20, 7*20))
+	g.Resize(fyne.NewSize(44+24*20, 7*20))
+	at := func(day, hour int) fyne.Position {
+		return fyne.NewPos(44+float32(hour)*20+10, float32(day)*20+10)
+	}
+	test.TapAt(g, at(2, 13))
+	test.TapAt(g, at(2, 13))
+	test.TapAt(g, at(6, 23))
+	test.TapAt(g, fyne.NewPos(10, 10)) // the day name
+	want := [7][24]uint8{}
+	want[2][13], want[6][23] = 2, 1
+	if g.get() != want {
+		t.Errorf("week %v", g.get())
+	}
+	test.TapAt(g, at(2, 13))
+	if g.get()[2][13] != 0 {
+		t.Error("the third tap does not return to when away")
+	}
+}
+
+// fakeSetup answers the wizard.
+type fakeSetup struct {
+	state  api.SetupState
+	calls  []string
+	failOn string
+}
+
+func (f *fakeSetup) Setup(context.Context) (api.SetupState, error) { return f.state, nil }
+func (f *fakeSetup) SetupWallet(_ context.Context, w api.WalletSetup) (api.SetupState, error) {
+	f.calls = append(f.calls, "wallet")
+	if f.failOn == "wallet" {
+		return f.state, &api.Error{Code: api.CodeBadKey}
+	}
+	f.state.Needs, f.state.Address = []string{api.NeedNetwork}, "0xE1dD904Ef36894Ff9cC671bdD09dC1bCA2622fE0"
+	return f.state, nil
+}
+func (f *fakeSetup) SetupNetwork(context.Context, api.NetworkSetup) (api.SetupState, error) {
+	f.calls = append(f.calls, "network")
+	f.state.Needs, f.state.Network = []string{}, "Local demo network"
+	return f.state, nil
+}
+func (f *fakeSetup) Doctor(context.Context) ([]api.Check, error) {
+	f.calls = append(f.calls, "doctor")
+	return []api.Check{{Name: "Operating system", Status: "ok", Detail: "Debian GNU/Linux 12 (amd64)"},
+		{Name: "NVIDIA GPU", Status: "warning", Detail: "no NVIDIA driver", Fix: "install the NVIDIA driver"},
+		{Name: "Docker engine", Status: "failed", Detail: "not running", Fix: "start dockerd"}}, nil
+}
+func (f *fakeSetup) StartNode(context.Context) (api.SetupState, error) {
+	f.calls = append(f.calls, "start")
+	f.state.Started = true
+	return f.state, nil
+}
+
+func TestWizardMarkupAndSteps(t *testing.T) {
+	useLanguage(t, "en")
+	test.NewTempApp(t)
+	f := &fakeSetup{state: api.SetupState{Needs: []string{api.NeedWallet, api.NeedNetwork}, Demo: true}, failOn: "wallet"}
+	done := false
+	wz := newWizard(f, f.state, func() { done = true }, func(fn func()) { fn() })
+	w := test.NewTempWindow(t, wz.content)
+	w.Resize(DefaultSize)
+	test.AssertRendersToMarkup(t, "wizard_wallet.xml", w.Canvas())
+	test.Tap(wz.next)
+	if wz.step != stepWallet || wz.errText.Text != "That is not a private key (64 hex digits)" {
+		t.Fatalf("a refused wallet: step %d, %q", wz.step, wz.errText.Text)
+	}
+	f.failOn = ""
+	test.Tap(wz.next)
+	test.AssertRendersToMarkup(t, "wizard_network.xml", w.Canvas())
+	test.Tap(wz.next)
+	test.AssertRendersToMarkup(t, "wizard_checks.xml", w.Canvas())
+	test.Tap(wz.next)
+	test.AssertRendersToMarkup(t, "wizard_done.xml", w.Canvas())
+	test.Tap(wz.next)
+	if !done || len(f.calls) != 5 || f.calls[4] != "start" {
+		t.Fatalf("done %v calls %v", done, f.calls)
+	}
+}
