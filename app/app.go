@@ -88,6 +88,10 @@ type Flags struct {
 // fits without scrolling.
 var DefaultSize = fyne.NewSize(560, 720)
 
+// TabsSize is the window's size once the tabs show: the task ledger's
+// columns fit.
+var TabsSize = fyne.NewSize(1000, 760)
+
 // Icon returns the app icon as a Fyne resource.
 func Icon() fyne.Resource {
 	return fyne.NewStaticResource("hydrogen.png", assets.AppIcon())

@@ -81,7 +81,8 @@ func (r *chartRenderer) Layout(size fyne.Size) {
 		}
 		rect.Move(fyne.NewPos(float32(i)*slot+gap/2, top+plot-h))
 		rect.Resize(fyne.NewSize(slot-gap, h))
-		r.labels[i].Move(fyne.NewPos(float32(i)*slot, top+plot+2))
+		x := min(float32(i)*slot, size.Width-r.labels[i].MinSize().Width) // the last label stays inside
+		r.labels[i].Move(fyne.NewPos(max(0, x), top+plot+2))
 	}
 }
 

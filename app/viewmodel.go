@@ -158,18 +158,9 @@ type TaskRow struct {
 // Earnings builds the Earnings tab's view model.
 func Earnings(hours, days []api.Bucket, tasks []api.Task, totals api.Totals, loc *time.Location) EarningsVM {
 	vm := EarningsVM{Total: tray.Tokens(totals.Earned), Tasks: fmt.Sprint(totals.Tasks)}
-	vm.Hours, vm.HourMax = bars(hours, func(t time.Time) string {
-		if t.In(loc).Hour()%6 == 0 {
-			return t.In(loc).Format("15h")
-		}
-		return ""
-	})
-	vm.Days, vm.DayMax = bars(days, func(t time.Time) string {
-		if t.In(loc).Day()%5 == 1 {
-			return t.In(loc).Format("Jan 2")
-		}
-		return ""
-	})
+	// Every 6th hour and every 7th day is labelled, counting back from now.
+	vm.Hours, vm.HourMax = bars(hours, 6, func(t time.Time) string { return t.In(loc).Format("15h") })
+	vm.Days, vm.DayMax = bars(days, 7, func(t time.Time) string { return t.In(loc).Format("Jan 2") })
 	var outcomes []string
 	for o, n := range totals.ByOutcome {
 		outcomes = append(outcomes, fmt.Sprintf("%s %d", OutcomeText(o), n))
@@ -182,7 +173,7 @@ func Earnings(hours, days []api.Bucket, tasks []api.Task, totals api.Totals, loc
 	return vm
 }
 
-func bars(bs []api.Bucket, label func(time.Time) string) ([]Bar, string) {
+func bars(bs []api.Bucket, every int, label func(time.Time) string) ([]Bar, string) {
 	vals := make([]*big.Int, len(bs))
 	top := new(big.Int)
 	for i, b := range bs {
@@ -197,7 +188,10 @@ func bars(bs []api.Bucket, label func(time.Time) string) ([]Bar, string) {
 	}
 	out := make([]Bar, len(bs))
 	for i, b := range bs {
-		out[i] = Bar{Label: label(b.Start), Text: tray.Tokens(vals[i].String())}
+		out[i] = Bar{Text: tray.Tokens(vals[i].String())}
+		if (len(bs)-1-i)%every == 0 {
+			out[i].Label = label(b.Start)
+		}
 		if top.Sign() > 0 {
 			f, _ := new(big.Rat).SetFrac(vals[i], top).Float64()
 			out[i].Value = f
@@ -319,7 +313,7 @@ func Network(n *api.Network, w *api.Wallet, err error) NetworkVM {
 		{lang.L("Chain endpoint"), n.RPC},
 		{lang.L("Chain"), chain},
 		{lang.L("Relay"), n.Relay + " — " + relay},
-		{lang.L("Nodes ready for tasks"), fmt.Sprint(n.Nodes)},
+		{lang.L("Nodes in the network"), lang.L("{{.Nodes}} ({{.Ready}} ready for a task now)", map[string]any{"Nodes": n.Nodes, "Ready": n.Available})},
 	}}
 	if w != nil {
 		vm.Rows = append(vm.Rows,

@@ -141,7 +141,7 @@ func TestModelsAndNetworkVM(t *testing.T) {
 		got[r.Label] = r.Value
 	}
 	for k, v := range map[string]string{"Network": "Local demo network (chain 1337)", "Chain": "block 1234, 3 ms", "Relay": "http://127.0.0.1:40667 — reachable",
-		"Nodes ready for tasks": "3", "On-chain state": "available", "Stake": "1 HYD", "QoS score": "98.5 %", "Fees to withdraw": "0.0037 HYD"} {
+		"Nodes in the network": "4 (3 ready for a task now)", "On-chain state": "available", "Stake": "1 HYD", "QoS score": "98.5 %", "Fees to withdraw": "0.0037 HYD"} {
 		if got[k] != v {
 			t.Errorf("%s = %q, want %q", k, got[k], v)
 		}
@@ -153,7 +153,7 @@ func TestModelsAndNetworkVM(t *testing.T) {
 }
 
 func networkFixture() *api.Network {
-	return &api.Network{Name: "Local demo network", ChainID: "1337", RPC: "ws://127.0.0.1:40479", Relay: "http://127.0.0.1:40667", Block: 1234, Latency: api.Duration(3 * time.Millisecond), RelayOK: true, Nodes: 3}
+	return &api.Network{Name: "Local demo network", ChainID: "1337", RPC: "ws://127.0.0.1:40479", Relay: "http://127.0.0.1:40667", Block: 1234, Latency: api.Duration(3 * time.Millisecond), RelayOK: true, Nodes: 4, Available: 3}
 }
 
 func walletFixture() *api.Wallet {

@@ -172,6 +172,7 @@ func (w *Window) showTabs() {
 	w.mode = "tabs"
 	w.root.Objects = []fyne.CanvasObject{w.tabs}
 	w.root.Refresh()
+	w.Resize(TabsSize)
 	w.refreshSoon()
 	go w.loadSettings()
 }

@@ -327,5 +327,6 @@ type Network struct {
 	ChainError string   `json:"chainError,omitempty"`
 	RelayOK    bool     `json:"relayOk"`
 	RelayError string   `json:"relayError,omitempty"`
-	Nodes      int      `json:"nodes"` // in the network
+	Nodes      int      `json:"nodes"`     // in the network
+	Available  int      `json:"available"` // ready for a task now
 }

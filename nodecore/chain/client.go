@@ -312,6 +312,15 @@ func (c *Client) AvailableNodes(ctx context.Context) (uint64, error) {
 	return n.Uint64(), nil
 }
 
+// MemberCount is how many nodes are in the network (any state but quit).
+func (c *Client) MemberCount(ctx context.Context) (uint64, error) {
+	n, err := bind.Call(c.regC, &bind.CallOpts{Context: ctx}, c.reg.PackMemberCount(), c.reg.UnpackMemberCount)
+	if err != nil {
+		return 0, err
+	}
+	return n.Uint64(), nil
+}
+
 // CommitmentOnChain asks the contract for the commitment of a score; it
 // must equal Commitment.
 func (c *Client) CommitmentOnChain(ctx context.Context, id uint64, node common.Address, score []byte, nonce [32]byte) (common.Hash, error) {

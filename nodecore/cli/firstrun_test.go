@@ -118,7 +118,7 @@ func TestFirstRunThroughTheAPI(t *testing.T) {
 
 	// The dashboard's queries.
 	n, err := c.Network(ctx)
-	if err != nil || n.Name != devnet.NetworkName || n.Block == 0 || !n.RelayOK || n.Nodes < 1 || n.ChainID == "" {
+	if err != nil || n.Name != devnet.NetworkName || n.Block == 0 || !n.RelayOK || n.Nodes != 3 || n.ChainID == "" {
 		t.Fatalf("network %+v %v", n, err)
 	}
 	ms, err := c.Models(ctx)

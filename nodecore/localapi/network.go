@@ -19,7 +19,7 @@ func (s *Server) network(w http.ResponseWriter, r *http.Request) {
 	ni := nd.Network(ctx, s.RPC)
 	out := api.Network{
 		Name: s.NetworkName, ChainID: strconv.FormatUint(ni.ChainID, 10), RPC: ni.RPC, Relay: ni.Relay,
-		Block: ni.Block, Latency: api.Duration(ni.Latency), RelayOK: ni.RelayErr == nil, Nodes: int(ni.Available),
+		Block: ni.Block, Latency: api.Duration(ni.Latency), RelayOK: ni.RelayErr == nil, Nodes: int(ni.Members), Available: int(ni.Available),
 	}
 	if ni.ChainErr != nil {
 		out.ChainError = ni.ChainErr.Error()

@@ -20,8 +20,9 @@ type NetworkInfo struct {
 	Block      uint64
 	Latency    time.Duration // of the block-height query
 	ChainErr   error
-	RelayErr   error // nil: the relay answered its health check
-	Available  uint64
+	RelayErr   error  // nil: the relay answered its health check
+	Available  uint64 // nodes ready for a task now
+	Members    uint64 // nodes in the network
 }
 
 // Network queries the chain's height and the number of nodes ready for
@@ -33,6 +34,9 @@ func (n *Node) Network(ctx context.Context, rpc string) NetworkInfo {
 	ni.Latency = time.Since(began)
 	if ni.ChainErr == nil {
 		ni.Available, ni.ChainErr = n.client.AvailableNodes(ctx)
+	}
+	if ni.ChainErr == nil {
+		ni.Members, ni.ChainErr = n.client.MemberCount(ctx)
 	}
 	ni.RelayErr = relayHealth(ctx, n.cfg.RelayURL)
 	return ni

@@ -89,6 +89,8 @@ contract NodeRegistry is Payouts {
     mapping(address => mapping(bytes32 => uint256)) internal modelPos; // index + 1
     AddressSet[CLASSES] internal available;
     mapping(bytes32 => AddressSet) internal holders; // joined, unpaused nodes per model
+    /// @notice The number of nodes in the network (in any state but Quit).
+    uint256 public memberCount;
     mapping(bytes32 => mapping(address => bool)) public downloadPending;
 
     // ---------------------------------------------------------------- events
@@ -156,6 +158,7 @@ contract NodeRegistry is Payouts {
             gpuId: gpuId,
             stake: msg.value
         });
+        ++memberCount;
         for (uint256 i; i < models.length; ++i) {
             _addModel(msg.sender, models[i], true);
         }
@@ -518,6 +521,7 @@ contract NodeRegistry is Payouts {
             n.stake = 0;
         }
         n.task = 0;
+        --memberCount;
         _setState(a, n, NodeState.Quit);
     }
 

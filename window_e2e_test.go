@@ -1,0 +1,254 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"math/big"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
+	"github.com/hydrogen-network/hydrogen/nodecore/cli"
+	"github.com/hydrogen-network/hydrogen/nodecore/devnet"
+	"github.com/hydrogen-network/hydrogen/nodecore/engine"
+)
+
+// syncBuffer is a log written by one goroutine and read by another.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// ocr screenshots window win, scaled up for the OCR, and returns the
+// text tesseract reads in it, with the screenshot.
+func ocr(ctx context.Context, win string) (string, image.Image, error) {
+	shot, err := exec.CommandContext(ctx, "import", "-window", win, "png:-").Output()
+	if err != nil {
+		return "", nil, fmt.Errorf("import: %w", err)
+	}
+	img, err := png.Decode(bytes.NewReader(shot))
+	if err != nil {
+		return "", nil, err
+	}
+	conv := exec.CommandContext(ctx, "convert", "png:-", "-resize", "200%", "png:-")
+	conv.Stdin = bytes.NewReader(shot)
+	scaled, err := conv.Output()
+	if err != nil {
+		return "", img, fmt.Errorf("convert: %w", err)
+	}
+	tess := exec.CommandContext(ctx, "tesseract", "stdin", "stdout", "--psm", "3")
+	tess.Stdin = bytes.NewReader(scaled)
+	tess.Stderr = io.Discard
+	text, err := tess.Output()
+	if err != nil {
+		return "", img, fmt.Errorf("tesseract: %w", err)
+	}
+	return string(text), img, nil
+}
+
+// TestFirstRunWizardAndTabsUnderXvfb drives the real window on Xvfb
+// through the first run against a real daemon on a local devnet: the
+// wizard's four steps (keyboard, as an owner would), then, once the node
+// earns from real devnet tasks, a screenshot of each tab whose text
+// (read back by OCR) must show that tab's content.
+func TestFirstRunWizardAndTabsUnderXvfb(t *testing.T) {
+	if os.Getenv("DISPLAY") == "" {
+		if os.Getenv("HYDROGEN_TEST_FULL") != "" {
+			t.Fatal("HYDROGEN_TEST_FULL is set but DISPLAY is not: scripts/test must start Xvfb")
+		}
+		t.Skip("no DISPLAY; scripts/test starts Xvfb")
+	}
+	for _, tool := range []string{"xdotool", "import", "convert", "tesseract"} {
+		requireTool(t, tool)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	d, err := devnet.Start(ctx, devnet.Config{Dir: t.TempDir(), Peers: 2, NodePoll: 50 * time.Millisecond, MaxLead: 20 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	// The demo app keeps asking for work.
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; ctx.Err() == nil; i++ {
+			kind := engine.KindImage
+			if i%2 == 1 {
+				kind = engine.KindText
+			}
+			_, _ = d.Source().Create(ctx, kind)
+			select {
+			case <-ctx.Done():
+			case <-time.After(1500 * time.Millisecond):
+			}
+		}
+	}()
+
+	// The daemon, in this process, waiting for the wizard.
+	data, err := os.MkdirTemp("", "hwin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(data)
+	t.Setenv(cli.LightScryptEnv, "1")
+	sock := filepath.Join(data, "hydrogend.sock")
+	var daemonLog syncBuffer
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		cli.Run(ctx, []string{"run", "-data", data, "-demo-network", d.NetworkFile, "-poll", "100ms"}, io.Discard, &daemonLog)
+	}()
+	c := &api.Client{Socket: sock}
+	waitFor(t, ctx, 30*time.Second, "the daemon's API", func() (bool, string) {
+		st, err := c.Setup(ctx)
+		return err == nil && len(st.Needs) == 2, fmt.Sprint(st, err)
+	})
+
+	shots := os.Getenv("HYDROGEN_SCREENSHOT_DIR")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	app := hydrogen(ctx, []string{"WAYLAND_DISPLAY="}, "-socket", sock, "-data", data)
+	var stderr syncBuffer
+	app.Stderr = &stderr
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- app.Wait() }()
+	defer func() {
+		_ = app.Process.Signal(os.Interrupt)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			_ = app.Process.Kill()
+		}
+		if t.Failed() {
+			t.Logf("window stderr:\n%s\ndaemon log:\n%s", stderr.String(), daemonLog.String())
+		}
+	}()
+	var win string
+	waitFor(t, ctx, 90*time.Second, "the Hydrogen window", func() (bool, string) {
+		out, _ := exec.CommandContext(ctx, "xdotool", "search", "--onlyvisible", "--pid", strconv.Itoa(app.Process.Pid), "--name", "^Hydrogen$").Output()
+		if f := strings.Fields(string(out)); len(f) > 0 {
+			win = f[0]
+			return true, ""
+		}
+		return false, stderr.String()
+	})
+	// seen waits until the window shows every word, then saves the shot.
+	seen := func(name string, words ...string) {
+		t.Helper()
+		var text string
+		var img image.Image
+		waitFor(t, ctx, 45*time.Second, name+" on screen", func() (bool, string) {
+			var err error
+			text, img, err = ocr(ctx, win)
+			if err != nil {
+				return false, err.Error()
+			}
+			// OCR drops or adds spaces: compare without them.
+			squash := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), "")) }
+			low := squash(text)
+			for _, w := range words {
+				if !strings.Contains(low, squash(w)) {
+					return false, fmt.Sprintf("no %q in the OCR text:\n%s", w, text)
+				}
+			}
+			return true, ""
+		})
+		if img != nil {
+			f, err := os.Create(filepath.Join(shots, name+".png"))
+			if err == nil {
+				_ = png.Encode(f, img)
+				f.Close()
+			}
+		}
+	}
+	key := func(k string) {
+		t.Helper()
+		if out, err := exec.CommandContext(ctx, "xdotool", "windowfocus", "--sync", win, "key", "--clearmodifiers", k).CombinedOutput(); err != nil {
+			t.Fatalf("xdotool key %s: %v %s", k, err, out)
+		}
+	}
+	setup := func(what string, ok func(api.SetupState) bool) {
+		t.Helper()
+		waitFor(t, ctx, 30*time.Second, what, func() (bool, string) {
+			st, err := c.Setup(ctx)
+			return err == nil && ok(st), fmt.Sprint(st, err)
+		})
+	}
+
+	// The wizard: the defaults (a new wallet, the demo network) and Return.
+	seen("wizard-1-wallet", "Your wallet", "Create a new wallet", "Step 1 of 4")
+	key("Return")
+	setup("the wallet", func(s api.SetupState) bool { return len(s.Needs) == 1 && s.Needs[0] == api.NeedNetwork && s.Address != "" })
+	seen("wizard-2-network", "demo network", "Step 2 of 4")
+	key("Return")
+	setup("the network", func(s api.SetupState) bool { return len(s.Needs) == 0 && s.Network == devnet.NetworkName })
+	seen("wizard-3-checks", "Checks", "Operating system", "Docker engine", "Display", "Step 3 of 4")
+	key("Return")
+	setup("the start", func(s api.SetupState) bool { return s.Started })
+	seen("wizard-4-done", "joining Local demo network", "address", "Step 4 of 4")
+	key("Return")
+
+	// The node joins and earns from the devnet's tasks.
+	waitFor(t, ctx, 120*time.Second, "demo tokens earned", func() (bool, string) {
+		tot, err := c.Totals(ctx)
+		if err != nil {
+			return false, err.Error()
+		}
+		e, _ := new(big.Int).SetString(tot.Earned, 10)
+		return e != nil && e.Sign() > 0, fmt.Sprint(tot)
+	})
+	tabs := []struct {
+		name  string
+		words []string
+	}{
+		{"dashboard", []string{"Dashboard", "Current task", "VRAM used", "Today", "HYD"}},
+		{"earnings", []string{"Last 24 hours", "Last 30 days", "Task ledger", "paid"}},
+		{"models", []string{"Model storage", "Storage quota"}},
+		{"network", []string{"Local demo network", "Nodes in the network", "reachable", "QoS score"}},
+		{"settings", []string{"Minutes away before earning", "Weekly schedule"}},
+	}
+	for i, tab := range tabs {
+		key("alt+" + strconv.Itoa(i+1))
+		seen("tab-"+strconv.Itoa(i+1)+"-"+tab.name, tab.words...)
+	}
+	t.Logf("screenshots in %s", shots)
+}
+
+// waitFor polls cond until it holds, failing with its last detail.
+func waitFor(t *testing.T, ctx context.Context, limit time.Duration, what string, cond func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	var last string
+	for {
+		ok, detail := cond()
+		if ok {
+			return
+		}
+		last = detail
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			t.Fatalf("waiting for %s: %s", what, last)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
