@@ -29,8 +29,12 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // ocr screenshots window win, scaled up for the OCR, and returns the
 // text tesseract reads in it, with the screenshot.
@@ -199,7 +203,9 @@ func TestFirstRunWizardAndTabsUnderXvfb(t *testing.T) {
 	// The wizard: the defaults (a new wallet, the demo network) and Return.
 	seen("wizard-1-wallet", "Your wallet", "Create a new wallet", "Step 1 of 4")
 	key("Return")
-	setup("the wallet", func(s api.SetupState) bool { return len(s.Needs) == 1 && s.Needs[0] == api.NeedNetwork && s.Address != "" })
+	setup("the wallet", func(s api.SetupState) bool {
+		return len(s.Needs) == 1 && s.Needs[0] == api.NeedNetwork && s.Address != ""
+	})
 	seen("wizard-2-network", "demo network", "Step 2 of 4")
 	key("Return")
 	setup("the network", func(s api.SetupState) bool { return len(s.Needs) == 0 && s.Network == devnet.NetworkName })
