@@ -94,6 +94,7 @@ func (e *env) rootCommand() *ffcli.Command {
 			e.devnetCommand(),
 			e.walletCommand(),
 			e.runCommand(),
+			e.serviceCommand(),
 		},
 	}
 	root.Exec = func(ctx context.Context, args []string) error {

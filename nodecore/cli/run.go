@@ -78,6 +78,7 @@ func (e *env) runCommand() *ffcli.Command {
 	poll := fs.Duration("poll", 2*time.Second, "how often to poll the chain")
 	presence := fs.String("presence", "none", "owner presence: none (a headless rig: earn unless the GPU is busy, hot or scheduled off), api (reported by the tray through the local API) or local (watch this session's input; for a daemon run in the owner's session)")
 	apiSock := fs.String("api", "", "the local API's unix `socket` (default: hydrogend.sock in the data directory; \"off\" to serve none)")
+	apiGroup := fs.Int("api-group", -1, "the local API socket's group `ID`, whose users may read it (default: this user's group)")
 	apiWriters := fs.String("api-writers", "", "comma-separated user `IDs` besides root and this user that may control the daemon (e.g. the desktop user's)")
 	idleMinutes := fs.Int("idle-minutes", 10, "with -presence local: minutes away before earning starts")
 	tempLimit := fs.Uint("temp-limit", 83, "pause at this GPU temperature (°C)")
@@ -154,7 +155,7 @@ func (e *env) runCommand() *ffcli.Command {
 			}
 			d := &daemon{
 				data: *data, presence: *presence, idleMinutes: *idleMinutes, tempLimit: uint32(*tempLimit),
-				apiSocket: *apiSock, writers: writers, writerSIDs: writerSIDs, metrics: *metrics, modelDir: *modelDir, logs: ring, log: log,
+				apiSocket: *apiSock, apiGroup: *apiGroup, writers: writers, writerSIDs: writerSIDs, metrics: *metrics, modelDir: *modelDir, logs: ring, log: log,
 				first: newFirstRun(*data, *netFile, *passFile, *demoNet),
 			}
 			return d.run(ctx, func(ctx context.Context, d *daemon) (*node.Node, func(), error) {
@@ -289,6 +290,7 @@ type daemon struct {
 	apiSocket   string // "off": none
 	writers     []uint32
 	writerSIDs  []string // Windows
+	apiGroup    int      // the socket's group; -1: the daemon's
 	metrics     string   // "": none
 	modelDir    string
 	logs        *localapi.LogRing
@@ -372,6 +374,9 @@ func (d *daemon) run(ctx context.Context, build func(context.Context, *daemon) (
 	var srv *localapi.Server
 	if d.apiSocket != "off" {
 		access := localapi.Access{Owner: uint32(os.Geteuid()), Group: uint32(os.Getegid()), Writers: d.writers, Users: d.writerSIDs}
+		if d.apiGroup >= 0 {
+			access.Group = uint32(d.apiGroup)
+		}
 		ln, err := localapi.Open(d.apiSocket, access)
 		if err != nil {
 			return fmt.Errorf("local API: %w", err)

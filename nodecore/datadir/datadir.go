@@ -49,3 +49,20 @@ func resolve(goos string, root bool, home string, getenv func(string) string) st
 	}
 	return filepath.Join(home, ".local", "share", "hydrogen")
 }
+
+// System is the data directory of the system service (as root).
+func System() string {
+	home, _ := os.UserHomeDir()
+	return resolve(runtime.GOOS, true, home, os.Getenv)
+}
+
+// Desktop lists where the desktop app looks for a daemon, in order: this
+// user's data directory (portable mode, or a daemon run by hand), then
+// the system service's.
+func Desktop() []string {
+	d, s := Default(), System()
+	if d == s {
+		return []string{d}
+	}
+	return []string{d, s}
+}

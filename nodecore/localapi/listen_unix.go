@@ -40,5 +40,11 @@ func (a Access) canWrite(c Cred) bool {
 	return c.UID == 0 || c.UID == a.Owner || slices.Contains(a.Writers, c.UID)
 }
 
-// Open opens the API's socket for a: Listen with the daemon's own group.
-func Open(path string, a Access) (net.Listener, error) { return Listen(path, -1) }
+// Open opens the API's socket for a: group-owned by a.Group.
+func Open(path string, a Access) (net.Listener, error) {
+	gid := int(a.Group)
+	if a.Group == uint32(os.Getegid()) || (a.Group == 0 && a.Owner == 0) {
+		gid = -1 // the daemon's own group (or none given): leave it as created
+	}
+	return Listen(path, gid)
+}
