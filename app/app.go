@@ -12,8 +12,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -22,6 +20,7 @@ import (
 
 	"github.com/hydrogen-network/hydrogen/assets"
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
+	"github.com/hydrogen-network/hydrogen/nodecore/datadir"
 	"github.com/hydrogen-network/hydrogen/nodecore/display"
 	"github.com/hydrogen-network/hydrogen/nodecore/version"
 )
@@ -40,8 +39,7 @@ func Preflight(ctx context.Context, args []string, stdout, stderr io.Writer,
 	fs := flag.NewFlagSet("hydrogen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	showVersion := fs.Bool("version", false, "print the version and exit")
-	home, _ := os.UserHomeDir()
-	fs.StringVar(&f.Data, "data", filepath.Join(home, ".hydrogen"), "the node's data `directory`, where its API socket is")
+	fs.StringVar(&f.Data, "data", "", "the node's data `directory`, where its API socket is (default: this user's, else the system service's)")
 	fs.StringVar(&f.Socket, "socket", "", "the node service's API `socket` (default: the data directory's)")
 	fs.StringVar(&f.Tab, "tab", TabDashboard, "the `tab` to open: "+strings.Join(TabNames, ", "))
 	fs.Usage = func() {
@@ -67,8 +65,10 @@ func Preflight(ctx context.Context, args []string, stdout, stderr io.Writer,
 		fmt.Fprintf(stderr, "hydrogen: -tab %q: want one of %s\n", f.Tab, strings.Join(TabNames, ", "))
 		return f, 2, true
 	}
-	if f.Socket == "" {
+	if f.Socket == "" && f.Data != "" {
 		f.Socket = api.DefaultSocket(f.Data)
+	} else if f.Socket == "" {
+		f.Socket = api.FindSocket(datadir.Desktop())
 	}
 	if _, err := detect(ctx); err != nil {
 		fmt.Fprintf(stderr, "hydrogen: %s\n%s\n",

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"time"
 )
@@ -286,3 +287,18 @@ func (c *Client) Doctor(ctx context.Context) ([]Check, error) {
 
 // AsError finds the API error in err's chain.
 func AsError(err error, target **Error) bool { return errors.As(err, target) }
+
+// FindSocket returns the first of the data directories' sockets that
+// exists (a daemon may be listening), else the first one's.
+func FindSocket(dataDirs []string) string {
+	for _, d := range dataDirs {
+		p := DefaultSocket(d)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if len(dataDirs) == 0 {
+		return ""
+	}
+	return DefaultSocket(dataDirs[0])
+}

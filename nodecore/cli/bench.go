@@ -156,9 +156,9 @@ func (e *env) benchCommand() *ffcli.Command {
 		ShortUsage:  "hydrogend bench <gas|node|handback|presence>",
 		ShortHelp:   "Benchmarks that print a table.",
 		FlagSet:     e.flagSet("bench"),
-		Subcommands: []*ffcli.Command{gas, nodeBench, handback, presence},
+		Subcommands: []*ffcli.Command{gas, nodeBench, handback, presence, e.footprintCommand()},
 		Exec: func(context.Context, []string) error {
-			return usageError{"bench needs a benchmark: gas, node, handback or presence"}
+			return usageError{"bench needs a benchmark: gas, node, handback, presence or footprint"}
 		},
 	}
 }

@@ -50,6 +50,7 @@ var desktopRule = Rule{
 		module + "/nodecore/display",
 		module + "/nodecore/idle",
 		module + "/nodecore/atomicfile",
+		module + "/nodecore/datadir",
 	},
 }
 

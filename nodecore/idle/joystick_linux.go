@@ -21,7 +21,11 @@ type Joysticks struct {
 	mu   sync.Mutex     // guards the fields below
 	open map[string]int // path → raw non-blocking fd (not Go's poller, which would wait)
 	last time.Time      // last controller input seen
+	scan time.Time      // last look for new devices
 }
+
+// rescanEvery is how often new controllers are looked for.
+const rescanEvery = 2 * time.Second
 
 // jsEvent is struct js_event: time (ms), value, type, number.
 const jsEventSize = 8
@@ -43,7 +47,12 @@ func (j *Joysticks) Sample(now time.Time, p *Presence) error {
 	if glob == "" {
 		glob = "/dev/input/js*"
 	}
-	paths, _ := filepath.Glob(glob)
+	// New controllers are looked for every few seconds, not every sample.
+	var paths []string
+	if now.Sub(j.scan) >= rescanEvery || now.Before(j.scan) {
+		paths, _ = filepath.Glob(glob)
+		j.scan = now
+	}
 	for _, path := range paths {
 		if _, ok := j.open[path]; ok {
 			continue
@@ -54,7 +63,10 @@ func (j *Joysticks) Sample(now time.Time, p *Presence) error {
 		}
 		j.open[path] = fd
 	}
-	buf := make([]byte, 64*jsEventSize)
+	var buf []byte
+	if len(j.open) > 0 {
+		buf = make([]byte, 64*jsEventSize)
+	}
 	for path, fd := range j.open {
 		for {
 			n, err := syscall.Read(fd, buf)

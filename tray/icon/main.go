@@ -7,12 +7,12 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 
 	"github.com/hydrogen-network/hydrogen/i18n"
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
+	"github.com/hydrogen-network/hydrogen/nodecore/datadir"
 	"github.com/hydrogen-network/hydrogen/nodecore/idle"
 	"github.com/hydrogen-network/hydrogen/nodecore/version"
 )
@@ -20,8 +20,7 @@ import (
 // Main is the tray program: hydrogen-tray [flags]. It returns the exit code.
 func Main(args []string) int {
 	fs := flag.NewFlagSet("hydrogen-tray", flag.ContinueOnError)
-	home, _ := os.UserHomeDir()
-	data := fs.String("data", filepath.Join(home, ".hydrogen"), "the node's data `directory` (portable mode)")
+	data := fs.String("data", "", "the node's data `directory` (default: this user's; portable mode keeps the node there)")
 	socket := fs.String("socket", "", "the node service's API `socket` (default: the data directory's)")
 	portable := fs.Bool("portable", false, "start the node service as a child when none runs, and stop it on quit")
 	daemonArgs := fs.String("daemon-args", "", "extra `arguments` for hydrogend run in portable mode, space-separated")
@@ -41,8 +40,15 @@ func Main(args []string) int {
 		fmt.Fprintln(os.Stderr, "hydrogen-tray:", err)
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if *socket == "" {
+	switch {
+	case *socket != "":
+	case *data != "" || *portable:
+		if *data == "" {
+			*data = datadir.Default()
+		}
 		*socket = api.DefaultSocket(*data)
+	default:
+		*socket = api.FindSocket(datadir.Desktop()) // this user's daemon, else the system service
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -235,23 +235,47 @@ func (m *menu) apply(v tray.View) {
 // streamPresence samples the owner's presence and reports it when the
 // daemon needs to know: at once when the owner comes back or a
 // full-screen program, an inhibitor or a controller appears, else every
-// Heartbeat.
+// Heartbeat. While the owner is at the keyboard (a game, typing) it
+// samples every ActivePeriod: nothing but leaving can change the
+// decision then, and the tray stays cheap; once input stops it samples
+// every Period, to notice the return at once.
 func streamPresence(ctx context.Context, o Options) {
+	defer o.Watcher.Close()
 	var last *api.Presence
-	_ = o.Watcher.Run(ctx, o.Period, func(p idle.Presence) {
-		w := Wire(p)
-		if !ShouldReport(last, w) {
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
 			return
+		case <-t.C:
 		}
-		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		err := o.Client.ReportPresence(cctx, w)
-		cancel()
-		if err != nil {
-			o.Log.Debug("tray: presence report failed", "err", err)
-			return // sent again on the next sample
+		p := o.Watcher.Sample()
+		w := Wire(p)
+		if ShouldReport(last, w) {
+			cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			err := o.Client.ReportPresence(cctx, w)
+			cancel()
+			if err == nil {
+				last = &w
+			} else {
+				o.Log.Debug("tray: presence report failed", "err", err)
+			}
 		}
-		last = &w
-	})
+		t.Reset(NextSample(p, o.Period))
+	}
+}
+
+// ActivePeriod is the sampling period while the owner is active.
+const ActivePeriod = time.Second
+
+// NextSample is the pause before the next presence sample: period once
+// the owner has been idle 2 s (or nobody can tell), ActivePeriod before.
+func NextSample(p idle.Presence, period time.Duration) time.Duration {
+	if p.Idle != idle.Unknown && p.Idle < 2*time.Second {
+		return ActivePeriod
+	}
+	return period
 }
 
 // Heartbeat is the longest the tray stays silent: well inside the
