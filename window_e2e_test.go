@@ -129,7 +129,8 @@ func TestFirstRunWizardAndTabsUnderXvfb(t *testing.T) {
 	if shots == "" {
 		shots = t.TempDir()
 	}
-	app := hydrogen(ctx, []string{"WAYLAND_DISPLAY="}, "-socket", sock, "-data", data)
+	config := t.TempDir()
+	app := hydrogen(ctx, []string{"WAYLAND_DISPLAY=", "XDG_CONFIG_HOME=" + config}, "-socket", sock, "-data", data)
 	var stderr syncBuffer
 	app.Stderr = &stderr
 	if err := app.Start(); err != nil {
@@ -237,6 +238,12 @@ func TestFirstRunWizardAndTabsUnderXvfb(t *testing.T) {
 	for i, tab := range tabs {
 		key("alt+" + strconv.Itoa(i+1))
 		seen("tab-"+strconv.Itoa(i+1)+"-"+tab.name, tab.words...)
+	}
+	// The tray starts with the session: the window wrote its autostart
+	// entry, as the default setting says.
+	entry, err := os.ReadFile(filepath.Join(config, "autostart", "network.hydrogen.tray.desktop"))
+	if err != nil || !strings.Contains(string(entry), "hydrogen-tray") {
+		t.Errorf("autostart entry: %q %v", entry, err)
 	}
 	t.Logf("screenshots in %s", shots)
 }

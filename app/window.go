@@ -338,6 +338,13 @@ func (w *Window) loadSettings() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	s, err := w.o.Client.Settings(ctx)
+	if err == nil && s.Autostart != nil {
+		// The tray starts with the session as the setting says (a new
+		// install's default is on).
+		if aerr := SetAutostart(*s.Autostart); aerr != nil {
+			fyne.LogError("autostart", aerr)
+		}
+	}
 	wl, werr := w.o.Client.Wallet(ctx)
 	n, nerr := w.o.Client.Network(ctx)
 	fyne.Do(func() {
