@@ -194,8 +194,17 @@ func TestTrayMenuOverDBus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A stand-in window program on PATH records how the tray opens it.
+	bin := filepath.Join(dir, "bin")
+	opened := filepath.Join(dir, "opened")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(bin, "hydrogen"), []byte("#!/bin/sh\necho \"$@\" >> "+opened+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(exe, "-socket", sock, "-data", dir)
-	cmd.Env = append(os.Environ(), asTray+"=1", "LANGUAGE=en")
+	cmd.Env = append(os.Environ(), asTray+"=1", "LANGUAGE=en", "PATH="+bin+":"+os.Getenv("PATH"))
 	var logs strings.Builder
 	cmd.Stderr = &logs
 	if err := cmd.Start(); err != nil {
@@ -278,6 +287,21 @@ func TestTrayMenuOverDBus(t *testing.T) {
 			t.Fatalf("menu after pausing: %+v", items)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+	open, _ := find(items, "Open Hydrogen")
+	if err := conn.Object(dest, "/StatusNotifierItem/menu").Call("com.canonical.dbusmenu.Event", 0, open.ID, "clicked", dbus.MakeVariant(""), uint32(0)).Err; err != nil {
+		t.Fatal(err)
+	}
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		b, _ := os.ReadFile(opened)
+		if strings.TrimSpace(string(b)) == "-socket "+sock {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Open Hydrogen ran the window with %q", b)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 	quit, _ := find(items, "Quit")
 	if err := conn.Object(dest, "/StatusNotifierItem/menu").Call("com.canonical.dbusmenu.Event", 0, quit.ID, "clicked", dbus.MakeVariant(""), uint32(0)).Err; err != nil {
