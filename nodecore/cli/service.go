@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -27,7 +28,7 @@ func (e *env) serviceCommand() *ffcli.Command {
 	install, iname := named("install")
 	data := install.FlagSet.String("data", datadir.Default(), "the node's data `directory`")
 	userName := install.FlagSet.String("user", "", "run the service as this `user` (systemd, launchd, Windows; SysV runs it as root)")
-	desktop := install.FlagSet.String("desktop-user", os.Getenv("SUDO_USER"), "the desktop `user` whose tray and window may read and control the node (default: the user who ran sudo)")
+	desktop := install.FlagSet.String("desktop-user", defaultDesktopUser(), "the desktop `user` whose tray and window may read and control the node (default: the user who ran sudo; on Windows, this user)")
 	var env envFlag
 	install.FlagSet.Var(&env, "env", "`KEY=VALUE` in the service's environment (e.g. DOCKER_HOST=…); repeatable")
 	install.ShortUsage = "hydrogend service install [-name NAME] [-data DIR] [-desktop-user USER] [-- RUN FLAGS]"
@@ -173,4 +174,17 @@ func (f *envFlag) Set(v string) error {
 	}
 	f.m[k] = val
 	return nil
+}
+
+// defaultDesktopUser is who installs the service for their desktop: the
+// user behind sudo, or on Windows the (elevated) user running the
+// installer.
+func defaultDesktopUser() string {
+	if runtime.GOOS == "windows" {
+		if u, err := user.Current(); err == nil {
+			return u.Username
+		}
+		return ""
+	}
+	return os.Getenv("SUDO_USER")
 }
