@@ -85,43 +85,7 @@ func TestWindowUnderXvfb(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	app := hydrogen(ctx, []string{"WAYLAND_DISPLAY="})
-	var stderr bytes.Buffer
-	app.Stderr = &stderr
-	if err := app.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- app.Wait() }()
-	defer func() {
-		_ = app.Process.Signal(os.Interrupt)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			_ = app.Process.Kill()
-			<-exited
-		}
-	}()
-
-	// Wait for a mapped window of our process named Hydrogen.
-	var win string
-	deadline := time.Now().Add(90 * time.Second)
-	for win == "" {
-		select {
-		case err := <-exited:
-			t.Fatalf("hydrogen exited before showing a window: %v\n%s", err, stderr.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no Hydrogen window within 90 s\n%s", stderr.String())
-		}
-		out, _ := exec.CommandContext(ctx, "xdotool", "search", "--onlyvisible", "--pid", strconv.Itoa(app.Process.Pid), "--name", "^Hydrogen$").Output()
-		if f := strings.Fields(string(out)); len(f) > 0 {
-			win = f[0]
-			break
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	win, _ := openWindow(t, ctx, []string{"WAYLAND_DISPLAY="})
 	name, err := exec.CommandContext(ctx, "xdotool", "getwindowname", win).Output()
 	if err != nil || strings.TrimSpace(string(name)) != "Hydrogen" {
 		t.Fatalf("window title %q (%v), want Hydrogen", name, err)
@@ -204,4 +168,47 @@ func absDiff(a, b uint32) uint32 {
 		return a - b
 	}
 	return b - a
+}
+
+// openWindow runs the window with env and args, waits for its mapped
+// window named Hydrogen, and returns the window's X id and its stderr.
+// The process is stopped when the test ends.
+func openWindow(t *testing.T, ctx context.Context, env []string, args ...string) (string, *syncBuffer) {
+	t.Helper()
+	app := hydrogen(ctx, env, args...)
+	stderr := &syncBuffer{}
+	app.Stderr = stderr
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- app.Wait() }()
+	t.Cleanup(func() {
+		_ = app.Process.Signal(os.Interrupt)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			_ = app.Process.Kill()
+			<-exited
+		}
+		if t.Failed() {
+			t.Logf("window stderr:\n%s", stderr.String())
+		}
+	})
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		select {
+		case err := <-exited:
+			t.Fatalf("hydrogen exited before showing a window: %v\n%s", err, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no Hydrogen window within 90 s\n%s", stderr.String())
+		}
+		out, _ := exec.CommandContext(ctx, "xdotool", "search", "--onlyvisible", "--pid", strconv.Itoa(app.Process.Pid), "--name", "^Hydrogen$").Output()
+		if f := strings.Fields(string(out)); len(f) > 0 {
+			return f[0], stderr
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }

@@ -87,8 +87,18 @@ func TestFirstRunWizardAndTabsUnderXvfb(t *testing.T) {
 	defer d.Close()
 	// The demo app keeps asking for work.
 	var wg sync.WaitGroup
-	defer wg.Wait()
-	defer cancel()
+	defer func() {
+		// The in-process daemon and the task source stop with ctx; a
+		// stuck one is reported instead of hanging the suite.
+		cancel()
+		done := make(chan struct{})
+		go func() { wg.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(time.Minute):
+			t.Error("the in-process daemon or the task source did not stop within a minute")
+		}
+	}()
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -130,33 +140,11 @@ func TestFirstRunWizardAndTabsUnderXvfb(t *testing.T) {
 		shots = t.TempDir()
 	}
 	config := t.TempDir()
-	app := hydrogen(ctx, []string{"WAYLAND_DISPLAY=", "XDG_CONFIG_HOME=" + config}, "-socket", sock, "-data", data)
-	var stderr syncBuffer
-	app.Stderr = &stderr
-	if err := app.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- app.Wait() }()
-	defer func() {
-		_ = app.Process.Signal(os.Interrupt)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			_ = app.Process.Kill()
-		}
+	win, _ := openWindow(t, ctx, []string{"WAYLAND_DISPLAY=", "XDG_CONFIG_HOME=" + config}, "-socket", sock, "-data", data)
+	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("window stderr:\n%s\ndaemon log:\n%s", stderr.String(), daemonLog.String())
+			t.Logf("daemon log:\n%s", daemonLog.String())
 		}
-	}()
-	var win string
-	waitFor(t, ctx, 90*time.Second, "the Hydrogen window", func() (bool, string) {
-		out, _ := exec.CommandContext(ctx, "xdotool", "search", "--onlyvisible", "--pid", strconv.Itoa(app.Process.Pid), "--name", "^Hydrogen$").Output()
-		if f := strings.Fields(string(out)); len(f) > 0 {
-			win = f[0]
-			return true, ""
-		}
-		return false, stderr.String()
 	})
 	// seen waits until the window shows every word, then saves the shot.
 	seen := func(name string, words ...string) {
