@@ -35,17 +35,17 @@ func newFirstRun(data, netFile, passFile, demoFile string) *firstRun {
 }
 
 // needs lists what is missing, and the wallet's address if there is one.
+// Only what does not exist is needed: a network file that does not load
+// or a wallet that does not unlock is the owner's to fix, and `run`
+// reports it instead of waiting.
 func (f *firstRun) needs() (needs []string, addr string) {
 	a, err := wallet.Address(f.data)
-	if err != nil {
+	if errors.Is(err, wallet.ErrNoWallet) {
 		needs = append(needs, api.NeedWallet)
-	} else {
+	} else if err == nil {
 		addr = a.Hex()
-		if _, err := os.Stat(f.passFile); err != nil {
-			needs = append(needs, api.NeedWallet) // a keystore nobody can unlock unattended
-		}
 	}
-	if _, err := chain.LoadNetwork(f.netFile); err != nil {
+	if _, err := os.Stat(f.netFile); errors.Is(err, os.ErrNotExist) {
 		needs = append(needs, api.NeedNetwork)
 	}
 	return needs, addr

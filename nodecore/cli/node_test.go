@@ -51,7 +51,7 @@ func TestRunRefusesBadSetups(t *testing.T) {
 	if err := os.WriteFile(net, []byte(`{"chainId":"0x539","registry":"0x1000000000000000000000000000000000000001","tasks":"0x1000000000000000000000000000000000000002"}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, errOut := run(t, "run", "-data", data)
+	code, _, errOut := run(t, "run", "-data", data, "-api", "off")
 	if code != ExitFailure || !strings.Contains(errOut, "minimum stake") {
 		t.Fatalf("no parameters: exit %d: %s", code, errOut)
 	}
@@ -60,12 +60,12 @@ func TestRunRefusesBadSetups(t *testing.T) {
 	if err := n.Save(net); err != nil {
 		t.Fatal(err)
 	}
-	code, _, errOut = run(t, "run", "-data", data)
+	code, _, errOut = run(t, "run", "-data", data, "-api", "off")
 	if code != ExitUsage || !strings.Contains(errOut, "names no RPC or relay endpoint") {
 		t.Fatalf("no endpoints: exit %d: %s", code, errOut)
 	}
-	// No wallet yet.
-	code, _, errOut = run(t, "run", "-data", data, "-rpc", "ws://127.0.0.1:1", "-relay", "http://127.0.0.1:1")
+	// No wallet yet, and no API for the app to create one.
+	code, _, errOut = run(t, "run", "-data", data, "-api", "off", "-rpc", "ws://127.0.0.1:1", "-relay", "http://127.0.0.1:1")
 	if code != ExitFailure || !strings.Contains(errOut, "hydrogend wallet create -data "+data) {
 		t.Fatalf("no wallet: exit %d: %s", code, errOut)
 	}

@@ -326,8 +326,11 @@ func (d *daemon) ours(pid uint32) bool {
 // governor, which opens and closes the node's gate.
 func (d *daemon) run(ctx context.Context, build func(context.Context, *daemon) (*node.Node, func(), error)) error {
 	log := d.log
-	if err := os.MkdirAll(d.data, 0o700); err != nil {
-		return err
+	if d.apiSocket != "off" {
+		// The socket lives there; the first run's wizard fills it.
+		if err := os.MkdirAll(d.data, 0o700); err != nil {
+			return err
+		}
 	}
 	// The command line gives the defaults; the owner's saved settings
 	// (changed through the local API) win.
