@@ -13,6 +13,8 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/worker"
 	"github.com/hydrogen-network/hydrogen/nodecore/worker/handbench"
 	"github.com/peterbourgon/ff/v3/ffcli"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/models/modelbench"
 )
 
 func (e *env) benchCommand() *ffcli.Command {
@@ -156,9 +158,35 @@ func (e *env) benchCommand() *ffcli.Command {
 		ShortUsage:  "hydrogend bench <gas|node|handback|presence>",
 		ShortHelp:   "Benchmarks that print a table.",
 		FlagSet:     e.flagSet("bench"),
-		Subcommands: []*ffcli.Command{gas, nodeBench, handback, presence, e.footprintCommand()},
+		Subcommands: []*ffcli.Command{gas, nodeBench, handback, presence, e.footprintCommand(), e.modelsBenchCommand()},
 		Exec: func(context.Context, []string) error {
-			return usageError{"bench needs a benchmark: gas, node, handback, presence or footprint"}
+			return usageError{"bench needs a benchmark: gas, node, handback, presence, footprint or models"}
+		},
+	}
+}
+
+func (e *env) modelsBenchCommand() *ffcli.Command {
+	fs := e.flagSet("bench models")
+	size := fs.Int("mib", 256, "the test file's size in `MiB`")
+	runs := fs.Int("runs", 3, "runs of each measurement (the median is reported)")
+	return &ffcli.Command{
+		Name:       "models",
+		ShortUsage: "hydrogend bench models [-mib 256] [-runs 3]",
+		ShortHelp:  "Measure model downloads over loopback (one range vs parallel ranges) and sha256 speed.",
+		FlagSet:    fs,
+		Exec: func(ctx context.Context, args []string) error {
+			if err := noArgs("bench models", args); err != nil {
+				return err
+			}
+			if *size < 1 || *size > 8192 || *runs < 1 || *runs > 100 {
+				return usageError{"-mib must be 1 to 8192 and -runs 1 to 100"}
+			}
+			rows, err := modelbench.Run(ctx, int64(*size)<<20, *runs)
+			if err != nil {
+				return err
+			}
+			modelbench.Write(e.stdout, int64(*size)<<20, rows)
+			return nil
 		},
 	}
 }

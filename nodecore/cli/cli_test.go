@@ -63,6 +63,7 @@ func TestCommandLine(t *testing.T) {
 		{name: "service bad name", args: []string{"service", "install", "-name", "../etc"}, wantCode: ExitUsage, wantErr: []string{"is not a service name"}},
 		{name: "service bad env", args: []string{"service", "install", "-env", "A=$(reboot)"}, wantCode: ExitUsage, wantErr: []string{"is not KEY=VALUE"}},
 		{name: "service status stray", args: []string{"service", "status", "now"}, wantCode: ExitUsage, wantErr: []string{"takes no arguments"}},
+		{name: "bench models huge", args: []string{"bench", "models", "-mib", "100000"}, wantCode: ExitUsage, wantErr: []string{"-mib must be"}},
 		{name: "footprint too short", args: []string{"bench", "footprint", "-duration", "10ms"}, wantCode: ExitUsage, wantErr: []string{"-duration must be"}},
 		{name: "wallet without subcommand", args: []string{"wallet"}, wantCode: ExitUsage, wantErr: []string{"wallet needs a subcommand"}},
 		{name: "wallet create without passphrase", args: []string{"wallet", "create", "-data", "/tmp/x"}, wantCode: ExitUsage, wantErr: []string{"-passphrase-file is required"}},
