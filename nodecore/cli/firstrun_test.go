@@ -125,6 +125,17 @@ func TestFirstRunThroughTheAPI(t *testing.T) {
 	if err != nil || len(ms.Models) != 1 || ms.Models[0].ID != devnet.DemoImageModel || ms.Models[0].Tasks != 1 || ms.UsedBytes != 4096 || ms.QuotaBytes != 100<<30 {
 		t.Fatalf("models %+v %v", ms, err)
 	}
+	// The owner deletes the model: gone from the disk and the list, and
+	// the network is told.
+	if err := c.DeleteModel(ctx, devnet.DemoImageModel); err != nil {
+		t.Fatal(err)
+	}
+	if ms, err := c.Models(ctx); err != nil || len(ms.Models) != 0 || ms.UsedBytes != 0 {
+		t.Fatalf("after deleting: %+v %v", ms, err)
+	}
+	if _, err := os.Stat(model); !os.IsNotExist(err) {
+		t.Fatalf("the file is still there: %v", err)
+	}
 	tasks, err := c.Tasks(ctx, 5)
 	if err != nil || len(tasks) != 1 || tasks[0].Outcome != "paid" {
 		t.Fatalf("tasks %+v %v", tasks, err)
@@ -190,5 +201,8 @@ func TestFirstRunThroughTheAPI(t *testing.T) {
 	w, err := c.Wallet(ctx)
 	if err != nil || w.Owed != "0" {
 		t.Fatalf("after withdrawing: %+v %v", w, err)
+	}
+	if strings.Contains(p.logText(), "reporting a model to the network failed") {
+		t.Errorf("the model's removal was not reported:\n%s", p.logText())
 	}
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/idle"
 	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
 	"github.com/hydrogen-network/hydrogen/nodecore/localapi"
+	"github.com/hydrogen-network/hydrogen/nodecore/models"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
 	"github.com/hydrogen-network/hydrogen/nodecore/policy"
 	"github.com/hydrogen-network/hydrogen/nodecore/wallet"
@@ -377,6 +378,29 @@ func (d *daemon) run(ctx context.Context, build func(context.Context, *daemon) (
 		}
 	})
 
+	// The model store: scanned (and repaired) at start, its quota the
+	// owner's setting.
+	store, rep, err := models.Open(d.modelDir, func() int64 {
+		if q := settings.Get().QuotaGB; q != nil {
+			return int64(*q) << 30
+		}
+		return 0
+	}, log)
+	if err != nil {
+		return fmt.Errorf("model store %s: %w", d.modelDir, err)
+	}
+	log.Info("model store", "dir", d.modelDir, "models", rep.Models, "partial", len(rep.Partial), "removed", len(rep.Removed), "adopted", len(rep.Adopted))
+	var reportMu sync.Mutex
+	var reporter func(id string, held bool) // set once the node exists
+	store.OnRemoved = func(id, why string) {
+		reportMu.Lock()
+		r := reporter
+		reportMu.Unlock()
+		if r != nil {
+			goRun(func() { r(id, false) })
+		}
+	}
+
 	var srv *localapi.Server
 	if d.apiSocket != "off" {
 		access := localapi.Access{Owner: uint32(os.Geteuid()), Group: uint32(os.Getegid()), Writers: d.writers, Users: d.writerSIDs}
@@ -387,7 +411,7 @@ func (d *daemon) run(ctx context.Context, build func(context.Context, *daemon) (
 		if err != nil {
 			return fmt.Errorf("local API: %w", err)
 		}
-		srv = &localapi.Server{Settings: settings, Logs: d.logs, Log: log, Setup: d.first, ModelDir: d.modelDir,
+		srv = &localapi.Server{Settings: settings, Logs: d.logs, Log: log, Setup: d.first, Models: store,
 			GPU: func() *api.GPU { gpuMu.Lock(); defer gpuMu.Unlock(); return lastGPU },
 			OnSettings: func(c policy.Config) {
 				gpuMu.Lock()
@@ -434,6 +458,15 @@ func (d *daemon) run(ctx context.Context, build func(context.Context, *daemon) (
 	if srv != nil {
 		srv.RPC, srv.NetworkName = d.rpc, d.networkName
 	}
+	reportMu.Lock()
+	reporter = func(id string, held bool) {
+		rctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		if err := nd.ReportModel(rctx, id, held); err != nil && ctx.Err() == nil {
+			log.Warn("reporting a model to the network failed", "model", id, "held", held, "err", err)
+		}
+	}
+	reportMu.Unlock()
 	g := governor.New(governor.Options{Policy: settings.Policy(), Gate: nd, Workers: d.workers, Chain: nd, Log: log})
 	gpuMu.Lock()
 	gov = g

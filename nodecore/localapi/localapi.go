@@ -85,8 +85,8 @@ type Server struct {
 	Setup    Setup // nil: no first-run setup through the API
 	// GPU returns the card's latest sample (nil: none).
 	GPU func() *api.GPU
-	// ModelDir is the model cache (empty: none).
-	ModelDir string
+	// Models is the node's model store (nil: none).
+	Models ModelStore
 	// Network names the network; RPC is the chain endpoint in use.
 	NetworkName, RPC string
 	Ledger           Ledger // nil: the ledger endpoints answer unavailable

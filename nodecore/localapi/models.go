@@ -5,10 +5,9 @@ import (
 	"errors"
 	"io/fs"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
@@ -21,83 +20,51 @@ type UsageLedger interface {
 	ModelUsage(ctx context.Context) (map[string]ledger.Usage, error)
 }
 
-// scanModels lists the model files in dir (partial downloads and strays
-// are skipped).
-func scanModels(dir string) ([]api.Model, int64, error) {
-	var out []api.Model
-	var used int64
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == dir && errors.Is(err, fs.ErrNotExist) {
-				return fs.SkipAll
-			}
-			return err
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		used += info.Size()
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		id, err := models.FromPath(filepath.ToSlash(rel))
-		if err != nil {
-			return nil // counted in the storage used, not a model
-		}
-		out = append(out, api.Model{ID: id.String(), Bytes: info.Size(), LastUsed: info.ModTime()})
-		return nil
-	})
-	slices.SortFunc(out, func(a, b api.Model) int { return strings.Compare(a.ID, b.ID) })
-	return out, used, err
+// ModelStore is what the API needs of the node's model store.
+type ModelStore interface {
+	Dir() string
+	List() []models.Entry
+	Used() int64
+	Remove(id models.ID) error
 }
 
 func (s *Server) models(w http.ResponseWriter, r *http.Request) {
-	if s.ModelDir == "" {
-		fail(w, http.StatusServiceUnavailable, api.CodeUnavailable, "this daemon keeps no model cache (the reference engine needs none)")
+	if s.Models == nil {
+		fail(w, http.StatusServiceUnavailable, api.CodeUnavailable, "this daemon keeps no model store")
 		return
 	}
-	list, used, err := scanModels(s.ModelDir)
-	if err != nil {
-		fail(w, http.StatusInternalServerError, api.CodeUnavailable, "reading the model cache: "+err.Error())
-		return
-	}
-	var usage map[string]ledger.Usage
 	s.mu.Lock()
 	l := s.Ledger
 	s.mu.Unlock()
+	var usage map[string]ledger.Usage
 	if ul, ok := l.(UsageLedger); ok {
+		var err error
 		if usage, err = ul.ModelUsage(r.Context()); err != nil {
 			fail(w, http.StatusInternalServerError, api.CodeUnavailable, err.Error())
 			return
 		}
 	}
 	inUse := s.modelInUse()
-	for i := range list {
-		u, h := usage[list[i].ID], usage[chain.ModelHash(list[i].ID).Hex()]
-		list[i].Tasks = u.Tasks + h.Tasks
-		if h.Last.After(u.Last) {
-			u.Last = h.Last
+	list := []api.Model{}
+	for _, e := range s.Models.List() {
+		m := api.Model{ID: e.ID, Bytes: e.Bytes, LastUsed: e.LastUsed, InUse: e.InUse || e.ID == inUse}
+		u, h := usage[e.ID], usage[chain.ModelHash(e.ID).Hex()]
+		m.Tasks = u.Tasks + h.Tasks
+		for _, t := range []time.Time{u.Last, h.Last} {
+			if t.After(m.LastUsed) {
+				m.LastUsed = t
+			}
 		}
-		if u.Last.After(list[i].LastUsed) {
-			list[i].LastUsed = u.Last
-		}
-		list[i].InUse = list[i].ID == inUse
+		list = append(list, m)
 	}
+	slices.SortFunc(list, func(a, b api.Model) int { return strings.Compare(a.ID, b.ID) })
 	quota := int64(0)
 	if s.Settings != nil {
 		if q := s.Settings.Get().QuotaGB; q != nil {
 			quota = int64(*q) << 30
 		}
 	}
-	if list == nil {
-		list = []api.Model{}
-	}
-	reply(w, api.Models{Dir: s.ModelDir, UsedBytes: used, QuotaBytes: quota, Models: list})
+	reply(w, api.Models{Dir: s.Models.Dir(), UsedBytes: s.Models.Used(), QuotaBytes: quota, Models: list})
 }
 
 // modelInUse is the model of the task being run, if any.
@@ -108,10 +75,10 @@ func (s *Server) modelInUse() string {
 	return ""
 }
 
-// deleteModel removes a model file from the cache (?id=kind:org/name).
+// deleteModel removes a model from the store (?id=kind:org/name).
 func (s *Server) deleteModel(w http.ResponseWriter, r *http.Request) {
-	if s.ModelDir == "" {
-		fail(w, http.StatusServiceUnavailable, api.CodeUnavailable, "this daemon keeps no model cache")
+	if s.Models == nil {
+		fail(w, http.StatusServiceUnavailable, api.CodeUnavailable, "this daemon keeps no model store")
 		return
 	}
 	id, err := models.ParseID(r.URL.Query().Get("id"))
@@ -123,11 +90,14 @@ func (s *Server) deleteModel(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusConflict, api.CodeModelInUse, "the task running now needs "+id.String()+": delete it when the task is done")
 		return
 	}
-	p := filepath.Join(s.ModelDir, filepath.FromSlash(id.Path()))
-	if err := os.Remove(p); errors.Is(err, fs.ErrNotExist) {
+	switch err := s.Models.Remove(id); {
+	case errors.Is(err, fs.ErrNotExist):
 		fail(w, http.StatusNotFound, api.CodeNoSuchModel, id.String()+" is not in the cache")
 		return
-	} else if err != nil {
+	case errors.Is(err, models.ErrInUse):
+		fail(w, http.StatusConflict, api.CodeModelInUse, err.Error())
+		return
+	case err != nil:
 		fail(w, http.StatusInternalServerError, api.CodeUnavailable, err.Error())
 		return
 	}

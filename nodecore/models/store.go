@@ -54,6 +54,9 @@ type Entry struct {
 // indexFile is the store's index in its directory.
 const indexFile = ".hydrogen-models.json"
 
+// ErrInUse is a model a task is using.
+var ErrInUse = errors.New("models: a task is using the model")
+
 // ErrQuota is a model that cannot fit: everything left is in use or held.
 var ErrQuota = errors.New("models: not enough room under the storage quota")
 
@@ -363,7 +366,7 @@ func (s *Store) Remove(id ID) error {
 	defer s.mu.Unlock()
 	key := id.String()
 	if s.inUse[key] > 0 {
-		return fmt.Errorf("models: %s is in use", key)
+		return fmt.Errorf("%w: %s", ErrInUse, key)
 	}
 	if _, ok := s.index[key]; !ok {
 		return fmt.Errorf("models: %s is not in the store: %w", key, fs.ErrNotExist)

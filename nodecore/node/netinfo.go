@@ -103,3 +103,13 @@ func argModels(a engine.Args) []string {
 	}
 	return out
 }
+
+// ReportModel tells the network this node holds (or no longer holds) a
+// model; before the node has joined there is nothing to tell.
+func (n *Node) ReportModel(ctx context.Context, id string, held bool) error {
+	if s := n.Snapshot().State; s == StateInitializing || s == StateWaitingForFund || s == StateJoining || s == StateStopped {
+		return nil
+	}
+	_, err := n.client.ReportModel(ctx, chain.ModelHash(id), held)
+	return err
+}
