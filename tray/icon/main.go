@@ -83,7 +83,9 @@ func Main(args []string) int {
 		opts.Watcher = idle.NewWatcher(idle.DefaultSources()...)
 	}
 	Run(ctx, opts)
-	win.Close()
+	if daemon != nil {
+		win.Close() // its node stops too: the window would only say so
+	}
 	if err := daemon.Stop(); err != nil {
 		log.Warn("stopping hydrogend", "err", err)
 	}
