@@ -168,10 +168,7 @@ func TestDownloadParallelRanges(t *testing.T) {
 	if err := d.Download(context.Background(), Fetch{URL: ts.URL + "/m", SHA256: sum(s.content)}, dest); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := os.ReadFile(dest)
-	if !bytes.Equal(got, s.content) {
-		t.Fatal("content differs")
-	}
+	sameFile(t, dest, s.content)
 	served, reqs := s.stats()
 	if served != int64(len(s.content))+1 || reqs != 5 { // the probe's byte, then 4 ranges
 		t.Errorf("served %d bytes in %d requests", served, reqs)
@@ -198,14 +195,7 @@ func TestDownloadParallelRanges(t *testing.T) {
 func TestDownloadResumesAfterDrop(t *testing.T) {
 	s, ts := newServer(t, 8*mib)
 	s.dropAt = 5*mib + 777
-	dest := filepath.Join(t.TempDir(), "m.safetensors")
-	if err := testDownloader().Download(context.Background(), Fetch{URL: ts.URL, SHA256: sum(s.content)}, dest); err != nil {
-		t.Fatal(err)
-	}
-	got, _ := os.ReadFile(dest)
-	if !bytes.Equal(got, s.content) {
-		t.Fatal("content differs")
-	}
+	fetchAndCheck(t, s, ts.URL)
 	served, _ := s.stats()
 	if extra := served - int64(len(s.content)); extra > 2*mib {
 		t.Errorf("%d bytes re-fetched: more than one range (2 MiB)", extra)
@@ -246,10 +236,7 @@ func TestDownloadResumesAfterRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	after, _ := s.stats()
-	got, _ := os.ReadFile(dest)
-	if !bytes.Equal(got, s.content) {
-		t.Fatal("content differs")
-	}
+	sameFile(t, dest, s.content)
 	if second := after - before; second > int64(len(s.content))-saved+1 {
 		t.Errorf("the second run fetched %d bytes; %d were on disk", second, saved)
 	}
@@ -258,14 +245,7 @@ func TestDownloadResumesAfterRestart(t *testing.T) {
 func TestDownloadRejectsWrongBytes(t *testing.T) {
 	s, ts := newServer(t, 3*mib)
 	s.corrupt = true // the first pass flips a byte
-	dest := filepath.Join(t.TempDir(), "m.safetensors")
-	if err := testDownloader().Download(context.Background(), Fetch{URL: ts.URL, SHA256: sum(s.content)}, dest); err != nil {
-		t.Fatal(err)
-	}
-	got, _ := os.ReadFile(dest)
-	if !bytes.Equal(got, s.content) {
-		t.Fatal("content differs")
-	}
+	fetchAndCheck(t, s, ts.URL)
 	if served, _ := s.stats(); served < 2*int64(len(s.content)) {
 		t.Errorf("served %d bytes: the corrupt pass was not rejected and fetched again", served)
 	}
@@ -285,14 +265,7 @@ func TestDownloadWithoutRanges(t *testing.T) {
 	s, ts := newServer(t, 5*mib)
 	s.noRange = true
 	s.dropAt = 2 * mib // and a drop: without ranges it starts over
-	dest := filepath.Join(t.TempDir(), "m.safetensors")
-	if err := testDownloader().Download(context.Background(), Fetch{URL: ts.URL, SHA256: sum(s.content)}, dest); err != nil {
-		t.Fatal(err)
-	}
-	got, _ := os.ReadFile(dest)
-	if !bytes.Equal(got, s.content) {
-		t.Fatal("content differs")
-	}
+	fetchAndCheck(t, s, ts.URL)
 	if served, reqs := s.stats(); served < int64(len(s.content))+2*mib || reqs < 3 {
 		t.Errorf("served %d bytes in %d requests: the drop did not restart the file", served, reqs)
 	}
@@ -339,5 +312,24 @@ func TestDownloadErrors(t *testing.T) {
 		if err := testDownloader().Download(context.Background(), f, filepath.Join(t.TempDir(), "m")); !errors.Is(err, ErrBadFetch) {
 			t.Errorf("%+v: %v", f, err)
 		}
+	}
+}
+
+// fetchAndCheck downloads the server's file with the test downloader and
+// checks it arrived whole.
+func fetchAndCheck(t *testing.T, s *server, url string) {
+	t.Helper()
+	dest := filepath.Join(t.TempDir(), "m.safetensors")
+	if err := testDownloader().Download(context.Background(), Fetch{URL: url, SHA256: sum(s.content)}, dest); err != nil {
+		t.Fatal(err)
+	}
+	sameFile(t, dest, s.content)
+}
+
+func sameFile(t *testing.T, path string, want []byte) {
+	t.Helper()
+	got, err := os.ReadFile(path)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("%s: %d bytes (%v), want the %d served", path, len(got), err, len(want))
 	}
 }
