@@ -332,9 +332,6 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) {
 		flusher.Flush()
 		return true
 	}
-	if !send() {
-		return
-	}
 	nd, gov, attached := s.parts()
 	if nd == nil || gov == nil {
 		// Setup mode: the status changes with each setup step (the app
@@ -342,21 +339,25 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) {
 		tick := time.NewTicker(time.Second)
 		defer tick.Stop()
 		for nd == nil || gov == nil {
+			if !send() {
+				return
+			}
 			select {
 			case <-ctx.Done():
 				return
 			case <-attached:
 			case <-tick.C:
 			}
-			if !send() {
-				return
-			}
 			nd, gov, _ = s.parts()
 		}
 	}
+	// Subscribed first, then the full status: no change falls between.
 	nodeCh := nd.Watch(ctx)
 	decCh, stop := gov.Watch()
 	defer stop()
+	if !send() {
+		return
+	}
 	for {
 		select {
 		case <-ctx.Done():
