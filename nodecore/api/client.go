@@ -89,9 +89,7 @@ func readError(resp *http.Response) error {
 
 // Status returns the daemon's snapshot.
 func (c *Client) Status(ctx context.Context) (Status, error) {
-	var s Status
-	err := c.do(ctx, http.MethodGet, "/status", nil, &s)
-	return s, err
+	return call[Status](ctx, c, http.MethodGet, "/status", nil)
 }
 
 // ReportPresence sends the watcher's sample.
@@ -160,6 +158,13 @@ func (c *Client) WatchForever(ctx context.Context, fn func(Status), down func(er
 	}
 }
 
+// call makes a request and decodes its answer as T.
+func call[T any](ctx context.Context, c *Client, method, path string, in any) (T, error) {
+	var out T
+	err := c.do(ctx, method, path, in, &out)
+	return out, err
+}
+
 // IsCode reports whether err is an API error with code.
 func IsCode(err error, code string) bool {
 	var e *Error
@@ -169,65 +174,47 @@ func IsCode(err error, code string) bool {
 // Earnings returns the last 24 hours by hour (by "hour") or the last 30
 // days by day (by "day").
 func (c *Client) Earnings(ctx context.Context, by string) ([]Bucket, error) {
-	var b []Bucket
-	err := c.do(ctx, http.MethodGet, "/earnings?by="+url.QueryEscape(by), nil, &b)
-	return b, err
+	return call[[]Bucket](ctx, c, http.MethodGet, "/earnings?by="+url.QueryEscape(by), nil)
 }
 
 // Tasks returns the last limit tasks, newest first.
 func (c *Client) Tasks(ctx context.Context, limit int) ([]Task, error) {
-	var t []Task
-	err := c.do(ctx, http.MethodGet, "/tasks?limit="+strconv.Itoa(limit), nil, &t)
-	return t, err
+	return call[[]Task](ctx, c, http.MethodGet, "/tasks?limit="+strconv.Itoa(limit), nil)
 }
 
 // Totals returns the ledger's sums.
 func (c *Client) Totals(ctx context.Context) (Totals, error) {
-	var t Totals
-	err := c.do(ctx, http.MethodGet, "/totals", nil, &t)
-	return t, err
+	return call[Totals](ctx, c, http.MethodGet, "/totals", nil)
 }
 
 // Settings returns the owner's settings.
 func (c *Client) Settings(ctx context.Context) (Settings, error) {
-	var s Settings
-	err := c.do(ctx, http.MethodGet, "/settings", nil, &s)
-	return s, err
+	return call[Settings](ctx, c, http.MethodGet, "/settings", nil)
 }
 
 // PatchSettings changes the fields set in s and returns all settings.
 func (c *Client) PatchSettings(ctx context.Context, s Settings) (Settings, error) {
-	var out Settings
-	err := c.do(ctx, http.MethodPatch, "/settings", s, &out)
-	return out, err
+	return call[Settings](ctx, c, http.MethodPatch, "/settings", s)
 }
 
 // Wallet returns the node's wallet: address, balance, fees owed, stake.
 func (c *Client) Wallet(ctx context.Context) (Wallet, error) {
-	var w Wallet
-	err := c.do(ctx, http.MethodGet, "/wallet", nil, &w)
-	return w, err
+	return call[Wallet](ctx, c, http.MethodGet, "/wallet", nil)
 }
 
 // Logs returns the daemon's last lines of log, oldest first.
 func (c *Client) Logs(ctx context.Context, lines int) ([]string, error) {
-	var l []string
-	err := c.do(ctx, http.MethodGet, "/logs?lines="+strconv.Itoa(lines), nil, &l)
-	return l, err
+	return call[[]string](ctx, c, http.MethodGet, "/logs?lines="+strconv.Itoa(lines), nil)
 }
 
 // Network returns the chain and relay as the daemon sees them.
 func (c *Client) Network(ctx context.Context) (Network, error) {
-	var n Network
-	err := c.do(ctx, http.MethodGet, "/network", nil, &n)
-	return n, err
+	return call[Network](ctx, c, http.MethodGet, "/network", nil)
 }
 
 // Models lists the model cache.
 func (c *Client) Models(ctx context.Context) (Models, error) {
-	var m Models
-	err := c.do(ctx, http.MethodGet, "/models", nil, &m)
-	return m, err
+	return call[Models](ctx, c, http.MethodGet, "/models", nil)
 }
 
 // DeleteModel removes a model from the cache.
@@ -238,51 +225,37 @@ func (c *Client) DeleteModel(ctx context.Context, id string) error {
 // Withdraw asks what a withdrawal would do; nothing is sent until
 // ConfirmWithdraw.
 func (c *Client) Withdraw(ctx context.Context, w Withdraw) (WithdrawQuote, error) {
-	var q WithdrawQuote
-	err := c.do(ctx, http.MethodPost, "/wallet/withdraw", w, &q)
-	return q, err
+	return call[WithdrawQuote](ctx, c, http.MethodPost, "/wallet/withdraw", w)
 }
 
 // ConfirmWithdraw carries out a quote.
 func (c *Client) ConfirmWithdraw(ctx context.Context, id string) (WithdrawDone, error) {
-	var d WithdrawDone
-	err := c.do(ctx, http.MethodPost, "/wallet/withdraw/confirm", Confirm{ID: id}, &d)
-	return d, err
+	return call[WithdrawDone](ctx, c, http.MethodPost, "/wallet/withdraw/confirm", Confirm{ID: id})
 }
 
 // Setup returns what the daemon still needs before it can run.
 func (c *Client) Setup(ctx context.Context) (SetupState, error) {
-	var s SetupState
-	err := c.do(ctx, http.MethodGet, "/setup", nil, &s)
-	return s, err
+	return call[SetupState](ctx, c, http.MethodGet, "/setup", nil)
 }
 
 // SetupWallet creates or imports the node's wallet.
 func (c *Client) SetupWallet(ctx context.Context, w WalletSetup) (SetupState, error) {
-	var s SetupState
-	err := c.do(ctx, http.MethodPost, "/setup/wallet", w, &s)
-	return s, err
+	return call[SetupState](ctx, c, http.MethodPost, "/setup/wallet", w)
 }
 
 // SetupNetwork chooses the network.
 func (c *Client) SetupNetwork(ctx context.Context, n NetworkSetup) (SetupState, error) {
-	var s SetupState
-	err := c.do(ctx, http.MethodPost, "/setup/network", n, &s)
-	return s, err
+	return call[SetupState](ctx, c, http.MethodPost, "/setup/network", n)
 }
 
 // StartNode starts the node once set up.
 func (c *Client) StartNode(ctx context.Context) (SetupState, error) {
-	var s SetupState
-	err := c.do(ctx, http.MethodPost, "/setup/start", nil, &s)
-	return s, err
+	return call[SetupState](ctx, c, http.MethodPost, "/setup/start", nil)
 }
 
 // Doctor runs the daemon's checks of this machine.
 func (c *Client) Doctor(ctx context.Context) ([]Check, error) {
-	var cs []Check
-	err := c.do(ctx, http.MethodGet, "/doctor", nil, &cs)
-	return cs, err
+	return call[[]Check](ctx, c, http.MethodGet, "/doctor", nil)
 }
 
 // AsError finds the API error in err's chain.

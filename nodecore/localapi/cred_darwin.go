@@ -3,7 +3,6 @@
 package localapi
 
 import (
-	"errors"
 	"net"
 
 	"golang.org/x/sys/unix"
@@ -12,26 +11,17 @@ import (
 // peerCred reads the connecting process's credentials (LOCAL_PEERCRED,
 // with its groups, and LOCAL_PEERPID).
 func peerCred(c net.Conn) (Cred, error) {
-	uc, ok := c.(*net.UnixConn)
-	if !ok {
-		return Cred{}, errors.New("not a unix socket")
-	}
-	raw, err := uc.SyscallConn()
-	if err != nil {
-		return Cred{}, err
-	}
 	var xu *unix.Xucred
 	var pid int
-	var cerr error
-	if err := raw.Control(func(fd uintptr) {
-		if xu, cerr = unix.GetsockoptXucred(int(fd), unix.SOL_LOCAL, unix.LOCAL_PEERCRED); cerr == nil {
-			pid, cerr = unix.GetsockoptInt(int(fd), unix.SOL_LOCAL, unix.LOCAL_PEERPID)
+	err := onSocket(c, func(fd int) (err error) {
+		if xu, err = unix.GetsockoptXucred(fd, unix.SOL_LOCAL, unix.LOCAL_PEERCRED); err != nil {
+			return err
 		}
-	}); err != nil {
+		pid, err = unix.GetsockoptInt(fd, unix.SOL_LOCAL, unix.LOCAL_PEERPID)
+		return err
+	})
+	if err != nil {
 		return Cred{}, err
-	}
-	if cerr != nil {
-		return Cred{}, cerr
 	}
 	cred := Cred{PID: uint32(pid), UID: xu.Uid}
 	for i := 0; i < int(xu.Ngroups) && i < len(xu.Groups); i++ {

@@ -3,7 +3,6 @@
 package localapi
 
 import (
-	"errors"
 	"net"
 	"os"
 	"strconv"
@@ -14,23 +13,13 @@ import (
 
 // peerCred reads the connecting process's credentials (SO_PEERCRED).
 func peerCred(c net.Conn) (Cred, error) {
-	uc, ok := c.(*net.UnixConn)
-	if !ok {
-		return Cred{}, errors.New("not a unix socket")
-	}
-	raw, err := uc.SyscallConn()
+	var cred *unix.Ucred
+	err := onSocket(c, func(fd int) (err error) {
+		cred, err = unix.GetsockoptUcred(fd, unix.SOL_SOCKET, unix.SO_PEERCRED)
+		return err
+	})
 	if err != nil {
 		return Cred{}, err
-	}
-	var cred *unix.Ucred
-	var cerr error
-	if err := raw.Control(func(fd uintptr) {
-		cred, cerr = unix.GetsockoptUcred(int(fd), unix.SOL_SOCKET, unix.SO_PEERCRED)
-	}); err != nil {
-		return Cred{}, err
-	}
-	if cerr != nil {
-		return Cred{}, cerr
 	}
 	return Cred{PID: uint32(cred.Pid), UID: cred.Uid, GID: cred.Gid}, nil
 }

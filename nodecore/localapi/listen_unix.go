@@ -48,3 +48,20 @@ func Open(path string, a Access) (net.Listener, error) {
 	}
 	return Listen(path, gid)
 }
+
+// onSocket runs f on the unix socket's file descriptor.
+func onSocket(c net.Conn, f func(fd int) error) error {
+	uc, ok := c.(*net.UnixConn)
+	if !ok {
+		return errors.New("not a unix socket")
+	}
+	raw, err := uc.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var ferr error
+	if err := raw.Control(func(fd uintptr) { ferr = f(int(fd)) }); err != nil {
+		return err
+	}
+	return ferr
+}
