@@ -6,6 +6,7 @@ package models
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"path"
 	"regexp"
 	"strings"
@@ -25,16 +26,31 @@ const (
 // so that the cache can be mounted as ComfyUI's models directory.
 var dirs = map[Kind]string{Base: "checkpoints", LoRA: "loras", ControlNet: "controlnet"}
 
-// ID is a parsed model ID: kind:org/name[+variant].
+// ID is a parsed model ID: kind:org/name[+variant] for a model the
+// network's catalog names (a Hugging Face repository's file, say), or
+// kind:https://HOST/PATH#sha256=HEX for a model given by a download link
+// (a Civitai LoRA): the link and the file's sha256 are the ID, so any
+// node can fetch and check it without a catalog.
 type ID struct {
 	Kind    Kind
 	Org     string
 	Name    string
 	Variant string
+	// URL and SHA256 are set for a link's model (Org and Name empty).
+	URL    string
+	SHA256 string
 }
 
-// MaxIDLength bounds a model ID.
-const MaxIDLength = 200
+// MaxIDLength bounds a model ID (a link's); a catalog ID has at most
+// 200 characters.
+const (
+	MaxIDLength        = 512
+	maxCatalogIDLength = 200
+)
+
+// linkDir is the folder, inside each kind's, of models given by a link;
+// a catalog ID may not use it as its org.
+const linkDir = "url-sha256"
 
 // ErrBadID is a model ID that is malformed or unsafe.
 var ErrBadID = errors.New("bad model ID")
@@ -46,6 +62,12 @@ func ParseID(s string) (ID, error) {
 	if len(s) > MaxIDLength {
 		return ID{}, fmt.Errorf("%w: %d characters, at most %d", ErrBadID, len(s), MaxIDLength)
 	}
+	if kind, rest, ok := strings.Cut(s, ":"); ok && strings.HasPrefix(rest, "https://") {
+		return parseLinkID(Kind(kind), rest, s)
+	}
+	if len(s) > maxCatalogIDLength {
+		return ID{}, fmt.Errorf("%w: %d characters, at most %d", ErrBadID, len(s), maxCatalogIDLength)
+	}
 	m := idPattern.FindStringSubmatch(s)
 	if m == nil {
 		return ID{}, fmt.Errorf("%w: %q is not kind:org/name[+variant]", ErrBadID, s)
@@ -53,6 +75,9 @@ func ParseID(s string) (ID, error) {
 	id := ID{Kind: Kind(m[1]), Org: m[2], Name: m[3], Variant: m[4]}
 	if _, ok := dirs[id.Kind]; !ok {
 		return ID{}, fmt.Errorf("%w: unknown kind %q", ErrBadID, m[1])
+	}
+	if id.Org == linkDir {
+		return ID{}, fmt.Errorf("%w: %q is reserved for models given by a link", ErrBadID, linkDir)
 	}
 	for _, part := range []string{id.Org, id.Name, id.Variant} {
 		if strings.Contains(part, "..") {
@@ -62,8 +87,43 @@ func ParseID(s string) (ID, error) {
 	return id, nil
 }
 
+var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// parseLinkID parses kind:https://…#sha256=HEX. Only the canonical form
+// is accepted (what String writes), so that one model has one ID and one
+// hash on the chain.
+func parseLinkID(kind Kind, link, s string) (ID, error) {
+	if _, ok := dirs[kind]; !ok {
+		return ID{}, fmt.Errorf("%w: unknown kind %q", ErrBadID, kind)
+	}
+	raw, frag, ok := strings.Cut(link, "#sha256=")
+	if !ok || !sha256Hex.MatchString(frag) {
+		return ID{}, fmt.Errorf("%w: a link's model ID ends with #sha256= and the file's 64 lower-case hex digits", ErrBadID)
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || u.Fragment != "" || u.Opaque != "" {
+		return ID{}, fmt.Errorf("%w: %q is not an https link without credentials", ErrBadID, raw)
+	}
+	for _, r := range raw {
+		if r <= ' ' || r == 0x7f || r > '~' {
+			return ID{}, fmt.Errorf("%w: the link has a space, control or non-ASCII character", ErrBadID)
+		}
+	}
+	id := ID{Kind: kind, URL: raw, SHA256: frag}
+	if id.String() != s {
+		return ID{}, fmt.Errorf("%w: %q is not in the canonical form %q", ErrBadID, s, id.String())
+	}
+	return id, nil
+}
+
+// IsLink reports whether the ID is a download link's.
+func (id ID) IsLink() bool { return id.URL != "" }
+
 // String returns the ID as written.
 func (id ID) String() string {
+	if id.IsLink() {
+		return string(id.Kind) + ":" + id.URL + "#sha256=" + id.SHA256
+	}
 	s := string(id.Kind) + ":" + id.Org + "/" + id.Name
 	if id.Variant != "" {
 		s += "+" + id.Variant
@@ -72,8 +132,12 @@ func (id ID) String() string {
 }
 
 // File is the model's file name inside its kind's folder, as ComfyUI
-// names it: org/name[+variant].safetensors.
+// names it: org/name[+variant].safetensors, or url-sha256/HEX.safetensors
+// for a link's model.
 func (id ID) File() string {
+	if id.IsLink() {
+		return linkDir + "/" + id.SHA256 + ".safetensors"
+	}
 	n := id.Name
 	if id.Variant != "" {
 		n += "+" + id.Variant
@@ -85,7 +149,8 @@ func (id ID) File() string {
 func (id ID) Path() string { return path.Join(dirs[id.Kind], id.File()) }
 
 // FromPath is the model ID of a file in the cache (rel is relative to the
-// cache root, slash-separated): the inverse of Path.
+// cache root, slash-separated): the inverse of Path for catalog IDs. A
+// link's model cannot be named from its path (the store's index knows it).
 func FromPath(rel string) (ID, error) {
 	dir, file, ok := strings.Cut(rel, "/")
 	if !ok {

@@ -36,3 +36,40 @@ func TestParseID(t *testing.T) {
 		}
 	}
 }
+
+func TestLinkID(t *testing.T) {
+	sum := strings.Repeat("ab", 32)
+	s := "lora:https://civitai.com/api/download/models/12345?type=Model&format=SafeTensor#sha256=" + sum
+	id, err := ParseID(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !id.IsLink() || id.URL != "https://civitai.com/api/download/models/12345?type=Model&format=SafeTensor" || id.SHA256 != sum {
+		t.Fatalf("parsed %+v", id)
+	}
+	if id.String() != s || id.Path() != "loras/url-sha256/"+sum+".safetensors" {
+		t.Fatalf("string %s path %s", id, id.Path())
+	}
+	if _, err := FromPath(id.Path()); err == nil {
+		t.Fatal("a link's model named from its path alone")
+	}
+	bad := []string{
+		"lora:https://civitai.com/x",                                              // no sha256
+		"lora:https://civitai.com/x#sha256=" + strings.ToUpper(sum),               // not canonical
+		"lora:https://civitai.com/x#sha256=" + sum[:63],                           // short
+		"lora:http://civitai.com/x#sha256=" + sum,                                 // not https (and not a catalog ID)
+		"lora:https://user:pw@civitai.com/x#sha256=" + sum,                        // credentials
+		"lora:https:///x#sha256=" + sum,                                           // no host
+		"lora:https://civitai.com/a b#sha256=" + sum,                              // space
+		"lora:https://civitai.com/ü#sha256=" + sum,                                // not ASCII
+		"video:https://civitai.com/x#sha256=" + sum,                               // kind
+		"lora:https://civitai.com/" + strings.Repeat("x", 500) + "#sha256=" + sum, // length
+		"lora:https://civitai.com/x#sha256=" + sum + "#sha256=" + sum,
+		"lora:url-sha256/" + sum, // the links' folder is reserved
+	}
+	for _, s := range bad {
+		if _, err := ParseID(s); !errors.Is(err, ErrBadID) {
+			t.Errorf("%q accepted (%v)", s, err)
+		}
+	}
+}

@@ -18,8 +18,14 @@ const DefaultHFEndpoint = "https://huggingface.co"
 // direct link, such as Civitai's download links).
 type Sources struct {
 	HFEndpoint string // default DefaultHFEndpoint
-	// AllowHTTP permits plain http URLs (tests, a LAN mirror).
+	// AllowHTTP permits plain http URLs (a LAN mirror); a mirror on this
+	// machine (loopback) may always use http.
 	AllowHTTP bool
+}
+
+// scheme reports whether u's scheme is one a download may use.
+func (s Sources) scheme(u *url.URL) bool {
+	return u.Scheme == "https" || (u.Scheme == "http" && (s.AllowHTTP || loopback(u)))
 }
 
 var hfPart = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$`)
@@ -51,14 +57,14 @@ func (s Sources) Resolve(source, sha256 string) (Fetch, error) {
 			base = DefaultHFEndpoint
 		}
 		b, err := url.Parse(base)
-		if err != nil || (b.Scheme != "https" && !(s.AllowHTTP && b.Scheme == "http")) || b.Host == "" {
+		if err != nil || !s.scheme(b) || b.Host == "" {
 			return bad("the Hugging Face endpoint %q is not an https URL", base)
 		}
 		b.Path = path.Join(b.Path, parts[0], parts[1], "resolve", rev, path.Join(parts[2:]...))
 		return Fetch{URL: b.String(), SHA256: strings.ToLower(sha256)}, nil
 	}
 	u, err := url.Parse(source)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && !(s.AllowHTTP && u.Scheme == "http")) || u.User != nil {
+	if err != nil || u.Host == "" || !s.scheme(u) || u.User != nil {
 		return bad("%q is not an https URL or hf:// source", source)
 	}
 	return Fetch{URL: u.String(), SHA256: strings.ToLower(sha256)}, nil

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -57,9 +58,9 @@ func TestDownloadFromHubAndProxy(t *testing.T) {
 		http.ServeContent(w, r, "model.safetensors", fileTime, strings.NewReader(string(content)))
 	}))
 	defer hub.Close()
-	var proxied int
+	var proxied atomic.Int32
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		proxied++
+		proxied.Add(1)
 		// A forward proxy: the request line names the hub.
 		req, _ := http.NewRequest(r.Method, r.URL.String(), nil)
 		req.Header = r.Header.Clone()
@@ -93,8 +94,8 @@ func TestDownloadFromHubAndProxy(t *testing.T) {
 	if err := d.Download(context.Background(), f, dest); err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := os.ReadFile(dest); len(b) != len(content) || proxied < 2 {
-		t.Fatalf("%d bytes, %d requests through the proxy", len(b), proxied)
+	if b, _ := os.ReadFile(dest); len(b) != len(content) || proxied.Load() < 2 {
+		t.Fatalf("%d bytes, %d requests through the proxy", len(b), proxied.Load())
 	}
 }
 

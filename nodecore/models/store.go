@@ -116,6 +116,11 @@ func (s *Store) Scan() (ScanReport, error) {
 	defer s.mu.Unlock()
 	var rep ScanReport
 	seen := map[string]bool{}
+	byPath := map[string]string{} // a record's file → its ID
+	for key := range s.index {
+		id, _ := ParseID(key)
+		byPath[id.Path()] = key
+	}
 	err := filepath.WalkDir(s.dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -143,15 +148,18 @@ func (s *Store) Scan() (ScanReport, error) {
 			rep.Removed = append(rep.Removed, rel)
 			return os.Remove(p)
 		}
-		id, err := FromPath(rel)
-		if err != nil {
-			return nil // not ours: left alone
+		key, ok := byPath[rel]
+		if !ok {
+			id, err := FromPath(rel)
+			if err != nil {
+				return nil // not ours (or a link's model without its record): left alone
+			}
+			key = id.String()
 		}
 		info, err := d.Info()
 		if err != nil {
 			return err
 		}
-		key := id.String()
 		seen[key] = true
 		r, ok := s.index[key]
 		switch {

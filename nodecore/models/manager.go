@@ -1,0 +1,250 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// DownloadSettings are the owner's download settings, read as each
+// download starts.
+type DownloadSettings struct {
+	Proxy      *url.URL // nil: the environment's ($HTTPS_PROXY …)
+	HFEndpoint string   // "": Hugging Face
+	Limit      float64  // bytes per second for all downloads together; 0: none
+}
+
+// Download states.
+const (
+	DownloadQueued  = "queued"
+	DownloadRunning = "downloading"
+	DownloadDone    = "done"
+	DownloadFailed  = "failed"
+)
+
+// DownloadStatus is one download as the app shows it.
+type DownloadStatus struct {
+	ID    string
+	State string
+	Progress
+	Err            string // why it failed
+	Started, Ended time.Time
+}
+
+// Manager brings models into the store: one download per model however
+// many ask for it, at most Concurrent at once, all under one bandwidth
+// limit, with their progress for the app. A model fetched is pinned (the
+// network asked for it, or a task needs it) until Unpin.
+type Manager struct {
+	Store   *Store
+	Catalog *Catalog
+	// Settings, when set, gives the owner's download settings.
+	Settings func() DownloadSettings
+	// Client, when set, makes the requests (the proxy setting is then the
+	// client's business).
+	Client     *http.Client
+	Concurrent int // default 2
+	// OnChange, when set, is called (without locks held) as downloads
+	// start, progress and end.
+	OnChange func()
+	Log      *slog.Logger
+	// Tune, when set, adjusts each download's Downloader (tests).
+	Tune func(*Downloader)
+
+	mu      sync.Mutex
+	active  map[string]*job
+	recent  []DownloadStatus // ended, newest first
+	limiter *rate.Limiter
+	sem     chan struct{}
+}
+
+type job struct {
+	status DownloadStatus
+	done   chan struct{}
+	err    error
+}
+
+// maxRecent is how many ended downloads the manager remembers.
+const maxRecent = 8
+
+func (m *Manager) init() {
+	if m.active == nil {
+		m.active = map[string]*job{}
+		if m.Concurrent <= 0 {
+			m.Concurrent = 2
+		}
+		m.sem = make(chan struct{}, m.Concurrent)
+		if m.Log == nil {
+			m.Log = slog.New(slog.DiscardHandler)
+		}
+	}
+}
+
+// Held lists the models the store holds.
+func (m *Manager) Held() []string {
+	var out []string
+	for _, e := range m.Store.List() {
+		out = append(out, e.ID)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Has reports whether the store holds model id.
+func (m *Manager) Has(id string) bool {
+	pid, err := ParseID(id)
+	return err == nil && m.Store.Has(pid)
+}
+
+// Fetch makes sure the store holds model id, downloading it if needed,
+// and pins it. Callers asking for a model already on its way wait for
+// that download; if it ends because its caller gave up, the next starts
+// it again.
+func (m *Manager) Fetch(ctx context.Context, id string) error {
+	pid, err := ParseID(id)
+	if err != nil {
+		return err
+	}
+	m.Store.Pin(pid)
+	for {
+		if m.Store.Has(pid) {
+			return nil
+		}
+		m.mu.Lock()
+		m.init()
+		j, waiting := m.active[id]
+		if !waiting {
+			j = &job{status: DownloadStatus{ID: id, State: DownloadQueued, Started: time.Now(), Progress: Progress{ETA: -1}}, done: make(chan struct{})}
+			m.active[id] = j
+		}
+		m.mu.Unlock()
+		if !waiting {
+			m.changed()
+			return m.run(ctx, pid, j)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-j.done:
+		}
+		if j.err == nil || !errors.Is(j.err, context.Canceled) && !errors.Is(j.err, context.DeadlineExceeded) {
+			return j.err
+		}
+	}
+}
+
+// Unpin lets model id be evicted again.
+func (m *Manager) Unpin(id string) {
+	if pid, err := ParseID(id); err == nil {
+		m.Store.Unpin(pid)
+	}
+}
+
+// Use marks model id in use until release.
+func (m *Manager) Use(id string) (release func(), err error) {
+	pid, err := ParseID(id)
+	if err != nil {
+		return nil, err
+	}
+	return m.Store.Acquire(pid)
+}
+
+func (m *Manager) run(ctx context.Context, id ID, j *job) (err error) {
+	defer func() {
+		m.mu.Lock()
+		j.err = err
+		j.status.Ended = time.Now()
+		j.status.State = DownloadDone
+		if err != nil {
+			j.status.State, j.status.Err = DownloadFailed, err.Error()
+		}
+		delete(m.active, j.status.ID)
+		m.recent = append([]DownloadStatus{j.status}, m.recent...)
+		if len(m.recent) > maxRecent {
+			m.recent = m.recent[:maxRecent]
+		}
+		m.mu.Unlock()
+		close(j.done)
+		m.changed()
+	}()
+	select {
+	case m.sem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-m.sem }()
+	var st DownloadSettings
+	if m.Settings != nil {
+		st = m.Settings()
+	}
+	f, size, err := m.Catalog.Fetch(id, Sources{HFEndpoint: st.HFEndpoint})
+	if err != nil {
+		return err
+	}
+	m.update(j, func(s *DownloadStatus) { s.State, s.Total = DownloadRunning, size })
+	d := &Downloader{Client: m.Client, Proxy: st.Proxy, Limit: m.limit(st.Limit), Log: m.Log,
+		Progress: func(p Progress) { m.update(j, func(s *DownloadStatus) { s.Progress = p }) }}
+	if m.Tune != nil {
+		m.Tune(d)
+	}
+	began := time.Now()
+	m.Log.Info("downloading a model", "model", id.String(), "bytes", size)
+	if err := m.Store.Install(ctx, d, id, f, size); err != nil {
+		m.Log.Warn("a model download failed", "model", id.String(), "err", err)
+		return fmt.Errorf("downloading %s: %w", id, err)
+	}
+	m.Log.Info("model downloaded", "model", id.String(), "took", time.Since(began).Round(time.Millisecond))
+	return nil
+}
+
+// limit returns the shared limiter set to bps (nil when unlimited and
+// no download was ever limited).
+func (m *Manager) limit(bps float64) *rate.Limiter {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if bps <= 0 {
+		if m.limiter != nil {
+			m.limiter.SetLimit(rate.Inf) // lifts it for downloads under way too
+		}
+		return nil
+	}
+	if m.limiter == nil {
+		m.limiter = rate.NewLimiter(rate.Limit(bps), 64<<10)
+	}
+	m.limiter.SetLimit(rate.Limit(bps))
+	return m.limiter
+}
+
+func (m *Manager) update(j *job, f func(*DownloadStatus)) {
+	m.mu.Lock()
+	f(&j.status)
+	m.mu.Unlock()
+	m.changed()
+}
+
+func (m *Manager) changed() {
+	if m.OnChange != nil {
+		m.OnChange()
+	}
+}
+
+// Downloads lists the downloads under way (oldest first), then the last
+// ones that ended (newest first).
+func (m *Manager) Downloads() []DownloadStatus {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []DownloadStatus
+	for _, j := range m.active {
+		out = append(out, j.status)
+	}
+	slices.SortFunc(out, func(a, b DownloadStatus) int { return a.Started.Compare(b.Started) })
+	return append(out, m.recent...)
+}
