@@ -15,6 +15,7 @@ import (
 
 	"github.com/hydrogen-network/hydrogen/nodecore/atomicfile"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain/bindings"
+	"github.com/hydrogen-network/hydrogen/nodecore/models"
 )
 
 // RegistryParams are the node registry's deployment parameters.
@@ -107,7 +108,14 @@ type Network struct {
 	RPC    string `json:"rpc,omitempty"`    // JSON-RPC (http, ws or IPC)
 	Relay  string `json:"relay,omitempty"`  // relay base URL
 	Faucet string `json:"faucet,omitempty"` // devnet only: funds a node that asks
+
+	// Models is the catalog of the models the network hosts: where each
+	// is downloaded from and its sha256. (A link's model names its own.)
+	Models []models.CatalogEntry `json:"models,omitempty"`
 }
+
+// Catalog is the network's model catalog, checked.
+func (n *Network) Catalog() (*models.Catalog, error) { return models.NewCatalog(n.Models) }
 
 // Deploy deploys the randomness source, the registry and the task manager
 // with params, binds them together, and returns the network.
@@ -164,7 +172,7 @@ func LoadNetwork(path string) (*Network, error) {
 }
 
 // MaxNetworkFile bounds a network file.
-const MaxNetworkFile = 64 << 10
+const MaxNetworkFile = 1 << 20 // a catalog of thousands of models fits
 
 // ParseNetwork reads and checks a network file's contents.
 func ParseNetwork(b []byte) (*Network, error) {
@@ -179,6 +187,9 @@ func ParseNetwork(b []byte) (*Network, error) {
 		return nil, fmt.Errorf("no chain id or no contract address")
 	}
 	if err := n.Params.Validate(); err != nil {
+		return nil, err
+	}
+	if _, err := n.Catalog(); err != nil {
 		return nil, err
 	}
 	return &n, nil

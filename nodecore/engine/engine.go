@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -44,6 +45,24 @@ type Args struct {
 	// it names. Prompt still describes the task for people.
 	Workflow json.RawMessage `json:"workflow,omitempty"`
 	Models   []string        `json:"models,omitempty"`
+}
+
+// ModelIDs lists the model IDs the arguments name, once each, in order.
+func (a Args) ModelIDs() []string {
+	ids := append([]string{a.Model}, a.Models...)
+	for _, l := range a.LoRAs {
+		ids = append(ids, l.Model)
+	}
+	if a.ControlNet != nil {
+		ids = append(ids, a.ControlNet.Model)
+	}
+	var out []string
+	for _, id := range ids {
+		if id != "" && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // LoRA is a LoRA model applied with a weight.

@@ -144,7 +144,7 @@ func (s *Server) ready(w http.ResponseWriter) (Node, Governor, bool) {
 }
 
 // MaxBody bounds a request body.
-const MaxBody = 64 << 10
+const MaxBody = 3 << 20 // a network file (at most 1 MiB) escaped in JSON
 
 type credKey struct{}
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -67,7 +66,7 @@ func relayHealth(ctx context.Context, base string) error {
 func (n *Node) learnModels(a engine.Args) {
 	n.namesMu.Lock()
 	defer n.namesMu.Unlock()
-	for _, id := range argModels(a) {
+	for _, id := range a.ModelIDs() {
 		if len(n.names) < maxNames {
 			n.names[chain.ModelHash(id)] = id
 		}
@@ -84,24 +83,6 @@ func (n *Node) ModelName(h common.Hash) (string, bool) {
 	defer n.namesMu.Unlock()
 	id, ok := n.names[h]
 	return id, ok
-}
-
-// argModels lists the model IDs a task's arguments name, once each.
-func argModels(a engine.Args) []string {
-	ids := append([]string{a.Model}, a.Models...)
-	for _, l := range a.LoRAs {
-		ids = append(ids, l.Model)
-	}
-	if a.ControlNet != nil {
-		ids = append(ids, a.ControlNet.Model)
-	}
-	var out []string
-	for _, id := range ids {
-		if id != "" && !slices.Contains(out, id) {
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 // ReportModel tells the network this node holds (or no longer holds) a

@@ -116,7 +116,7 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 		return n.failLocked(ctx, id, spec, err.Error())
 	}
 	n.learnModels(a)
-	_ = n.cfg.Ledger.SetModels(ctx, id, argModels(a)) // names for the app; the chain's hashes otherwise
+	_ = n.cfg.Ledger.SetModels(ctx, id, a.ModelIDs()) // names for the app; the chain's hashes otherwise
 	n.hub.update(func(s *Snapshot) { s.TaskModel, s.TaskPhase = a.Model, PhaseRunning })
 	_ = n.cfg.Ledger.Mark(ctx, id, ledger.Started, n.cfg.Now(), "", "")
 	began := time.Now()

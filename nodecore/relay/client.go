@@ -11,6 +11,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+	"github.com/hydrogen-network/hydrogen/nodecore/models"
 )
 
 // Client talks to a relay as one wallet.
@@ -62,6 +67,26 @@ func (c *Client) GetResult(ctx context.Context, id uint64) ([][]byte, error) {
 		return nil, err
 	}
 	return DecodeBundle(b, DefaultLimits.MaxFiles)
+}
+
+// ModelID asks the relay for the model ID behind a chain's model hash,
+// and checks that the ID hashes to it.
+func (c *Client) ModelID(ctx context.Context, h common.Hash) (string, error) {
+	b, err := c.do(ctx, http.MethodGet, "/v1/models/"+h.Hex(), nil)
+	if err != nil {
+		return "", err
+	}
+	var m ModelName
+	if err := json.Unmarshal(b, &m); err != nil {
+		return "", fmt.Errorf("relay: the model name is not JSON: %w", err)
+	}
+	if _, err := models.ParseID(m.ID); err != nil {
+		return "", fmt.Errorf("relay: %w", err)
+	}
+	if chain.ModelHash(m.ID) != h {
+		return "", fmt.Errorf("relay: the model name %q does not hash to %s", m.ID, h)
+	}
+	return m.ID, nil
 }
 
 func (c *Client) do(ctx context.Context, method, path string, body []byte) ([]byte, error) {

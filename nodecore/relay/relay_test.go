@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -303,5 +304,54 @@ func TestBundleRoundTripAndRejects(t *testing.T) {
 	}
 	if ArgsHash([]byte("x")) == (common.Hash{}) {
 		t.Error("empty args hash")
+	}
+}
+
+// TestRelayModelNames: the arguments teach the relay the names behind
+// the spec's model hashes (and only those); anyone reads them back,
+// checked against the hash; bad hashes and unknown ones are refused.
+func TestRelayModelNames(t *testing.T) {
+	f := newFixture(t, DefaultLimits)
+	link := "lora:https://civitai.com/api/download/models/12345#sha256=" + strings.Repeat("ab", 32)
+	args := []byte(`{"kind":"image","model":"base:org/sd","prompt":"a fox","seed":1,"width":512,"height":512,"count":1,` +
+		`"loras":[{"model":"` + link + `","weight":0.5},{"model":"lora:org/unlisted","weight":0.5}]}`)
+	spec := chain.Spec{Type: chain.TaskImage, ArgsHash: ArgsHash(args), MinVRAMMiB: 8192, Version: chain.Version{Major: 1},
+		Models: []common.Hash{chain.ModelHash("base:org/sd"), chain.ModelHash(link)}}
+	// A stranger's look-up before any task named the model.
+	if _, err := f.client(f.stranger).ModelID(ctx, chain.ModelHash("base:org/sd")); err == nil {
+		t.Fatal("a name known before any task named it")
+	}
+	run, err := f.net.RunHonestTask(ctx, f.app, spec, big.NewInt(1e15))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.client(f.app).PutArgs(ctx, run.ID, args); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"base:org/sd", link} {
+		got, err := f.client(f.stranger).ModelID(ctx, chain.ModelHash(id))
+		if err != nil || got != id {
+			t.Fatalf("%s: %q %v", id, got, err)
+		}
+	}
+	_, err = f.client(f.stranger).ModelID(ctx, chain.ModelHash("lora:org/unlisted"))
+	wantError(t, err, http.StatusNotFound, CodeNotFound)
+	for _, h := range []string{"0x12", "abc", strings.Repeat("0", 66), "0x" + strings.Repeat("g", 64)} {
+		resp, err := http.Get(f.url + "/v1/models/" + h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: %s", h, resp.Status)
+		}
+	}
+	// A relay that lies is caught by the hash.
+	liar := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, `{"id":"base:org/other"}`)
+	}))
+	defer liar.Close()
+	if _, err := NewClient(liar.URL, f.app.Key).ModelID(ctx, chain.ModelHash("base:org/sd")); err == nil || !strings.Contains(err.Error(), "does not hash") {
+		t.Fatal(err)
 	}
 }

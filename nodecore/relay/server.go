@@ -10,13 +10,17 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/atomicfile"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+	"github.com/hydrogen-network/hydrogen/nodecore/engine"
+	"github.com/hydrogen-network/hydrogen/nodecore/models"
 )
 
 // Tasks is what the relay reads from the chain; *chain.Client has it.
@@ -92,6 +96,7 @@ func fail(status int, code, format string, args ...any) *Error {
 //	GET /v1/tasks/{id}/args     the creator or a selected node reads them
 //	PUT /v1/tasks/{id}/result   a paid node stores the result bundle
 //	GET /v1/tasks/{id}/result   the creator reads it
+//	GET /v1/models/{hash}       anyone reads the model ID behind a hash
 //	GET /v1/health
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
@@ -102,6 +107,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /v1/tasks/{id}/args", s.handle(0, s.getArgs))
 	mux.Handle("PUT /v1/tasks/{id}/result", s.handle(s.limits.MaxResult, s.putResult))
 	mux.Handle("GET /v1/tasks/{id}/result", s.handle(0, s.getResult))
+	mux.HandleFunc("GET /v1/models/{hash}", s.getModel)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, fail(http.StatusNotFound, CodeNotFound, "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})
@@ -205,7 +211,62 @@ func (s *Server) putArgs(ctx context.Context, r *request) ([]byte, int, *Error) 
 	if err := s.write(r.id, "args", r.body); err != nil {
 		return nil, 0, s.internal(err)
 	}
+	s.learnModels(r.body, spec)
 	return nil, http.StatusCreated, nil
+}
+
+// learnModels keeps the model IDs the arguments name whose hashes the
+// task's spec lists: the names behind the chain's model hashes, which a
+// node the network asks to download a model looks up (GET /v1/models).
+// The chain's hash vouches for each name; arguments that do not parse
+// teach nothing (the nodes will refuse the task).
+func (s *Server) learnModels(args []byte, spec chain.Spec) {
+	a, err := engine.ParseArgs(args)
+	if err != nil {
+		return
+	}
+	for _, id := range a.ModelIDs() {
+		h := chain.ModelHash(id)
+		if _, err := models.ParseID(id); err != nil || !slices.Contains(spec.Models, h) {
+			continue
+		}
+		p := filepath.Join(s.dir, "models", h.Hex())
+		if _, err := os.Stat(p); err == nil {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			s.log.Warn("relay: keeping a model name failed", "err", err)
+			return
+		}
+		if err := atomicfile.Write(p, []byte(id), 0o600); err != nil {
+			s.log.Warn("relay: keeping a model name failed", "err", err)
+		}
+	}
+}
+
+// ModelName is the answer of GET /v1/models/{hash}.
+type ModelName struct {
+	ID string `json:"id"`
+}
+
+// getModel answers the model ID behind a chain's model hash. Anyone may
+// ask: a model ID is no secret, and the hash checks it.
+func (s *Server) getModel(w http.ResponseWriter, r *http.Request) {
+	h := r.PathValue("hash")
+	if len(h) != 66 || !strings.HasPrefix(h, "0x") || strings.Trim(h[2:], "0123456789abcdefABCDEF") != "" {
+		writeError(w, fail(http.StatusBadRequest, CodeBadRequest, "%q is not a model hash (0x and 64 hex digits)", h))
+		return
+	}
+	b, err := os.ReadFile(filepath.Join(s.dir, "models", common.HexToHash(h).Hex()))
+	if errors.Is(err, os.ErrNotExist) {
+		writeError(w, fail(http.StatusNotFound, CodeNotFound, "no task has named the model %s yet", h))
+		return
+	}
+	if err != nil {
+		writeError(w, s.internal(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, ModelName{ID: string(b)})
 }
 
 func (s *Server) getArgs(_ context.Context, r *request) ([]byte, int, *Error) {
