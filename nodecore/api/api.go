@@ -28,7 +28,30 @@ type Status struct {
 	GPU      *GPU      `json:"gpu,omitempty"`
 	Decision Decision  `json:"decision"`
 	Presence *Presence `json:"presence,omitempty"` // the latest report, if any
-	Updated  time.Time `json:"updated"`
+	// Downloads are the model downloads under way.
+	Downloads []Download `json:"downloads,omitempty"`
+	Updated   time.Time  `json:"updated"`
+}
+
+// Download states.
+const (
+	DownloadQueued  = "queued"
+	DownloadRunning = "downloading"
+	DownloadDone    = "done"
+	DownloadFailed  = "failed"
+)
+
+// Download is a model download.
+type Download struct {
+	ID      string    `json:"id"`
+	State   string    `json:"state"` // a Download* state
+	Done    int64     `json:"done"`  // bytes
+	Total   int64     `json:"total,omitempty"`
+	Rate    float64   `json:"rate,omitempty"` // bytes per second
+	ETA     Duration  `json:"eta"`            // Unknown while unknown
+	Error   string    `json:"error,omitempty"`
+	Started time.Time `json:"started"`
+	Ended   time.Time `json:"ended,omitzero"`
 }
 
 // Decision is the hire-out policy's latest decision.
@@ -174,6 +197,11 @@ type Settings struct {
 	QuotaGB     *int          `json:"quotaGB,omitempty"`  // model storage
 	Autostart   *bool         `json:"autostart,omitempty"`
 	Language    *string       `json:"language,omitempty"` // "" (the system's), "en", "zh_Hans"
+	// Model downloads: a proxy ("": the system's), a Hugging Face mirror
+	// ("": huggingface.co) and a bandwidth limit (MB/s; 0: none).
+	Proxy             *string  `json:"proxy,omitempty"`
+	HFEndpoint        *string  `json:"hfEndpoint,omitempty"`
+	DownloadLimitMBps *float64 `json:"downloadLimitMBps,omitempty"`
 }
 
 // Wallet is the node's wallet as the chain sees it; the key never leaves
@@ -261,6 +289,8 @@ type Models struct {
 	UsedBytes  int64   `json:"usedBytes"`
 	QuotaBytes int64   `json:"quotaBytes"`
 	Models     []Model `json:"models"`
+	// Downloads: under way (oldest first), then the last ended.
+	Downloads []Download `json:"downloads"`
 }
 
 // Withdraw asks for a withdrawal quote (POST /v1/wallet/withdraw). Amount

@@ -254,10 +254,17 @@ func (e *env) runCommand() *ffcli.Command {
 						d.workers = append(d.workers, w)
 					}
 				}
+				catalog, err := network.Catalog()
+				if err != nil {
+					closeAll()
+					return nil, nil, err
+				}
+				d.models.Catalog = catalog
 				cfg := node.Config{
 					Backend: client, Network: network, Key: key, RelayURL: *relayURL,
 					Engine: eng, Ledger: l, GPUName: name, VRAMMiB: mib,
 					Version: node.EngineVersion, Poll: *poll, Log: log,
+					Store: d.models, KnownModels: catalog.IDs(),
 				}
 				if phase := os.Getenv(HaltEnv); phase != "" {
 					cfg.AtPhase = func(p string, task uint64) {
@@ -294,6 +301,7 @@ type daemon struct {
 	apiGroup    int      // the socket's group; -1: the daemon's
 	metrics     string   // "": none
 	modelDir    string
+	models      *models.Manager // the model store's downloads; its catalog set by build
 	logs        *localapi.LogRing
 	log         *slog.Logger
 	first       *firstRun
@@ -390,6 +398,7 @@ func (d *daemon) run(ctx context.Context, build func(context.Context, *daemon) (
 		return fmt.Errorf("model store %s: %w", d.modelDir, err)
 	}
 	log.Info("model store", "dir", d.modelDir, "models", rep.Models, "partial", len(rep.Partial), "removed", len(rep.Removed), "adopted", len(rep.Adopted))
+	d.models = &models.Manager{Store: store, Settings: settings.Downloads, Log: log}
 	var reportMu sync.Mutex
 	var reporter func(id string, held bool) // set once the node exists
 	store.OnRemoved = func(id, why string) {
@@ -411,7 +420,7 @@ func (d *daemon) run(ctx context.Context, build func(context.Context, *daemon) (
 		if err != nil {
 			return fmt.Errorf("local API: %w", err)
 		}
-		srv = &localapi.Server{Settings: settings, Logs: d.logs, Log: log, Setup: d.first, Models: store,
+		srv = &localapi.Server{Settings: settings, Logs: d.logs, Log: log, Setup: d.first, Models: store, Downloads: d.models.Downloads,
 			GPU: func() *api.GPU { gpuMu.Lock(); defer gpuMu.Unlock(); return lastGPU },
 			OnSettings: func(c policy.Config) {
 				gpuMu.Lock()
@@ -427,6 +436,7 @@ func (d *daemon) run(ctx context.Context, build func(context.Context, *daemon) (
 				log.Error("the local API stopped", "err", err)
 			}
 		})
+		d.models.OnChange = srv.DownloadsChanged
 		log.Info("local API", "socket", d.apiSocket)
 		if d.metrics != "" {
 			ml, err := net.Listen("tcp", d.metrics)

@@ -24,6 +24,7 @@ import (
 
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/idle"
+	"github.com/hydrogen-network/hydrogen/nodecore/models"
 	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
 	"github.com/hydrogen-network/hydrogen/nodecore/policy"
@@ -87,6 +88,9 @@ type Server struct {
 	GPU func() *api.GPU
 	// Models is the node's model store (nil: none).
 	Models ModelStore
+	// Downloads lists the model downloads (nil: none); call
+	// DownloadsChanged as they progress.
+	Downloads func() []models.DownloadStatus
 	// Network names the network; RPC is the chain endpoint in use.
 	NetworkName, RPC string
 	Ledger           Ledger // nil: the ledger endpoints answer unavailable
@@ -102,6 +106,53 @@ type Server struct {
 	presence *api.Presence
 	attached chan struct{} // closed by Attach
 	quotes   map[string]quote
+	dlSubs   map[chan struct{}]struct{} // watchers told of download progress
+}
+
+// DownloadsChanged tells the status watchers that downloads progressed.
+func (s *Server) DownloadsChanged() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for ch := range s.dlSubs {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (s *Server) watchDownloads() (<-chan struct{}, func()) {
+	ch := make(chan struct{}, 1)
+	s.mu.Lock()
+	if s.dlSubs == nil {
+		s.dlSubs = map[chan struct{}]struct{}{}
+	}
+	s.dlSubs[ch] = struct{}{}
+	s.mu.Unlock()
+	return ch, func() {
+		s.mu.Lock()
+		delete(s.dlSubs, ch)
+		s.mu.Unlock()
+	}
+}
+
+// downloads converts the model manager's downloads; active only, or all.
+func (s *Server) downloads(all bool) []api.Download {
+	if s.Downloads == nil {
+		return nil
+	}
+	var out []api.Download
+	for _, d := range s.Downloads() {
+		if !all && (d.State == models.DownloadDone || d.State == models.DownloadFailed) {
+			continue
+		}
+		eta := api.Duration(d.ETA)
+		if d.ETA < 0 {
+			eta = api.Unknown
+		}
+		out = append(out, api.Download{ID: d.ID, State: d.State, Done: d.Done, Total: d.Total, Rate: d.Rate, ETA: eta, Error: d.Err, Started: d.Started, Ended: d.Ended})
+	}
+	return out
 }
 
 // Attach gives the server the node and governor once the daemon is set
@@ -288,7 +339,7 @@ func (s *Server) Status() api.Status {
 	p := s.presence
 	s.mu.Unlock()
 	if nd == nil || gov == nil {
-		st := api.Status{State: api.StateSetup, GPU: gs, Presence: p, Updated: s.Now()}
+		st := api.Status{State: api.StateSetup, GPU: gs, Presence: p, Downloads: s.downloads(false), Updated: s.Now()}
 		if s.Setup != nil {
 			st.Reason = strings.Join(s.Setup.State().Needs, ",")
 			st.Address = s.Setup.State().Address
@@ -303,7 +354,7 @@ func (s *Server) Status() api.Status {
 			Earn: d.Earn, Reason: string(d.Reason), Process: d.Detail.Process, TempC: d.Detail.TempC, LimitC: d.Detail.LimitC,
 			ActiveAgo: api.Duration(d.Detail.ActiveAgo), AwayAfter: api.Duration(d.Detail.AwayAfter), Until: d.Detail.Until,
 		},
-		GPU: gs, Presence: p, Updated: s.Now(),
+		GPU: gs, Presence: p, Downloads: s.downloads(false), Updated: s.Now(),
 	}
 	if n.Task != 0 {
 		st.Current = &api.Current{ID: n.Task, Kind: n.TaskKind, Model: n.TaskModel, Phase: n.TaskPhase}
@@ -355,6 +406,8 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) {
 	nodeCh := nd.Watch(ctx)
 	decCh, stop := gov.Watch()
 	defer stop()
+	dlCh, stopDL := s.watchDownloads()
+	defer stopDL()
 	if !send() {
 		return
 	}
@@ -367,6 +420,7 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		case <-decCh:
+		case <-dlCh:
 		}
 		if !send() {
 			return

@@ -64,7 +64,7 @@ func (s *Server) models(w http.ResponseWriter, r *http.Request) {
 			quota = int64(*q) << 30
 		}
 	}
-	reply(w, api.Models{Dir: s.Models.Dir(), UsedBytes: s.Models.Used(), QuotaBytes: quota, Models: list})
+	reply(w, api.Models{Dir: s.Models.Dir(), UsedBytes: s.Models.Used(), QuotaBytes: quota, Models: list, Downloads: s.downloads(true)})
 }
 
 // modelInUse is the model of the task being run, if any.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/atomicfile"
+	"github.com/hydrogen-network/hydrogen/nodecore/models"
 	"github.com/hydrogen-network/hydrogen/nodecore/policy"
 )
 
@@ -29,9 +31,11 @@ type Settings struct {
 func DefaultSettings(headless bool) api.Settings {
 	d := policy.Defaults()
 	idle, temp, quota, auto, lang := int(d.AwayAfter/time.Minute), d.TempLimit, 100, true, ""
+	proxy, hf, limit := "", "", 0.0
 	var sched [7][24]uint8
 	allow, block := append([]string(nil), d.Allow...), []string{}
-	return api.Settings{IdleMinutes: &idle, TempLimitC: &temp, Schedule: &sched, Allow: &allow, Block: &block, Headless: &headless, QuotaGB: &quota, Autostart: &auto, Language: &lang}
+	return api.Settings{IdleMinutes: &idle, TempLimitC: &temp, Schedule: &sched, Allow: &allow, Block: &block, Headless: &headless, QuotaGB: &quota, Autostart: &auto, Language: &lang,
+		Proxy: &proxy, HFEndpoint: &hf, DownloadLimitMBps: &limit}
 }
 
 // OpenSettings reads path, or starts from defaults when it does not
@@ -125,6 +129,15 @@ func merge(cur, p api.Settings) api.Settings {
 	if p.Language != nil {
 		cur.Language = p.Language
 	}
+	if p.Proxy != nil {
+		cur.Proxy = p.Proxy
+	}
+	if p.HFEndpoint != nil {
+		cur.HFEndpoint = p.HFEndpoint
+	}
+	if p.DownloadLimitMBps != nil {
+		cur.DownloadLimitMBps = p.DownloadLimitMBps
+	}
 	return cur
 }
 
@@ -169,7 +182,46 @@ func validate(p api.Settings) error {
 	if p.Language != nil && *p.Language != "" && *p.Language != "en" && *p.Language != "zh_Hans" {
 		return bad("language", "%q is not a language Hydrogen speaks (en, zh_Hans)", *p.Language)
 	}
+	if p.Proxy != nil && *p.Proxy != "" {
+		if _, err := ProxyURL(*p.Proxy); err != nil {
+			return bad("proxy", "%v", err)
+		}
+	}
+	if p.HFEndpoint != nil && *p.HFEndpoint != "" {
+		if _, err := (models.Sources{HFEndpoint: *p.HFEndpoint}).Resolve("hf://org/repo/file", ""); err != nil {
+			return bad("hfEndpoint", "%q is not an https URL (plain http only on this machine)", *p.HFEndpoint)
+		}
+	}
+	if l := p.DownloadLimitMBps; l != nil && !(*l >= 0 && *l <= 100_000) {
+		return bad("downloadLimitMBps", "must be 0 (no limit) to 100000 MB/s")
+	}
 	return nil
+}
+
+// ProxyURL parses a proxy setting: http, https or socks5, a host, and
+// nothing after it but an optional port.
+func ProxyURL(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "socks5") || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || len(s) > 512 {
+		return nil, fmt.Errorf("%q is not a proxy URL such as http://proxy.example:3128", s)
+	}
+	return u, nil
+}
+
+// Downloads is the download settings the model manager uses.
+func (s *Settings) Downloads() models.DownloadSettings {
+	st := s.Get()
+	var d models.DownloadSettings
+	if st.Proxy != nil && *st.Proxy != "" {
+		d.Proxy, _ = ProxyURL(*st.Proxy)
+	}
+	if st.HFEndpoint != nil {
+		d.HFEndpoint = *st.HFEndpoint
+	}
+	if st.DownloadLimitMBps != nil {
+		d.Limit = *st.DownloadLimitMBps * 1e6
+	}
+	return d
 }
 
 func (s *Server) getSettings(w http.ResponseWriter, r *http.Request) {

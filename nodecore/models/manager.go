@@ -88,13 +88,12 @@ func (m *Manager) init() {
 	}
 }
 
-// Held lists the models the store holds.
+// Held lists the models the store holds, the most recently used first.
 func (m *Manager) Held() []string {
 	var out []string
 	for _, e := range m.Store.List() {
 		out = append(out, e.ID)
 	}
-	slices.Sort(out)
 	return out
 }
 

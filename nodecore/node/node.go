@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"math/big"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -36,7 +37,14 @@ type Config struct {
 	GPUName string
 	VRAMMiB uint32
 	Version chain.Version
-	Models  []string // model IDs held
+	Models  []string // model IDs held (besides the store's)
+	// Store, when set, is the node's model store: its models are declared
+	// at join, the network's download requests are acted on in the
+	// background, a task's missing model is fetched before it runs.
+	Store ModelStore
+	// KnownModels are model IDs the node can name from their hashes (the
+	// network's catalog); the relay names others.
+	KnownModels []string
 
 	Stake      *big.Int // staked at join (the network's minimum if nil)
 	GasReserve *big.Int // kept besides the stake for gas
@@ -87,6 +95,12 @@ type Node struct {
 	namesMu sync.Mutex
 	names   map[common.Hash]string // model hash → ID
 
+	// dlMu guards requested: the download requests being acted on.
+	dlMu      sync.Mutex
+	requested map[common.Hash]bool
+	// bg runs background work (downloads); Run waits for it.
+	bg sync.WaitGroup
+
 	// crashAt, in tests, stops the node as if killed at a phase.
 	crashAt func(phase string, task uint64) bool
 }
@@ -123,9 +137,14 @@ func New(cfg Config) (*Node, error) {
 		return nil, err
 	}
 	tx.PollInterval = min(cfg.Poll, time.Second)
-	n := &Node{cfg: cfg, client: chain.NewClient(cfg.Backend, cfg.Network, tx), relay: relay.NewClient(cfg.RelayURL, cfg.Key), addr: tx.From(), log: cfg.Log.With("node", tx.From()), tx: tx, timings: map[uint64]*TaskTiming{}, names: map[common.Hash]string{}}
-	for _, id := range cfg.Models {
+	n := &Node{cfg: cfg, client: chain.NewClient(cfg.Backend, cfg.Network, tx), relay: relay.NewClient(cfg.RelayURL, cfg.Key), addr: tx.From(), log: cfg.Log.With("node", tx.From()), tx: tx, timings: map[uint64]*TaskTiming{}, names: map[common.Hash]string{}, requested: map[common.Hash]bool{}}
+	for _, id := range append(slices.Clone(cfg.Models), cfg.KnownModels...) {
 		n.names[chain.ModelHash(id)] = id
+	}
+	if cfg.Store != nil {
+		for _, id := range cfg.Store.Held() {
+			n.names[chain.ModelHash(id)] = id
+		}
 	}
 	n.hub.snap = Snapshot{State: StateInitializing, Address: n.addr}
 	return n, nil
@@ -168,6 +187,7 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	err = stream.Run(ctx, n.handle)
 	cancel(nil)
 	<-tickDone
+	n.bg.Wait()
 	if err == nil {
 		if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
 			err = cause
@@ -217,6 +237,9 @@ func (n *Node) join(ctx context.Context) error {
 	if info.State != chain.NodeQuit {
 		n.log.Info("already in the network", "state", info.State)
 		n.setFromChain(info)
+		if err := n.syncModels(ctx); err != nil {
+			n.log.Warn("telling the network which models this node holds failed", "err", err)
+		}
 		return nil
 	}
 	need := new(big.Int).Add(n.cfg.Stake, n.cfg.GasReserve)
@@ -245,7 +268,7 @@ func (n *Node) join(ctx context.Context) error {
 	}
 	n.set(StateJoining, ReasonNone)
 	var models []common.Hash
-	for _, m := range n.cfg.Models {
+	for _, m := range n.heldModels() {
 		models = append(models, chain.ModelHash(m))
 	}
 	if _, err := n.client.Join(ctx, chain.JoinRequest{GPUName: n.cfg.GPUName, VRAMMiB: n.cfg.VRAMMiB, Version: n.cfg.Version, Models: models, Stake: n.cfg.Stake}); err != nil {
@@ -339,6 +362,10 @@ func (n *Node) handleOnce(ctx context.Context, l types.Log) error {
 		return n.advance(ctx, e.Id.Uint64())
 	case *bindings.TaskManagerTaskSettled:
 		return n.advance(ctx, e.Id.Uint64())
+	case *bindings.NodeRegistryDownloadRequested:
+		if e.Node == n.addr {
+			n.downloadRequested(ctx, e.Model)
+		}
 	case *bindings.NodeRegistryNodeStateChanged:
 		if e.Node == n.addr {
 			n.refresh(ctx, n.hub.get().Reason)

@@ -117,6 +117,16 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 	}
 	n.learnModels(a)
 	_ = n.cfg.Ledger.SetModels(ctx, id, a.ModelIDs()) // names for the app; the chain's hashes otherwise
+	release, err := n.taskModels(ctx, id, t, a)
+	switch {
+	case errors.Is(err, errBadTask):
+		return n.failLocked(ctx, id, spec, err.Error())
+	case err != nil && ctx.Err() == nil:
+		return n.yieldLocked(ctx, id, spec, "the task's model could not be fetched: "+err.Error())
+	case err != nil:
+		return err
+	}
+	defer release()
 	n.hub.update(func(s *Snapshot) { s.TaskModel, s.TaskPhase = a.Model, PhaseRunning })
 	_ = n.cfg.Ledger.Mark(ctx, id, ledger.Started, n.cfg.Now(), "", "")
 	began := time.Now()
