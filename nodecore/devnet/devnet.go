@@ -78,6 +78,8 @@ type Config struct {
 	// PeerAtPhase, when set, is each peer's node.Config.AtPhase: tests use
 	// it to hold peers back at a phase.
 	PeerAtPhase func(peer, phase string, task uint64)
+	// ModelBytes is the size of each hosted model (DefaultModelBytes).
+	ModelBytes int64
 }
 
 // Defaults for Config's zero fields.
@@ -96,6 +98,7 @@ type Peer struct {
 	Node    *node.Node
 	Ledger  *ledger.Ledger
 	Engine  engine.Engine
+	Models  *modelsPkg.Manager
 	done    chan error
 	engines *worker.Engines // when in containers
 }
@@ -114,6 +117,8 @@ type Devnet struct {
 	app      *chain.Client
 	source   *Source
 	relaySrv *relay.Server
+	models   *modelHost
+	catalog  *modelsPkg.Catalog
 	http     *http.Server
 	ln       net.Listener
 	log      *slog.Logger
@@ -157,6 +162,9 @@ func Start(ctx context.Context, cfg Config) (d *Devnet, err error) {
 	}
 	if cfg.NodePoll <= 0 {
 		cfg.NodePoll = DefaultNodePoll
+	}
+	if cfg.ModelBytes <= 0 {
+		cfg.ModelBytes = DefaultModelBytes
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -238,6 +246,11 @@ func Start(ctx context.Context, cfg Config) (d *Devnet, err error) {
 	mux.Handle("/", d.relaySrv.Handler())
 	d.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	d.RelayURL = "http://" + d.ln.Addr().String()
+	d.models, d.Network.Models = newModelHost(cfg.ModelBytes, d.RelayURL)
+	mux.Handle(modelsPath, d.models)
+	if d.catalog, err = d.Network.Catalog(); err != nil {
+		return nil, err
+	}
 	d.FaucetURL = d.RelayURL + "/v1/faucet"
 	d.goRun(func() { _ = d.http.Serve(d.ln) })
 	d.goRun(func() { _ = d.relaySrv.RunJanitor(runCtx) })
@@ -283,28 +296,24 @@ func (d *Devnet) startPeer(ctx context.Context, name string, key *ecdsa.PrivateK
 	if err != nil {
 		return err
 	}
+	// Each peer keeps a model store, empty at first: the network asks
+	// peers to download the models its tasks need. (A cheater holds them
+	// too: it skips the work, not the download.)
+	store, _, err := modelsPkg.Open(filepath.Join(dir, "models"), nil, d.log.With("peer", name))
+	if err != nil {
+		l.Close()
+		return err
+	}
+	mgr := &modelsPkg.Manager{Store: store, Catalog: d.catalog, Log: d.log.With("peer", name)}
 	var eng engine.Engine = reference.Engine{NoisePixels: 12, NoiseSeed: noise}
 	var engines *worker.Engines
 	switch {
 	case cheater:
 		eng = cheat{}
 	case d.cfg.Docker != nil:
-		models := filepath.Join(dir, "models")
-		for _, id := range []string{DemoImageModel, DemoTextModel} {
-			m, _ := modelsPkg.ParseID(id)
-			p := filepath.Join(models, filepath.FromSlash(m.Path()))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				l.Close()
-				return err
-			}
-			if err := os.WriteFile(p, []byte("placeholder: the reference engine needs no weights\n"), 0o644); err != nil {
-				l.Close()
-				return err
-			}
-		}
 		engines, err = worker.NewEngines(ctx, d.cfg.Docker, worker.Setup{
 			ImageEngine: refimage.Tag, ImageCmd: refimage.Cmd(""), TextEngine: refimage.Tag,
-			Owner: ownerID(dir), ModelDir: models, StateDir: dir, Log: d.log.With("peer", name),
+			Owner: ownerID(dir), ModelDir: store.Dir(), StateDir: dir, Log: d.log.With("peer", name),
 			Labels: map[string]string{LabelDevnetPID: strconv.Itoa(os.Getpid())},
 		})
 		if err != nil {
@@ -317,7 +326,8 @@ func (d *Devnet) startPeer(ctx context.Context, name string, key *ecdsa.PrivateK
 		Backend: d.Chain, Network: d.Network, Key: key, RelayURL: d.RelayURL, Engine: eng, Ledger: l,
 		GPUName: "devnet reference GPU", VRAMMiB: 24576, Version: node.EngineVersion,
 		Poll: d.cfg.NodePoll, MinTaskTime: 5 * time.Second, Log: d.log.With("peer", name),
-		Now: d.Chain.Now, // deadlines are in chain time, which may run ahead (MaxLead)
+		Now:         d.Chain.Now, // deadlines are in chain time, which may run ahead (MaxLead)
+		KnownModels: d.catalog.IDs(), Store: mgr,
 	}
 	if hook := d.cfg.PeerAtPhase; hook != nil {
 		cfg.AtPhase = func(phase string, task uint64) { hook(name, phase, task) }
@@ -327,7 +337,7 @@ func (d *Devnet) startPeer(ctx context.Context, name string, key *ecdsa.PrivateK
 		l.Close()
 		return err
 	}
-	p := &Peer{Name: name, Cheater: cheater, Addr: nd.Address(), Node: nd, Ledger: l, Engine: eng, done: make(chan error, 1), engines: engines}
+	p := &Peer{Name: name, Cheater: cheater, Addr: nd.Address(), Node: nd, Ledger: l, Engine: eng, Models: mgr, done: make(chan error, 1), engines: engines}
 	d.Peers = append(d.Peers, p)
 	d.goRun(func() { p.done <- nd.Run(ctx) })
 	return nil

@@ -62,9 +62,9 @@ func (t *SourceTask) Final() bool {
 	return t.State == chain.TaskAborted || t.Checked || t.Problem != ""
 }
 
-// The demo's models. The reference engine needs no weights; a devnet
-// whose peers run in containers keeps placeholder files under these IDs
-// so the adapters' cache checks pass.
+// The demo's models. The reference engine needs no weights; the devnet
+// hosts generated files under these IDs (HostedModels), which its peers
+// download as the network asks them to.
 const (
 	DemoImageModel = "base:runwayml/stable-diffusion-v1-5"
 	DemoTextModel  = "base:meta-llama/llama-3.1-8b-instruct"
@@ -98,6 +98,12 @@ func newSource(app *chain.Client, relayURL string, key *ecdsa.PrivateKey, log *s
 // Create creates one task of kind (engine.KindImage or engine.KindText)
 // and stores its arguments in the relay.
 func (s *Source) Create(ctx context.Context, kind string) (uint64, error) {
+	return s.CreateWith(ctx, kind, "")
+}
+
+// CreateWith is Create for a task that also needs model extra (a LoRA,
+// e.g. DemoLoRA; "" for none).
+func (s *Source) CreateWith(ctx context.Context, kind, extra string) (uint64, error) {
 	s.mu.Lock()
 	i := s.made
 	s.mu.Unlock()
@@ -109,11 +115,23 @@ func (s *Source) Create(ctx context.Context, kind string) (uint64, error) {
 	} else {
 		a.Prompt, a.Width, a.Height, a.Count = demoPrompts[i%len(demoPrompts)], 256, 256, 1+i%2
 	}
+	if extra != "" {
+		a.LoRAs = []engine.LoRA{{Model: extra, Weight: 0.8}}
+	}
 	args, err := json.Marshal(a)
 	if err != nil {
 		return 0, err
 	}
-	spec := chain.Spec{Type: typ, ArgsHash: relay.ArgsHash(args), MinVRAMMiB: 4096, Version: node.EngineVersion}
+	// The spec lists the task's models: the chain prefers nodes that hold
+	// the first and asks more to download any that too few hold.
+	var ms []common.Hash
+	for _, id := range a.ModelIDs() {
+		ms = append(ms, chain.ModelHash(id))
+	}
+	if extra != "" {
+		ms[0], ms[len(ms)-1] = ms[len(ms)-1], ms[0] // the rare one first: its holders run it
+	}
+	spec := chain.Spec{Type: typ, ArgsHash: relay.ArgsHash(args), MinVRAMMiB: 4096, Version: node.EngineVersion, Models: ms}
 	id, nodes, _, err := s.client.CreateTask(ctx, spec, s.Timeout, s.Fee)
 	if err != nil {
 		return 0, err

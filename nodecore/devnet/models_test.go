@@ -1,0 +1,177 @@
+package devnet
+
+import (
+	"context"
+	"math/big"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+	"github.com/hydrogen-network/hydrogen/nodecore/chain/bindings"
+	"github.com/hydrogen-network/hydrogen/nodecore/engine"
+	"github.com/hydrogen-network/hydrogen/nodecore/models"
+	"github.com/hydrogen-network/hydrogen/nodecore/node"
+)
+
+// TestModelDistribution is the issue's end-to-end run: a task needs a
+// model no node holds → the chain asks the peers it did not pick to
+// download it → they fetch it from the devnet's model server (verified),
+// report it → once enough hold it, its tasks go to holders only: three
+// nodes that joined without it, and would stall any task they got, are
+// never picked.
+func TestModelDistribution(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	d, err := Start(ctx, Config{Dir: t.TempDir(), Peers: 5, NodePoll: 50 * time.Millisecond, MaxLead: time.Hour, ModelBytes: 4 << 20, Log: testLog(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	lora := chain.ModelHash(DemoLoRA)
+	for _, p := range d.Peers {
+		if len(p.Models.Held()) != 0 {
+			t.Fatalf("%s starts holding %v", p.Name, p.Models.Held())
+		}
+	}
+	src := d.Source()
+	first, err := src.CreateWith(ctx, engine.KindImage, DemoLoRA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chosen := src.Tasks()[0].Nodes
+	// The chain's download requests, from the task's creation.
+	reqs := downloadRequests(t, ctx, d, lora)
+	var notified []common.Address
+	for _, a := range reqs {
+		if slices.Contains(chosen[:], a) {
+			t.Fatalf("the chain asked %s, picked for the task, to download as well", a)
+		}
+		notified = append(notified, a)
+	}
+	if len(notified) != 2 {
+		t.Fatalf("%d peers asked to download, want the 2 not picked", len(notified))
+	}
+	waitTask(t, ctx, d, first)
+	// Every peer holds it now: the two asked, in the background; the three
+	// picked, on demand, since the task needed it. All report it.
+	waitFor(t, ctx, "5 holders of the LoRA on chain", func() bool {
+		n, err := d.App().HolderCount(ctx, lora)
+		return err == nil && n == 5
+	})
+	for _, p := range d.Peers {
+		if !p.Models.Has(DemoLoRA) {
+			t.Fatalf("%s does not hold the LoRA", p.Name)
+		}
+		id, _ := models.ParseID(DemoLoRA)
+		b, err := os.ReadFile(p.Models.Store.Path(id))
+		if err != nil || len(b) != 4<<20 {
+			t.Fatalf("%s: %d bytes, %v", p.Name, len(b), err)
+		}
+	}
+	if r := d.models.Requests(DemoLoRA); r < 5 {
+		t.Fatalf("the model server answered %d requests for 5 downloads", r)
+	}
+
+	// Three bystanders join without the model.
+	var bystanders []common.Address
+	for range 3 {
+		k, _ := crypto.GenerateKey()
+		addr := crypto.PubkeyToAddress(k.PublicKey)
+		resp, err := http.Post(d.FaucetURL, "application/json", strings.NewReader(`{"address":"`+addr.Hex()+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		tx, err := chain.NewTransactor(ctx, d.Chain, k, nil, chain.ProtocolABIs()...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx.PollInterval = 20 * time.Millisecond
+		c := chain.NewClient(d.Chain, d.Network, tx)
+		if _, err := c.Join(ctx, chain.JoinRequest{GPUName: "bystander", VRAMMiB: 24576, Version: node.EngineVersion, Stake: d.Network.Params.Registry.MinStake}); err != nil {
+			t.Fatal(err)
+		}
+		bystanders = append(bystanders, addr)
+	}
+	// Each task needing the LoRA goes to nodes that hold it.
+	for i := range 4 {
+		id, err := src.CreateWith(ctx, engine.KindImage, DemoLoRA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		picked := src.Tasks()[i+1].Nodes
+		for _, a := range picked {
+			if slices.Contains(bystanders, a) {
+				t.Fatalf("task %d went to %s, which does not hold its model", id, a)
+			}
+		}
+		waitTask(t, ctx, d, id)
+	}
+	// Nobody downloaded a model twice; each download was verified whole.
+	for _, p := range d.Peers {
+		seen := map[string]bool{}
+		for _, dl := range p.Models.Downloads() {
+			if seen[dl.ID] || dl.State != models.DownloadDone || dl.Done != 4<<20 {
+				t.Errorf("%s: %+v", p.Name, p.Models.Downloads())
+			}
+			seen[dl.ID] = true
+		}
+		if !seen[DemoLoRA] || !seen[DemoImageModel] {
+			t.Errorf("%s downloaded %v", p.Name, seen)
+		}
+	}
+}
+
+// downloadRequests returns the nodes the chain asked to download model
+// h, from the logs so far.
+func downloadRequests(t *testing.T, ctx context.Context, d *Devnet, h common.Hash) []common.Address {
+	t.Helper()
+	logs, err := d.Chain.FilterLogs(ctx, ethereum.FilterQuery{FromBlock: new(big.Int).SetUint64(d.Network.DeployBlock), Addresses: []common.Address{d.Network.Registry}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []common.Address
+	for _, l := range logs {
+		ev, err := chain.Decode(l)
+		if err != nil {
+			continue
+		}
+		if e, ok := ev.(*bindings.NodeRegistryDownloadRequested); ok && e.Model == h {
+			out = append(out, e.Node)
+		}
+	}
+	return out
+}
+
+func waitTask(t *testing.T, ctx context.Context, d *Devnet, id uint64) {
+	t.Helper()
+	waitFor(t, ctx, "task settled", func() bool {
+		info, err := d.App().Task(ctx, id)
+		if err != nil {
+			return false
+		}
+		if info.State == chain.TaskAborted {
+			t.Fatalf("task %d aborted", id)
+		}
+		return info.State == chain.TaskDone || info.State == chain.TaskValidated
+	})
+}
+
+func waitFor(t *testing.T, ctx context.Context, what string, ok func() bool) {
+	t.Helper()
+	for !ok() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("timed out waiting for %s", what)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
