@@ -31,6 +31,7 @@ type settingsTab struct {
 	networkFile              *widget.Entry
 	address                  *widget.Label
 	withdrawTo, withdrawWhat *widget.Entry
+	proxy, mirror, limit     *widget.Entry
 	status                   *widget.Label
 }
 
@@ -50,7 +51,11 @@ func newSettingsTab(a settingsActions) *settingsTab {
 		headless:  widget.NewCheck(lang.L("This computer is a rig: earn without watching for me"), nil),
 		network:   widget.NewLabel(""), networkFile: widget.NewEntry(), address: widget.NewLabel(""),
 		withdrawTo: widget.NewEntry(), withdrawWhat: widget.NewEntry(), status: wrapped(""),
+		proxy: widget.NewEntry(), mirror: widget.NewEntry(), limit: widget.NewEntry(),
 	}
+	s.proxy.SetPlaceHolder(lang.L("the system's (e.g. http://proxy.example:3128)"))
+	s.mirror.SetPlaceHolder("https://huggingface.co")
+	s.limit.SetPlaceHolder(lang.L("0: no limit"))
 	names := []string{lang.L("The system's language")}
 	for _, l := range languages[1:] {
 		names = append(names, l.name)
@@ -83,6 +88,11 @@ func newSettingsTab(a settingsActions) *settingsTab {
 	)
 	schedule := widget.NewCard(lang.L("Weekly schedule"), lang.L("Tap an hour to change it: earn when I am away, never, or always"),
 		container.NewVBox(s.schedule, scheduleLegend()))
+	downloads := widget.NewCard(lang.L("Model downloads"), lang.L("If downloads fail behind a firewall, set a proxy or a Hugging Face mirror"), widget.NewForm(
+		widget.NewFormItem(lang.L("Proxy"), s.proxy),
+		widget.NewFormItem(lang.L("Hugging Face mirror"), s.mirror),
+		widget.NewFormItem(lang.L("Bandwidth limit (MB/s)"), s.limit),
+	))
 	network := widget.NewCard(lang.L("Network"), "", container.NewVBox(s.network,
 		container.NewBorder(nil, nil, nil, widget.NewButton(lang.L("Use this file"), func() { a.network(s.networkFile.Text) }), s.networkFile)))
 	wallet := widget.NewCard(lang.L("Wallet"), "", container.NewVBox(
@@ -93,7 +103,7 @@ func newSettingsTab(a settingsActions) *settingsTab {
 		container.NewHBox(layout.NewSpacer(), widget.NewButton(lang.L("Withdraw…"), func() { a.withdraw(strings.TrimSpace(s.withdrawTo.Text), strings.TrimSpace(s.withdrawWhat.Text)) })),
 	))
 	s.content = container.NewBorder(nil, container.NewVBox(s.status, container.NewHBox(layout.NewSpacer(), save)), nil, nil,
-		container.NewVScroll(container.NewVBox(policyForm, s.autostart, s.headless, schedule, network, wallet)))
+		container.NewVScroll(container.NewVBox(policyForm, s.autostart, s.headless, schedule, downloads, network, wallet)))
 	return s
 }
 
@@ -122,6 +132,15 @@ func (s *settingsTab) load(set api.Settings) {
 	}
 	if set.Headless != nil {
 		s.headless.SetChecked(*set.Headless)
+	}
+	if set.Proxy != nil {
+		s.proxy.SetText(*set.Proxy)
+	}
+	if set.HFEndpoint != nil {
+		s.mirror.SetText(*set.HFEndpoint)
+	}
+	if set.DownloadLimitMBps != nil {
+		s.limit.SetText(strconv.FormatFloat(*set.DownloadLimitMBps, 'f', -1, 64))
 	}
 	if set.Language != nil {
 		for i, l := range languages {
@@ -157,6 +176,13 @@ func (s *settingsTab) collect() (api.Settings, error) {
 	if temp < 0 {
 		temp = 0
 	}
+	limit := 0.0
+	if t := strings.TrimSpace(s.limit.Text); t != "" {
+		if limit, err = strconv.ParseFloat(t, 64); err != nil {
+			return api.Settings{}, fmt.Errorf("%s", lang.L("{{.Field}}: not a number", map[string]any{"Field": lang.L("Bandwidth limit (MB/s)")}))
+		}
+	}
+	proxy, mirror := strings.TrimSpace(s.proxy.Text), strings.TrimSpace(s.mirror.Text)
 	t := uint32(temp)
 	sched := s.schedule.get()
 	allow, block := lines(s.allow.Text), lines(s.block.Text)
@@ -166,7 +192,7 @@ func (s *settingsTab) collect() (api.Settings, error) {
 		language = languages[i].value
 	}
 	return api.Settings{IdleMinutes: &idle, TempLimitC: &t, QuotaGB: &quota, Schedule: &sched, Allow: &allow, Block: &block,
-		Autostart: &auto, Headless: &headless, Language: &language}, nil
+		Autostart: &auto, Headless: &headless, Language: &language, Proxy: &proxy, HFEndpoint: &mirror, DownloadLimitMBps: &limit}, nil
 }
 
 func lines(s string) []string {

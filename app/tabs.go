@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"slices"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/tray"
@@ -213,6 +214,22 @@ type modelsTab struct {
 	quota   *widget.Entry
 	status  *widget.Label
 	del     func(id string)
+
+	// Downloads: those under way (from the status stream, live) and the
+	// last that ended (from the models list).
+	dlHead         *widget.Label
+	dlList         *fyne.Container
+	active, recent []DownloadRow
+	dlRows         map[string]*downloadRow
+}
+
+// downloadRow is one download's widgets, kept while it runs so that its
+// bar moves instead of being rebuilt.
+type downloadRow struct {
+	box  *fyne.Container
+	bar  *widget.ProgressBar
+	inf  *widget.ProgressBarInfinite
+	text *widget.Label
 }
 
 func newModelsTab(del func(id string), setQuota func(string)) *modelsTab {
@@ -222,11 +239,83 @@ func newModelsTab(del func(id string), setQuota func(string)) *modelsTab {
 	save := widget.NewButton(lang.L("Set quota"), func() { setQuota(m.quota.Text) })
 	quotaRow := container.NewBorder(nil, nil, widget.NewLabel(lang.L("Storage quota (GB)")), save, m.quota)
 	top := container.NewVBox(heading(lang.L("Model storage")), m.bar, quotaRow, m.status)
-	m.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewVBox(m.empty, m.list)))
+	m.dlHead, m.dlList, m.dlRows = heading(lang.L("Downloads")), container.NewVBox(), map[string]*downloadRow{}
+	m.dlHead.Hide()
+	m.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewVBox(m.dlHead, m.dlList, heading(lang.L("Models on this computer")), m.empty, m.list)))
 	return m
 }
 
+// showActive shows the downloads under way.
+func (m *modelsTab) showActive(rows []DownloadRow) {
+	m.active = rows
+	m.showDownloads()
+}
+
+func (m *modelsTab) showDownloads() {
+	rows := slices.Clone(m.active)
+	for _, r := range m.recent {
+		if !slices.ContainsFunc(m.active, func(a DownloadRow) bool { return a.ID == r.ID }) {
+			rows = append(rows, r)
+		}
+	}
+	if len(rows) == 0 {
+		m.dlHead.Hide()
+	} else {
+		m.dlHead.Show()
+	}
+	keep := map[string]*downloadRow{}
+	var objs []fyne.CanvasObject
+	for _, r := range rows {
+		key := r.ID
+		if !r.Active {
+			key += "\x00ended"
+		}
+		w := m.dlRows[key]
+		if w == nil {
+			w = &downloadRow{bar: widget.NewProgressBar(), inf: widget.NewProgressBarInfinite(), text: widget.NewLabel("")}
+			w.text.Wrapping = fyne.TextWrapWord
+			name := heading(r.ID)
+			name.Truncation = fyne.TextTruncateEllipsis // a link's ID is long
+			w.box = container.NewVBox(name, w.bar, w.inf, w.text)
+		}
+		keep[key] = w
+		w.text.SetText(r.Text)
+		switch {
+		case !r.Active:
+			w.bar.Hide()
+			w.inf.Hide()
+			w.inf.Stop()
+		case r.Fraction < 0:
+			w.bar.Hide()
+			w.inf.Show()
+		default:
+			w.inf.Hide()
+			w.inf.Stop()
+			w.bar.Show()
+			w.bar.SetValue(r.Fraction)
+		}
+		objs = append(objs, w.box)
+	}
+	for k, w := range m.dlRows {
+		if keep[k] == nil {
+			w.inf.Stop()
+		}
+	}
+	m.dlRows = keep
+	m.dlList.Objects = objs
+	m.dlList.Refresh()
+}
+
 func (m *modelsTab) show(vm ModelsVM) {
+	m.active, m.recent = nil, nil
+	for _, r := range vm.Downloads {
+		if r.Active {
+			m.active = append(m.active, r)
+		} else {
+			m.recent = append(m.recent, r)
+		}
+	}
+	m.showDownloads()
 	m.used.SetText(vm.Used)
 	m.bar.SetValue(vm.Fraction)
 	m.empty.SetText(vm.Empty)

@@ -75,7 +75,7 @@ func Dashboard(st *api.Status, connErr error, totals *api.Totals, todayWei strin
 		} else {
 			vm.GPUName = g.Name
 			if g.HasMemory {
-				vm.VRAM = fmt.Sprintf("%s / %s", GiB(int64(g.MemoryUsed)), GiB(int64(g.MemoryTotal)))
+				vm.VRAM = fmt.Sprintf("%s / %s", tray.Size(int64(g.MemoryUsed)), tray.Size(int64(g.MemoryTotal)))
 			}
 			if g.HasUtil {
 				vm.Util = fmt.Sprintf("%d %%", g.Utilization)
@@ -124,14 +124,6 @@ func phaseText(p string) string {
 		return lang.L("uploading the result")
 	}
 	return p
-}
-
-// GiB writes a byte count in GiB (MiB below 1 GiB).
-func GiB(b int64) string {
-	if b < 1<<30 {
-		return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20))
-	}
-	return fmt.Sprintf("%.1f GiB", float64(b)/(1<<30))
 }
 
 // Bar is one bar of a chart.
@@ -256,10 +248,31 @@ func OutcomeText(o string) string {
 
 // ModelsVM is the Models tab.
 type ModelsVM struct {
-	Used     string  // "1.2 GiB of 100 GiB"
-	Fraction float64 // of the quota
-	Rows     []ModelRow
-	Empty    string // shown when there are no models
+	Used      string  // "1.2 GiB of 100 GiB"
+	Fraction  float64 // of the quota
+	Rows      []ModelRow
+	Empty     string // shown when there are no models
+	Downloads []DownloadRow
+}
+
+// DownloadRow is a model download.
+type DownloadRow struct {
+	ID, Text string
+	Fraction float64 // 0..1; -1 while the size is unknown
+	Active   bool    // queued or downloading
+	Failed   bool
+}
+
+// Downloads builds the rows of model downloads.
+func Downloads(ds []api.Download, now time.Time) []DownloadRow {
+	var rows []DownloadRow
+	for _, d := range ds {
+		rows = append(rows, DownloadRow{
+			ID: d.ID, Text: tray.DownloadText(d, now), Fraction: tray.DownloadFraction(d),
+			Active: d.State == api.DownloadQueued || d.State == api.DownloadRunning, Failed: d.State == api.DownloadFailed,
+		})
+	}
+	return rows
 }
 
 // ModelRow is one model.
@@ -270,12 +283,12 @@ type ModelRow struct {
 
 // Models builds the Models tab's view model.
 func Models(m api.Models, now time.Time) ModelsVM {
-	vm := ModelsVM{Used: lang.L("{{.Used}} of {{.Quota}}", map[string]any{"Used": GiB(m.UsedBytes), "Quota": GiB(m.QuotaBytes)})}
+	vm := ModelsVM{Used: lang.L("{{.Used}} of {{.Quota}}", map[string]any{"Used": tray.Size(m.UsedBytes), "Quota": tray.Size(m.QuotaBytes)})}
 	if m.QuotaBytes > 0 {
 		vm.Fraction = min(1, float64(m.UsedBytes)/float64(m.QuotaBytes))
 	}
 	for _, x := range m.Models {
-		r := ModelRow{ID: x.ID, Size: GiB(x.Bytes), Tasks: fmt.Sprint(x.Tasks), InUse: x.InUse, LastUsed: "—"}
+		r := ModelRow{ID: x.ID, Size: tray.Size(x.Bytes), Tasks: fmt.Sprint(x.Tasks), InUse: x.InUse, LastUsed: "—"}
 		if !x.LastUsed.IsZero() {
 			r.LastUsed = lang.L("{{.Ago}} ago", map[string]any{"Ago": tray.Ago(now.Sub(x.LastUsed))})
 		}
@@ -284,6 +297,7 @@ func Models(m api.Models, now time.Time) ModelsVM {
 	if len(vm.Rows) == 0 {
 		vm.Empty = lang.L("No models on this computer yet. The network tells the node which to download.")
 	}
+	vm.Downloads = Downloads(m.Downloads, now)
 	return vm
 }
 

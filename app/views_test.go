@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,6 +118,10 @@ func modelsFixture() api.Models {
 	return api.Models{Dir: "/data/models", UsedBytes: 6_000_000_000, QuotaBytes: 100 << 30, Models: []api.Model{
 		{ID: "base:runwayml/stable-diffusion-v1-5", Bytes: 4_265_380_512, LastUsed: now.Add(-3 * time.Minute), Tasks: 31, InUse: true},
 		{ID: "lora:civitai/pixel-art", Bytes: 151_000_000, Tasks: 0},
+	}, Downloads: []api.Download{
+		{ID: "base:stabilityai/sdxl-base-1.0", State: api.DownloadRunning, Done: 2 << 30, Total: 6_938_078_334, Rate: 25 << 20, ETA: api.Duration(190 * time.Second)},
+		{ID: "controlnet:lllyasviel/openpose", State: api.DownloadQueued, ETA: api.Unknown},
+		{ID: "lora:https://civitai.com/api/download/models/12345#sha256=" + strings.Repeat("ab", 32), State: api.DownloadFailed, Error: "models: the source refused the download (401/403): it may need a token, or a proxy blocks it", ETA: api.Unknown},
 	}}
 }
 
@@ -131,6 +136,11 @@ func TestModelsAndNetworkVM(t *testing.T) {
 	}
 	if r := vm.Rows[1]; r.Size != "144 MiB" || r.LastUsed != "—" {
 		t.Errorf("%+v", r)
+	}
+	if d := vm.Downloads; len(d) != 3 || !d[0].Active || d[0].Fraction < 0.30 || d[0].Fraction > 0.31 ||
+		d[0].Text != "2.0 GiB of 6.5 GiB (30%) · 25 MiB/s · 3 min left" || !d[1].Active || d[1].Fraction != -1 ||
+		d[2].Active || !d[2].Failed || !strings.HasPrefix(d[2].Text, "failed: models: the source refused") {
+		t.Errorf("downloads: %+v", d)
 	}
 	if e := Models(api.Models{QuotaBytes: 1 << 30}, now); e.Empty == "" || e.Fraction != 0 {
 		t.Errorf("empty: %+v", e)
@@ -202,12 +212,15 @@ func TestTabsMarkup(t *testing.T) {
 			}
 			sched[0][3], sched[6][3] = 2, 2
 			allow, block := []string{"obs64.exe"}, []string{"eldenring.exe"}
-			s.load(api.Settings{IdleMinutes: &idle, TempLimitC: &temp, QuotaGB: &quota, Schedule: &sched, Allow: &allow, Block: &block, Autostart: &auto, Headless: &headless, Language: &language})
+			proxy, mirror, limit := "http://proxy.example:3128", "https://hf-mirror.example", 12.5
+			s.load(api.Settings{IdleMinutes: &idle, TempLimitC: &temp, QuotaGB: &quota, Schedule: &sched, Allow: &allow, Block: &block, Autostart: &auto, Headless: &headless, Language: &language,
+				Proxy: &proxy, HFEndpoint: &mirror, DownloadLimitMBps: &limit})
 			s.address.SetText(walletFixture().Address)
 			s.network.SetText("Local demo network — ws://127.0.0.1:40479")
 			render(t, "settings_"+lang+".xml", s.content, fyne.NewSize(900, 1400))
 			got, err := s.collect()
-			if err != nil || *got.IdleMinutes != 10 || *got.Schedule != sched || (*got.Allow)[0] != "obs64.exe" || *got.Language != "zh_Hans" || !*got.Autostart {
+			if err != nil || *got.IdleMinutes != 10 || *got.Schedule != sched || (*got.Allow)[0] != "obs64.exe" || *got.Language != "zh_Hans" || !*got.Autostart ||
+				*got.Proxy != proxy || *got.HFEndpoint != mirror || *got.DownloadLimitMBps != limit {
 				t.Errorf("collect: %+v %v", got, err)
 			}
 		})

@@ -133,8 +133,8 @@ func (w *Window) Run(ctx context.Context) {
 		prev := w.status
 		w.status, w.statusErr = &s, nil
 		w.mu.Unlock()
-		if prev == nil || prev.Task != s.Task || prev.State != s.State {
-			w.refreshSoon()
+		if prev == nil || prev.Task != s.Task || prev.State != s.State || len(prev.Downloads) != len(s.Downloads) {
+			w.refreshSoon() // (a download that started or ended changes the models)
 		}
 		fyne.Do(w.showStatus)
 	}, func(err error) {
@@ -166,6 +166,9 @@ func (w *Window) showStatus() {
 	}
 	v := tray.ViewOf(st, err, today, w.o.Now())
 	w.dash.show(Dashboard(st, err, totals, today, w.o.Now()), v.State)
+	if st != nil && w.mode == "tabs" && (len(st.Downloads) > 0 || len(w.models.active) > 0) {
+		w.models.showActive(Downloads(st.Downloads, w.o.Now()))
+	}
 }
 
 func (w *Window) showTabs() {

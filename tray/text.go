@@ -1,6 +1,7 @@
 package tray
 
 import (
+	"fmt"
 	"math/big"
 	"strings"
 	"time"
@@ -185,4 +186,47 @@ func ErrorText(err error) string {
 		return e.Message
 	}
 	return lang.L("The node service does not answer: {{.Error}}", map[string]any{"Error": err.Error()})
+}
+
+// Size is a size in bytes as people read it: MiB below a GiB.
+func Size(b int64) string {
+	if b < 1<<30 {
+		return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20))
+	}
+	return fmt.Sprintf("%.1f GiB", float64(b)/(1<<30))
+}
+
+// DownloadFraction is how much of a download is done, 0..1; -1 while
+// its size is unknown.
+func DownloadFraction(d api.Download) float64 {
+	switch {
+	case d.State == api.DownloadDone:
+		return 1
+	case d.Total <= 0:
+		return -1
+	}
+	return min(1, float64(d.Done)/float64(d.Total))
+}
+
+// DownloadText says where a model download is.
+func DownloadText(d api.Download, now time.Time) string {
+	switch d.State {
+	case api.DownloadQueued:
+		return lang.L("waiting for another download to finish")
+	case api.DownloadFailed:
+		return lang.L("failed: {{.Error}}", map[string]any{"Error": d.Error})
+	case api.DownloadDone:
+		return lang.L("downloaded {{.Ago}} ago", map[string]any{"Ago": Ago(now.Sub(d.Ended))})
+	}
+	if d.Total <= 0 {
+		return lang.L("{{.Done}} so far", map[string]any{"Done": Size(d.Done)})
+	}
+	s := lang.L("{{.Done}} of {{.Total}} ({{.Percent}}%)", map[string]any{"Done": Size(d.Done), "Total": Size(d.Total), "Percent": int(100 * DownloadFraction(d))})
+	if d.Rate > 0 {
+		s += " · " + lang.L("{{.Rate}}/s", map[string]any{"Rate": Size(int64(d.Rate))})
+		if d.ETA != api.Unknown {
+			s += " · " + lang.L("{{.Left}} left", map[string]any{"Left": Ago(time.Duration(d.ETA))})
+		}
+	}
+	return s
 }

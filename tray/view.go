@@ -14,6 +14,8 @@ type View struct {
 	Status  string // the status line: the state with its reason
 	Today   string // "Today: 0.12 HYD"
 	Tooltip string
+	// Download is the model download under way, in words ("" for none).
+	Download string
 	// The actions that make sense now.
 	CanEarnNow, CanPause, CanResume bool
 }
@@ -49,6 +51,14 @@ func ViewOf(st *api.Status, err error, todayWei string, now time.Time) View {
 		v.CanEarnNow, v.CanPause = true, true
 	}
 	v.Tooltip = "Hydrogen: " + v.Status
+	if st != nil && len(st.Downloads) > 0 {
+		d := st.Downloads[0]
+		v.Download = lang.L("Downloading a model: {{.Progress}}", map[string]any{"Progress": DownloadText(d, now)})
+		if n := len(st.Downloads); n > 1 {
+			v.Download += " " + lang.L("(and {{.N}} more)", map[string]any{"N": n - 1})
+		}
+		v.Tooltip += "\n" + v.Download
+	}
 	return v
 }
 

@@ -59,6 +59,33 @@ func TestViewOf(t *testing.T) {
 	if v := ViewOf(busy, nil, "0", now); v.Status != "Earning: image task in progress" || v.Today != "Today: 0 HYD" {
 		t.Errorf("busy: %+v", v)
 	}
+	dl := &api.Status{State: "available", Decision: api.Decision{Earn: true, Reason: "earn_away"}, Downloads: []api.Download{
+		{ID: "lora:org/x", State: api.DownloadRunning, Done: 512 << 20, Total: 2 << 30, Rate: 20 << 20, ETA: api.Duration(77 * time.Second)},
+		{ID: "base:org/y", State: api.DownloadQueued, ETA: api.Unknown},
+	}}
+	v := ViewOf(dl, nil, "0", now)
+	want := "Downloading a model: 512 MiB of 2.0 GiB (25%) · 20 MiB/s · 1 min left (and 1 more)"
+	if v.Download != want || v.Tooltip != "Hydrogen: Earning while you are away\n"+want {
+		t.Errorf("download: %q / %q", v.Download, v.Tooltip)
+	}
+	if v := ViewOf(busy, nil, "0", now); v.Download != "" {
+		t.Errorf("a download shown with none: %q", v.Download)
+	}
+	for _, c := range []struct {
+		d    api.Download
+		text string
+		frac float64
+	}{
+		{api.Download{State: api.DownloadQueued}, "waiting for another download to finish", -1},
+		{api.Download{State: api.DownloadRunning, Done: 3 << 20}, "3 MiB so far", -1},
+		{api.Download{State: api.DownloadFailed, Error: "404"}, "failed: 404", -1},
+		{api.Download{State: api.DownloadDone, Total: 1 << 20, Done: 1 << 20, Ended: now.Add(-3 * time.Minute)}, "downloaded 3 min ago", 1},
+		{api.Download{State: api.DownloadRunning, Done: 1 << 20, Total: 4 << 20, ETA: api.Unknown}, "1 MiB of 4 MiB (25%)", 0.25},
+	} {
+		if got := DownloadText(c.d, now); got != c.text || DownloadFraction(c.d) != c.frac {
+			t.Errorf("%+v: %q %v", c.d, got, DownloadFraction(c.d))
+		}
+	}
 }
 
 func TestTodayAndTomorrow(t *testing.T) {

@@ -54,7 +54,7 @@ func Run(ctx context.Context, o Options) {
 
 // menu holds the tray's items.
 type menu struct {
-	status, today                             *systray.MenuItem
+	status, today, download                   *systray.MenuItem
 	earnNow, pauseHour, pauseTomorrow, resume *systray.MenuItem
 	open, quit                                *systray.MenuItem
 
@@ -68,6 +68,9 @@ func onReady(ctx context.Context, wg *sync.WaitGroup, o Options) {
 	m.status.Disable()
 	m.today = systray.AddMenuItem("", "")
 	m.today.Disable()
+	m.download = systray.AddMenuItem("", "")
+	m.download.Disable()
+	m.download.Hide()
 	systray.AddSeparator()
 	m.earnNow = systray.AddMenuItem(lang.L("Earn now"), lang.L("Let the GPU work even while you are here"))
 	m.pauseHour = systray.AddMenuItem(lang.L("Pause for 1 hour"), "")
@@ -209,6 +212,14 @@ func (m *menu) apply(v tray.View) {
 			m.today.Hide()
 		} else {
 			m.today.Show()
+		}
+	}
+	if (old == nil && v.Download != "") || (old != nil && old.Download != v.Download) {
+		m.download.SetTitle(v.Download)
+		if v.Download == "" {
+			m.download.Hide()
+		} else {
+			m.download.Show()
 		}
 	}
 	enable := func(item *systray.MenuItem, on bool, was bool) {
