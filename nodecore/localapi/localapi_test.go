@@ -387,6 +387,12 @@ func TestSettings(t *testing.T) {
 		"schedule":    {Schedule: &schedBad},
 		"allow path":  {Allow: &[]string{"/usr/bin/game"}},
 		"idle zero":   {IdleMinutes: new(int)},
+		"proxy ftp":   {Proxy: ptr("ftp://proxy.example:21")},
+		"proxy bare":  {Proxy: ptr("proxy.example:3128")},
+		"proxy path":  {Proxy: ptr("http://proxy.example:3128/x?y")},
+		"mirror http": {HFEndpoint: ptr("http://hf-mirror.example")},
+		"mirror junk": {HFEndpoint: ptr("not a url")},
+		"limit":       {DownloadLimitMBps: ptr(-1.0)},
 	} {
 		if _, err := c.PatchSettings(ctx, p); !api.IsCode(err, api.CodeBadSetting) {
 			t.Errorf("%s: %v", name, err)
@@ -394,6 +400,13 @@ func TestSettings(t *testing.T) {
 	}
 	if after, _ := os.ReadFile(path); string(after) != string(before) {
 		t.Fatal("a refused patch changed the file")
+	}
+	proxy, mirror, limit := "socks5://127.0.0.1:1080", "https://hf-mirror.example/hf", 2.5
+	if _, err := c.PatchSettings(ctx, api.Settings{Proxy: &proxy, HFEndpoint: &mirror, DownloadLimitMBps: &limit}); err != nil {
+		t.Fatal(err)
+	}
+	if d := st.Downloads(); d.Proxy == nil || d.Proxy.String() != proxy || d.HFEndpoint != mirror || d.Limit != 2.5e6 {
+		t.Fatalf("download settings %+v", d)
 	}
 	// Saved: a restart reads them back.
 	again, err := OpenSettings(path, DefaultSettings(false))
@@ -441,3 +454,5 @@ func TestLogs(t *testing.T) {
 		}
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -170,6 +171,53 @@ func TestSetupModeThenAttach(t *testing.T) {
 			}
 		case <-timeout:
 			t.Fatal("the watch did not move on to the node")
+		}
+	}
+}
+
+// TestDownloads: the status carries the downloads under way, /models
+// those and the last ended, and a watch hears of progress.
+func TestDownloads(t *testing.T) {
+	var mu sync.Mutex
+	ds := []models.DownloadStatus{
+		{ID: "base:org/a", State: models.DownloadRunning, Progress: models.Progress{Done: 10, Total: 100, Rate: 5, ETA: 18 * time.Second}},
+		{ID: "lora:org/b", State: models.DownloadFailed, Err: "models: the source has no such file (404)", Progress: models.Progress{ETA: -1}},
+	}
+	store, _, err := models.Open(t.TempDir(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var srv *Server
+	r := serve(t, sockPath(t), &fakeNode{snap: node.Snapshot{State: node.StateAvailable}}, me(), func(s *Server) {
+		srv = s
+		s.Models = store
+		s.Downloads = func() []models.DownloadStatus { mu.Lock(); defer mu.Unlock(); return slices.Clone(ds) }
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	st, err := r.client.Status(ctx)
+	if err != nil || len(st.Downloads) != 1 || st.Downloads[0].ID != "base:org/a" || st.Downloads[0].Done != 10 || st.Downloads[0].ETA != api.Duration(18*time.Second) {
+		t.Fatalf("status %+v %v", st.Downloads, err)
+	}
+	ms, err := r.client.Models(ctx)
+	if err != nil || len(ms.Downloads) != 2 || ms.Downloads[1].State != api.DownloadFailed || ms.Downloads[1].Error == "" || ms.Downloads[1].ETA != api.Unknown {
+		t.Fatalf("models %+v %v", ms.Downloads, err)
+	}
+	events := make(chan api.Status, 16)
+	go func() { _ = r.client.Watch(ctx, func(s api.Status) { events <- s }) }()
+	<-events // the full status first
+	mu.Lock()
+	ds[0].Done = 60
+	mu.Unlock()
+	srv.DownloadsChanged()
+	for {
+		select {
+		case s := <-events:
+			if len(s.Downloads) == 1 && s.Downloads[0].Done == 60 {
+				return
+			}
+		case <-ctx.Done():
+			t.Fatal("the watch never heard of the progress")
 		}
 	}
 }

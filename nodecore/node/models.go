@@ -31,6 +31,10 @@ type ModelStore interface {
 // PhaseDownloading: a task's model is being downloaded before it runs.
 const PhaseDownloading = "downloading"
 
+// nameWait is how long the relay is asked for a model's name it does not
+// know yet.
+var nameWait = 2 * time.Minute
+
 // modelName finds the model ID behind a hash: the names this node knows
 // (its catalog, its store, tasks it ran), else the relay, which learns
 // them from the tasks' arguments. The arguments reach the relay just
@@ -40,7 +44,7 @@ func (n *Node) modelName(ctx context.Context, h common.Hash) (string, error) {
 	if id, ok := n.ModelName(h); ok {
 		return id, nil
 	}
-	wait, deadline := n.cfg.Poll, time.Now().Add(2*time.Minute)
+	wait, deadline := n.cfg.Poll, time.Now().Add(nameWait)
 	for {
 		id, err := n.relay.ModelID(ctx, h)
 		if err == nil {

@@ -40,6 +40,7 @@ type running struct {
 	done   chan error
 	noise  uint64
 	engine engine.Engine // nil: the reference engine with noise
+	store  ModelStore
 }
 
 func newWorld(t *testing.T, nodes int) *world {
@@ -79,7 +80,7 @@ func (w *world) start(r *running, crashAt func(string, uint64) bool) {
 		Backend: w.net.Backend, Network: w.net.Network, Key: r.acct.Key, RelayURL: w.relay,
 		Engine: eng, Ledger: l,
 		GPUName: "NVIDIA GeForce RTX 4090", VRAMMiB: 24576, Version: chain.Version{Major: 1},
-		Poll: 20 * time.Millisecond, MinTaskTime: 5 * time.Second, Log: testLog(),
+		Poll: 20 * time.Millisecond, MinTaskTime: 5 * time.Second, Log: testLog(), Store: r.store,
 	})
 	if err != nil {
 		w.t.Fatal(err)

@@ -1,0 +1,113 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+)
+
+// fakeStore is a model store in memory.
+type fakeStore struct {
+	mu      sync.Mutex
+	held    []string
+	fetched []string
+	fail    error
+}
+
+func (f *fakeStore) Held() []string { f.mu.Lock(); defer f.mu.Unlock(); return slices.Clone(f.held) }
+func (f *fakeStore) Has(id string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Contains(f.held, id)
+}
+func (f *fakeStore) Fetch(_ context.Context, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fail != nil {
+		return f.fail
+	}
+	f.fetched = append(f.fetched, id)
+	if !slices.Contains(f.held, id) {
+		f.held = append(f.held, id)
+	}
+	return nil
+}
+func (f *fakeStore) Unpin(string)               {}
+func (f *fakeStore) Use(string) (func(), error) { return func() {}, nil }
+func (f *fakeStore) set(ids ...string)          { f.mu.Lock(); f.held = ids; f.mu.Unlock() }
+func hashes(ids ...string) (out []common.Hash) {
+	for _, id := range ids {
+		out = append(out, chain.ModelHash(id))
+	}
+	slices.SortFunc(out, func(a, b common.Hash) int { return a.Cmp(b) })
+	return out
+}
+
+// TestModelsDeclaredAndReconciled: a node declares its store's models
+// when it joins; restarted after one was deleted and another added, it
+// tells the chain both.
+func TestModelsDeclaredAndReconciled(t *testing.T) {
+	w := newWorld(t, 0)
+	store := &fakeStore{held: []string{"base:org/a", "lora:org/b"}}
+	r := &running{acct: w.net.Accounts[0], ledger: filepath.Join(t.TempDir(), "ledger.db"), noise: 1, store: store}
+	w.start(r, nil)
+	w.waitState(r, StateAvailable)
+	onChain := func() []common.Hash {
+		hs, err := r.acct.Client.NodeModels(context.Background(), r.acct.Addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.SortFunc(hs, func(a, b common.Hash) int { return a.Cmp(b) })
+		return hs
+	}
+	if got := onChain(); !slices.Equal(got, hashes("base:org/a", "lora:org/b")) {
+		t.Fatalf("declared %v", got)
+	}
+	if err := r.stop(); err != nil {
+		t.Fatal(err)
+	}
+	store.set("lora:org/b", "controlnet:org/c")
+	w.start(r, nil)
+	w.waitState(r, StateAvailable)
+	want := hashes("lora:org/b", "controlnet:org/c")
+	deadline := time.Now().Add(10 * time.Second)
+	for got := onChain(); !slices.Equal(got, want); got = onChain() {
+		if time.Now().After(deadline) {
+			t.Fatalf("after the restart the chain lists %v, want %v", got, want)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// A download request for a model nobody can name is logged, not
+	// fatal; one the node can name is fetched and reported.
+	nameWait = 300 * time.Millisecond
+	defer func() { nameWait = 2 * time.Minute }()
+	r.node.downloadRequested(context.Background(), chain.ModelHash("base:nobody/knows"))
+	r.node.namesMu.Lock()
+	r.node.names[chain.ModelHash("base:org/d")] = "base:org/d"
+	r.node.names[chain.ModelHash("base:org/e")] = "base:org/e"
+	r.node.namesMu.Unlock()
+	r.node.downloadRequested(context.Background(), chain.ModelHash("base:org/d"))
+	r.node.bg.Wait()
+	if !store.Has("base:org/d") || slices.Contains(store.Held(), "base:nobody/knows") {
+		t.Fatalf("held %v", store.Held())
+	}
+	if got := onChain(); !slices.Contains(got, chain.ModelHash("base:org/d")) {
+		t.Fatalf("not reported: %v", got)
+	}
+	store.mu.Lock()
+	store.fail = errors.New("disk full")
+	store.mu.Unlock()
+	r.node.downloadRequested(context.Background(), chain.ModelHash("base:org/e"))
+	r.node.bg.Wait()
+	if got := onChain(); slices.Contains(got, chain.ModelHash("base:org/e")) {
+		t.Fatal("a model that failed to download was reported")
+	}
+}
