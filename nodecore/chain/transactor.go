@@ -72,6 +72,15 @@ type Transactor struct {
 	waited atomic.Int64 // nanoseconds spent waiting for receipts
 }
 
+type backgroundKey struct{}
+
+// Background marks ctx as background work (a model report while a task
+// runs): its transactions' waits are left out of Waited, which times the
+// work in the foreground.
+func Background(ctx context.Context) context.Context {
+	return context.WithValue(ctx, backgroundKey{}, true)
+}
+
 // Waited is the total time this transactor spent waiting for its
 // transactions to be mined: block time, not work.
 func (t *Transactor) Waited() time.Duration { return time.Duration(t.waited.Load()) }
@@ -279,7 +288,9 @@ func (t *Transactor) fees(ctx context.Context) (tip, feeCap *big.Int, err error)
 func (t *Transactor) wait(ctx context.Context, tx *types.Transaction) (*types.Receipt, error) {
 	sent := []*types.Transaction{tx}
 	since := time.Now()
-	defer func(start time.Time) { t.waited.Add(int64(time.Since(start))) }(since)
+	if ctx.Value(backgroundKey{}) == nil {
+		defer func(start time.Time) { t.waited.Add(int64(time.Since(start))) }(since)
+	}
 	tick := time.NewTicker(t.PollInterval)
 	defer tick.Stop()
 	for {

@@ -470,7 +470,7 @@ func (d *daemon) run(ctx context.Context, build func(context.Context, *daemon) (
 	}
 	reportMu.Lock()
 	reporter = func(id string, held bool) {
-		rctx, cancel := context.WithTimeout(ctx, time.Minute)
+		rctx, cancel := context.WithTimeout(chain.Background(ctx), time.Minute)
 		defer cancel()
 		if err := nd.ReportModel(rctx, id, held); err != nil && ctx.Err() == nil {
 			log.Warn("reporting a model to the network failed", "model", id, "held", held, "err", err)

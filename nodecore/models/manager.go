@@ -2,16 +2,21 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/atomicfile"
 )
 
 // DownloadSettings are the owner's download settings, read as each
@@ -59,6 +64,7 @@ type Manager struct {
 	// Tune, when set, adjusts each download's Downloader (tests).
 	Tune func(*Downloader)
 
+	pendMu  sync.Mutex // guards the pending file
 	mu      sync.Mutex
 	active  map[string]*job
 	recent  []DownloadStatus // ended, newest first
@@ -127,7 +133,12 @@ func (m *Manager) Fetch(ctx context.Context, id string) error {
 		m.mu.Unlock()
 		if !waiting {
 			m.changed()
-			return m.run(ctx, pid, j)
+			m.setPending(id, true)
+			err := m.run(ctx, pid, j)
+			if err == nil || !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+				m.setPending(id, false) // done, or failed for good: not resumed
+			}
+			return err
 		}
 		select {
 		case <-ctx.Done():
@@ -137,6 +148,47 @@ func (m *Manager) Fetch(ctx context.Context, id string) error {
 		if j.err == nil || !errors.Is(j.err, context.Canceled) && !errors.Is(j.err, context.DeadlineExceeded) {
 			return j.err
 		}
+	}
+}
+
+// Pending lists the models whose download was cut short (the daemon
+// stopped, or its caller gave up): resume them with Fetch.
+func (m *Manager) Pending() []string {
+	m.pendMu.Lock()
+	defer m.pendMu.Unlock()
+	return m.loadPending()
+}
+
+func (m *Manager) loadPending() []string {
+	var ids []string
+	b, err := os.ReadFile(filepath.Join(m.Store.Dir(), pendingFile))
+	if err != nil {
+		return nil
+	}
+	if err := json.Unmarshal(b, &ids); err != nil {
+		m.Log.Warn("model downloads: the list of pending downloads is damaged; dropping it", "err", err)
+		return nil
+	}
+	return slices.DeleteFunc(ids, func(id string) bool { _, err := ParseID(id); return err != nil })
+}
+
+// setPending adds id to, or removes it from, the pending downloads
+// kept beside the store's index.
+func (m *Manager) setPending(id string, on bool) {
+	m.pendMu.Lock()
+	defer m.pendMu.Unlock()
+	ids := m.loadPending()
+	if slices.Contains(ids, id) == on {
+		return
+	}
+	if on {
+		ids = append(ids, id)
+	} else {
+		ids = slices.DeleteFunc(ids, func(x string) bool { return x == id })
+	}
+	b, _ := json.Marshal(ids)
+	if err := atomicfile.Write(filepath.Join(m.Store.Dir(), pendingFile), b, 0o644); err != nil {
+		m.Log.Warn("model downloads: saving the pending downloads failed", "err", err)
 	}
 }
 

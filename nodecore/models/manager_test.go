@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -138,9 +139,21 @@ func TestManagerErrors(t *testing.T) {
 	if err := m.Fetch(cctx, "base:org/big"); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatal(err)
 	}
+	// Cut short: pending, to resume (a daemon restarted would); failures
+	// for good (the 404 above) are not.
+	if p := m.Pending(); !slices.Equal(p, []string{"base:org/big"}) {
+		t.Fatalf("pending %v", p)
+	}
+	rep, err := m.Store.Scan()
+	if err != nil || len(rep.Partial) != 1 || len(rep.Removed) != 0 {
+		t.Fatalf("scan of a cut download: %+v %v", rep, err)
+	}
 	m.Settings = nil // the limit lifted
 	if err := m.Fetch(ctx, "base:org/big"); err != nil || !m.Has("base:org/big") {
 		t.Fatal(err)
+	}
+	if p := m.Pending(); len(p) != 0 {
+		t.Fatalf("pending after the download: %v", p)
 	}
 }
 

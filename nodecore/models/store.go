@@ -51,8 +51,12 @@ type Entry struct {
 	InUse, Pinned bool
 }
 
-// indexFile is the store's index in its directory.
-const indexFile = ".hydrogen-models.json"
+// indexFile is the store's index in its directory; pendingFile the
+// model manager's list of downloads to resume.
+const (
+	indexFile   = ".hydrogen-models.json"
+	pendingFile = ".hydrogen-pending.json"
+)
 
 // ErrInUse is a model a task is using.
 var ErrInUse = errors.New("models: a task is using the model")
@@ -125,7 +129,7 @@ func (s *Store) Scan() (ScanReport, error) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || p == filepath.Join(s.dir, indexFile) {
+		if d.IsDir() || p == filepath.Join(s.dir, indexFile) || p == filepath.Join(s.dir, pendingFile) {
 			return nil
 		}
 		rel, _ := filepath.Rel(s.dir, p)

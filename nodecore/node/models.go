@@ -26,6 +26,8 @@ type ModelStore interface {
 	Unpin(id string)
 	// Use keeps id from eviction until release.
 	Use(id string) (release func(), err error)
+	// Pending lists the downloads a stop cut short.
+	Pending() []string
 }
 
 // PhaseDownloading: a task's model is being downloaded before it runs.
@@ -72,6 +74,24 @@ func (n *Node) modelName(ctx context.Context, h common.Hash) (string, error) {
 // model h: in the background, so that tasks go on meanwhile. Once the
 // model is in the store it is reported held.
 func (n *Node) downloadRequested(ctx context.Context, h common.Hash) {
+	n.fetchInBackground(ctx, h, func() (string, error) { return n.modelName(ctx, h) })
+}
+
+// resumeDownloads fetches in the background the models whose download
+// a stop cut short.
+func (n *Node) resumeDownloads(ctx context.Context) {
+	if n.cfg.Store == nil {
+		return
+	}
+	for _, id := range n.cfg.Store.Pending() {
+		n.log.Info("resuming a model download", "model", id)
+		n.fetchInBackground(ctx, chain.ModelHash(id), func() (string, error) { return id, nil })
+	}
+}
+
+// fetchInBackground names model h, fetches it and reports it held, once
+// at a time per model.
+func (n *Node) fetchInBackground(ctx context.Context, h common.Hash, name func() (string, error)) {
 	if n.cfg.Store == nil {
 		n.log.Info("the network asked for a model; this node keeps no model store", "model", h)
 		return
@@ -89,19 +109,19 @@ func (n *Node) downloadRequested(ctx context.Context, h common.Hash) {
 			delete(n.requested, h)
 			n.dlMu.Unlock()
 		}()
-		id, err := n.modelName(ctx, h)
+		id, err := name()
 		if err != nil {
 			n.log.Warn("the network asked for a model this node cannot name", "model", h, "err", err)
 			return
 		}
-		n.log.Info("the network asked this node to hold a model", "model", id)
+		n.log.Info("fetching a model the network asked this node to hold", "model", id)
 		if err := n.cfg.Store.Fetch(ctx, id); err != nil {
 			if ctx.Err() == nil {
 				n.log.Warn("downloading a model the network asked for failed", "model", id, "err", err)
 			}
 			return
 		}
-		if err := n.reportHeld(ctx, id); err != nil && ctx.Err() == nil {
+		if err := n.reportHeld(chain.Background(ctx), id); err != nil && ctx.Err() == nil {
 			n.log.Warn("reporting a downloaded model failed", "model", id, "err", err)
 		}
 	})
@@ -203,7 +223,7 @@ func (n *Node) taskModels(ctx context.Context, id uint64, t chain.TaskInfo, a en
 				return nil, err
 			}
 			n.bg.Go(func() {
-				if err := n.reportHeld(ctx, m); err != nil && ctx.Err() == nil {
+				if err := n.reportHeld(chain.Background(ctx), m); err != nil && ctx.Err() == nil {
 					n.log.Warn("reporting a downloaded model failed", "model", m, "err", err)
 				}
 			})

@@ -18,7 +18,7 @@ import (
 type fakeStore struct {
 	mu      sync.Mutex
 	held    []string
-	fetched []string
+	pending []string
 	fail    error
 }
 
@@ -34,13 +34,18 @@ func (f *fakeStore) Fetch(_ context.Context, id string) error {
 	if f.fail != nil {
 		return f.fail
 	}
-	f.fetched = append(f.fetched, id)
+	f.pending = slices.DeleteFunc(f.pending, func(x string) bool { return x == id })
 	if !slices.Contains(f.held, id) {
 		f.held = append(f.held, id)
 	}
 	return nil
 }
-func (f *fakeStore) Unpin(string)               {}
+func (f *fakeStore) Unpin(string) {}
+func (f *fakeStore) Pending() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.pending)
+}
 func (f *fakeStore) Use(string) (func(), error) { return func() {}, nil }
 func (f *fakeStore) set(ids ...string)          { f.mu.Lock(); f.held = ids; f.mu.Unlock() }
 func hashes(ids ...string) (out []common.Hash) {
@@ -75,9 +80,12 @@ func TestModelsDeclaredAndReconciled(t *testing.T) {
 		t.Fatal(err)
 	}
 	store.set("lora:org/b", "controlnet:org/c")
+	store.mu.Lock()
+	store.pending = []string{"base:org/cut"} // a download the stop cut short
+	store.mu.Unlock()
 	w.start(r, nil)
 	w.waitState(r, StateAvailable)
-	want := hashes("lora:org/b", "controlnet:org/c")
+	want := hashes("lora:org/b", "controlnet:org/c", "base:org/cut")
 	deadline := time.Now().Add(10 * time.Second)
 	for got := onChain(); !slices.Equal(got, want); got = onChain() {
 		if time.Now().After(deadline) {

@@ -172,6 +172,11 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	if err := n.recover(ctx); err != nil {
 		return err
 	}
+	// Background downloads end with Run, whatever ends it.
+	bgCtx, bgCancel := context.WithCancel(ctx)
+	defer n.bg.Wait()
+	defer bgCancel()
+	n.resumeDownloads(bgCtx)
 	stream := chain.NewStream(n.cfg.Backend, n.cfg.Network, n.cfg.Ledger.Cursor(), n.log)
 	stream.PollInterval = n.cfg.Poll
 	parent := ctx
@@ -187,7 +192,6 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	err = stream.Run(ctx, n.handle)
 	cancel(nil)
 	<-tickDone
-	n.bg.Wait()
 	if err == nil {
 		if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
 			err = cause

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/hydrogen-network/hydrogen/nodecore/governor"
 	"github.com/hydrogen-network/hydrogen/nodecore/localapi"
+	"github.com/hydrogen-network/hydrogen/nodecore/models"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
 	"github.com/hydrogen-network/hydrogen/nodecore/policy"
 	"github.com/hydrogen-network/hydrogen/tray"
@@ -178,7 +180,11 @@ func TestTrayMenuOverDBus(t *testing.T) {
 	sock := filepath.Join(dir, "api.sock")
 	cfg := policy.Defaults()
 	gov := governor.New(governor.Options{Policy: cfg, Gate: daemonNode{}})
-	srv := &localapi.Server{Node: daemonNode{}, Governor: gov, Access: localapi.Access{Owner: uint32(os.Getuid())}}
+	var dlMu sync.Mutex
+	var downloads []models.DownloadStatus
+	setDownloads := func(d []models.DownloadStatus) { dlMu.Lock(); downloads = d; dlMu.Unlock() }
+	srv := &localapi.Server{Node: daemonNode{}, Governor: gov, Access: localapi.Access{Owner: uint32(os.Getuid())},
+		Downloads: func() []models.DownloadStatus { dlMu.Lock(); defer dlMu.Unlock(); return downloads }}
 	ln, err := localapi.Open(sock, srv.Access)
 	if err != nil {
 		t.Fatal(err)
@@ -256,6 +262,28 @@ func TestTrayMenuOverDBus(t *testing.T) {
 			t.Errorf("no %q in %+v", label, items)
 		}
 	}
+	// A model download under way shows in the menu, and goes when done.
+	waitMenu := func(what string, ok func([]item) bool) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for items = layout(t, conn, dest); !ok(items); items = layout(t, conn, dest) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: menu %+v", what, items)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	setDownloads([]models.DownloadStatus{{ID: "lora:org/x", State: models.DownloadRunning, Progress: models.Progress{Done: 1 << 20, Total: 4 << 20, ETA: -1}}})
+	srv.DownloadsChanged()
+	waitMenu("the download shown", func(items []item) bool {
+		it, ok := find(items, "Downloading a model: 1 MiB of 4 MiB (25%)")
+		return ok && !it.Enabled
+	})
+	setDownloads(nil)
+	srv.DownloadsChanged()
+	waitMenu("the download gone", func(items []item) bool {
+		return !slices.ContainsFunc(items, func(it item) bool { return strings.HasPrefix(it.Label, "Downloading") })
+	})
 	pause, _ := find(items, "Pause for 1 hour")
 	if r, _ := find(items, "Resume"); r.Enabled || !pause.Enabled {
 		t.Errorf("before pausing: %+v", items)
