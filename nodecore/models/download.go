@@ -226,11 +226,11 @@ func (d *Downloader) fetch(ctx context.Context, f Fetch, dest string, noRanges b
 	if _, err := file.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	h := sha256.New()
-	if _, err := io.Copy(h, file); err != nil {
+	got, err := hashOf(file)
+	if err != nil {
 		return err
 	}
-	if got := hex.EncodeToString(h.Sum(nil)); !strings.EqualFold(got, f.SHA256) {
+	if !strings.EqualFold(got, f.SHA256) {
 		file.Close()
 		os.Remove(partPath)
 		os.Remove(statePath)
@@ -247,6 +247,15 @@ func (d *Downloader) fetch(ctx context.Context, f Fetch, dest string, noRanges b
 		dir.Close()
 	}
 	return os.Remove(statePath)
+}
+
+// hashOf is the hex sha256 of what r reads.
+func hashOf(r io.Reader) (string, error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, r); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // plan splits a file into ranges.

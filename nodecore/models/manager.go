@@ -118,10 +118,16 @@ func (m *Manager) Fetch(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	m.mu.Lock()
+	m.init()
+	m.mu.Unlock()
 	m.Store.Pin(pid)
 	for {
 		if m.Store.Has(pid) {
-			return nil
+			if err := m.verify(pid); err == nil || !errors.Is(err, ErrChecksum) {
+				return err
+			}
+			continue // removed as corrupt: download it
 		}
 		m.mu.Lock()
 		m.init()
@@ -154,6 +160,9 @@ func (m *Manager) Fetch(ctx context.Context, id string) error {
 // Pending lists the models whose download was cut short (the daemon
 // stopped, or its caller gave up): resume them with Fetch.
 func (m *Manager) Pending() []string {
+	m.mu.Lock()
+	m.init()
+	m.mu.Unlock()
 	m.pendMu.Lock()
 	defer m.pendMu.Unlock()
 	return m.loadPending()
@@ -190,6 +199,20 @@ func (m *Manager) setPending(id string, on bool) {
 	if err := atomicfile.Write(filepath.Join(m.Store.Dir(), pendingFile), b, 0o644); err != nil {
 		m.Log.Warn("model downloads: saving the pending downloads failed", "err", err)
 	}
+}
+
+// verify checks, once, a model the store holds without having checked it
+// (a file found in the cache) against the sha256 the network gives.
+func (m *Manager) verify(id ID) error {
+	if m.Store.Verified(id) {
+		return nil
+	}
+	f, _, err := m.Catalog.Fetch(id, Sources{})
+	if err != nil {
+		return nil // the network does not say: used as found
+	}
+	m.Log.Info("checking a model found in the cache", "model", id.String())
+	return m.Store.Verify(id, f.SHA256)
 }
 
 // Unpin lets model id be evicted again.

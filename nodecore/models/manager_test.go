@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -180,5 +182,62 @@ func TestCatalogRefusesBadEntries(t *testing.T) {
 	f, n, err := c.Fetch(mustID(t, "base:org/x"), Sources{HFEndpoint: "https://mirror.example/hf"})
 	if err != nil || f.URL != "https://mirror.example/hf/o/r/resolve/v1/f" || f.SHA256 != sha || n != 7 {
 		t.Fatal(f, n, err)
+	}
+}
+
+// TestVerifyFoundAndChangedFiles: a model file found in the cache is
+// checked against the catalog's sha256 when first fetched (a wrong one is
+// replaced by a download, a right one kept without one); a verified file
+// changed on disk later is caught by the next scan.
+func TestVerifyFoundAndChangedFiles(t *testing.T) {
+	srv, ts := newServer(t, 2*mib)
+	m := newManager(t, []CatalogEntry{
+		{ID: "base:org/good", Source: ts.URL + "/good", SHA256: sum(srv.content), Bytes: 2 * mib},
+		{ID: "base:org/bad", Source: ts.URL + "/bad", SHA256: sum(srv.content), Bytes: 2 * mib},
+	}, 0)
+	dir := m.Store.Dir()
+	if err := os.MkdirAll(filepath.Join(dir, "checkpoints", "org"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "checkpoints", "org", "good.safetensors"), srv.content, 0o644)
+	wrong := append([]byte(nil), srv.content...)
+	wrong[100] ^= 1
+	os.WriteFile(filepath.Join(dir, "checkpoints", "org", "bad.safetensors"), wrong, 0o644)
+	var removed []string
+	m.Store.OnRemoved = func(id, why string) { removed = append(removed, id+" "+why) }
+	if rep, err := m.Store.Scan(); err != nil || len(rep.Adopted) != 2 {
+		t.Fatalf("%+v %v", rep, err)
+	}
+	ctx := context.Background()
+	for _, id := range []string{"base:org/good", "base:org/bad"} {
+		if err := m.Fetch(ctx, id); err != nil {
+			t.Fatal(id, err)
+		}
+	}
+	if d := m.Downloads(); len(d) != 1 || d[0].ID != "base:org/bad" {
+		t.Fatalf("downloads %+v", d)
+	}
+	if !slices.Equal(removed, []string{"base:org/bad corrupt"}) {
+		t.Fatalf("removed %v", removed)
+	}
+	for _, id := range []string{"base:org/good", "base:org/bad"} {
+		if !m.Store.Verified(mustID(t, id)) {
+			t.Fatalf("%s not verified", id)
+		}
+	}
+	// Changed on disk after the check: a byte flipped, the size the same.
+	p := filepath.Join(dir, "checkpoints", "org", "good.safetensors")
+	later := time.Now().Add(time.Minute)
+	os.WriteFile(p, wrong, 0o644)
+	os.Chtimes(p, later, later)
+	// Touched but intact: hashed again and kept.
+	q := filepath.Join(dir, "checkpoints", "org", "bad.safetensors")
+	os.Chtimes(q, later, later)
+	rep, err := m.Store.Scan()
+	if err != nil || !slices.Equal(rep.Removed, []string{"checkpoints/org/good.safetensors"}) || !slices.Equal(rep.Verified, []string{"base:org/bad"}) {
+		t.Fatalf("%+v %v", rep, err)
+	}
+	if m.Has("base:org/good") || !m.Has("base:org/bad") {
+		t.Fatal(m.Held())
 	}
 }

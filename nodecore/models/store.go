@@ -43,6 +43,9 @@ type Record struct {
 	SHA256   string    `json:"sha256"`
 	Added    time.Time `json:"added"`
 	LastUsed time.Time `json:"lastUsed"`
+	// ModTime is the file's when it was last verified: a scan re-checks a
+	// file changed since.
+	ModTime time.Time `json:"modTime,omitzero"`
 }
 
 // Entry is a model as the store lists it.
@@ -107,8 +110,9 @@ type ScanReport struct {
 	Models    int      // held and indexed
 	Partial   []string // partial downloads kept to resume (NAME.part with its state)
 	Removed   []string // broken leftovers and corrupt models removed
-	Adopted   []string // model files found without a record (kept; verified on first use)
+	Adopted   []string // model files found without a record (kept; verified when next fetched)
 	Forgotten []string // records whose file is gone
+	Verified  []string // models whose file changed since their check, hashed again and intact
 }
 
 // Scan reconciles the index with the files: a partial download without
@@ -177,6 +181,22 @@ func (s *Store) Scan() (ScanReport, error) {
 			rep.Removed = append(rep.Removed, rel)
 			s.removed(key, "corrupt")
 			return os.Remove(p)
+		case r.SHA256 != "" && !r.ModTime.IsZero() && !info.ModTime().Equal(r.ModTime):
+			// Written to since it was verified: hash it again.
+			got, err := hashFile(p)
+			if err != nil {
+				return err
+			}
+			if got != r.SHA256 {
+				s.log.Warn("model store: a model's file changed; removing it as corrupt", "model", key)
+				delete(s.index, key)
+				delete(seen, key)
+				rep.Removed = append(rep.Removed, rel)
+				s.removed(key, "corrupt")
+				return os.Remove(p)
+			}
+			r.ModTime = info.ModTime()
+			rep.Verified = append(rep.Verified, key)
 		}
 		return nil
 	})
@@ -357,7 +377,7 @@ func (s *Store) Install(ctx context.Context, d *Downloader, id ID, f Fetch, size
 	}
 	s.mu.Lock()
 	now := s.Now()
-	s.index[id.String()] = &Record{ID: id.String(), Bytes: info.Size(), SHA256: strings.ToLower(f.SHA256), Added: now, LastUsed: now}
+	s.index[id.String()] = &Record{ID: id.String(), Bytes: info.Size(), SHA256: strings.ToLower(f.SHA256), Added: now, LastUsed: now, ModTime: info.ModTime()}
 	err = s.saveLocked()
 	s.mu.Unlock()
 	if err != nil {
@@ -369,6 +389,63 @@ func (s *Store) Install(ctx context.Context, d *Downloader, id ID, f Fetch, size
 		_, err = s.MakeRoom(0)
 	}
 	return err
+}
+
+// Verified reports whether the store has checked model id's sha256 (a
+// model it downloaded, or one it adopted and Verify checked).
+func (s *Store) Verified(id ID) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.index[id.String()]
+	return ok && r.SHA256 != ""
+}
+
+// Verify hashes model id's file: when it has sha256 the record says so
+// from now on; when not, the model is removed as corrupt (reported) and
+// ErrChecksum returned. A model in use is not touched.
+func (s *Store) Verify(id ID, sha256 string) error {
+	p := s.Path(id)
+	got, err := hashFile(p)
+	if err != nil {
+		return err
+	}
+	info, err := os.Stat(p)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := id.String()
+	r, ok := s.index[key]
+	if !ok {
+		return fmt.Errorf("models: %s is not in the store: %w", key, fs.ErrNotExist)
+	}
+	if got == strings.ToLower(sha256) {
+		r.SHA256, r.ModTime = got, info.ModTime()
+		return s.saveLocked()
+	}
+	if s.inUse[key] > 0 {
+		return fmt.Errorf("%w: %s (in use; left until the task ends)", ErrChecksum, key)
+	}
+	s.log.Warn("model store: a model's sha256 is not the network's; removing it", "model", key)
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	delete(s.index, key)
+	s.removed(key, "corrupt")
+	if err := s.saveLocked(); err != nil {
+		return err
+	}
+	return fmt.Errorf("%w: %s has %s, want %s", ErrChecksum, key, got, strings.ToLower(sha256))
+}
+
+func hashFile(p string) (string, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	return hashOf(f)
 }
 
 // Remove deletes a model the owner chose to delete; one in use is

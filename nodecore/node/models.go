@@ -212,16 +212,20 @@ func (n *Node) taskModels(ctx context.Context, id uint64, t chain.TaskInfo, a en
 			release()
 			return nil, fmt.Errorf("%w: %v", errBadTask, err)
 		}
-		if !s.Has(m) {
+		held := s.Has(m)
+		if !held {
 			n.hub.update(func(sn *Snapshot) { sn.TaskModel, sn.TaskPhase = m, PhaseDownloading })
 			n.log.Info("a task needs a model this node does not hold; downloading it", "task", id, "model", m)
-			dctx, cancel := context.WithTimeout(ctx, deadline.Sub(n.cfg.Now())) // the deadline is in the chain's time
-			err := s.Fetch(dctx, m)
-			cancel()
-			if err != nil {
-				release()
-				return nil, err
-			}
+		}
+		// Fetch also checks, once, a model found in the cache unverified.
+		dctx, cancel := context.WithTimeout(ctx, deadline.Sub(n.cfg.Now())) // the deadline is in the chain's time
+		err := s.Fetch(dctx, m)
+		cancel()
+		if err != nil {
+			release()
+			return nil, err
+		}
+		if !held {
 			n.bg.Go(func() {
 				if err := n.reportHeld(chain.Background(ctx), m); err != nil && ctx.Err() == nil {
 					n.log.Warn("reporting a downloaded model failed", "model", m, "err", err)
