@@ -26,6 +26,7 @@ type ModelStore interface {
 	List() []models.Entry
 	Used() int64
 	Remove(id models.ID) error
+	MakeRoom(need int64) ([]string, error)
 }
 
 func (s *Server) models(w http.ResponseWriter, r *http.Request) {

@@ -221,3 +221,68 @@ func TestDownloads(t *testing.T) {
 		}
 	}
 }
+
+// TestQuotaChangeEvicts: lowering the quota frees room at once, evicting
+// the least recently used model, never the one in use.
+func TestQuotaChangeEvicts(t *testing.T) {
+	dir := t.TempDir()
+	settings, err := OpenSettings(filepath.Join(t.TempDir(), "settings.json"), DefaultSettings(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rel := range []string{"checkpoints/org/old.safetensors", "checkpoints/org/used.safetensors", "loras/org/new.safetensors"} {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Truncate(400 << 20); err != nil { // sparse: takes no disk; 1200 MiB in all
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	store, _, err := models.Open(dir, func() int64 { return int64(*settings.Get().QuotaGB) << 30 }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Now()
+	store.Now = func() time.Time { clock = clock.Add(time.Minute); return clock }
+	for _, id := range []string{"base:org/old", "lora:org/new"} {
+		release, err := store.Acquire(mustParse(t, id))
+		if err != nil {
+			t.Fatal(err)
+		}
+		release()
+	}
+	inUse, err := store.Acquire(mustParse(t, "base:org/used")) // the oldest use of all, but in use
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inUse()
+	store.Now = time.Now
+	r := serve(t, sockPath(t), &fakeNode{}, me(), func(s *Server) { s.Models, s.Settings = store, settings })
+	one := 1
+	if _, err := r.client.PatchSettings(context.Background(), api.Settings{QuotaGB: &one}); err != nil {
+		t.Fatal(err)
+	}
+	var held []string
+	for _, e := range store.List() {
+		held = append(held, e.ID)
+	}
+	slices.Sort(held)
+	if !slices.Equal(held, []string{"base:org/used", "lora:org/new"}) {
+		t.Fatalf("held after the quota change: %v", held)
+	}
+}
+
+func mustParse(t *testing.T, s string) models.ID {
+	t.Helper()
+	id, err := models.ParseID(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}

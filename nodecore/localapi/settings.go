@@ -254,6 +254,15 @@ func (s *Server) patchSettings(w http.ResponseWriter, r *http.Request) {
 	if s.OnSettings != nil {
 		s.OnSettings(s.Settings.Policy())
 	}
+	if p.QuotaGB != nil && s.Models != nil {
+		// A smaller quota frees the room at once (never a model in use or
+		// held for the network; those wait).
+		if removed, err := s.Models.MakeRoom(0); err != nil {
+			s.Log.Warn("the new storage quota cannot be met yet", "err", err)
+		} else if len(removed) > 0 {
+			s.Log.Info("models evicted for the new quota", "models", removed)
+		}
+	}
 	s.Log.Info("settings changed")
 	reply(w, next)
 }
