@@ -39,7 +39,7 @@ type Action struct {
 }
 
 // phaseProgress is how far a task is at each phase.
-var phaseProgress = map[string]float64{"received": 0.1, "running": 0.3, "fetched": 0.2, "computed": 0.6, "committed": 0.7, "disclosed": 0.85, "uploading": 0.95}
+var phaseProgress = map[string]float64{"received": 0.1, "downloading": 0.15, "running": 0.3, "fetched": 0.2, "computed": 0.6, "committed": 0.7, "disclosed": 0.85, "uploading": 0.95}
 
 // Dashboard builds the Dashboard's view model.
 func Dashboard(st *api.Status, connErr error, totals *api.Totals, todayWei string, now time.Time) DashboardVM {
@@ -112,6 +112,8 @@ func phaseText(p string) string {
 	switch p {
 	case "received":
 		return lang.L("received")
+	case "downloading":
+		return lang.L("downloading its model")
 	case "running", "fetched":
 		return lang.L("computing")
 	case "computed":

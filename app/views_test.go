@@ -44,6 +44,11 @@ func TestDashboardVM(t *testing.T) {
 	if nogpu.GPUName != "No GPU data: no NVIDIA GPU found" || nogpu.Temp != "—" || nogpu.Next.Do.Action != api.ActionEarnNow {
 		t.Errorf("no GPU: %+v", nogpu)
 	}
+	fetching := busy
+	fetching.Current = &api.Current{ID: 42, Kind: "image", Model: "lora:org/x", Phase: "downloading"}
+	if vm := Dashboard(&fetching, nil, nil, "0", now); vm.Task != "Task 42: image · lora:org/x · downloading its model" || vm.Progress != 0.15 {
+		t.Errorf("downloading: %+v", vm)
+	}
 	setup := Dashboard(&api.Status{State: api.StateSetup, Reason: "wallet"}, nil, nil, "0", now)
 	if setup.Reason != "Finish setting up in the Hydrogen window" || setup.Next.Label != "Finish setting up" || setup.Next.Do.Action != "" {
 		t.Errorf("setup: %+v", setup)
