@@ -423,6 +423,7 @@ func (d *daemon) run(ctx context.Context, build func(context.Context, *daemon) (
 		srv = &localapi.Server{Settings: settings, Logs: d.logs, Log: log, Setup: d.first, Models: store, Downloads: d.models.Downloads,
 			GPU: func() *api.GPU { gpuMu.Lock(); defer gpuMu.Unlock(); return lastGPU },
 			OnSettings: func(c policy.Config) {
+				d.models.SettingsChanged()
 				gpuMu.Lock()
 				g := gov
 				gpuMu.Unlock()

@@ -124,8 +124,8 @@ func (m *Manager) Fetch(ctx context.Context, id string) error {
 	m.Store.Pin(pid)
 	for {
 		if m.Store.Has(pid) {
-			if err := m.verify(pid); err == nil || !errors.Is(err, ErrChecksum) {
-				return err
+			if err := m.verify(pid); err == nil || !errors.Is(err, ErrChecksum) || m.Store.Has(pid) {
+				return err // (a corrupt model a task is using stays until it ends)
 			}
 			continue // removed as corrupt: download it
 		}
@@ -279,22 +279,28 @@ func (m *Manager) run(ctx context.Context, id ID, j *job) (err error) {
 	return nil
 }
 
-// limit returns the shared limiter set to bps (nil when unlimited and
-// no download was ever limited).
+// limit returns the limiter all downloads share, set to bps (no limit
+// for 0): a change applies to the downloads under way too.
 func (m *Manager) limit(bps float64) *rate.Limiter {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if bps <= 0 {
-		if m.limiter != nil {
-			m.limiter.SetLimit(rate.Inf) // lifts it for downloads under way too
-		}
-		return nil
+	l := rate.Inf
+	if bps > 0 {
+		l = rate.Limit(bps)
 	}
 	if m.limiter == nil {
-		m.limiter = rate.NewLimiter(rate.Limit(bps), 64<<10)
+		m.limiter = rate.NewLimiter(l, 64<<10)
 	}
-	m.limiter.SetLimit(rate.Limit(bps))
+	m.limiter.SetLimit(l)
 	return m.limiter
+}
+
+// SettingsChanged applies a new bandwidth limit to the downloads under
+// way (a proxy or mirror applies from the next download).
+func (m *Manager) SettingsChanged() {
+	if m.Settings != nil {
+		m.limit(m.Settings().Limit)
+	}
 }
 
 func (m *Manager) update(j *job, f func(*DownloadStatus)) {

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 func newManager(t *testing.T, cat []CatalogEntry, quota int64) *Manager {
@@ -239,5 +241,38 @@ func TestVerifyFoundAndChangedFiles(t *testing.T) {
 	}
 	if m.Has("base:org/good") || !m.Has("base:org/bad") {
 		t.Fatal(m.Held())
+	}
+}
+
+// TestLimitChangesUnderWay: a new bandwidth limit reaches a download
+// already running (all downloads share one limiter).
+func TestLimitChangesUnderWay(t *testing.T) {
+	srv, ts := newServer(t, 2*mib)
+	m := newManager(t, []CatalogEntry{{ID: "base:org/x", Source: ts.URL + "/x", SHA256: sum(srv.content), Bytes: 2 * mib}}, 0)
+	var mu sync.Mutex
+	limit := 128e3 // 16 s for 2 MiB
+	m.Settings = func() DownloadSettings { mu.Lock(); defer mu.Unlock(); return DownloadSettings{Limit: limit} }
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- m.Fetch(ctx, "base:org/x") }()
+	for d := m.Downloads(); len(d) == 0 || d[0].Done == 0; d = m.Downloads() {
+		time.Sleep(10 * time.Millisecond)
+	}
+	m.mu.Lock()
+	l := m.limiter
+	m.mu.Unlock()
+	if l.Limit() != 128e3 {
+		t.Fatalf("limit %v", l.Limit())
+	}
+	mu.Lock()
+	limit = 0
+	mu.Unlock()
+	m.SettingsChanged()
+	if l.Limit() != rate.Inf {
+		t.Fatalf("limit %v after lifting it", l.Limit())
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
