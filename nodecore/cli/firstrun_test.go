@@ -40,7 +40,8 @@ func TestFirstRunThroughTheAPI(t *testing.T) {
 	}
 	defer d.Close()
 	data := t.TempDir()
-	// A model already in the cache: the models endpoint lists it.
+	// A model already in the cache (not the network's bytes): the models
+	// endpoint lists it.
 	model := filepath.Join(data, "models", "checkpoints", "runwayml", "stable-diffusion-v1-5.safetensors")
 	if err := os.MkdirAll(filepath.Dir(model), 0o755); err != nil {
 		t.Fatal(err)
@@ -122,7 +123,10 @@ func TestFirstRunThroughTheAPI(t *testing.T) {
 		t.Fatalf("network %+v %v", n, err)
 	}
 	ms, err := c.Models(ctx)
-	if err != nil || len(ms.Models) != 1 || ms.Models[0].ID != devnet.DemoImageModel || ms.Models[0].Tasks != 1 || ms.UsedBytes != 4096 || ms.QuotaBytes != 100<<30 {
+	// The file found in the cache was checked against the network's
+	// sha256 when the first task needed it, and replaced by a download.
+	if err != nil || len(ms.Models) != 1 || ms.Models[0].ID != devnet.DemoImageModel || ms.Models[0].Tasks != 1 || ms.UsedBytes != devnet.DefaultModelBytes || ms.QuotaBytes != 100<<30 ||
+		len(ms.Downloads) != 1 || ms.Downloads[0].ID != devnet.DemoImageModel || ms.Downloads[0].State != api.DownloadDone {
 		t.Fatalf("models %+v %v", ms, err)
 	}
 	// The owner deletes the model: gone from the disk and the list, and
