@@ -120,6 +120,9 @@ func (e *env) devnetCommand() *ffcli.Command {
 			fmt.Fprintf(e.stdout, "relay      %s\n", d.RelayURL)
 			fmt.Fprintf(e.stdout, "faucet     %s\n", d.FaucetURL)
 			fmt.Fprintf(e.stdout, "network    %s\n", d.NetworkFile)
+			for _, m := range d.Network.Models {
+				fmt.Fprintf(e.stdout, "model      %s  %s\n", m.ID, m.Source)
+			}
 			for _, p := range d.Peers {
 				role := "honest, " + p.Engine.Name()
 				if p.Cheater {

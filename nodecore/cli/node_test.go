@@ -30,7 +30,7 @@ func TestDevnetExitWhenDone(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
-	for _, w := range []string{"chain      1337  http://127.0.0.1:", "ws://127.0.0.1:", "relay      http://127.0.0.1:", "faucet     http://", "network    ", "hydrogend run -network ", "cheater-1", "consistent: every ledger matches the chain to the wei"} {
+	for _, w := range []string{"chain      1337  http://127.0.0.1:", "ws://127.0.0.1:", "relay      http://127.0.0.1:", "faucet     http://", "network    ", "model      lora:hydrogen/demo-style  http://127.0.0.1:", "hydrogend run -network ", "cheater-1", "consistent: every ledger matches the chain to the wei"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("output lacks %q:\n%s", w, out)
 		}
