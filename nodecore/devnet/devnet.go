@@ -80,6 +80,11 @@ type Config struct {
 	PeerAtPhase func(peer, phase string, task uint64)
 	// ModelBytes is the size of each hosted model (DefaultModelBytes).
 	ModelBytes int64
+	// MinHolders is the registry's minHolders: how many nodes must hold
+	// a model before its tasks go to holders only (0: one more than the
+	// peers, so that the network asks a node that joins to hold its
+	// models).
+	MinHolders uint8
 }
 
 // Defaults for Config's zero fields.
@@ -220,7 +225,16 @@ func Start(ctx context.Context, cfg Config) (d *Devnet, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if d.Network, err = chain.Deploy(ctx, dep, chain.DefaultParams(dep.From())); err != nil {
+	params := chain.DefaultParams(dep.From())
+	// A model counts as well held once one more node than the devnet's
+	// own peers holds it: the network asks the next node that joins (the
+	// owner's, in the demo) to download the models its tasks need, and
+	// then shares the tasks with it.
+	params.Registry.MinHolders = uint8(min(cfg.Peers+cfg.Cheaters+1, 255))
+	if cfg.MinHolders > 0 {
+		params.Registry.MinHolders = cfg.MinHolders
+	}
+	if d.Network, err = chain.Deploy(ctx, dep, params); err != nil {
 		return nil, err
 	}
 	appTx, err := transactor(keys[1])

@@ -30,7 +30,7 @@ import (
 func TestModelDistribution(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	d, err := Start(ctx, Config{Dir: t.TempDir(), Peers: 5, NodePoll: 50 * time.Millisecond, MaxLead: time.Hour, ModelBytes: 4 << 20, Log: testLog(t)})
+	d, err := Start(ctx, Config{Dir: t.TempDir(), Peers: 5, MinHolders: 3, NodePoll: 50 * time.Millisecond, MaxLead: time.Hour, ModelBytes: 4 << 20, Log: testLog(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
