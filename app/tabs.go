@@ -328,7 +328,7 @@ func (m *modelsTab) show(vm ModelsVM) {
 	for _, r := range vm.Rows {
 		id := r.ID
 		del := widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), func() { m.del(id) })
-		info := lang.L("{{.Size}} · last used {{.Last}} · {{.Tasks}} tasks", map[string]any{"Size": r.Size, "Last": r.LastUsed, "Tasks": r.Tasks})
+		info := lang.L("{{.Size}} · last used {{.Last}} · tasks served: {{.Tasks}}", map[string]any{"Size": r.Size, "Last": r.LastUsed, "Tasks": r.Tasks})
 		if r.InUse {
 			del.Disable()
 			info += " · " + lang.L("in use")
