@@ -219,7 +219,7 @@ func TestFirstRunWizardAndTabsUnderXvfb(t *testing.T) {
 	}{
 		{"dashboard", []string{"Dashboard", "Current task", "VRAM used", "Today", "HYD"}},
 		{"earnings", []string{"Last 24 hours", "Last 30 days", "Task ledger", "paid"}},
-		{"models", []string{"Model storage", "Storage quota"}},
+		{"models", []string{"Model storage", "Storage quota", "Downloads", "Models on this computer"}}, // the node earned: it holds models it was asked for or a task needed
 		{"network", []string{"Local demo network", "Nodes in the network", "reachable", "QoS score"}},
 		{"settings", []string{"Minutes away before earning", "Weekly schedule"}},
 	}
