@@ -33,13 +33,14 @@ type modelHost struct {
 	files map[string][]byte // file name → content
 
 	mu     sync.Mutex
-	served map[string]int // file name → requests
+	served map[string]int   // file name → requests
+	bytes  map[string]int64 // file name → body bytes sent
 }
 
 // newModelHost generates a file of size bytes per hosted model and
 // returns the catalog entries pointing at base (the server's URL).
 func newModelHost(size int64, base string) (*modelHost, []models.CatalogEntry) {
-	h := &modelHost{files: map[string][]byte{}, served: map[string]int{}}
+	h := &modelHost{files: map[string][]byte{}, served: map[string]int{}, bytes: map[string]int64{}}
 	var cat []models.CatalogEntry
 	for _, id := range HostedModels {
 		seed := sha256.Sum256([]byte(id))
@@ -48,7 +49,7 @@ func newModelHost(size int64, base string) (*modelHost, []models.CatalogEntry) {
 		r := rand.NewChaCha8(s)
 		b := make([]byte, size)
 		_, _ = r.Read(b)
-		name := hex.EncodeToString(seed[:8]) + ".safetensors"
+		name := fileName(id)
 		h.files[name] = b
 		sum := sha256.Sum256(b)
 		cat = append(cat, models.CatalogEntry{ID: id, Source: base + modelsPath + name, SHA256: hex.EncodeToString(sum[:]), Bytes: size})
@@ -66,13 +67,44 @@ func (h *modelHost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	h.served[name]++
 	h.mu.Unlock()
-	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(b))
+	http.ServeContent(&countingWriter{ResponseWriter: w, add: func(n int) {
+		h.mu.Lock()
+		h.bytes[name] += int64(n)
+		h.mu.Unlock()
+	}}, r, name, time.Time{}, bytes.NewReader(b))
+}
+
+// countingWriter counts the body bytes written.
+type countingWriter struct {
+	http.ResponseWriter
+	add func(int)
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	n, err := w.ResponseWriter.Write(p)
+	w.add(n)
+	return n, err
 }
 
 // Requests is how many requests the server answered for model id.
 func (h *modelHost) Requests(id string) int {
-	seed := sha256.Sum256([]byte(id))
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.served[hex.EncodeToString(seed[:8])+".safetensors"]
+	return h.served[fileName(id)]
+}
+
+// Served is how many bytes of model id the server sent.
+func (h *modelHost) Served(id string) int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.bytes[fileName(id)]
+}
+
+// ModelBytesServed is how many bytes of hosted model id the devnet's
+// server sent, over every download.
+func (d *Devnet) ModelBytesServed(id string) int64 { return d.models.Served(id) }
+
+func fileName(id string) string {
+	seed := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(seed[:8]) + ".safetensors"
 }

@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
+	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+	"github.com/hydrogen-network/hydrogen/nodecore/devnet"
+	"github.com/hydrogen-network/hydrogen/nodecore/engine"
+	"github.com/hydrogen-network/hydrogen/nodecore/models"
+	"github.com/hydrogen-network/hydrogen/nodecore/wallet"
+)
+
+// TestModelDownloadSurvivesKill: `hydrogend run`, downloading a model the
+// network needs under a bandwidth limit, is killed with SIGKILL halfway;
+// restarted, it resumes from what reached the disk (the server sends the
+// model once, plus at most the progress not yet saved), verifies it and
+// reports it held.
+func TestModelDownloadSurvivesKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a devnet and hydrogend processes")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	const size = 24 << 20
+	d, err := devnet.Start(ctx, devnet.Config{Dir: t.TempDir(), Peers: 2, NodePoll: 50 * time.Millisecond, MaxLead: 20 * time.Second, ModelBytes: size})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	data := t.TempDir()
+	pass := filepath.Join(data, "passphrase")
+	if err := os.WriteFile(pass, []byte("download test passphrase\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(LightScryptEnv, "1")
+	if code, _, errOut := run(t, "wallet", "create", "-data", data, "-passphrase-file", pass); code != ExitOK {
+		t.Fatalf("wallet create: %d %s", code, errOut)
+	}
+	addr, err := wallet.Address(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings := filepath.Join(data, "settings.json")
+	if err := os.WriteFile(settings, []byte(`{"downloadLimitMBps": 2}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"run", "-data", data, "-network", d.NetworkFile, "-poll", "50ms"}
+	p := startDaemon(t, "", args...)
+	waitNodeState(t, ctx, d, addr, chain.NodeAvailable)
+	// A task needing a LoRA nobody holds: the node is picked for it or
+	// asked to hold it; either way it downloads it.
+	if _, err := d.Source().CreateWith(ctx, engine.KindImage, devnet.DemoLoRA); err != nil {
+		t.Fatal(err)
+	}
+	c := &api.Client{Socket: filepath.Join(data, "hydrogend.sock")}
+	var id string // the model being downloaded (the task's base model or the LoRA)
+	for id == "" {
+		st, err := c.Status(ctx)
+		for _, dl := range st.Downloads {
+			if dl.Done > 17<<20 {
+				id = dl.ID // past the state saved at 16 MiB
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the download never got far: %+v %v", st.Downloads, err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-p.exited
+	p.exited <- nil // for the cleanup
+	mid, err := models.ParseID(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(data, "models", filepath.FromSlash(mid.Path()))
+	part := file + ".part"
+	for _, f := range []string{part, part + ".json"} {
+		if _, err := os.Stat(f); err != nil {
+			t.Fatalf("after the kill: %v", err)
+		}
+	}
+	before := d.ModelBytesServed(id)
+
+	// Restarted without the limit: it finishes the download and reports.
+	if err := os.WriteFile(settings, []byte(`{"downloadLimitMBps": 0}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	q := startDaemon(t, "", args...)
+	for {
+		ms, err := c.Models(ctx)
+		if err == nil && slices.ContainsFunc(ms.Models, func(m api.Model) bool { return m.ID == id }) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the model never arrived: %+v %v\n%s", ms, err, q.logText())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	served := d.ModelBytesServed(id)
+	copies := int64(1) // this node's, and each peer's that holds it
+	for _, peer := range d.Peers {
+		if peer.Models.Has(id) {
+			copies++
+		}
+	}
+	t.Logf("%s: served %d MiB before the kill, %d MiB in all, for %d copies of %d MiB", id, before>>20, served>>20, copies, size>>20)
+	if extra := served - copies*size; extra > 9<<20 {
+		t.Fatalf("%d MiB served beyond one download per node: the download restarted instead of resuming", extra>>20)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil || len(b) != size {
+		t.Fatalf("%d bytes, %v", len(b), err)
+	}
+	for _, f := range []string{part, part + ".json"} {
+		if _, err := os.Stat(f); !os.IsNotExist(err) {
+			t.Fatalf("%s left behind: %v", f, err)
+		}
+	}
+	for {
+		on, err := d.App().NodeModels(ctx, addr)
+		if err == nil && slices.Contains(on, chain.ModelHash(id)) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("not reported: %v %v\n%s", on, err, q.logText())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	if !strings.Contains(q.logText(), "model downloaded") {
+		t.Fatalf("log:\n%s", q.logText())
+	}
+}
