@@ -95,6 +95,7 @@ func (e *env) rootCommand() *ffcli.Command {
 			e.walletCommand(),
 			e.runCommand(),
 			e.serviceCommand(),
+			e.modelsCommand(),
 		},
 	}
 	root.Exec = func(ctx context.Context, args []string) error {

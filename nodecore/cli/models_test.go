@@ -143,4 +143,22 @@ func TestModelDownloadSurvivesKill(t *testing.T) {
 	if !strings.Contains(q.logText(), "model downloaded") {
 		t.Fatalf("log:\n%s", q.logText())
 	}
+
+	// The same through `hydrogend models`, for a rig without the app.
+	code, out, errOut := run(t, "models", "list", "-data", data)
+	if code != ExitOK || !strings.Contains(out, id) || !strings.Contains(out, "24 MiB") || !strings.Contains(out, "DOWNLOAD") || !strings.Contains(out, "done") {
+		t.Fatalf("models list: %d\n%s%s", code, out, errOut)
+	}
+	t.Logf("hydrogend models list:\n%s", out)
+	if code, out, errOut := run(t, "models", "quota", "-data", data, "500"); code != ExitOK || !strings.Contains(out, "of a 500.0 GiB quota") {
+		t.Fatalf("models quota: %d %s %s", code, out, errOut)
+	}
+	if code, _, errOut := run(t, "models", "rm", "-data", data, "base:../etc"); code != ExitFailure || !strings.Contains(errOut, "bad model ID") {
+		t.Fatalf("models rm of a bad ID: %d %s", code, errOut)
+	}
+	for _, args := range [][]string{{"models"}, {"models", "rm", "-data", data}, {"models", "quota", "-data", data, "lots"}, {"models", "list", "extra"}} {
+		if code, _, _ := run(t, args...); code != ExitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, ExitUsage)
+		}
+	}
 }
