@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hydrogen-network/hydrogen/nodecore/datadir"
 	"github.com/hydrogen-network/hydrogen/nodecore/display"
 	"github.com/hydrogen-network/hydrogen/nodecore/gpu"
 	"github.com/moby/moby/client"
@@ -61,7 +62,7 @@ func Real(dataDir string) System {
 			return client.New(client.FromEnv)
 		},
 		Display:  display.Detect,
-		DiskFree: diskFree,
+		DiskFree: datadir.Free,
 	}
 }
 

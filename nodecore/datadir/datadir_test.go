@@ -31,3 +31,16 @@ func TestResolve(t *testing.T) {
 		})
 	}
 }
+
+func TestFree(t *testing.T) {
+	free, total, err := Free(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total == 0 || free > total {
+		t.Fatalf("free %d of total %d is not plausible", free, total)
+	}
+	if _, _, err := Free(filepath.Join(t.TempDir(), "missing")); err == nil {
+		t.Fatal("the free space of a missing directory")
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/atomicfile"
+	"github.com/hydrogen-network/hydrogen/nodecore/datadir"
 )
 
 // Store is the node's model cache: the files the worker mounts read-only
@@ -29,6 +30,9 @@ type Store struct {
 	// or found corrupt), to report to the chain.
 	OnRemoved func(id string, why string)
 	Now       func() time.Time
+	// FreeSpace says how much space is free on the disk holding a path
+	// (datadir.Free; tests replace it).
+	FreeSpace func(path string) (free, total uint64, err error)
 
 	mu     sync.Mutex // guards the fields below and the index file
 	index  map[string]*Record
@@ -67,6 +71,9 @@ var ErrInUse = errors.New("models: a task is using the model")
 // ErrQuota is a model that cannot fit: everything left is in use or held.
 var ErrQuota = errors.New("models: not enough room under the storage quota")
 
+// ErrDiskFull is a model the disk has no room for, whatever the quota.
+var ErrDiskFull = errors.New("models: not enough free disk space")
+
 // Open opens (creating) the store at dir and scans it (Scan).
 func Open(dir string, quota func() int64, log *slog.Logger) (*Store, ScanReport, error) {
 	if log == nil {
@@ -75,7 +82,7 @@ func Open(dir string, quota func() int64, log *slog.Logger) (*Store, ScanReport,
 	if quota == nil {
 		quota = func() int64 { return 0 }
 	}
-	s := &Store{dir: dir, quota: quota, log: log, Now: time.Now, index: map[string]*Record{}, inUse: map[string]int{}, pinned: map[string]bool{}}
+	s := &Store{dir: dir, quota: quota, log: log, Now: time.Now, FreeSpace: datadir.Free, index: map[string]*Record{}, inUse: map[string]int{}, pinned: map[string]bool{}}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, ScanReport{}, err
 	}
@@ -362,12 +369,15 @@ func (s *Store) Install(ctx context.Context, d *Downloader, id ID, f Fetch, size
 	if s.Has(id) {
 		return nil
 	}
+	p := s.Path(id)
 	if size > 0 {
 		if _, err := s.MakeRoom(size); err != nil {
 			return err
 		}
+		if err := s.checkDisk(p, size); err != nil {
+			return err
+		}
 	}
-	p := s.Path(id)
 	if err := d.Download(ctx, f, p); err != nil {
 		return err
 	}
@@ -446,6 +456,26 @@ func hashFile(p string) (string, error) {
 	}
 	defer f.Close()
 	return hashOf(f)
+}
+
+// DiskReserve is the free space a download leaves on the disk.
+const DiskReserve = 1 << 30
+
+// checkDisk refuses a download of size bytes to p that would leave less
+// than DiskReserve free (what a partial download holds already counts).
+func (s *Store) checkDisk(p string, size int64) error {
+	free, _, err := s.FreeSpace(s.dir)
+	if err != nil {
+		return nil // unknown: the download finds out
+	}
+	need := size
+	if fi, err := os.Stat(p + ".part"); err == nil {
+		need -= fi.Size()
+	}
+	if need > 0 && int64(free) < need+DiskReserve {
+		return fmt.Errorf("%w: %d MiB needed and 1 GiB kept free, %d MiB free", ErrDiskFull, need>>20, free>>20)
+	}
+	return nil
 }
 
 // Remove deletes a model the owner chose to delete; one in use is

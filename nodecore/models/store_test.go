@@ -172,3 +172,33 @@ func TestStoreInstall(t *testing.T) {
 		t.Fatalf("%+v", l)
 	}
 }
+
+// TestStoreInstallChecksTheDisk: a model the disk has no room for (a
+// gigabyte kept free) is refused before any byte is fetched; what a
+// partial download holds already counts.
+func TestStoreInstallChecksTheDisk(t *testing.T) {
+	srv, ts := newServer(t, 2*mib)
+	s, _, err := Open(t.TempDir(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	free := uint64(DiskReserve + mib)
+	s.FreeSpace = func(string) (uint64, uint64, error) { return free, 100 << 30, nil }
+	id := mustID(t, "lora:org/x")
+	f := Fetch{URL: ts.URL, SHA256: sum(srv.content)}
+	if err := s.Install(context.Background(), testDownloader(), id, f, 2*mib); !errors.Is(err, ErrDiskFull) {
+		t.Fatal(err)
+	}
+	if _, reqs := srv.stats(); reqs != 0 || s.Has(id) {
+		t.Fatalf("%d requests after refusing", reqs)
+	}
+	// Half of it on disk already: the other half fits.
+	put(t, s.Dir(), "loras/org/x.safetensors.part", mib)
+	if err := s.checkDisk(s.Path(id), 2*mib); err != nil {
+		t.Fatal(err)
+	}
+	free = DiskReserve + 3*mib
+	if err := s.Install(context.Background(), testDownloader(), id, f, 2*mib); err != nil || !s.Has(id) {
+		t.Fatal(err)
+	}
+}
