@@ -1,6 +1,7 @@
 package chain_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -130,5 +131,48 @@ func TestModelDistribution(t *testing.T) {
 	ms, _ := app.Client.NodeModels(ctx, holders[0])
 	if len(ms) != 0 {
 		t.Errorf("node still lists %v", ms)
+	}
+}
+
+// TestDemandSpreadsAModel: when a model's holders are too busy to fill a
+// task, the task is filled from other nodes and the available nodes that
+// lack the model are asked to download it (demand outgrew the holders);
+// while holders are free, nobody is asked.
+func TestDemandSpreadsAModel(t *testing.T) {
+	n := simchain.New(t, 11, nil)
+	app := n.Accounts[10]
+	m := chain.ModelHash("base:org/popular")
+	join(t, n.Accounts[:3], m) // three hold it: enough (minHolders)
+	join(t, n.Accounts[3:10])
+	holder := map[common.Address]bool{}
+	for _, a := range n.Accounts[:3] {
+		holder[a.Addr] = true
+	}
+	_, sel1, rcpt, err := app.Client.CreateTask(ctx, imageSpec(m), 600, simchain.Eth(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := downloads(t, rcpt, m); len(got) != 0 {
+		t.Fatalf("told %d nodes while the holders were free", len(got))
+	}
+	for _, a := range sel1 {
+		if !holder[a] {
+			t.Fatalf("selected %s, which lacks the model, while holders were free", a)
+		}
+	}
+	// The holders are busy: the next task is filled from the others, and
+	// the four left available are asked to download the model.
+	_, sel2, rcpt, err := app.Client.CreateTask(ctx, imageSpec(m), 600, simchain.Eth(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	told := downloads(t, rcpt, m)
+	if len(told) != 4 {
+		t.Fatalf("told %d nodes, want the 4 available that lack the model", len(told))
+	}
+	for _, a := range told {
+		if holder[a] || slices.Contains(sel2[:], a) {
+			t.Fatalf("told %s, a holder or selected", a)
+		}
 	}
 }

@@ -228,7 +228,9 @@ contract NodeRegistry is Payouts {
     // ------------------------------------------------------ task manager calls
 
     /// @notice Selects up to `count` eligible nodes for a task and marks them
-    /// busy; then asks more nodes to download any model that too few hold.
+    /// busy; then asks more nodes to download any model that too few hold,
+    /// and the first model when its holders could not fill the task (demand
+    /// outgrew them).
     /// @return chosen the selected nodes (fewer than count if not enough
     /// eligible nodes could be drawn).
     function assign(uint64 taskId, Requirements calldata req, uint256 count, bytes32 seed)
@@ -237,8 +239,9 @@ contract NodeRegistry is Payouts {
         returns (address[] memory chosen)
     {
         uint256 word = random.randomWord(seed);
-        chosen = _select(taskId, req, count, word);
-        _notifyDownloads(req, word);
+        bool short;
+        (chosen, short) = _select(taskId, req, count, word);
+        _notifyDownloads(req, word, short);
     }
 
     /// @notice Ends a task for nodes: applies their points, slashes those
@@ -285,7 +288,7 @@ contract NodeRegistry is Payouts {
         n.yields++;
         // Draw the replacement while the yielding node is still busy, so it
         // cannot draw itself.
-        address[] memory r = _select(taskId, req, 1, random.randomWord(seed));
+        (address[] memory r,) = _select(taskId, req, 1, random.randomWord(seed));
         if (r.length == 1) replacement = r[0];
         uint32 cost = params.yieldCost < n.qos ? params.yieldCost : n.qos;
         n.qos -= cost;
@@ -343,13 +346,18 @@ contract NodeRegistry is Payouts {
 
     // ------------------------------------------------------------- selection
 
+    /// @dev `short` is true when the first model's holders were enough to
+    /// draw from but too few of them were free to fill the task.
     function _select(uint64 taskId, Requirements calldata req, uint256 count, uint256 word)
         internal
-        returns (address[] memory chosen)
+        returns (address[] memory chosen, bool short)
     {
         chosen = new address[](count);
         uint256 found;
-        if (req.models.length > 0) found = _selectHolders(taskId, req, word, chosen);
+        if (req.models.length > 0 && holders[req.models[0]].items.length >= params.minHolders) {
+            found = _selectHolders(taskId, req, word, chosen);
+            short = found < count;
+        }
         found = _selectAny(taskId, req, word, chosen, found);
         assembly {
             mstore(chosen, found)
@@ -404,16 +412,17 @@ contract NodeRegistry is Payouts {
     }
 
     /// @dev Tells up to notifyCount eligible available nodes lacking each
-    /// under-held model to download it. It walks the available nodes from a
+    /// under-held model (and the first model, when its holders were too busy
+    /// to fill the task) to download it. It walks the available nodes from a
     /// random start, so every node it looks at is a different one, and
     /// looks at no more than 3 × notifyCount: flat gas.
-    function _notifyDownloads(Requirements calldata req, uint256 word) internal {
+    function _notifyDownloads(Requirements calldata req, uint256 word, bool firstShort) internal {
         uint8 minClass = classOf(req.minVramMiB);
         uint256 total = availableCount(minClass);
         if (total == 0) return;
         for (uint256 m; m < req.models.length; ++m) {
             bytes32 model = req.models[m];
-            if (holders[model].items.length >= params.minHolders) continue;
+            if (holders[model].items.length >= params.minHolders && !(m == 0 && firstShort)) continue;
             uint256 start = _rand(word, 1_000 + m) % total;
             uint256 limit = uint256(params.notifyCount) * 3;
             if (limit > total) limit = total;
