@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"strconv"
 	"text/tabwriter"
@@ -17,55 +16,44 @@ import (
 // modelsCommand is `hydrogend models`: the running daemon's model store,
 // through its local API, for rigs without the desktop app.
 func (e *env) modelsCommand() *ffcli.Command {
-	socketFlag := func(fs *flag.FlagSet) func() *api.Client {
+	// sub is a subcommand that talks to the daemon's local API.
+	sub := func(name, usage, help string, do func(ctx context.Context, c *api.Client, args []string) error) *ffcli.Command {
+		fs := e.flagSet("models " + name)
 		data := fs.String("data", "", "the daemon's data `directory` (default: this user's, else the system service's)")
 		sock := fs.String("socket", "", "the local API `socket` (default: the data directory's)")
-		return func() *api.Client {
-			switch {
-			case *sock != "":
-			case *data != "":
-				*sock = api.DefaultSocket(*data)
-			default:
-				*sock = api.FindSocket(datadir.Desktop())
-			}
-			return &api.Client{Socket: *sock}
+		return &ffcli.Command{
+			Name: name, ShortUsage: "hydrogend models " + name + " [-data DIR | -socket PATH]" + usage, ShortHelp: help, FlagSet: fs,
+			Exec: func(ctx context.Context, args []string) error {
+				switch {
+				case *sock != "":
+				case *data != "":
+					*sock = api.DefaultSocket(*data)
+				default:
+					*sock = api.FindSocket(datadir.Desktop())
+				}
+				ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+				defer cancel()
+				return do(ctx, &api.Client{Socket: *sock}, args)
+			},
 		}
 	}
-	listFS := e.flagSet("models list")
-	listClient := socketFlag(listFS)
-	list := &ffcli.Command{
-		Name:       "list",
-		ShortUsage: "hydrogend models list [-data DIR | -socket PATH]",
-		ShortHelp:  "List the models this node holds, the storage used, and the downloads.",
-		FlagSet:    listFS,
-		Exec: func(ctx context.Context, args []string) error {
+	list := sub("list", "", "List the models this node holds, the storage used, and the downloads.",
+		func(ctx context.Context, c *api.Client, args []string) error {
 			if err := noArgs("models list", args); err != nil {
 				return err
 			}
-			ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-			defer cancel()
-			ms, err := listClient().Models(ctx)
+			ms, err := c.Models(ctx)
 			if err != nil {
 				return err
 			}
 			e.printModels(ms, time.Now())
 			return nil
-		},
-	}
-	rmFS := e.flagSet("models rm")
-	rmClient := socketFlag(rmFS)
-	rm := &ffcli.Command{
-		Name:       "rm",
-		ShortUsage: "hydrogend models rm [-data DIR | -socket PATH] ID...",
-		ShortHelp:  "Delete models from the store (not one a task is using). The network is told.",
-		FlagSet:    rmFS,
-		Exec: func(ctx context.Context, args []string) error {
+		})
+	rm := sub("rm", " ID...", "Delete models from the store (not one a task is using). The network is told.",
+		func(ctx context.Context, c *api.Client, args []string) error {
 			if len(args) == 0 {
 				return usageError{"models rm needs the IDs of the models to delete"}
 			}
-			ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-			defer cancel()
-			c := rmClient()
 			for _, id := range args {
 				if err := c.DeleteModel(ctx, id); err != nil {
 					return fmt.Errorf("%s: %w", id, err)
@@ -73,22 +61,12 @@ func (e *env) modelsCommand() *ffcli.Command {
 				fmt.Fprintf(e.stdout, "deleted %s\n", id)
 			}
 			return nil
-		},
-	}
-	quotaFS := e.flagSet("models quota")
-	quotaClient := socketFlag(quotaFS)
-	quota := &ffcli.Command{
-		Name:       "quota",
-		ShortUsage: "hydrogend models quota [-data DIR | -socket PATH] [GB]",
-		ShortHelp:  "Show the storage quota, or set it (a smaller one evicts the least recently used models at once).",
-		FlagSet:    quotaFS,
-		Exec: func(ctx context.Context, args []string) error {
+		})
+	quota := sub("quota", " [GB]", "Show the storage quota, or set it (a smaller one evicts the least recently used models at once).",
+		func(ctx context.Context, c *api.Client, args []string) error {
 			if len(args) > 1 {
 				return usageError{"models quota takes at most one number of GB"}
 			}
-			ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-			defer cancel()
-			c := quotaClient()
 			if len(args) == 1 {
 				gb, err := strconv.Atoi(args[0])
 				if err != nil {
@@ -104,8 +82,7 @@ func (e *env) modelsCommand() *ffcli.Command {
 			}
 			fmt.Fprintf(e.stdout, "%s used of a %s quota\n", size(ms.UsedBytes), size(ms.QuotaBytes))
 			return nil
-		},
-	}
+		})
 	return &ffcli.Command{
 		Name:        "models",
 		ShortUsage:  "hydrogend models <list|rm|quota> [flags]",

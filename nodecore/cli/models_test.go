@@ -15,7 +15,6 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/devnet"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
 	"github.com/hydrogen-network/hydrogen/nodecore/models"
-	"github.com/hydrogen-network/hydrogen/nodecore/wallet"
 )
 
 // TestModelDownloadSurvivesKill: `hydrogend run`, downloading a model the
@@ -35,19 +34,7 @@ func TestModelDownloadSurvivesKill(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	data := t.TempDir()
-	pass := filepath.Join(data, "passphrase")
-	if err := os.WriteFile(pass, []byte("download test passphrase\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv(LightScryptEnv, "1")
-	if code, _, errOut := run(t, "wallet", "create", "-data", data, "-passphrase-file", pass); code != ExitOK {
-		t.Fatalf("wallet create: %d %s", code, errOut)
-	}
-	addr, err := wallet.Address(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data, addr := newNodeData(t)
 	settings := filepath.Join(data, "settings.json")
 	if err := os.WriteFile(settings, []byte(`{"downloadLimitMBps": 2}`), 0o600); err != nil {
 		t.Fatal(err)

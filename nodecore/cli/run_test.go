@@ -91,6 +91,26 @@ func startDaemon(t *testing.T, haltAt string, args ...string) *proc {
 	return d
 }
 
+// newNodeData makes a data directory with a wallet (and its passphrase
+// file) for a hydrogend process.
+func newNodeData(t *testing.T) (string, common.Address) {
+	t.Helper()
+	data := t.TempDir()
+	pass := filepath.Join(data, "passphrase")
+	if err := os.WriteFile(pass, []byte("test passphrase\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(LightScryptEnv, "1")
+	if code, _, errOut := run(t, "wallet", "create", "-data", data, "-passphrase-file", pass); code != ExitOK {
+		t.Fatalf("wallet create: %d %s", code, errOut)
+	}
+	addr, err := wallet.Address(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data, addr
+}
+
 func (d *proc) logText() string {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -129,19 +149,7 @@ func TestKill9AtEachPhase(t *testing.T) {
 	}
 	defer d.Close()
 
-	data := t.TempDir()
-	pass := filepath.Join(data, "passphrase")
-	if err := os.WriteFile(pass, []byte("kill -9 test passphrase\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv(LightScryptEnv, "1")
-	if code, _, errOut := run(t, "wallet", "create", "-data", data, "-passphrase-file", pass); code != ExitOK {
-		t.Fatalf("wallet create: %d %s", code, errOut)
-	}
-	addr, err := wallet.Address(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data, addr := newNodeData(t)
 	args := []string{"run", "-data", data, "-network", d.NetworkFile, "-poll", "50ms", "-v"}
 
 	var ids []uint64
