@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -24,11 +25,12 @@ type Client struct {
 	// Dial, when set, opens the connection instead.
 	Dial func(ctx context.Context) (net.Conn, error)
 
-	hc *http.Client
+	hcOnce sync.Once    // guards the first set of hc
+	hc     *http.Client // built on first use, shared by every goroutine
 }
 
 func (c *Client) http() *http.Client {
-	if c.hc == nil {
+	c.hcOnce.Do(func() {
 		c.hc = &http.Client{Transport: &http.Transport{
 			DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 				if c.Dial != nil {
@@ -38,7 +40,7 @@ func (c *Client) http() *http.Client {
 			},
 			MaxIdleConns: 2, IdleConnTimeout: 30 * time.Second,
 		}}
-	}
+	})
 	return c.hc
 }
 
