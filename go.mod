@@ -5,13 +5,13 @@ go 1.26
 require (
 	fyne.io/fyne/v2 v2.8.1
 	fyne.io/systray v1.12.3-0.20260810170012-af4e8e793ec4
+	github.com/BurntSushi/xgb v0.0.0-20210121224620-deaf085860bc
 	github.com/Microsoft/go-winio v0.6.2
 	github.com/NVIDIA/go-nvml v0.13.3-0
 	github.com/containerd/errdefs v1.0.0
 	github.com/corona10/goimagehash v1.1.0
 	github.com/ethereum/go-ethereum v1.17.10
 	github.com/godbus/dbus/v5 v5.2.2
-	github.com/jezek/xgb v1.1.1
 	github.com/kardianos/service v1.3.0
 	github.com/moby/moby/api v1.56.1
 	github.com/moby/moby/client v0.6.2

@@ -26,11 +26,22 @@ var graphicsDeny = []string{
 	module + "/assets",
 }
 
-// hydrogendRule: no graphics at all, and cgo only where reviewed: NVML
-// (loaded at run time) and the chain's own native code (secp256k1
-// signatures; the simulated chain's storage: pebble and zstd).
+// testOnlyDeny is what belongs in tests and never in a shipped binary:
+// the testing package (and testing/...), httptest, and our own helpers
+// for tests. A library that links testing outside its tests (as
+// github.com/jezek/xgb does) is replaced by one that does not.
+var testOnlyDeny = []string{
+	"testing",
+	"net/http/httptest",
+	module + "/nodecore/internal/testenv",
+}
+
+// hydrogendRule: no graphics at all, nothing made for tests, and cgo only
+// where reviewed: NVML (loaded at run time) and the chain's own native
+// code (secp256k1 signatures; the simulated chain's storage: pebble and
+// zstd).
 var hydrogendRule = Rule{
-	Deny: graphicsDeny,
+	Deny: append(slices.Clone(graphicsDeny), testOnlyDeny...),
 	CgoAllow: []string{
 		"github.com/NVIDIA/go-nvml/",
 		"github.com/ethereum/go-ethereum/crypto/secp256k1",
@@ -66,6 +77,8 @@ func listOrFatal(t *testing.T, pkg, goos string) *Graph {
 	return g
 }
 
+// TestHydrogendLinksNoGraphics: the daemon links no graphics and nothing
+// made for tests, on every OS it ships for.
 func TestHydrogendLinksNoGraphics(t *testing.T) {
 	for _, goos := range []string{"linux", "windows", "darwin"} {
 		t.Run(goos, func(t *testing.T) {
@@ -107,6 +120,29 @@ func TestRuleCatchesFyne(t *testing.T) {
 	})
 	if !gl {
 		t.Errorf("the GLFW cgo binding of the desktop binary was not reported: %v", vs)
+	}
+}
+
+// TestRuleCatchesTesting shows the testing ban is not vacuous: the rule
+// applied to a real package that imports testing outside its tests (our
+// test helper testenv) must report testing with the chain that reaches
+// it. Linking testenv, or any library that imports testing, into
+// hydrogend makes TestHydrogendLinksNoGraphics fail the same way.
+func TestRuleCatchesTesting(t *testing.T) {
+	g, err := List(repoRoot, "./nodecore/internal/testenv", "linux")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs := Check(g, hydrogendRule)
+	i := slices.IndexFunc(vs, func(v Violation) bool { return v.Package == "testing" })
+	if i < 0 {
+		t.Fatalf("the rule missed testing in testenv; got %v", vs)
+	}
+	if c := vs[i].Chain; c[0] != module+"/nodecore/internal/testenv" || c[len(c)-1] != "testing" {
+		t.Errorf("chain %v does not run from testenv to testing", c)
+	}
+	if !slices.ContainsFunc(vs, func(v Violation) bool { return v.Package == module+"/nodecore/internal/testenv" }) {
+		t.Errorf("the rule did not report testenv itself: %v", vs)
 	}
 }
 

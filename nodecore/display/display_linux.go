@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jezek/xgb"
+	"github.com/BurntSushi/xgb"
 )
 
 // dialTimeout bounds the X connection attempt: a display on an

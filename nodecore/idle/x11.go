@@ -10,9 +10,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jezek/xgb"
-	"github.com/jezek/xgb/screensaver"
-	"github.com/jezek/xgb/xproto"
+	"github.com/BurntSushi/xgb"
+	"github.com/BurntSushi/xgb/screensaver"
+	"github.com/BurntSushi/xgb/xproto"
 )
 
 var quietXGB sync.Once

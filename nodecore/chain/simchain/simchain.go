@@ -9,7 +9,6 @@ import (
 	"crypto/ecdsa"
 	"math/big"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -91,10 +90,19 @@ type Net struct {
 	index map[common.Address]*Account // built on first use by Account
 }
 
+// TB is the part of testing.TB that New uses. It is declared here so
+// that this package, linked into hydrogend by the gas benchmark, never
+// imports testing (a deptest rule checks it).
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+	Cleanup(func())
+}
+
 // New starts a chain with n funded accounts (1000 ETH each) besides the
 // deployer, deploys the protocol with params (DefaultParams when nil) and
 // returns it; the chain stops when the test ends.
-func New(t testing.TB, n int, p *chain.Params) *Net {
+func New(t TB, n int, p *chain.Params) *Net {
 	t.Helper()
 	net, err := Start(n, p)
 	if err != nil {
