@@ -3,15 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hydrogen-network/hydrogen/i18n"
 	"github.com/hydrogen-network/hydrogen/nodecore/version"
 )
 
@@ -210,5 +214,73 @@ func openWindow(t *testing.T, ctx context.Context, env []string, args ...string)
 			return f[0], stderr
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// ocrLanguages names tesseract's data for each shipped language
+// (scripts/setup installs them).
+var ocrLanguages = map[string]string{"en": "eng", "zh_Hans": "chi_sim"}
+
+// TestEveryLanguageUnderXvfb opens the real window in each shipped
+// language, on an X server with only the fonts a fresh machine has, and
+// reads the first screen back with tesseract in that language: its
+// headings must be there, in that language's script. Text drawn as boxes
+// (a font without the script's glyphs) reads as nothing.
+func TestEveryLanguageUnderXvfb(t *testing.T) {
+	if os.Getenv("DISPLAY") == "" {
+		if os.Getenv("HYDROGEN_TEST_FULL") != "" {
+			t.Fatal("HYDROGEN_TEST_FULL is set but DISPLAY is not: scripts/test must start Xvfb")
+		}
+		t.Skip("no DISPLAY; scripts/test starts Xvfb")
+	}
+	for _, tool := range []string{"xdotool", "import", "convert", "tesseract"} {
+		requireTool(t, tool)
+	}
+	have, err := exec.Command("tesseract", "--list-langs").CombinedOutput()
+	if err != nil {
+		t.Fatalf("tesseract --list-langs: %v\n%s", err, have)
+	}
+	for _, tag := range i18n.Languages() {
+		t.Run(tag, func(t *testing.T) {
+			code, ok := ocrLanguages[tag]
+			if !ok {
+				t.Fatalf("no OCR language for %s: add tesseract's data to scripts/setup and to ocrLanguages", tag)
+			}
+			if !slices.Contains(strings.Fields(string(have)), code) {
+				t.Fatalf("tesseract has no %s data: run scripts/setup", code)
+			}
+			msgs, err := i18n.Messages(tag)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []string
+			for _, k := range []string{"How it works", "Node service", "Earns only while you are away", "Your GPU back instantly"} {
+				want = append(want, msgs[k])
+			}
+			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+			defer cancel()
+			win, _ := openWindow(t, ctx, []string{"WAYLAND_DISPLAY=", "LANGUAGE=" + tag, "LANG=", "LC_ALL="}, "-socket", filepath.Join(t.TempDir(), "none.sock"))
+			var text string
+			var img image.Image
+			waitFor(t, ctx, 45*time.Second, "the first screen in "+tag, func() (bool, string) {
+				text, img, err = ocrLang(ctx, win, code)
+				if err != nil {
+					return false, err.Error()
+				}
+				squash := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), "")) }
+				for _, w := range want {
+					if !strings.Contains(squash(text), squash(w)) {
+						return false, fmt.Sprintf("no %q in the OCR text:\n%s", w, text)
+					}
+				}
+				return true, ""
+			})
+			if dir := os.Getenv("HYDROGEN_SCREENSHOT_DIR"); dir != "" && img != nil {
+				if f, err := os.Create(filepath.Join(dir, "first-screen-"+tag+".png")); err == nil {
+					_ = png.Encode(f, img)
+					f.Close()
+				}
+			}
+		})
 	}
 }

@@ -37,8 +37,13 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // ocr screenshots window win, scaled up for the OCR, and returns the
-// text tesseract reads in it, with the screenshot.
+// text tesseract reads in it (English), with the screenshot.
 func ocr(ctx context.Context, win string) (string, image.Image, error) {
+	return ocrLang(ctx, win, "eng")
+}
+
+// ocrLang is ocr in tesseract's language code.
+func ocrLang(ctx context.Context, win, code string) (string, image.Image, error) {
 	shot, err := exec.CommandContext(ctx, "import", "-window", win, "png:-").Output()
 	if err != nil {
 		return "", nil, fmt.Errorf("import: %w", err)
@@ -53,7 +58,7 @@ func ocr(ctx context.Context, win string) (string, image.Image, error) {
 	if err != nil {
 		return "", img, fmt.Errorf("convert: %w", err)
 	}
-	tess := exec.CommandContext(ctx, "tesseract", "stdin", "stdout", "--psm", "3")
+	tess := exec.CommandContext(ctx, "tesseract", "stdin", "stdout", "-l", code, "--psm", "3")
 	tess.Stdin = bytes.NewReader(scaled)
 	tess.Stderr = io.Discard
 	text, err := tess.Output()

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/hydrogen-network/hydrogen/i18n"
@@ -26,6 +27,14 @@ func useLanguage(t *testing.T, tag string) {
 	if err := i18n.Load(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// newTestApp is fyne's test app with the window's theme, as main sets it.
+func newTestApp(t *testing.T) fyne.App {
+	t.Helper()
+	a := test.NewTempApp(t)
+	UseTheme(a)
+	return a
 }
 
 func TestPreflight(t *testing.T) {
@@ -95,7 +104,7 @@ func TestFirstScreenMarkup(t *testing.T) {
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			useLanguage(t, tc.lang)
-			test.NewTempApp(t)
+			newTestApp(t)
 			w := test.NewTempWindow(t, FirstScreen(fixedVersion))
 			w.Resize(DefaultSize)
 			test.AssertRendersToMarkup(t, tc.master, w.Canvas())
@@ -105,7 +114,7 @@ func TestFirstScreenMarkup(t *testing.T) {
 
 func TestNewMainWindow(t *testing.T) {
 	useLanguage(t, "en")
-	a := test.NewTempApp(t)
+	a := newTestApp(t)
 	w := NewMainWindow(a, fixedVersion, Options{Client: &api.Client{Socket: "/nonexistent"}})
 	defer w.Close()
 	if w.Title() != "Hydrogen" {

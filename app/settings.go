@@ -14,11 +14,13 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/hydrogen-network/hydrogen/i18n"
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
 )
 
-// Languages the owner can choose, by setting value.
-var languages = []struct{ value, name string }{{"", ""}, {"en", "English"}, {"zh_Hans", "简体中文"}}
+// languages the owner can choose, by setting value: "" (the system's),
+// then every shipped translation.
+var languages = append([]string{""}, i18n.Languages()...)
 
 type settingsTab struct {
 	content                  fyne.CanvasObject
@@ -58,7 +60,7 @@ func newSettingsTab(a settingsActions) *settingsTab {
 	s.limit.SetPlaceHolder(lang.L("0: no limit"))
 	names := []string{lang.L("The system's language")}
 	for _, l := range languages[1:] {
-		names = append(names, l.name)
+		names = append(names, i18n.Name(l))
 	}
 	s.language = widget.NewSelect(names, nil)
 	s.allow.SetMinRowsVisible(2)
@@ -144,7 +146,7 @@ func (s *settingsTab) load(set api.Settings) {
 	}
 	if set.Language != nil {
 		for i, l := range languages {
-			if l.value == *set.Language {
+			if l == *set.Language {
 				s.language.SetSelectedIndex(i)
 			}
 		}
@@ -189,7 +191,7 @@ func (s *settingsTab) collect() (api.Settings, error) {
 	auto, headless := s.autostart.Checked, s.headless.Checked
 	language := ""
 	if i := s.language.SelectedIndex(); i > 0 {
-		language = languages[i].value
+		language = languages[i]
 	}
 	return api.Settings{IdleMinutes: &idle, TempLimitC: &t, QuotaGB: &quota, Schedule: &sched, Allow: &allow, Block: &block,
 		Autostart: &auto, Headless: &headless, Language: &language, Proxy: &proxy, HFEndpoint: &mirror, DownloadLimitMBps: &limit}, nil

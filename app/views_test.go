@@ -190,7 +190,7 @@ func TestTabsMarkup(t *testing.T) {
 	for _, lang := range []string{"en", "zh_Hans"} {
 		t.Run(lang, func(t *testing.T) {
 			useLanguage(t, lang)
-			test.NewTempApp(t)
+			newTestApp(t)
 			d := newDashTab(func(api.Control) {})
 			d.show(Dashboard(&busy, nil, &totals, "1000000000000000", now), tray.Earning)
 			render(t, "dashboard_"+lang+".xml", d.content, tabSize)
@@ -235,7 +235,7 @@ func TestTabsMarkup(t *testing.T) {
 // TestScheduleGridTaps: a tap cycles an hour through when away, never
 // and always; taps on the day names change nothing.
 func TestScheduleGridTaps(t *testing.T) {
-	test.NewTempApp(t)
+	newTestApp(t)
 	g := newScheduleGrid()
 	w := test.NewTempWindow(t, g)
 	w.Resize(fyne.NewSize(44+24*20, 7*20))
@@ -293,7 +293,7 @@ func (f *fakeSetup) StartNode(context.Context) (api.SetupState, error) {
 
 func TestWizardMarkupAndSteps(t *testing.T) {
 	useLanguage(t, "en")
-	test.NewTempApp(t)
+	newTestApp(t)
 	f := &fakeSetup{state: api.SetupState{Needs: []string{api.NeedWallet, api.NeedNetwork}, Demo: true}, failOn: "wallet"}
 	done := false
 	wz := newWizard(f, f.state, func() { done = true }, func(fn func()) { fn() })

@@ -72,6 +72,7 @@ type Window struct {
 // NewMainWindow creates the main window on a: titled, with the icon and
 // the first screen. The caller starts Run and shows it.
 func NewMainWindow(a fyne.App, info version.Info, o Options) *Window {
+	UseTheme(a) // the bundled fonts: every language renders on any machine
 	if o.Refresh == 0 {
 		o.Refresh = 5 * time.Second
 	}

@@ -51,6 +51,22 @@ func Languages() []string {
 	return out
 }
 
+// names are the languages' names in their own script, as the language
+// setting lists them. Every translation file needs one (a test checks).
+var names = map[string]string{
+	"en":      "English",
+	"zh_Hans": "简体中文",
+}
+
+// Name returns a language's name in its own script, such as "简体中文"
+// for zh_Hans; the tag itself for a language without one.
+func Name(tag string) string {
+	if n, ok := names[tag]; ok {
+		return n
+	}
+	return tag
+}
+
 // Messages returns the key → text table of one language.
 func Messages(tag string) (map[string]string, error) {
 	b, err := translations.ReadFile(path.Join(Dir, tag+".json"))

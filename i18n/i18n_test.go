@@ -164,6 +164,17 @@ func TestLoadPicksTheLocale(t *testing.T) {
 	}
 }
 
+func TestEveryLanguageNamed(t *testing.T) {
+	for _, tag := range Languages() {
+		if Name(tag) == tag {
+			t.Errorf("%s has no name in its own script: add it to names", tag)
+		}
+	}
+	if Name("xx") != "xx" {
+		t.Errorf("Name(xx) = %q", Name("xx"))
+	}
+}
+
 func TestMessagesErrors(t *testing.T) {
 	if _, err := Messages("xx"); err == nil {
 		t.Fatal("a missing language loaded")
