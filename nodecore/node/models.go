@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -194,14 +195,15 @@ func (n *Node) syncModels(ctx context.Context) error {
 // the network did not ask this node for is downloaded now, against the
 // task's deadline) and keeps them from eviction while it runs. A
 // malformed model ID is the task's fault (errBadTask); a failed download
-// is this node's (the task is yielded).
+// is this node's (the task is yielded). release may be called more than
+// once: the first call counts.
 func (n *Node) taskModels(ctx context.Context, id uint64, t chain.TaskInfo, a engine.Args) (release func(), err error) {
 	var releases []func()
-	release = func() {
+	release = sync.OnceFunc(func() {
 		for _, r := range releases {
 			r()
 		}
-	}
+	})
 	s := n.cfg.Store
 	if s == nil {
 		return release, nil

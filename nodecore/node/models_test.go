@@ -12,6 +12,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
 )
 
 // fakeStore is a model store in memory.
@@ -20,6 +21,7 @@ type fakeStore struct {
 	held    []string
 	pending []string
 	fail    error
+	inUse   int // models held by Use and not released
 }
 
 func (f *fakeStore) Held() []string { f.mu.Lock(); defer f.mu.Unlock(); return slices.Clone(f.held) }
@@ -46,8 +48,14 @@ func (f *fakeStore) Pending() []string {
 	defer f.mu.Unlock()
 	return slices.Clone(f.pending)
 }
-func (f *fakeStore) Use(string) (func(), error) { return func() {}, nil }
-func (f *fakeStore) set(ids ...string)          { f.mu.Lock(); f.held = ids; f.mu.Unlock() }
+func (f *fakeStore) Use(string) (func(), error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.inUse++
+	return func() { f.mu.Lock(); f.inUse--; f.mu.Unlock() }, nil
+}
+func (f *fakeStore) using() int         { f.mu.Lock(); defer f.mu.Unlock(); return f.inUse }
+func (f *fakeStore) set(ids ...string) { f.mu.Lock(); f.held = ids; f.mu.Unlock() }
 func hashes(ids ...string) (out []common.Hash) {
 	for _, id := range ids {
 		out = append(out, chain.ModelHash(id))
@@ -117,5 +125,42 @@ func TestModelsDeclaredAndReconciled(t *testing.T) {
 	r.node.bg.Wait()
 	if got := onChain(); slices.Contains(got, chain.ModelHash("base:org/e")) {
 		t.Fatal("a model that failed to download was reported")
+	}
+}
+
+// TestModelsFreeOnceComputed: a task's models are in use while the engine
+// runs and free from the moment the output exists, before the commitment:
+// by the time the ledger says paid, the owner can always delete them.
+func TestModelsFreeOnceComputed(t *testing.T) {
+	w := newWorld(t, 2)
+	store := &fakeStore{held: []string{"base:org/sd15"}}
+	var mu sync.Mutex
+	atPhase := map[string]int{}
+	r := &running{acct: w.net.Accounts[2], ledger: filepath.Join(t.TempDir(), "ledger.db"), noise: 3, store: store}
+	w.start(r, func(phase string, _ uint64) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		if _, seen := atPhase[phase]; !seen {
+			atPhase[phase] = store.using()
+		}
+		return false
+	})
+	w.waitState(r, StateAvailable)
+	w.nodes = append(w.nodes, r)
+	id := w.createTaskFor("image", "base:org/sd15", 1)
+	w.waitSettled(id)
+	if e, err := w.entry(r, id); err != nil || e.Outcome != ledger.Paid {
+		t.Fatalf("the task ended %+v %v, want paid", e, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if n, ok := atPhase[PhaseFetched]; !ok || n != 0 {
+		t.Errorf("models in use when fetched: %d (seen %v)", n, ok)
+	}
+	if n, ok := atPhase[PhaseComputed]; !ok || n != 0 {
+		t.Errorf("models in use once computed: %d (seen %v), want 0", n, ok)
+	}
+	if got := store.using(); got != 0 {
+		t.Errorf("models still in use after the task: %d", got)
 	}
 }

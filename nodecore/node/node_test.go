@@ -120,7 +120,13 @@ func (w *world) waitState(r *running, s State) {
 // createTask creates a task and stores its arguments in the relay.
 func (w *world) createTask(kind string, i int) uint64 {
 	w.t.Helper()
-	a := engine.Args{Kind: kind, Model: "base:sd15", Prompt: fmt.Sprintf("task %d: a lighthouse", i), Seed: int64(i), Width: 128, Height: 128, Count: 2, MaxTokens: 40}
+	return w.createTaskFor(kind, "base:sd15", i)
+}
+
+// createTaskFor is createTask naming the model.
+func (w *world) createTaskFor(kind, model string, i int) uint64 {
+	w.t.Helper()
+	a := engine.Args{Kind: kind, Model: model, Prompt: fmt.Sprintf("task %d: a lighthouse", i), Seed: int64(i), Width: 128, Height: 128, Count: 2, MaxTokens: 40}
 	if kind == engine.KindText {
 		a.Width, a.Height, a.Count = 0, 0, 0
 	} else {

@@ -131,6 +131,10 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 	_ = n.cfg.Ledger.Mark(ctx, id, ledger.Started, n.cfg.Now(), "", "")
 	began := time.Now()
 	out, err := n.runEngine(ctx, a)
+	// The models are free once the engine is done: the commitment and
+	// the disclosure need only the output. (The owner's delete then never
+	// meets a task that already settled.)
+	release()
 	ran := time.Since(began)
 	n.addTiming(id, func(t *TaskTiming) { t.Engine += ran })
 	if errors.Is(err, ErrGateClosed) && ctx.Err() == nil {
