@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/ethereum/go-ethereum/accounts/keystore"
@@ -24,6 +25,11 @@ import (
 
 // Scrypt parameters; tests use keystore.LightScryptN/P.
 type Scrypt struct{ N, P int }
+
+// releaseScrypt hands the memory of a scrypt run back to the OS at once:
+// the standard parameters take 256 MB, which the Go runtime would
+// otherwise return only after minutes, and an idle daemon stays small.
+func releaseScrypt() { debug.FreeOSMemory() }
 
 // Standard is the keystore's standard strength.
 var Standard = Scrypt{keystore.StandardScryptN, keystore.StandardScryptP}
@@ -62,6 +68,7 @@ func ImportHex(dir, hexKey, passphrase string, s Scrypt) (common.Address, error)
 // passphrase and stores the key in dir under passphrase.
 func ImportKeystore(dir string, keyJSON []byte, oldPassphrase, passphrase string, s Scrypt) (common.Address, error) {
 	k, err := keystore.DecryptKey(keyJSON, oldPassphrase)
+	releaseScrypt()
 	if err != nil {
 		return common.Address{}, fmt.Errorf("wallet: cannot open the keystore: %w", err)
 	}
@@ -78,6 +85,7 @@ func store(dir string, key *ecdsa.PrivateKey, passphrase string, s Scrypt) (comm
 	}
 	addr := crypto.PubkeyToAddress(key.PublicKey)
 	b, err := keystore.EncryptKey(&keystore.Key{Address: addr, PrivateKey: key}, passphrase, s.N, s.P)
+	releaseScrypt()
 	if err != nil {
 		return common.Address{}, err
 	}
@@ -147,6 +155,7 @@ func UnlockWith(dir, passphrase string) (*ecdsa.PrivateKey, error) {
 		return nil, err
 	}
 	k, err := keystore.DecryptKey(b, passphrase)
+	releaseScrypt()
 	if errors.Is(err, keystore.ErrDecrypt) {
 		return nil, ErrBadPassphrase
 	}
