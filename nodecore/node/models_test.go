@@ -54,7 +54,7 @@ func (f *fakeStore) Use(string) (func(), error) {
 	f.inUse++
 	return func() { f.mu.Lock(); f.inUse--; f.mu.Unlock() }, nil
 }
-func (f *fakeStore) using() int         { f.mu.Lock(); defer f.mu.Unlock(); return f.inUse }
+func (f *fakeStore) using() int        { f.mu.Lock(); defer f.mu.Unlock(); return f.inUse }
 func (f *fakeStore) set(ids ...string) { f.mu.Lock(); f.held = ids; f.mu.Unlock() }
 func hashes(ids ...string) (out []common.Hash) {
 	for _, id := range ids {
