@@ -33,6 +33,7 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/models"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
 	"github.com/hydrogen-network/hydrogen/nodecore/policy"
+	"github.com/hydrogen-network/hydrogen/nodecore/power"
 	"github.com/hydrogen-network/hydrogen/nodecore/wallet"
 	"github.com/hydrogen-network/hydrogen/nodecore/worker"
 )
@@ -84,6 +85,8 @@ func (e *env) runCommand() *ffcli.Command {
 	idleMinutes := fs.Int("idle-minutes", 10, "with -presence local: minutes away before earning starts")
 	tempLimit := fs.Uint("temp-limit", 83, "pause at this GPU temperature (°C)")
 	demoNet := fs.String("demo-network", "", "the local demo network's `file`, offered by the app's first-run wizard")
+	refTime := fs.Duration("reference-time", 0, "with -engine reference: how long each task takes, as a GPU's inference would (default: at once)")
+	powerDir := fs.String("power-supply", power.SysfsDir, "Linux: the power-supply class `directory` read for the battery")
 	metrics := fs.String("metrics", "", "serve Prometheus metrics on this `address` (e.g. 127.0.0.1:9464; off by default)")
 	jsonLog := fs.Bool("log-json", false, "log JSON lines instead of text")
 	verbose := fs.Bool("v", false, "log debug detail")
@@ -103,6 +106,9 @@ func (e *env) runCommand() *ffcli.Command {
 			}
 			if *engineName != "reference" && *engineName != "docker" {
 				return usageError{fmt.Sprintf("-engine %q: want reference or docker", *engineName)}
+			}
+			if *refTime < 0 || *refTime > time.Hour {
+				return usageError{"-reference-time must be 0 to 1h"}
 			}
 			if *poll < 10*time.Millisecond {
 				return usageError{"-poll must be at least 10ms"}
@@ -157,6 +163,7 @@ func (e *env) runCommand() *ffcli.Command {
 			d := &daemon{
 				data: *data, presence: *presence, idleMinutes: *idleMinutes, tempLimit: uint32(*tempLimit),
 				apiSocket: *apiSock, apiGroup: *apiGroup, writers: writers, writerSIDs: writerSIDs, metrics: *metrics, modelDir: *modelDir, logs: ring, log: log,
+				power: powerSource(*powerDir),
 				first: newFirstRun(*data, *netFile, *passFile, *demoNet),
 			}
 			return d.run(ctx, func(ctx context.Context, d *daemon) (*node.Node, func(), error) {
@@ -227,7 +234,7 @@ func (e *env) runCommand() *ffcli.Command {
 				}
 				closers = append(closers, func() { l.Close() })
 				d.ledger = l
-				var eng engine.Engine = reference.Engine{}
+				var eng engine.Engine = reference.Engine{Work: *refTime}
 				if *engineName == "docker" {
 					dk, err := worker.Connect(ctx, *dockerHost)
 					if err != nil {
@@ -302,6 +309,7 @@ type daemon struct {
 	metrics     string   // "": none
 	modelDir    string
 	models      *models.Manager // the model store's downloads; its catalog set by build
+	power       power.Source    // the battery
 	logs        *localapi.LogRing
 	log         *slog.Logger
 	first       *firstRun
@@ -489,6 +497,11 @@ func (d *daemon) run(ctx context.Context, build func(context.Context, *daemon) (
 		w := idle.NewWatcher(idle.DefaultSources()...)
 		goRun(func() { _ = w.Run(ctx, 250*time.Millisecond, g.ReportPresence) })
 	}
+	// The machine's power source and the task the engine runs feed the
+	// policy: pause on battery; let a short task finish when the schedule
+	// ends the earning window.
+	goRun(func() { power.Watch(ctx, d.power, 2*time.Second, log, g.SetBattery) })
+	goRun(func() { feedTask(ctx, nd, g) })
 	goRun(func() { _ = g.Run(ctx, time.Second) })
 	return nd.Run(ctx)
 }
@@ -504,4 +517,34 @@ func wireGPU(s gpu.Snapshot) *api.GPU {
 	g := s.GPUs[0]
 	return &api.GPU{Name: g.Name, MemoryTotal: g.MemoryTotal, MemoryUsed: g.MemoryUsed, Utilization: g.Utilization, TempC: g.TemperatureC,
 		PowerW: g.PowerW, HasUtil: g.HasUtil, HasTemp: g.HasTemp, HasPower: g.HasPower, HasMemory: g.HasMemoryInfo}
+}
+
+// powerSource is the OS's power source; on Linux read from dir.
+func powerSource(dir string) power.Source {
+	if runtime.GOOS == "linux" {
+		return power.Sysfs{Dir: dir}
+	}
+	return power.OS()
+}
+
+// feedTask tells the governor about the task the engine runs: when the
+// node's task or phase changes, and every second while one runs (its
+// time left shrinks).
+func feedTask(ctx context.Context, nd *node.Node, g *governor.Governor) {
+	changes := nd.Watch(ctx)
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		running, left := nd.RunningTask()
+		g.SetTask(policy.Task{Running: running, Left: left})
+		select {
+		case <-ctx.Done():
+			return
+		case _, ok := <-changes:
+			if !ok {
+				return
+			}
+		case <-t.C:
+		}
+	}
 }

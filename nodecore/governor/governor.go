@@ -130,11 +130,18 @@ func (g *Governor) SetBattery(on bool) {
 	g.decide()
 }
 
-// SetTask records the task in progress (for the schedule's grace).
+// SetTask records the task the engine runs, if any: the schedule lets
+// one with little left finish, and the GPU's own busyness is not taken
+// for a foreign program's while it runs. A task starting or ending
+// decides at once; its time left is read at the next decision.
 func (g *Governor) SetTask(t policy.Task) {
 	g.mu.Lock()
+	flipped := g.task.Running != t.Running
 	g.task = t
 	g.mu.Unlock()
+	if flipped {
+		g.decide()
+	}
 }
 
 // Decision returns the latest decision.

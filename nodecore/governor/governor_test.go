@@ -153,3 +153,37 @@ func TestWatch(t *testing.T) {
 		t.Fatalf("%+v", d)
 	}
 }
+
+// TestTaskEndClosesTheGrace: a running task with little left keeps the
+// gate open when the schedule closes the window; the moment the task
+// ends (SetTask, no tick needed) the governor pauses.
+func TestTaskEndClosesTheGrace(t *testing.T) {
+	f := &fakes{}
+	clk := &clock{t: time.Date(2026, 11, 18, 14, 0, 0, 0, time.UTC)}
+	cfg := policy.Defaults()
+	cfg.Location, cfg.Headless = time.UTC, true
+	g := New(Options{Policy: cfg, Gate: f, Now: clk.now})
+	g.SetBattery(false)
+	if d := g.Decision(); !d.Earn || d.Reason != policy.EarnHeadless {
+		t.Fatalf("start: %+v", d)
+	}
+	g.SetTask(policy.Task{Running: true, Left: 20 * time.Second})
+	cfg.Schedule[time.Wednesday][14] = policy.Never
+	g.SetPolicy(cfg)
+	if d := g.Decision(); !d.Earn || d.Reason != policy.EarnFinish || !f.get().open {
+		t.Fatalf("schedule closed during a short task: %+v, gate open %v", d, f.get().open)
+	}
+	g.SetTask(policy.Task{})
+	if d := g.Decision(); d.Earn || d.Reason != policy.PauseSchedule || f.get().open {
+		t.Fatalf("the task ended: %+v, gate open %v", d, f.get().open)
+	}
+	// A long task is not waited for.
+	cfg.Schedule[time.Wednesday][14] = policy.WhenAway
+	g.SetPolicy(cfg)
+	g.SetTask(policy.Task{Running: true, Left: 10 * time.Minute})
+	cfg.Schedule[time.Wednesday][14] = policy.Never
+	g.SetPolicy(cfg)
+	if d := g.Decision(); d.Earn || d.Reason != policy.PauseSchedule {
+		t.Fatalf("a long task kept earning: %+v", d)
+	}
+}

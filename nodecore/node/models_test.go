@@ -12,6 +12,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+	"github.com/hydrogen-network/hydrogen/nodecore/engine/reference"
 	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
 )
 
@@ -162,5 +163,42 @@ func TestModelsFreeOnceComputed(t *testing.T) {
 	}
 	if got := store.using(); got != 0 {
 		t.Errorf("models still in use after the task: %d", got)
+	}
+}
+
+// TestRunningTaskEstimate: while the engine runs, RunningTask says so,
+// with the time to the commit deadline before the node has timed its
+// engine, then the engine's usual time less what has passed.
+func TestRunningTaskEstimate(t *testing.T) {
+	w := newWorld(t, 2)
+	r := &running{acct: w.net.Accounts[2], ledger: filepath.Join(t.TempDir(), "ledger.db"), noise: 3,
+		engine: reference.Engine{Work: 400 * time.Millisecond}}
+	w.start(r, nil)
+	w.waitState(r, StateAvailable)
+	w.nodes = append(w.nodes, r)
+	if running, _ := r.node.RunningTask(); running {
+		t.Fatal("running before any task")
+	}
+	watch := func(id uint64) (maxLeft time.Duration) {
+		seen := false
+		for !w.settledEverywhere(id) {
+			if running, left := r.node.RunningTask(); running {
+				seen, maxLeft = true, max(maxLeft, left)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		if !seen {
+			t.Fatalf("task %d: never seen running", id)
+		}
+		return maxLeft
+	}
+	if left := watch(w.createTask("image", 1)); left < 30*time.Second {
+		t.Errorf("first task: %s left, want the time to its commit deadline (minutes)", left)
+	}
+	if left := watch(w.createTask("image", 2)); left > 2*time.Second {
+		t.Errorf("second task: %s left, want about the engine's usual 400ms", left)
+	}
+	if running, _ := r.node.RunningTask(); running {
+		t.Error("still running after the tasks")
 	}
 }

@@ -83,11 +83,14 @@ type Node struct {
 
 	tx *chain.Transactor
 
-	// gateMu guards closed, why and cancelRun: the hire-out gate.
-	gateMu    sync.Mutex
-	closed    bool
-	why       string
-	cancelRun context.CancelCauseFunc // the engine run in progress
+	// gateMu guards closed, why, cancelRun, running and engineTime: the
+	// hire-out gate and the engine run behind it.
+	gateMu     sync.Mutex
+	closed     bool
+	why        string
+	cancelRun  context.CancelCauseFunc  // the engine run in progress
+	running    engineRun                // valid while cancelRun is set
+	engineTime map[string]time.Duration // kind → the engine's usual time (moving average)
 
 	timingMu sync.Mutex
 	timings  map[uint64]*TaskTiming
@@ -536,8 +539,33 @@ func (n *Node) Hireable() (bool, string) {
 	return !n.closed, n.why
 }
 
+// engineRun is the engine run in progress.
+type engineRun struct {
+	kind              string
+	started, deadline time.Time // deadline: the task's commit deadline
+}
+
+// RunningTask reports whether the engine is running a task, and about how
+// long it has left: the engine's usual time for the kind less what has
+// passed, or, before this node has timed one, the time to the commit
+// deadline. The hire-out policy lets a task with little left finish when
+// only the schedule would stop it.
+func (n *Node) RunningTask() (running bool, left time.Duration) {
+	n.gateMu.Lock()
+	defer n.gateMu.Unlock()
+	if n.cancelRun == nil {
+		return false, 0
+	}
+	now := n.cfg.Now()
+	if usual, ok := n.engineTime[n.running.kind]; ok {
+		return true, max(usual-now.Sub(n.running.started), 0)
+	}
+	return true, max(n.running.deadline.Sub(now), 0)
+}
+
 // runEngine runs the engine under the gate: closing the gate cancels it.
-func (n *Node) runEngine(ctx context.Context, a engine.Args) (engine.Output, error) {
+// deadline is the task's commit deadline.
+func (n *Node) runEngine(ctx context.Context, a engine.Args, deadline time.Time) (engine.Output, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	n.gateMu.Lock()
@@ -546,13 +574,29 @@ func (n *Node) runEngine(ctx context.Context, a engine.Args) (engine.Output, err
 		return engine.Output{}, ErrGateClosed
 	}
 	n.cancelRun = cancel
+	n.running = engineRun{kind: a.Kind, started: n.cfg.Now(), deadline: deadline}
 	n.gateMu.Unlock()
+	// Watchers learn of the run once RunningTask reports it.
+	n.hub.update(func(s *Snapshot) { s.TaskPhase = PhaseRunning })
+	var ok bool
 	defer func() {
 		n.gateMu.Lock()
+		defer n.gateMu.Unlock()
 		n.cancelRun = nil
-		n.gateMu.Unlock()
+		if !ok {
+			return
+		}
+		took := n.cfg.Now().Sub(n.running.started)
+		if n.engineTime == nil {
+			n.engineTime = map[string]time.Duration{}
+		}
+		if usual, seen := n.engineTime[a.Kind]; seen {
+			took = (3*usual + took) / 4
+		}
+		n.engineTime[a.Kind] = took
 	}()
 	out, err := n.cfg.Engine.Run(ctx, a)
+	ok = err == nil
 	if cause := context.Cause(ctx); err != nil && errors.Is(cause, ErrGateClosed) {
 		return out, ErrGateClosed
 	}

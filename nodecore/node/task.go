@@ -127,10 +127,10 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 		return err
 	}
 	defer release()
-	n.hub.update(func(s *Snapshot) { s.TaskModel, s.TaskPhase = a.Model, PhaseRunning })
+	n.hub.update(func(s *Snapshot) { s.TaskModel = a.Model })
 	_ = n.cfg.Ledger.Mark(ctx, id, ledger.Started, n.cfg.Now(), "", "")
 	began := time.Now()
-	out, err := n.runEngine(ctx, a)
+	out, err := n.runEngine(ctx, a, time.Unix(int64(t.CommitDeadline), 0))
 	// The models are free once the engine is done: the commitment and
 	// the disclosure need only the output. (The owner's delete then never
 	// meets a task that already settled.)

@@ -18,6 +18,7 @@ import (
 	"image/png"
 	"math/rand/v2"
 	"strings"
+	"time"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/basicfont"
@@ -37,6 +38,10 @@ type Engine struct {
 	// similarity threshold.
 	NoisePixels int
 	NoiseSeed   uint64
+	// Work, when set, is how long each run takes, as a GPU's inference
+	// would (the output does not depend on it); closing the context ends
+	// the wait.
+	Work time.Duration
 }
 
 // Name returns Label.
@@ -49,6 +54,15 @@ func (e Engine) Run(ctx context.Context, a engine.Args) (engine.Output, error) {
 	}
 	if len(a.Workflow) > 0 {
 		return engine.Output{}, fmt.Errorf("%w: the reference engine runs simple requests, not workflows", engine.ErrBadArgs)
+	}
+	if e.Work > 0 {
+		t := time.NewTimer(e.Work)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return engine.Output{}, ctx.Err()
+		case <-t.C:
+		}
 	}
 	switch a.Kind {
 	case engine.KindImage:

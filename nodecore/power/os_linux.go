@@ -1,0 +1,4 @@
+package power
+
+// OS returns the running OS's power source.
+func OS() Source { return Sysfs{} }
