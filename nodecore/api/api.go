@@ -85,11 +85,16 @@ type Action string
 
 // Control actions.
 const (
-	ActionPauseFor Action = "pause_for"    // for Duration
-	ActionPause    Action = "pause"        // until resumed
-	ActionResume   Action = "resume"       // clear the owner's override
-	ActionEarnNow  Action = "earn_now"     // earn even while the owner is present
-	ActionQuit     Action = "quit_network" // leave the network after the current task
+	ActionPauseFor Action = "pause_for" // for Duration
+	ActionPause    Action = "pause"     // until resumed
+	ActionResume   Action = "resume"    // clear the owner's override
+	ActionEarnNow  Action = "earn_now"  // earn even while the owner is present
+	// ActionLeave leaves the network for good: quit (after the current
+	// task), then the returned stake and the fees owed are withdrawn to
+	// the wallet; each step is in GET /v1/account. The node stays out,
+	// across restarts, until ActionRejoin.
+	ActionLeave  Action = "leave_network"
+	ActionRejoin Action = "join_network" // join again with a new stake (after leaving or a removal)
 )
 
 // Control is the body of POST /v1/control.
@@ -202,6 +207,30 @@ type Settings struct {
 	Proxy             *string  `json:"proxy,omitempty"`
 	HFEndpoint        *string  `json:"hfEndpoint,omitempty"`
 	DownloadLimitMBps *float64 `json:"downloadLimitMBps,omitempty"`
+	// AutoRejoin: a node the network removed for a low QoS score rejoins
+	// by itself with its returned stake (default true). A slashed node
+	// always waits for the owner.
+	AutoRejoin *bool `json:"autoRejoin,omitempty"`
+}
+
+// Account moves (AccountEntry.Move).
+const (
+	MoveStaked        = "staked"         // joined: the stake went from the wallet to the registry
+	MoveQuit          = "quit"           // the owner asked to leave
+	MoveRemoved       = "removed"        // the network removed the node (Detail: kicked or slashed)
+	MoveStakeReturned = "stake_returned" // the returned stake withdrawn to the wallet
+	MoveFeesClaimed   = "fees_claimed"   // the fees owed withdrawn to the wallet
+	MoveSent          = "sent"           // sent from the wallet to Detail, an address
+)
+
+// AccountEntry is one movement of the node's money outside tasks, in GET
+// /v1/account (newest first).
+type AccountEntry struct {
+	At     time.Time `json:"at"`
+	Move   string    `json:"move"`             // a Move* code
+	Amount string    `json:"amount"`           // wei
+	Tx     string    `json:"tx,omitempty"`     // the transaction's hash
+	Detail string    `json:"detail,omitempty"` // the address sent to; kicked or slashed
 }
 
 // Wallet is the node's wallet as the chain sees it; the key never leaves
@@ -230,6 +259,9 @@ const (
 	CodeNoQuote       = "api.no_quote"        // the withdrawal to confirm is unknown or expired
 	CodeChain         = "api.chain"           // the chain refused or did not answer
 	CodeNothingToSend = "api.nothing_to_send" // nothing left to withdraw after the gas reserve
+	CodeLeaving       = "api.leaving"         // leaving the network already
+	CodeNotMember     = "api.not_member"      // out of the network, with nothing left to withdraw
+	CodeMember        = "api.member"          // in the network already
 )
 
 // The setup steps the daemon may still need.
@@ -319,7 +351,8 @@ type Confirm struct {
 
 // WithdrawDone lists the transactions a confirmed withdrawal sent.
 type WithdrawDone struct {
-	Txs []string `json:"txs"`
+	Txs    []string `json:"txs"`
+	Amount string   `json:"amount"` // wei sent (for "all", priced when sent)
 }
 
 // GPU is the card as the daemon last sampled it.

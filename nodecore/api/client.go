@@ -184,6 +184,12 @@ func (c *Client) Tasks(ctx context.Context, limit int) ([]Task, error) {
 	return call[[]Task](ctx, c, http.MethodGet, "/tasks?limit="+strconv.Itoa(limit), nil)
 }
 
+// Account returns the last limit money movements (stake, withdrawals),
+// newest first.
+func (c *Client) Account(ctx context.Context, limit int) ([]AccountEntry, error) {
+	return call[[]AccountEntry](ctx, c, http.MethodGet, "/account?limit="+strconv.Itoa(limit), nil)
+}
+
 // Totals returns the ledger's sums.
 func (c *Client) Totals(ctx context.Context) (Totals, error) {
 	return call[Totals](ctx, c, http.MethodGet, "/totals", nil)

@@ -164,15 +164,71 @@ func (t *Transactor) SendMin(ctx context.Context, to *common.Address, data []byt
 	if err != nil {
 		return nil, t.decode(err)
 	}
-	// Selection draws random nodes with a bounded number of tries, so the
-	// gas a task creation needs depends on the block it lands in, not only
-	// on the state the estimate saw: leave room for the worst draws.
-	gas = min(max(gas+gas/2+50_000, minGas), MaxTxGas)
-
+	gas = min(max(GasLimit(gas), minGas), MaxTxGas)
 	tx, err := t.sendNew(ctx, to, data, value, gas)
 	if err != nil {
 		return nil, err
 	}
+	return t.mined(ctx, msg, tx)
+}
+
+// GasLimit is the limit a transaction estimated at gas is sent with.
+// Selection draws random nodes with a bounded number of tries, so the gas
+// a task creation needs depends on the block it lands in, not only on the
+// state the estimate saw: room is left for the worst draws.
+func GasLimit(estimate uint64) uint64 { return estimate + estimate/2 + 50_000 }
+
+// SweepHeadroom is how much more than the fee cap of the moment a sweep
+// keeps for gas: a replacement of a stuck transaction pays more.
+var SweepHeadroom = big.NewRat(3, 2)
+
+// Sweep sends to `to` everything in the wallet above keep and the most
+// the transfer's gas may cost (its limit × the fee cap × SweepHeadroom),
+// as priced at the moment it is sent, and returns the receipt and the
+// amount sent. What the gas does not use stays in the wallet.
+func (t *Transactor) Sweep(ctx context.Context, to common.Address, keep *big.Int) (*types.Receipt, *big.Int, error) {
+	msg := ethereum.CallMsg{From: t.from, To: &to, Value: big.NewInt(1)}
+	var gas uint64
+	if err := t.retry(ctx, "estimate gas", func() error {
+		var err error
+		gas, err = t.backend.EstimateGas(ctx, msg)
+		return err
+	}); err != nil {
+		return nil, nil, t.decode(err)
+	}
+	gas = GasLimit(gas)
+	_, feeCap, err := t.fees(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var bal *big.Int
+	if err := t.retry(ctx, "balance", func() error {
+		var err error
+		bal, err = t.backend.PendingBalanceAt(ctx, t.from)
+		return err
+	}); err != nil {
+		return nil, nil, err
+	}
+	cost := new(big.Int).Mul(feeCap, new(big.Int).SetUint64(gas))
+	cost.Mul(cost, SweepHeadroom.Num()).Quo(cost, SweepHeadroom.Denom())
+	value := new(big.Int).Sub(bal, cost)
+	if keep != nil {
+		value.Sub(value, keep)
+	}
+	if value.Sign() <= 0 {
+		return nil, nil, fmt.Errorf("chain: nothing to send: the balance %s wei does not cover the gas (%s wei) and what is kept", bal, cost)
+	}
+	msg.Value = value
+	tx, err := t.sendNew(ctx, &to, nil, value, gas)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := t.mined(ctx, msg, tx)
+	return r, value, err
+}
+
+// mined waits for tx (sent for msg) and explains a failure.
+func (t *Transactor) mined(ctx context.Context, msg ethereum.CallMsg, tx *types.Transaction) (*types.Receipt, error) {
 	rcpt, err := t.wait(ctx, tx)
 	if err != nil {
 		return nil, err

@@ -96,6 +96,9 @@ func (e *env) rootCommand() *ffcli.Command {
 			e.runCommand(),
 			e.serviceCommand(),
 			e.modelsCommand(),
+			e.leaveCommand(),
+			e.joinCommand(),
+			e.accountCommand(),
 		},
 	}
 	root.Exec = func(ctx context.Context, args []string) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -13,29 +14,36 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/datadir"
 )
 
+// apiCommand is a command that talks to the running daemon's local API
+// (found from -data or -socket, else the desktop's default), with a
+// time limit.
+func (e *env) apiCommand(full, usage, help string, limit time.Duration, do func(ctx context.Context, c *api.Client, args []string) error) *ffcli.Command {
+	fs := e.flagSet(full)
+	data := fs.String("data", "", "the daemon's data `directory` (default: this user's, else the system service's)")
+	sock := fs.String("socket", "", "the local API `socket` (default: the data directory's)")
+	name := full[strings.LastIndexByte(full, ' ')+1:]
+	return &ffcli.Command{
+		Name: name, ShortUsage: "hydrogend " + full + " [-data DIR | -socket PATH]" + usage, ShortHelp: help, FlagSet: fs,
+		Exec: func(ctx context.Context, args []string) error {
+			switch {
+			case *sock != "":
+			case *data != "":
+				*sock = api.DefaultSocket(*data)
+			default:
+				*sock = api.FindSocket(datadir.Desktop())
+			}
+			ctx, cancel := context.WithTimeout(ctx, limit)
+			defer cancel()
+			return do(ctx, &api.Client{Socket: *sock}, args)
+		},
+	}
+}
+
 // modelsCommand is `hydrogend models`: the running daemon's model store,
 // through its local API, for rigs without the desktop app.
 func (e *env) modelsCommand() *ffcli.Command {
-	// sub is a subcommand that talks to the daemon's local API.
 	sub := func(name, usage, help string, do func(ctx context.Context, c *api.Client, args []string) error) *ffcli.Command {
-		fs := e.flagSet("models " + name)
-		data := fs.String("data", "", "the daemon's data `directory` (default: this user's, else the system service's)")
-		sock := fs.String("socket", "", "the local API `socket` (default: the data directory's)")
-		return &ffcli.Command{
-			Name: name, ShortUsage: "hydrogend models " + name + " [-data DIR | -socket PATH]" + usage, ShortHelp: help, FlagSet: fs,
-			Exec: func(ctx context.Context, args []string) error {
-				switch {
-				case *sock != "":
-				case *data != "":
-					*sock = api.DefaultSocket(*data)
-				default:
-					*sock = api.FindSocket(datadir.Desktop())
-				}
-				ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-				defer cancel()
-				return do(ctx, &api.Client{Socket: *sock}, args)
-			},
-		}
+		return e.apiCommand("models "+name, usage, help, 15*time.Second, do)
 	}
 	list := sub("list", "", "List the models this node holds, the storage used, and the downloads.",
 		func(ctx context.Context, c *api.Client, args []string) error {

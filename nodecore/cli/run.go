@@ -372,6 +372,7 @@ func (d *daemon) run(ctx context.Context, build func(context.Context, *daemon) (
 	var gpuMu sync.Mutex
 	var lastGPU *api.GPU
 	var gov *governor.Governor // set once the node runs; guarded by gpuMu
+	var running *node.Node     // likewise
 	sampler := &gpu.Sampler{Reader: gpu.NewReader(), Period: 500 * time.Millisecond, Ours: d.ours}
 	snaps, unsubscribe := sampler.Subscribe()
 	defer unsubscribe()
@@ -433,10 +434,13 @@ func (d *daemon) run(ctx context.Context, build func(context.Context, *daemon) (
 			OnSettings: func(c policy.Config) {
 				d.models.SettingsChanged()
 				gpuMu.Lock()
-				g := gov
+				g, nd := gov, running
 				gpuMu.Unlock()
 				if g != nil {
 					g.SetPolicy(c)
+				}
+				if nd != nil {
+					nd.SetAutoRejoin(autoRejoin(settings))
 				}
 			},
 			Access: access}
@@ -487,8 +491,9 @@ func (d *daemon) run(ctx context.Context, build func(context.Context, *daemon) (
 	}
 	reportMu.Unlock()
 	g := governor.New(governor.Options{Policy: settings.Policy(), Gate: nd, Workers: d.workers, Chain: nd, Log: log})
+	nd.SetAutoRejoin(autoRejoin(settings))
 	gpuMu.Lock()
-	gov = g
+	gov, running = g, nd
 	gpuMu.Unlock()
 	if srv != nil {
 		srv.Attach(nd, g, d.ledger)
@@ -547,4 +552,10 @@ func feedTask(ctx context.Context, nd *node.Node, g *governor.Governor) {
 		case <-t.C:
 		}
 	}
+}
+
+// autoRejoin is the owner's setting (on unless turned off).
+func autoRejoin(s *localapi.Settings) bool {
+	v := s.Get().AutoRejoin
+	return v == nil || *v
 }

@@ -102,7 +102,7 @@ func Open(path string) (*Ledger, error) {
 		return nil, err
 	}
 	db.SetMaxOpenConns(1) // one writer; SQLite serializes anyway
-	if _, err := db.Exec(schema); err != nil {
+	if _, err := db.Exec(schema + accountSchema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("ledger: %s: %w", path, err)
 	}

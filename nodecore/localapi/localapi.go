@@ -34,10 +34,12 @@ import (
 type Node interface {
 	Snapshot() node.Snapshot
 	Watch(ctx context.Context) <-chan node.Notify
-	Quit(ctx context.Context) error
+	Leave(ctx context.Context) error
+	Rejoin(ctx context.Context) error
+	SetAutoRejoin(on bool)
 	Wallet(ctx context.Context) (node.WalletInfo, error)
 	PlanWithdraw(ctx context.Context, to common.Address, amount *big.Int) (node.WithdrawPlan, error)
-	Withdraw(ctx context.Context, p node.WithdrawPlan) ([]common.Hash, error)
+	Withdraw(ctx context.Context, p node.WithdrawPlan) (node.Withdrawal, error)
 	Network(ctx context.Context, rpc string) node.NetworkInfo
 	ModelName(h common.Hash) (string, bool)
 }
@@ -55,6 +57,7 @@ type Ledger interface {
 	EarningsBy(ctx context.Context, period time.Duration, from, to time.Time, loc *time.Location) ([]ledger.Bucket, error)
 	Recent(ctx context.Context, n int) ([]ledger.Entry, error)
 	Totals(ctx context.Context) (ledger.Totals, error)
+	Account(ctx context.Context, n int) ([]ledger.AccountEntry, error)
 }
 
 // Access says who may use the API.
@@ -252,6 +255,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET "+api.Prefix+"/earnings", s.read(s.earnings))
 	mux.HandleFunc("GET "+api.Prefix+"/tasks", s.read(s.tasks))
 	mux.HandleFunc("GET "+api.Prefix+"/totals", s.read(s.totals))
+	mux.HandleFunc("GET "+api.Prefix+"/account", s.read(s.account))
 	mux.HandleFunc("GET "+api.Prefix+"/wallet", s.read(s.wallet))
 	mux.HandleFunc("GET "+api.Prefix+"/logs", s.read(s.logs))
 	mux.HandleFunc("GET "+api.Prefix+"/settings", s.read(s.getSettings))
@@ -491,9 +495,23 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 		gov.SetOverride(policy.Override{})
 	case api.ActionEarnNow:
 		gov.SetOverride(policy.Override{Kind: policy.EarnNow})
-	case api.ActionQuit:
-		if err := nd.Quit(r.Context()); err != nil {
-			fail(w, http.StatusServiceUnavailable, api.CodeUnavailable, "leaving the network failed: "+err.Error())
+	case api.ActionLeave, api.ActionRejoin:
+		f, what := nd.Leave, "leaving"
+		if c.Action == api.ActionRejoin {
+			f, what = nd.Rejoin, "joining"
+		}
+		switch err := f(r.Context()); {
+		case errors.Is(err, node.ErrLeaving):
+			fail(w, http.StatusConflict, api.CodeLeaving, "the node is leaving the network already")
+			return
+		case errors.Is(err, node.ErrNotMember):
+			fail(w, http.StatusConflict, api.CodeNotMember, "the node is out of the network, with nothing left to withdraw")
+			return
+		case errors.Is(err, node.ErrAlreadyMember):
+			fail(w, http.StatusConflict, api.CodeMember, "the node is in the network already")
+			return
+		case err != nil:
+			fail(w, http.StatusServiceUnavailable, api.CodeChain, what+" the network failed: "+err.Error())
 			return
 		}
 	default:
@@ -558,19 +576,51 @@ func (s *Server) earnings(w http.ResponseWriter, r *http.Request) {
 // MaxTasks bounds one ledger page.
 const MaxTasks = 500
 
+// account lists the money movements outside tasks: stake, quits,
+// removals, withdrawals.
+func (s *Server) account(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.ledger(w)
+	if !ok {
+		return
+	}
+	n, ok := limitParam(w, r, 50, MaxTasks)
+	if !ok {
+		return
+	}
+	es, err := l.Account(r.Context(), n)
+	if err != nil {
+		fail(w, http.StatusInternalServerError, api.CodeUnavailable, err.Error())
+		return
+	}
+	out := make([]api.AccountEntry, 0, len(es))
+	for _, e := range es {
+		out = append(out, api.AccountEntry{At: e.At, Move: string(e.Move), Amount: wei(e.Amount), Tx: e.Tx, Detail: e.Detail})
+	}
+	reply(w, out)
+}
+
+// limitParam reads ?limit=, def when absent, 1 to most.
+func limitParam(w http.ResponseWriter, r *http.Request, def, most int) (int, bool) {
+	q := r.URL.Query().Get("limit")
+	if q == "" {
+		return def, true
+	}
+	v, err := strconv.Atoi(q)
+	if err != nil || v < 1 || v > most {
+		fail(w, http.StatusBadRequest, api.CodeBadQuery, fmt.Sprintf("limit must be 1 to %d", most))
+		return 0, false
+	}
+	return v, true
+}
+
 func (s *Server) tasks(w http.ResponseWriter, r *http.Request) {
 	l, ok := s.ledger(w)
 	if !ok {
 		return
 	}
-	n := 50
-	if q := r.URL.Query().Get("limit"); q != "" {
-		v, err := strconv.Atoi(q)
-		if err != nil || v < 1 || v > MaxTasks {
-			fail(w, http.StatusBadRequest, api.CodeBadQuery, fmt.Sprintf("limit must be 1 to %d", MaxTasks))
-			return
-		}
-		n = v
+	n, ok := limitParam(w, r, 50, MaxTasks)
+	if !ok {
+		return
 	}
 	es, err := l.Recent(r.Context(), n)
 	if err != nil {

@@ -41,16 +41,26 @@ func (f *fakeNode) Watch(ctx context.Context) <-chan node.Notify {
 	f.mu.Unlock()
 	return ch
 }
-func (f *fakeNode) Quit(context.Context) error { f.mu.Lock(); f.quits++; f.mu.Unlock(); return nil }
-func (f *fakeNode) SetHireable(bool, string)   {}
+func (f *fakeNode) Leave(context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.quits > 0 {
+		return node.ErrLeaving
+	}
+	f.quits++
+	return nil
+}
+func (f *fakeNode) Rejoin(context.Context) error { return node.ErrAlreadyMember }
+func (f *fakeNode) SetAutoRejoin(bool)           {}
+func (f *fakeNode) SetHireable(bool, string)     {}
 func (f *fakeNode) Wallet(context.Context) (node.WalletInfo, error) {
 	return node.WalletInfo{Address: f.snap.Address, Balance: big.NewInt(5e18), Owed: big.NewInt(42), Stake: big.NewInt(1e18), State: chain.NodeAvailable, QoS: 9800}, nil
 }
 func (f *fakeNode) PlanWithdraw(context.Context, common.Address, *big.Int) (node.WithdrawPlan, error) {
 	return node.WithdrawPlan{}, node.ErrNothingToWithdraw
 }
-func (f *fakeNode) Withdraw(context.Context, node.WithdrawPlan) ([]common.Hash, error) {
-	return nil, nil
+func (f *fakeNode) Withdraw(context.Context, node.WithdrawPlan) (node.Withdrawal, error) {
+	return node.Withdrawal{}, nil
 }
 func (f *fakeNode) Network(context.Context, string) node.NetworkInfo { return node.NetworkInfo{} }
 func (f *fakeNode) ModelName(common.Hash) (string, bool)             { return "", false }
@@ -160,8 +170,14 @@ func TestControl(t *testing.T) {
 	if d := r.gov.Decision(); !d.Earn || d.Reason != policy.EarnOverride {
 		t.Fatalf("%+v", d)
 	}
-	if err := r.client.Control(ctx, api.Control{Action: api.ActionQuit}); err != nil || n.quits != 1 {
-		t.Fatalf("quit: %v %d", err, n.quits)
+	if err := r.client.Control(ctx, api.Control{Action: api.ActionLeave}); err != nil || n.quits != 1 {
+		t.Fatalf("leave: %v %d", err, n.quits)
+	}
+	if err := r.client.Control(ctx, api.Control{Action: api.ActionLeave}); !api.IsCode(err, api.CodeLeaving) {
+		t.Fatalf("leaving twice: %v", err)
+	}
+	if err := r.client.Control(ctx, api.Control{Action: api.ActionRejoin}); !api.IsCode(err, api.CodeMember) {
+		t.Fatalf("rejoining a member: %v", err)
 	}
 	w, err := r.client.Wallet(ctx)
 	if err != nil || w.Balance != "5000000000000000000" || w.Owed != "42" || w.Stake != "1000000000000000000" || w.State != "available" || w.QoS != 9800 {

@@ -31,11 +31,11 @@ type Settings struct {
 func DefaultSettings(headless bool) api.Settings {
 	d := policy.Defaults()
 	idle, temp, quota, auto, lang := int(d.AwayAfter/time.Minute), d.TempLimit, 100, true, ""
-	proxy, hf, limit := "", "", 0.0
+	proxy, hf, limit, rejoin := "", "", 0.0, true
 	var sched [7][24]uint8
 	allow, block := append([]string(nil), d.Allow...), []string{}
 	return api.Settings{IdleMinutes: &idle, TempLimitC: &temp, Schedule: &sched, Allow: &allow, Block: &block, Headless: &headless, QuotaGB: &quota, Autostart: &auto, Language: &lang,
-		Proxy: &proxy, HFEndpoint: &hf, DownloadLimitMBps: &limit}
+		Proxy: &proxy, HFEndpoint: &hf, DownloadLimitMBps: &limit, AutoRejoin: &rejoin}
 }
 
 // OpenSettings reads path, or starts from defaults when it does not
@@ -137,6 +137,9 @@ func merge(cur, p api.Settings) api.Settings {
 	}
 	if p.DownloadLimitMBps != nil {
 		cur.DownloadLimitMBps = p.DownloadLimitMBps
+	}
+	if p.AutoRejoin != nil {
+		cur.AutoRejoin = p.AutoRejoin
 	}
 	return cur
 }

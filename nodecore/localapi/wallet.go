@@ -103,15 +103,15 @@ func (s *Server) confirmWithdraw(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, api.CodeNoQuote, "no such withdrawal to confirm, or it expired: ask again")
 		return
 	}
-	txs, err := nd.Withdraw(r.Context(), q.plan)
-	out := api.WithdrawDone{}
-	for _, h := range txs {
+	done, err := nd.Withdraw(r.Context(), q.plan)
+	out := api.WithdrawDone{Amount: wei(done.Sent)}
+	for _, h := range done.Txs {
 		out.Txs = append(out.Txs, h.Hex())
 	}
 	if err != nil {
 		fail(w, http.StatusBadGateway, api.CodeChain, err.Error())
 		return
 	}
-	s.Log.Info("withdrawal confirmed", "to", q.plan.To, "wei", q.plan.Amount)
+	s.Log.Info("withdrawal confirmed", "to", q.plan.To, "wei", done.Sent)
 	reply(w, out)
 }

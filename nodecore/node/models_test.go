@@ -137,7 +137,7 @@ func TestModelsFreeOnceComputed(t *testing.T) {
 	store := &fakeStore{held: []string{"base:org/sd15"}}
 	var mu sync.Mutex
 	atPhase := map[string]int{}
-	r := &running{acct: w.net.Accounts[2], ledger: filepath.Join(t.TempDir(), "ledger.db"), noise: 3, store: store}
+	r := &running{acct: w.spare(), ledger: filepath.Join(t.TempDir(), "ledger.db"), noise: 3, store: store}
 	w.start(r, func(phase string, _ uint64) bool {
 		mu.Lock()
 		defer mu.Unlock()
@@ -171,7 +171,7 @@ func TestModelsFreeOnceComputed(t *testing.T) {
 // engine, then the engine's usual time less what has passed.
 func TestRunningTaskEstimate(t *testing.T) {
 	w := newWorld(t, 2)
-	r := &running{acct: w.net.Accounts[2], ledger: filepath.Join(t.TempDir(), "ledger.db"), noise: 3,
+	r := &running{acct: w.spare(), ledger: filepath.Join(t.TempDir(), "ledger.db"), noise: 3,
 		engine: reference.Engine{Work: 400 * time.Millisecond}}
 	w.start(r, nil)
 	w.waitState(r, StateAvailable)

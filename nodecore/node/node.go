@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -45,6 +46,10 @@ type Config struct {
 	// KnownModels are model IDs the node can name from their hashes (the
 	// network's catalog); the relay names others.
 	KnownModels []string
+
+	// NoAutoRejoin keeps a node the network removed for a low QoS score
+	// out until the owner rejoins (SetAutoRejoin changes it).
+	NoAutoRejoin bool
 
 	Stake      *big.Int // staked at join (the network's minimum if nil)
 	GasReserve *big.Int // kept besides the stake for gas
@@ -101,8 +106,21 @@ type Node struct {
 	// dlMu guards requested: the download requests being acted on.
 	dlMu      sync.Mutex
 	requested map[common.Hash]bool
-	// bg runs background work (downloads); Run waits for it.
-	bg sync.WaitGroup
+	// bg runs background work (downloads, rejoining, leaving) under
+	// runCtx, which ends with Run; Run waits for it.
+	bg     sync.WaitGroup
+	runCtx context.Context
+	stopBG context.CancelFunc
+
+	autoRejoin atomic.Bool // rejoin by itself after a QoS kick
+	joinMu     sync.Mutex  // one join at a time
+	// leaveMu guards leaving: a leave in progress.
+	leaveMu sync.Mutex
+	leaving bool
+	// removalMu guards removal: why the registry is removing the node
+	// (from its NodeKicked/NodeSlashed event), until the state change.
+	removalMu sync.Mutex
+	removal   string
 
 	// crashAt, in tests, stops the node as if killed at a phase.
 	crashAt func(phase string, task uint64) bool
@@ -149,6 +167,8 @@ func New(cfg Config) (*Node, error) {
 			n.names[chain.ModelHash(id)] = id
 		}
 	}
+	n.runCtx, n.stopBG = context.WithCancel(context.Background())
+	n.autoRejoin.Store(!cfg.NoAutoRejoin)
 	n.hub.snap = Snapshot{State: StateInitializing, Address: n.addr}
 	return n, nil
 }
@@ -166,6 +186,12 @@ func (n *Node) Run(ctx context.Context) (err error) {
 		n.set(StateStopped, ReasonNone)
 		n.log.Info("node stopped", "err", err)
 	}()
+	// Background work (downloads, joining, leaving) ends with Run,
+	// whatever ends it.
+	defer n.bg.Wait()
+	defer n.stopBG()
+	stopBG := context.AfterFunc(ctx, n.stopBG)
+	defer stopBG()
 	if err := n.preflight(ctx); err != nil {
 		return err
 	}
@@ -175,11 +201,7 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	if err := n.recover(ctx); err != nil {
 		return err
 	}
-	// Background downloads end with Run, whatever ends it.
-	bgCtx, bgCancel := context.WithCancel(ctx)
-	defer n.bg.Wait()
-	defer bgCancel()
-	n.resumeDownloads(bgCtx)
+	n.resumeDownloads(n.runCtx)
 	stream := chain.NewStream(n.cfg.Backend, n.cfg.Network, n.cfg.Ledger.Cursor(), n.log)
 	stream.PollInterval = n.cfg.Poll
 	parent := ctx
@@ -195,7 +217,10 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	err = stream.Run(ctx, n.handle)
 	cancel(nil)
 	<-tickDone
-	if err == nil {
+	// The deadline ticker's failure (a simulated crash, a dead ledger)
+	// stopped the stream: it is the reason, also when the stream's
+	// handler saw only its context canceled.
+	if err == nil || errors.Is(err, context.Canceled) {
 		if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
 			err = cause
 		}
@@ -235,55 +260,41 @@ func (n *Node) preflight(ctx context.Context) error {
 	return nil
 }
 
-// join stakes and joins, unless the chain says the node is already in.
+// join brings the node in, unless the chain says it is in already; a
+// node out of the network enters as the owner's intent says (enter).
 func (n *Node) join(ctx context.Context) error {
 	info, err := n.client.Node(ctx, n.addr)
 	if err != nil {
 		return err
 	}
-	if info.State != chain.NodeQuit {
-		n.log.Info("already in the network", "state", info.State)
-		n.setFromChain(info)
-		if err := n.syncModels(ctx); err != nil {
-			n.log.Warn("telling the network which models this node holds failed", "err", err)
-		}
-		return nil
+	if info.State == chain.NodeQuit {
+		return n.enter(ctx)
 	}
-	need := new(big.Int).Add(n.cfg.Stake, n.cfg.GasReserve)
-	var asked time.Time
-	for {
-		bal, err := n.cfg.Backend.BalanceAt(ctx, n.addr, nil)
-		if err != nil {
+	n.log.Info("already in the network", "state", info.State)
+	n.setFromChain(info)
+	m, err := n.cfg.Ledger.Membership(ctx)
+	if err != nil {
+		return err
+	}
+	switch m {
+	case ledger.MembershipLeft:
+		// Leaving when the daemon stopped: finish it.
+		n.bg.Go(func() {
+			if err := n.leave(n.runCtx); err != nil && n.runCtx.Err() == nil {
+				n.log.Error("leaving the network failed", "err", err)
+				n.set(StateError, ReasonLeaveFailed)
+			}
+		})
+	case ledger.MembershipMember:
+	default:
+		// Joined before the ledger kept the intent, or rejoined: a member.
+		if err := n.cfg.Ledger.SetMembership(ctx, ledger.MembershipMember); err != nil {
 			return err
 		}
-		n.hub.update(func(s *Snapshot) { s.Balance = bal })
-		if bal.Cmp(need) >= 0 {
-			break
-		}
-		n.set(StateWaitingForFund, ReasonLowBalance)
-		if f := n.cfg.Network.Faucet; f != "" && time.Since(asked) > faucetEvery {
-			asked = time.Now()
-			if err := askFaucet(ctx, f, n.addr); err != nil {
-				n.log.Warn("the network's faucet did not fund this node", "err", err)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(n.cfg.Poll):
-		}
 	}
-	n.set(StateJoining, ReasonNone)
-	var models []common.Hash
-	for _, m := range n.heldModels() {
-		models = append(models, chain.ModelHash(m))
+	if err := n.syncModels(ctx); err != nil {
+		n.log.Warn("telling the network which models this node holds failed", "err", err)
 	}
-	if _, err := n.client.Join(ctx, chain.JoinRequest{GPUName: n.cfg.GPUName, VRAMMiB: n.cfg.VRAMMiB, Version: n.cfg.Version, Models: models, Stake: n.cfg.Stake}); err != nil {
-		n.set(StateError, ReasonFatal)
-		return fmt.Errorf("node: join: %w", err)
-	}
-	n.set(StateAvailable, ReasonNone)
-	n.log.Info("joined the network", "gpu", n.cfg.GPUName, "vram_mib", n.cfg.VRAMMiB)
 	return nil
 }
 
@@ -295,8 +306,12 @@ func (n *Node) setFromChain(info chain.NodeInfo) {
 	n.hub.update(func(sn *Snapshot) { sn.State, sn.Task = s, info.Task })
 }
 
-// Pause stops taking tasks (after the current one).
+// Pause stops taking tasks (after the current one). A node out of the
+// network has nothing to pause.
 func (n *Node) Pause(ctx context.Context) error {
+	if out, err := n.outOfNetwork(ctx); err != nil || out {
+		return err
+	}
 	_, err := n.client.Pause(ctx)
 	if err == nil {
 		n.refresh(ctx, ReasonUserPaused)
@@ -304,8 +319,11 @@ func (n *Node) Pause(ctx context.Context) error {
 	return err
 }
 
-// Resume takes tasks again.
+// Resume takes tasks again; nothing for a node out of the network.
 func (n *Node) Resume(ctx context.Context) error {
+	if out, err := n.outOfNetwork(ctx); err != nil || out {
+		return err
+	}
 	_, err := n.client.Resume(ctx)
 	if err == nil {
 		n.refresh(ctx, ReasonNone)
@@ -313,13 +331,14 @@ func (n *Node) Resume(ctx context.Context) error {
 	return err
 }
 
-// Quit leaves the network (after the current task).
-func (n *Node) Quit(ctx context.Context) error {
-	_, err := n.client.Quit(ctx)
-	if err == nil {
-		n.refresh(ctx, ReasonUserQuit)
+// outOfNetwork reports whether the chain has the node out (quit,
+// removed) or on its way out.
+func (n *Node) outOfNetwork(ctx context.Context) (bool, error) {
+	info, err := n.client.Node(ctx, n.addr)
+	if err != nil {
+		return false, err
 	}
-	return err
+	return info.State == chain.NodeQuit || info.State == chain.NodePendingQuit, nil
 }
 
 func (n *Node) refresh(ctx context.Context, r Reason) {
@@ -373,9 +392,17 @@ func (n *Node) handleOnce(ctx context.Context, l types.Log) error {
 		if e.Node == n.addr {
 			n.downloadRequested(ctx, e.Model)
 		}
+	case *bindings.NodeRegistryNodeKicked:
+		if e.Node == n.addr {
+			n.noteRemoval(removedKicked)
+		}
+	case *bindings.NodeRegistryNodeSlashed:
+		if e.Node == n.addr {
+			n.noteRemoval(removedSlashed)
+		}
 	case *bindings.NodeRegistryNodeStateChanged:
 		if e.Node == n.addr {
-			n.refresh(ctx, n.hub.get().Reason)
+			return n.chainStateChanged(ctx)
 		}
 	}
 	return nil

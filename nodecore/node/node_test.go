@@ -41,11 +41,20 @@ type running struct {
 	noise  uint64
 	engine engine.Engine // nil: the reference engine with noise
 	store  ModelStore
+	// noAutoRejoin: after a QoS kick, wait for Rejoin.
+	noAutoRejoin bool
 }
 
 func newWorld(t *testing.T, nodes int) *world {
 	t.Helper()
-	n := simchain.New(t, nodes+1, nil)
+	return newWorldWith(t, nodes, nil)
+}
+
+// newWorldWith is newWorld on a protocol deployed with p (DefaultParams
+// when nil).
+func newWorldWith(t *testing.T, nodes int, p *chain.Params) *world {
+	t.Helper()
+	n := simchain.New(t, nodes+2, p) // the nodes, the application, a spare for tests
 	w := &world{t: t, net: n, app: n.Accounts[nodes]}
 	srv, err := relay.NewServer(w.app.Client, t.TempDir(), relay.DefaultLimits, nil)
 	if err != nil {
@@ -65,6 +74,9 @@ func newWorld(t *testing.T, nodes int) *world {
 	return w
 }
 
+// spare is the funded account no node and no application uses.
+func (w *world) spare() *simchain.Account { return w.net.Accounts[len(w.net.Accounts)-1] }
+
 // start runs a node (again) on its ledger; crashAt may make it stop.
 func (w *world) start(r *running, crashAt func(string, uint64) bool) {
 	w.t.Helper()
@@ -81,6 +93,7 @@ func (w *world) start(r *running, crashAt func(string, uint64) bool) {
 		Engine: eng, Ledger: l,
 		GPUName: "NVIDIA GeForce RTX 4090", VRAMMiB: 24576, Version: chain.Version{Major: 1},
 		Poll: 20 * time.Millisecond, MinTaskTime: 5 * time.Second, Log: testLog(), Store: r.store,
+		NoAutoRejoin: r.noAutoRejoin,
 	})
 	if err != nil {
 		w.t.Fatal(err)

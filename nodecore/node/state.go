@@ -55,16 +55,19 @@ type Reason string
 
 // Reasons.
 const (
-	ReasonNone          Reason = ""
-	ReasonLowBalance    Reason = "low_balance"    // waiting for funds
-	ReasonClockSkew     Reason = "clock_skew"     // the clock is off by more than a minute
-	ReasonWrongChain    Reason = "wrong_chain"    // the RPC serves another chain than the network file
-	ReasonChainDown     Reason = "chain_down"     // the chain does not answer
-	ReasonRelayDown     Reason = "relay_down"     // the relay does not answer
-	ReasonKickedOrSlash Reason = "removed"        // the network removed the node
-	ReasonUserPaused    Reason = "user_paused"    // the owner paused
-	ReasonUserQuit      Reason = "user_quit"      // the owner quit the network
-	ReasonFatal         Reason = "internal_error" // see the log
+	ReasonNone        Reason = ""
+	ReasonLowBalance  Reason = "low_balance"     // waiting for funds
+	ReasonClockSkew   Reason = "clock_skew"      // the clock is off by more than a minute
+	ReasonWrongChain  Reason = "wrong_chain"     // the RPC serves another chain than the network file
+	ReasonChainDown   Reason = "chain_down"      // the chain does not answer
+	ReasonRelayDown   Reason = "relay_down"      // the relay does not answer
+	ReasonKicked      Reason = "removed_qos"     // the network removed the node for a low QoS score (stake returned)
+	ReasonSlashed     Reason = "removed_slashed" // the network slashed the node's stake and removed it
+	ReasonUserPaused  Reason = "user_paused"     // the owner paused
+	ReasonLeaving     Reason = "leaving"         // the owner is leaving the network (quit, then withdrawals)
+	ReasonLeft        Reason = "left_network"    // the owner left; stake and fees are in the wallet
+	ReasonLeaveFailed Reason = "leave_failed"    // a step of leaving failed (see the log); retried at the next start
+	ReasonFatal       Reason = "internal_error"  // see the log
 )
 
 // Snapshot is the whole state the app shows.

@@ -7,8 +7,10 @@ import (
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
 )
 
 // Withdrawal errors.
@@ -18,11 +20,11 @@ var (
 	ErrNothingToWithdraw  = errors.New("node: nothing to withdraw above the gas reserve")
 )
 
-// Gas a withdrawal's transactions may use: claiming the fees owed, and a
-// plain transfer.
-const (
-	claimGas    = 120_000
-	transferGas = 21_000
+// Gas limits of a withdrawal's transactions: claiming the fees owed, and
+// a plain transfer (sent with the transactor's margin).
+var (
+	claimGas    uint64 = 120_000
+	transferGas        = chain.GasLimit(21_000)
 )
 
 // WithdrawPlan is what Withdraw will do: claim the fees the network owes
@@ -34,6 +36,15 @@ type WithdrawPlan struct {
 	Claim   *big.Int
 	Gas     *big.Int // the most both transactions may cost
 	Reserve *big.Int
+	// All sends everything above the reserve and the gas, as priced when
+	// sent (Amount is then the estimate at the time of the plan).
+	All bool
+}
+
+// Withdrawal is what a withdrawal did.
+type Withdrawal struct {
+	Txs  []common.Hash
+	Sent *big.Int // wei that reached the address
 }
 
 // PlanWithdraw plans sending amount wei (nil: everything above the
@@ -53,12 +64,13 @@ func (n *Node) PlanWithdraw(ctx context.Context, to common.Address, amount *big.
 	if err != nil {
 		return WithdrawPlan{}, err
 	}
-	units := uint64(transferGas)
+	units := transferGas
 	if w.Owed.Sign() > 0 {
 		units += claimGas
 	}
-	// Half again on top: a replacement of a stuck transaction pays more.
-	gas := new(big.Int).Mul(feeCap, new(big.Int).SetUint64(units*3/2))
+	// Headroom on top: a replacement of a stuck transaction pays more.
+	gas := new(big.Int).Mul(feeCap, new(big.Int).SetUint64(units))
+	gas.Mul(gas, chain.SweepHeadroom.Num()).Quo(gas, chain.SweepHeadroom.Denom())
 	reserve := new(big.Int)
 	if w.State != chain.NodeQuit {
 		reserve.Set(n.cfg.GasReserve) // the node still sends transactions
@@ -70,7 +82,7 @@ func (n *Node) PlanWithdraw(ctx context.Context, to common.Address, amount *big.
 	case amount == nil && avail.Sign() <= 0:
 		return WithdrawPlan{}, ErrNothingToWithdraw
 	case amount == nil:
-		p.Amount = avail
+		p.Amount, p.All = avail, true
 	case amount.Cmp(avail) > 0:
 		return WithdrawPlan{}, fmt.Errorf("%w: asked %s wei, at most %s", ErrWithdrawTooMuch, amount, max0(avail))
 	default:
@@ -86,22 +98,38 @@ func max0(v *big.Int) *big.Int {
 	return v
 }
 
-// Withdraw carries out a plan and returns the transactions it sent.
-func (n *Node) Withdraw(ctx context.Context, p WithdrawPlan) ([]common.Hash, error) {
-	var txs []common.Hash
+// Withdraw carries out a plan: it claims the fees owed, then sends the
+// amount (or, for "all", everything above the reserve as priced then).
+func (n *Node) Withdraw(ctx context.Context, p WithdrawPlan) (Withdrawal, error) {
+	var w Withdrawal
 	if p.Claim != nil && p.Claim.Sign() > 0 {
-		r, err := n.client.WithdrawFees(ctx)
+		owed, err := n.client.FeeBalance(ctx, n.addr)
 		if err != nil {
-			return txs, fmt.Errorf("claiming the fees: %w", err)
+			return w, err
 		}
-		txs = append(txs, r.TxHash)
+		if owed.Sign() > 0 {
+			r, err := n.client.WithdrawFees(ctx)
+			if err != nil {
+				return w, fmt.Errorf("claiming the fees: %w", err)
+			}
+			n.recordTx(ctx, ledger.MoveFeesClaimed, owed, r, "")
+			w.Txs = append(w.Txs, r.TxHash)
+		}
 	}
 	to := p.To
-	r, err := n.tx.Send(ctx, &to, nil, p.Amount)
-	if err != nil {
-		return txs, fmt.Errorf("sending %s wei to %s: %w", p.Amount, to.Hex(), err)
+	var r *types.Receipt
+	var err error
+	if p.All {
+		r, w.Sent, err = n.tx.Sweep(ctx, to, p.Reserve)
+	} else {
+		w.Sent = p.Amount
+		r, err = n.tx.Send(ctx, &to, nil, p.Amount)
 	}
-	txs = append(txs, r.TxHash)
-	n.log.Info("withdrew", "to", to, "wei", p.Amount, "txs", len(txs))
-	return txs, nil
+	if err != nil {
+		return w, fmt.Errorf("sending to %s: %w", to.Hex(), err)
+	}
+	n.recordTx(ctx, ledger.MoveSent, w.Sent, r, to.Hex())
+	w.Txs = append(w.Txs, r.TxHash)
+	n.log.Info("withdrew", "to", to, "wei", w.Sent, "txs", len(w.Txs))
+	return w, nil
 }
