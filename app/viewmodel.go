@@ -149,8 +149,10 @@ type TaskRow struct {
 	Time, Kind, Model, Duration, Fee, Outcome, Reason, Tx string
 }
 
-// Earnings builds the Earnings tab's view model.
-func Earnings(hours, days []api.Bucket, tasks []api.Task, totals api.Totals, loc *time.Location) EarningsVM {
+// Earnings builds the Earnings tab's view model. The ledger shows the
+// tasks and the money moved outside them (stake, withdrawals), newest
+// first.
+func Earnings(hours, days []api.Bucket, tasks []api.Task, account []api.AccountEntry, totals api.Totals, loc *time.Location) EarningsVM {
 	vm := EarningsVM{Total: tray.Tokens(totals.Earned), Tasks: fmt.Sprint(totals.Tasks)}
 	// Every 6th hour and every 7th day is labelled, counting back from now.
 	vm.Hours, vm.HourMax = bars(hours, 6, func(t time.Time) string { return t.In(loc).Format("15h") })
@@ -161,10 +163,63 @@ func Earnings(hours, days []api.Bucket, tasks []api.Task, totals api.Totals, loc
 	}
 	slices.Sort(outcomes)
 	vm.ByOutcome = strings.Join(outcomes, " · ")
+	type dated struct {
+		at  time.Time
+		row TaskRow
+	}
+	var rows []dated
 	for _, t := range tasks {
-		vm.Rows = append(vm.Rows, taskRow(t, loc))
+		at := t.Times["received_at"]
+		rows = append(rows, dated{at, taskRow(t, loc)})
+	}
+	for _, a := range account {
+		rows = append(rows, dated{a.At, moveRow(a, loc)})
+	}
+	slices.SortStableFunc(rows, func(a, b dated) int { return b.at.Compare(a.at) })
+	for _, r := range rows {
+		vm.Rows = append(vm.Rows, r.row)
 	}
 	return vm
+}
+
+// moveRow is a money movement as a ledger row: what moved in Type, the
+// amount in Fee (negative when it left the wallet), why in Reason.
+func moveRow(a api.AccountEntry, loc *time.Location) TaskRow {
+	r := TaskRow{Time: a.At.In(loc).Format("Jan 2 15:04:05"), Kind: MoveText(a.Move), Fee: tray.Tokens(a.Amount), Duration: "—", Outcome: "—", Tx: a.Tx}
+	switch a.Move {
+	case api.MoveStaked, api.MoveSent:
+		r.Fee = "-" + r.Fee
+	case api.MoveQuit:
+		r.Fee = "—"
+	}
+	switch {
+	case a.Move == api.MoveSent:
+		r.Reason = lang.L("to {{.Address}}", map[string]any{"Address": a.Detail})
+	case a.Move == api.MoveRemoved && a.Detail == "slashed":
+		r.Reason, r.Fee = lang.L("a result disagreed with the others: the stake was lost"), "—"
+	case a.Move == api.MoveRemoved:
+		r.Reason, r.Fee = lang.L("the QoS score fell too low: the stake was returned"), "—"
+	}
+	return r
+}
+
+// MoveText names a money movement.
+func MoveText(m string) string {
+	switch m {
+	case api.MoveStaked:
+		return lang.L("stake")
+	case api.MoveQuit:
+		return lang.L("left")
+	case api.MoveRemoved:
+		return lang.L("removed")
+	case api.MoveStakeReturned:
+		return lang.L("stake back")
+	case api.MoveFeesClaimed:
+		return lang.L("fees claimed")
+	case api.MoveSent:
+		return lang.L("sent")
+	}
+	return m
 }
 
 func bars(bs []api.Bucket, every int, label func(time.Time) string) ([]Bar, string) {

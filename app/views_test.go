@@ -89,9 +89,22 @@ func tasksFixture() []api.Task {
 	}
 }
 
+// accountFixture is a leave: quit, stake back, fees claimed, then the
+// balance sent to the owner; and the first stake.
+func accountFixture() []api.AccountEntry {
+	at := now.Add(-30 * time.Minute)
+	return []api.AccountEntry{
+		{At: at.Add(3 * time.Second), Move: api.MoveSent, Amount: "1003000000000000000", Tx: "0x5e4d", Detail: "0x00000000000000000000000000000000000Fee15"},
+		{At: at.Add(2 * time.Second), Move: api.MoveFeesClaimed, Amount: "3300000000000000", Tx: "0xfee"},
+		{At: at.Add(time.Second), Move: api.MoveStakeReturned, Amount: "1000000000000000000", Tx: "0x57a"},
+		{At: at, Move: api.MoveQuit, Amount: "0", Tx: "0x901"},
+		{At: now.Add(-2 * time.Hour), Move: api.MoveStaked, Amount: "1000000000000000000", Tx: "0x1"},
+	}
+}
+
 func TestEarningsVM(t *testing.T) {
 	useLanguage(t, "en")
-	vm := Earnings(hoursFixture(), daysFixture(), tasksFixture(), totals, time.UTC)
+	vm := Earnings(hoursFixture(), daysFixture(), tasksFixture(), accountFixture(), totals, time.UTC)
 	if len(vm.Hours) != 24 || vm.Hours[23].Value != 1 || vm.Hours[0].Value != 333333333333333.0/999999999999999.0 || vm.Hours[1].Value != 0 || vm.HourMax != "0.001 HYD" {
 		t.Errorf("hours: %+v %s", vm.Hours, vm.HourMax)
 	}
@@ -108,9 +121,17 @@ func TestEarningsVM(t *testing.T) {
 		t.Errorf("totals %+v", vm)
 	}
 	want := []TaskRow{
+		{Time: "Nov 22 14:00:03", Kind: "sent", Duration: "—", Fee: "-1.003 HYD", Outcome: "—", Reason: "to 0x00000000000000000000000000000000000Fee15", Tx: "0x5e4d"},
+		{Time: "Nov 22 14:00:02", Kind: "fees claimed", Duration: "—", Fee: "0.0033 HYD", Outcome: "—", Tx: "0xfee"},
+		{Time: "Nov 22 14:00:01", Kind: "stake back", Duration: "—", Fee: "1 HYD", Outcome: "—", Tx: "0x57a"},
+		{Time: "Nov 22 14:00:00", Kind: "left", Duration: "—", Fee: "—", Outcome: "—", Tx: "0x901"},
 		{Time: "Nov 22 13:30:00", Kind: "image", Model: "base:runwayml/stable-diffusion-v1-5", Duration: "2.3s", Fee: "0.0003 HYD", Outcome: "paid", Tx: "0xd15c"},
 		{Time: "Nov 22 13:29:00", Kind: "text", Model: "0xab120000…", Duration: "—", Fee: "0 HYD", Outcome: "handed back", Reason: "the owner took the GPU back: paused_user_active", Tx: "0x41e1d"},
+		{Time: "Nov 22 12:30:00", Kind: "stake", Duration: "—", Fee: "-1 HYD", Outcome: "—", Tx: "0x1"},
 		{Kind: "image", Duration: "—", Fee: "-1 HYD", Outcome: "slashed"},
+	}
+	if len(vm.Rows) != len(want) {
+		t.Fatalf("%d rows, want %d: %+v", len(vm.Rows), len(want), vm.Rows)
 	}
 	for i, r := range vm.Rows {
 		if r != want[i] {
@@ -196,7 +217,7 @@ func TestTabsMarkup(t *testing.T) {
 			render(t, "dashboard_"+lang+".xml", d.content, tabSize)
 
 			e := newEarningsTab(func(string) {})
-			e.show(Earnings(hoursFixture(), daysFixture(), tasksFixture(), totals, time.UTC))
+			e.show(Earnings(hoursFixture(), daysFixture(), tasksFixture(), accountFixture(), totals, time.UTC))
 			render(t, "earnings_"+lang+".xml", e.content, tabSize)
 
 			m := newModelsTab(func(string) {}, func(string) {})

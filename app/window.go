@@ -240,12 +240,13 @@ func (w *Window) fetch(ctx context.Context) {
 	case TabEarnings:
 		days, derr := c.Earnings(ctx, "day")
 		tasks, kerr := c.Tasks(ctx, 200)
+		account, aerr := c.Account(ctx, 100)
 		totals, terr := c.Totals(ctx)
-		if err = firstErr(err, derr, kerr, terr); err != nil {
+		if err = firstErr(err, derr, kerr, aerr, terr); err != nil {
 			fyne.Do(func() { w.earn.fail(tray.ErrorText(err)) })
 			return
 		}
-		vm := Earnings(hours, days, tasks, totals, now.Location())
+		vm := Earnings(hours, days, tasks, account, totals, now.Location())
 		fyne.Do(func() { w.earn.show(vm) })
 	case TabModels:
 		m, err := c.Models(ctx)

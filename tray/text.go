@@ -123,10 +123,16 @@ func NodeText(state, reason string) string {
 		return lang.L("The chain does not answer")
 	case "relay_down":
 		return lang.L("The relay does not answer")
-	case "removed":
-		return lang.L("The network removed this node")
-	case "user_quit":
-		return lang.L("You left the network")
+	case "removed_qos":
+		return lang.L("The network removed this node: its QoS score fell too low (the stake was returned). Join again in Settings")
+	case "removed_slashed":
+		return lang.L("The network removed this node: a result disagreed with the others and the stake was lost. Join again in Settings")
+	case "leaving":
+		return lang.L("Leaving the network: the stake and the fees come back to the wallet")
+	case "left_network":
+		return lang.L("You left the network; the stake and the fees are in the wallet")
+	case "leave_failed":
+		return lang.L("Leaving the network failed; it is tried again when the node starts: see the log")
 	case "internal_error":
 		return lang.L("The node stopped on an error: see the log")
 	}

@@ -34,7 +34,7 @@ func ViewOf(st *api.Status, err error, todayWei string, now time.Time) View {
 	case st.State == api.StateSetup:
 		v.State, v.Status = Problem, NodeText(st.State, st.Reason)
 	case st.State == "error" || st.State == "waiting-for-funds" || st.State == "stopped" || st.State == "quitting" ||
-		st.Reason == "removed" || st.Reason == "user_quit":
+		st.Reason == "removed_qos" || st.Reason == "removed_slashed" || st.Reason == "leaving" || st.Reason == "left_network":
 		v.State, v.Status = Problem, NodeText(st.State, st.Reason)
 	case st.Decision.Reason == "paused_by_owner":
 		v.State, v.Status = Paused, DecisionText(st.Decision, now)

@@ -246,22 +246,24 @@ type Wallet struct {
 
 // More error codes.
 const (
-	CodeNotReady      = "api.not_ready"       // the node is not set up yet
-	CodeSetupDone     = "api.setup_done"      // the wallet (or network) is already set
-	CodeBadKey        = "api.bad_key"         // an imported key is not a private key
-	CodeBadNetwork    = "api.bad_network"     // a network file that does not validate
-	CodeNoDemo        = "api.no_demo"         // no local demo network runs here
-	CodeBadModel      = "api.bad_model"       // not a model ID
-	CodeModelInUse    = "api.model_in_use"    // the running task needs it
-	CodeNoSuchModel   = "api.no_such_model"   // not in the cache
-	CodeBadAddress    = "api.bad_address"     // not an address to withdraw to
-	CodeBadAmount     = "api.bad_amount"      // not a wei amount, or more than there is
-	CodeNoQuote       = "api.no_quote"        // the withdrawal to confirm is unknown or expired
-	CodeChain         = "api.chain"           // the chain refused or did not answer
-	CodeNothingToSend = "api.nothing_to_send" // nothing left to withdraw after the gas reserve
-	CodeLeaving       = "api.leaving"         // leaving the network already
-	CodeNotMember     = "api.not_member"      // out of the network, with nothing left to withdraw
-	CodeMember        = "api.member"          // in the network already
+	CodeNotReady       = "api.not_ready"       // the node is not set up yet
+	CodeSetupDone      = "api.setup_done"      // the wallet (or network) is already set
+	CodeBadKey         = "api.bad_key"         // an imported key is not a private key
+	CodeBadNetwork     = "api.bad_network"     // a network file that does not validate
+	CodeNoDemo         = "api.no_demo"         // no local demo network runs here
+	CodeBadModel       = "api.bad_model"       // not a model ID
+	CodeModelInUse     = "api.model_in_use"    // the running task needs it
+	CodeNoSuchModel    = "api.no_such_model"   // not in the cache
+	CodeBadAddress     = "api.bad_address"     // not an address to withdraw to
+	CodeBadAmount      = "api.bad_amount"      // not a wei amount, or more than there is
+	CodeNoQuote        = "api.no_quote"        // the withdrawal to confirm is unknown or expired
+	CodeChain          = "api.chain"           // the chain refused or did not answer
+	CodeNothingToSend  = "api.nothing_to_send" // nothing left to withdraw after the gas reserve
+	CodeLeaving        = "api.leaving"         // leaving the network already
+	CodeNotMember      = "api.not_member"      // out of the network, with nothing left to withdraw
+	CodeMember         = "api.member"          // in the network already
+	CodeWeakPassphrase = "api.weak_passphrase" // a backup passphrase under 8 characters
+	CodeBadBackup      = "api.bad_backup"      // not a keystore file, or the wrong passphrase
 )
 
 // The setup steps the daemon may still need.
@@ -284,10 +286,35 @@ type SetupState struct {
 }
 
 // WalletSetup is the body of POST /v1/setup/wallet: create a new wallet,
-// or import a private key (hex).
+// import a private key (hex), or restore a backup (a keystore file, as
+// POST /v1/wallet/backup/confirm gives, with its passphrase).
 type WalletSetup struct {
-	Create    bool   `json:"create,omitempty"`
-	ImportKey string `json:"importKey,omitempty"`
+	Create     bool            `json:"create,omitempty"`
+	ImportKey  string          `json:"importKey,omitempty"`
+	Keystore   json.RawMessage `json:"keystore,omitempty"`
+	Passphrase string          `json:"passphrase,omitempty"` // the keystore's
+}
+
+// BackupOffer is POST /v1/wallet/backup's answer: a one-time confirmation
+// to hand the wallet out, valid until Expires.
+type BackupOffer struct {
+	ID      string    `json:"id"`
+	Address string    `json:"address"`
+	Expires time.Time `json:"expires"`
+}
+
+// BackupConfirm is the body of POST /v1/wallet/backup/confirm: the offer
+// and the passphrase the backup is encrypted with (at least 8 characters).
+type BackupConfirm struct {
+	ID         string `json:"id"`
+	Passphrase string `json:"passphrase"`
+}
+
+// WalletBackup is the wallet as a keystore file (scrypt + AES, the format
+// every Ethereum wallet imports) under the owner's passphrase.
+type WalletBackup struct {
+	Address  string          `json:"address"`
+	Keystore json.RawMessage `json:"keystore"`
 }
 
 // NetworkSetup is the body of POST /v1/setup/network: the local demo

@@ -241,6 +241,27 @@ func (c *Client) ConfirmWithdraw(ctx context.Context, id string) (WithdrawDone, 
 	return call[WithdrawDone](ctx, c, http.MethodPost, "/wallet/withdraw/confirm", Confirm{ID: id})
 }
 
+// OfferBackup asks for a one-time confirmation to back the wallet up.
+func (c *Client) OfferBackup(ctx context.Context) (BackupOffer, error) {
+	return call[BackupOffer](ctx, c, http.MethodPost, "/wallet/backup", struct{}{})
+}
+
+// ConfirmBackup hands out the wallet, encrypted under passphrase, against
+// an offer.
+func (c *Client) ConfirmBackup(ctx context.Context, id, passphrase string) (WalletBackup, error) {
+	return call[WalletBackup](ctx, c, http.MethodPost, "/wallet/backup/confirm", BackupConfirm{ID: id, Passphrase: passphrase})
+}
+
+// BackupWallet is OfferBackup then ConfirmBackup: the owner's "Back up
+// wallet" in one call.
+func (c *Client) BackupWallet(ctx context.Context, passphrase string) (WalletBackup, error) {
+	o, err := c.OfferBackup(ctx)
+	if err != nil {
+		return WalletBackup{}, err
+	}
+	return c.ConfirmBackup(ctx, o.ID, passphrase)
+}
+
 // Setup returns what the daemon still needs before it can run.
 func (c *Client) Setup(ctx context.Context) (SetupState, error) {
 	return call[SetupState](ctx, c, http.MethodGet, "/setup", nil)

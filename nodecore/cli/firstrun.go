@@ -112,11 +112,35 @@ func (f *firstRun) Wallet(ctx context.Context, w api.WalletSetup) (string, error
 		a, err := wallet.Create(f.data, string(pass), f.scrypt)
 		return a.Hex(), err
 	}
+	if len(w.Keystore) > 0 {
+		a, err := wallet.ImportKeystore(f.data, w.Keystore, w.Passphrase, string(pass), f.scrypt)
+		if err != nil {
+			return "", apiErr(http.StatusBadRequest, api.CodeBadBackup, "cannot open the backup: not a keystore file, or not its passphrase")
+		}
+		return a.Hex(), nil
+	}
 	a, err := wallet.ImportHex(f.data, w.ImportKey, string(pass), f.scrypt)
 	if err != nil {
 		return "", apiErr(http.StatusBadRequest, api.CodeBadKey, "not a private key: 64 hex digits, with or without 0x")
 	}
 	return a.Hex(), nil
+}
+
+// Backup re-encrypts the wallet under the owner's passphrase, at the
+// keystore's standard strength: the file leaves this machine.
+func (f *firstRun) Backup(ctx context.Context, passphrase string) (api.WalletBackup, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	addr, b, err := wallet.Export(f.data, f.passFile, passphrase, f.scrypt)
+	switch {
+	case errors.Is(err, wallet.ErrWeakPassphrase):
+		return api.WalletBackup{}, apiErr(http.StatusBadRequest, api.CodeWeakPassphrase, "%v", err)
+	case errors.Is(err, wallet.ErrNoWallet):
+		return api.WalletBackup{}, apiErr(http.StatusConflict, api.CodeNotReady, "this node has no wallet yet")
+	case err != nil:
+		return api.WalletBackup{}, err
+	}
+	return api.WalletBackup{Address: addr.Hex(), Keystore: b}, nil
 }
 
 func (f *firstRun) Network(ctx context.Context, n api.NetworkSetup) error {

@@ -109,6 +109,7 @@ type Server struct {
 	presence *api.Presence
 	attached chan struct{} // closed by Attach
 	quotes   map[string]quote
+	backups  map[string]time.Time       // backup offers → when they expire
 	dlSubs   map[chan struct{}]struct{} // watchers told of download progress
 }
 
@@ -267,6 +268,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("DELETE "+api.Prefix+"/models", s.write(s.deleteModel))
 	mux.HandleFunc("POST "+api.Prefix+"/wallet/withdraw", s.write(s.withdraw))
 	mux.HandleFunc("POST "+api.Prefix+"/wallet/withdraw/confirm", s.write(s.confirmWithdraw))
+	mux.HandleFunc("POST "+api.Prefix+"/wallet/backup", s.write(s.offerBackup))
+	mux.HandleFunc("POST "+api.Prefix+"/wallet/backup/confirm", s.write(s.confirmBackup))
 	mux.HandleFunc("GET "+api.Prefix+"/setup", s.read(s.setupState))
 	mux.HandleFunc("POST "+api.Prefix+"/setup/wallet", s.write(s.setupWallet))
 	mux.HandleFunc("POST "+api.Prefix+"/setup/network", s.write(s.setupNetwork))

@@ -85,17 +85,29 @@ type fakeSetup struct {
 	mu      sync.Mutex
 	needs   []string
 	started bool
+	addr    string
+	backups int
 }
 
 func (f *fakeSetup) State() api.SetupState {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return api.SetupState{Needs: append([]string{}, f.needs...), Started: f.started}
+	return api.SetupState{Needs: append([]string{}, f.needs...), Started: f.started, Address: f.addr}
+}
+func (f *fakeSetup) Backup(_ context.Context, pass string) (api.WalletBackup, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(pass) < 8 {
+		return api.WalletBackup{}, &api.Error{Code: api.CodeWeakPassphrase, Message: "short", Status: http.StatusBadRequest}
+	}
+	f.backups++
+	return api.WalletBackup{Address: f.addr, Keystore: []byte(`{"version":3}`)}, nil
 }
 func (f *fakeSetup) Wallet(context.Context, api.WalletSetup) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.needs = f.needs[1:]
+	f.addr = "0x1"
 	return "0x1", nil
 }
 func (f *fakeSetup) Network(context.Context, api.NetworkSetup) error {
@@ -285,4 +297,59 @@ func mustParse(t *testing.T, s string) models.ID {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// TestWalletBackupNeedsAFreshConfirmation: the wallet leaves the daemon
+// only against an offer made less than BackupTTL before, once, and only
+// under a passphrase of at least 8 characters.
+func TestWalletBackupNeedsAFreshConfirmation(t *testing.T) {
+	sock := sockPath(t)
+	ln, err := Open(sock, Access{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := &fakeSetup{needs: []string{api.NeedWallet, api.NeedNetwork}}
+	clock := time.Now()
+	var mu sync.Mutex
+	srv := &Server{Setup: fs, Access: me(), Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = srv.Serve(ctx, ln) }()
+	c := &api.Client{Socket: sock}
+	if _, err := c.OfferBackup(ctx); !api.IsCode(err, api.CodeNotReady) {
+		t.Fatalf("a backup without a wallet: %v", err)
+	}
+	if _, err := c.SetupWallet(ctx, api.WalletSetup{Create: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.SetupWallet(ctx, api.WalletSetup{Create: true, Keystore: []byte(`{}`)}); !api.IsCode(err, api.CodeBadRequest) {
+		t.Fatalf("create and restore at once: %v", err)
+	}
+	if _, err := c.ConfirmBackup(ctx, "made-up", "long enough passphrase"); !api.IsCode(err, api.CodeNoQuote) {
+		t.Fatalf("no offer: %v", err)
+	}
+	o, err := c.OfferBackup(ctx)
+	if err != nil || o.Address != "0x1" {
+		t.Fatalf("offer %+v %v", o, err)
+	}
+	if _, err := c.ConfirmBackup(ctx, o.ID, "short"); !api.IsCode(err, api.CodeWeakPassphrase) {
+		t.Fatalf("a short passphrase: %v", err)
+	}
+	if _, err := c.ConfirmBackup(ctx, o.ID, "long enough passphrase"); !api.IsCode(err, api.CodeNoQuote) {
+		t.Fatalf("an offer used twice: %v", err)
+	}
+	o, _ = c.OfferBackup(ctx)
+	mu.Lock()
+	clock = clock.Add(BackupTTL + time.Second)
+	mu.Unlock()
+	if _, err := c.ConfirmBackup(ctx, o.ID, "long enough passphrase"); !api.IsCode(err, api.CodeNoQuote) {
+		t.Fatalf("an expired offer: %v", err)
+	}
+	b, err := c.BackupWallet(ctx, "long enough passphrase")
+	if err != nil || b.Address != "0x1" || string(b.Keystore) != `{"version":3}` {
+		t.Fatalf("backup %+v %v", b, err)
+	}
+	if fs.backups != 1 {
+		t.Fatalf("%d backups handed out, want 1", fs.backups)
+	}
 }

@@ -14,6 +14,8 @@ import (
 type Setup interface {
 	State() api.SetupState
 	Wallet(ctx context.Context, w api.WalletSetup) (address string, err error)
+	// Backup returns the wallet as a keystore file under passphrase.
+	Backup(ctx context.Context, passphrase string) (api.WalletBackup, error)
 	Network(ctx context.Context, n api.NetworkSetup) error
 	Doctor(ctx context.Context) []api.Check
 	// Start starts the node once the wallet and the network are set.
@@ -57,8 +59,14 @@ func (s *Server) setupWallet(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &ws) {
 		return
 	}
-	if ws.Create == (ws.ImportKey != "") {
-		fail(w, http.StatusBadRequest, api.CodeBadRequest, "either create a wallet or import a key")
+	ways := 0
+	for _, on := range []bool{ws.Create, ws.ImportKey != "", len(ws.Keystore) > 0} {
+		if on {
+			ways++
+		}
+	}
+	if ways != 1 {
+		fail(w, http.StatusBadRequest, api.CodeBadRequest, "either create a wallet, import a key or restore a backup")
 		return
 	}
 	addr, err := s.Setup.Wallet(r.Context(), ws)
@@ -66,7 +74,7 @@ func (s *Server) setupWallet(w http.ResponseWriter, r *http.Request) {
 		failErr(w, err)
 		return
 	}
-	s.Log.Info("setup: wallet ready", "address", addr, "imported", ws.ImportKey != "")
+	s.Log.Info("setup: wallet ready", "address", addr, "imported", ws.ImportKey != "", "restored", len(ws.Keystore) > 0)
 	reply(w, s.Setup.State())
 }
 

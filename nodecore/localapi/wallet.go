@@ -115,3 +115,66 @@ func (s *Server) confirmWithdraw(w http.ResponseWriter, r *http.Request) {
 	s.Log.Info("withdrawal confirmed", "to", q.plan.To, "wei", done.Sent)
 	reply(w, out)
 }
+
+// BackupTTL is how long a backup offer may be confirmed.
+const BackupTTL = 2 * time.Minute
+
+// offerBackup issues a one-time confirmation to hand the wallet out: the
+// key leaves the daemon only to a writer, in two requests less than
+// BackupTTL apart, encrypted under a passphrase of the owner's.
+func (s *Server) offerBackup(w http.ResponseWriter, r *http.Request) {
+	if !s.setupOr503(w) {
+		return
+	}
+	var none struct{}
+	if !decode(w, r, &none) {
+		return
+	}
+	addr := s.Setup.State().Address
+	if addr == "" {
+		fail(w, http.StatusConflict, api.CodeNotReady, "this node has no wallet yet")
+		return
+	}
+	var id [16]byte
+	_, _ = rand.Read(id[:])
+	key := hex.EncodeToString(id[:])
+	exp := s.Now().Add(BackupTTL)
+	s.mu.Lock()
+	if s.backups == nil {
+		s.backups = map[string]time.Time{}
+	}
+	for k, e := range s.backups {
+		if s.Now().After(e) {
+			delete(s.backups, k)
+		}
+	}
+	s.backups[key] = exp
+	s.mu.Unlock()
+	reply(w, api.BackupOffer{ID: key, Address: addr, Expires: exp})
+}
+
+// confirmBackup hands the wallet out against an offer, once.
+func (s *Server) confirmBackup(w http.ResponseWriter, r *http.Request) {
+	if !s.setupOr503(w) {
+		return
+	}
+	var c api.BackupConfirm
+	if !decode(w, r, &c) {
+		return
+	}
+	s.mu.Lock()
+	exp, found := s.backups[c.ID]
+	delete(s.backups, c.ID)
+	s.mu.Unlock()
+	if !found || s.Now().After(exp) {
+		fail(w, http.StatusBadRequest, api.CodeNoQuote, "no such backup to confirm, or it expired: ask again")
+		return
+	}
+	b, err := s.Setup.Backup(r.Context(), c.Passphrase)
+	if err != nil {
+		failErr(w, err)
+		return
+	}
+	s.Log.Info("wallet backup handed out", "address", b.Address) // never the key, never the passphrase
+	reply(w, b)
+}

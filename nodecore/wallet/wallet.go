@@ -21,6 +21,7 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/keystore"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/google/uuid"
 )
 
 // Scrypt parameters; tests use keystore.LightScryptN/P.
@@ -84,7 +85,7 @@ func store(dir string, key *ecdsa.PrivateKey, passphrase string, s Scrypt) (comm
 		return common.Address{}, ErrExists
 	}
 	addr := crypto.PubkeyToAddress(key.PublicKey)
-	b, err := keystore.EncryptKey(&keystore.Key{Address: addr, PrivateKey: key}, passphrase, s.N, s.P)
+	b, err := keystore.EncryptKey(&keystore.Key{Id: uuid.New(), Address: addr, PrivateKey: key}, passphrase, s.N, s.P)
 	releaseScrypt()
 	if err != nil {
 		return common.Address{}, err
@@ -163,4 +164,31 @@ func UnlockWith(dir, passphrase string) (*ecdsa.PrivateKey, error) {
 		return nil, fmt.Errorf("wallet: %w", err)
 	}
 	return k.PrivateKey, nil
+}
+
+// MinBackupPassphrase is the shortest passphrase a backup may have: the
+// file leaves the machine, and only the passphrase protects it.
+const MinBackupPassphrase = 8
+
+// ErrWeakPassphrase is a backup passphrase shorter than MinBackupPassphrase.
+var ErrWeakPassphrase = fmt.Errorf("wallet: a backup's passphrase needs at least %d characters", MinBackupPassphrase)
+
+// Export opens the wallet in dir with the passphrase in passFile and
+// returns it as a keystore file encrypted under backupPassphrase: what
+// every Ethereum wallet imports, and ImportKeystore restores.
+func Export(dir, passFile, backupPassphrase string, s Scrypt) (common.Address, []byte, error) {
+	if len([]rune(backupPassphrase)) < MinBackupPassphrase {
+		return common.Address{}, nil, ErrWeakPassphrase
+	}
+	key, err := Unlock(dir, passFile)
+	if err != nil {
+		return common.Address{}, nil, err
+	}
+	addr := crypto.PubkeyToAddress(key.PublicKey)
+	b, err := keystore.EncryptKey(&keystore.Key{Id: uuid.New(), Address: addr, PrivateKey: key}, backupPassphrase, s.N, s.P)
+	releaseScrypt()
+	if err != nil {
+		return common.Address{}, nil, err
+	}
+	return addr, b, nil
 }
