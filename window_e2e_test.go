@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/keystore"
+
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/cli"
 	"github.com/hydrogen-network/hydrogen/nodecore/devnet"
@@ -144,8 +146,8 @@ func TestFirstRunWizardAndTabsUnderXvfb(t *testing.T) {
 	if shots == "" {
 		shots = t.TempDir()
 	}
-	config := t.TempDir()
-	win, _ := openWindow(t, ctx, []string{"WAYLAND_DISPLAY=", "XDG_CONFIG_HOME=" + config}, "-socket", sock, "-data", data)
+	config, home := t.TempDir(), t.TempDir()
+	win, _ := openWindow(t, ctx, []string{"WAYLAND_DISPLAY=", "XDG_CONFIG_HOME=" + config, "HOME=" + home}, "-socket", sock, "-data", data)
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("daemon log:\n%s", daemonLog.String())
@@ -194,19 +196,44 @@ func TestFirstRunWizardAndTabsUnderXvfb(t *testing.T) {
 		})
 	}
 
-	// The wizard: the defaults (a new wallet, the demo network) and Return.
-	seen("wizard-1-wallet", "Your wallet", "Create a new wallet", "Step 1 of 4")
+	// The wizard: the defaults (a new wallet, the demo network) and Return;
+	// the new wallet's backup typed in as an owner would.
+	seen("wizard-1-wallet", "Your wallet", "Create a new wallet", "Restore a backup file", "Step 1 of")
 	key("Return")
+	var address string
 	setup("the wallet", func(s api.SetupState) bool {
+		address = s.Address
 		return len(s.Needs) == 1 && s.Needs[0] == api.NeedNetwork && s.Address != ""
 	})
-	seen("wizard-2-network", "demo network", "Step 2 of 4")
+	seen("wizard-2-backup", "Back up your wallet", "Passphrase again", "Step 2 of")
+	const pass = "a long backup passphrase"
+	typeText := func(text string) {
+		t.Helper()
+		if out, err := exec.CommandContext(ctx, "xdotool", "windowfocus", "--sync", win, "type", "--delay", "20", text).CombinedOutput(); err != nil {
+			t.Fatalf("xdotool type: %v %s", err, out)
+		}
+	}
+	typeText(pass)
+	key("Tab")
+	typeText(pass)
+	key("Return") // saves the backup
+	seen("wizard-2-backup-saved", "Saved to", "somewhere safe")
+	key("space") // "I keep this file and its passphrase somewhere safe"
+	key("Return")
+	backup, err := os.ReadFile(filepath.Join(home, "hydrogen-wallet-"+strings.ToLower(address[2:10])+".json"))
+	if err != nil {
+		t.Fatalf("the backup file: %v", err)
+	}
+	if k, err := keystore.DecryptKey(backup, pass); err != nil || k.Address.Hex() != address {
+		t.Fatalf("the backup does not open with its passphrase as %s: %v", address, err)
+	}
+	seen("wizard-3-network", "demo network", "Step 3 of")
 	key("Return")
 	setup("the network", func(s api.SetupState) bool { return len(s.Needs) == 0 && s.Network == devnet.NetworkName })
-	seen("wizard-3-checks", "Checks", "Operating system", "Docker engine", "Display", "Step 3 of 4")
+	seen("wizard-4-checks", "Checks", "Operating system", "Docker engine", "Display", "Step 4 of")
 	key("Return")
 	setup("the start", func(s api.SetupState) bool { return s.Started })
-	seen("wizard-4-done", "joining Local demo network", "address", "Step 4 of 4")
+	seen("wizard-5-done", "joining Local demo network", "address", "Step 5 of")
 	key("Return")
 
 	// The node joins and earns from the devnet's tasks.

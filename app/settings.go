@@ -28,6 +28,7 @@ type settingsTab struct {
 	schedule                 *scheduleGrid
 	allow, block             *widget.Entry
 	autostart, headless      *widget.Check
+	autoRejoin               *widget.Check
 	language                 *widget.Select
 	network                  *widget.Label
 	networkFile              *widget.Entry
@@ -43,15 +44,19 @@ type settingsActions struct {
 	network  func(path string)
 	withdraw func(to, amount string)
 	copy     func(string)
+	backup   func()
+	leave    func()
+	join     func()
 }
 
 func newSettingsTab(a settingsActions) *settingsTab {
 	s := &settingsTab{
 		idle: widget.NewEntry(), temp: widget.NewEntry(), quota: widget.NewEntry(), schedule: newScheduleGrid(),
 		allow: widget.NewMultiLineEntry(), block: widget.NewMultiLineEntry(),
-		autostart: widget.NewCheck(lang.L("Start Hydrogen when I log in"), nil),
-		headless:  widget.NewCheck(lang.L("This computer is a rig: earn without watching for me"), nil),
-		network:   widget.NewLabel(""), networkFile: widget.NewEntry(), address: widget.NewLabel(""),
+		autostart:  widget.NewCheck(lang.L("Start Hydrogen when I log in"), nil),
+		headless:   widget.NewCheck(lang.L("This computer is a rig: earn without watching for me"), nil),
+		autoRejoin: widget.NewCheck(lang.L("Join again by itself when the network removes the node for a low QoS score"), nil),
+		network:    widget.NewLabel(""), networkFile: widget.NewEntry(), address: widget.NewLabel(""),
 		withdrawTo: widget.NewEntry(), withdrawWhat: widget.NewEntry(), status: wrapped(""),
 		proxy: widget.NewEntry(), mirror: widget.NewEntry(), limit: widget.NewEntry(),
 	}
@@ -96,13 +101,17 @@ func newSettingsTab(a settingsActions) *settingsTab {
 		widget.NewFormItem(lang.L("Bandwidth limit (MB/s)"), s.limit),
 	))
 	network := widget.NewCard(lang.L("Network"), "", container.NewVBox(s.network,
-		container.NewBorder(nil, nil, nil, widget.NewButton(lang.L("Use this file"), func() { a.network(s.networkFile.Text) }), s.networkFile)))
+		container.NewBorder(nil, nil, nil, widget.NewButton(lang.L("Use this file"), func() { a.network(s.networkFile.Text) }), s.networkFile),
+		s.autoRejoin,
+		wrapped(lang.L("Leaving takes the node out for good: it finishes a task in progress, then the stake and the fees owed come back to this node's wallet.")),
+		container.NewHBox(layout.NewSpacer(), widget.NewButton(lang.L("Join the network"), a.join), widget.NewButton(lang.L("Leave the network…"), a.leave))))
 	wallet := widget.NewCard(lang.L("Wallet"), "", container.NewVBox(
 		container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), func() { a.copy(s.address.Text) }), s.address),
 		widget.NewForm(
 			widget.NewFormItem(lang.L("Withdraw to"), s.withdrawTo),
 			widget.NewFormItem(lang.L("Amount (wei, or all)"), s.withdrawWhat)),
-		container.NewHBox(layout.NewSpacer(), widget.NewButton(lang.L("Withdraw…"), func() { a.withdraw(strings.TrimSpace(s.withdrawTo.Text), strings.TrimSpace(s.withdrawWhat.Text)) })),
+		container.NewHBox(layout.NewSpacer(), widget.NewButton(lang.L("Back up wallet…"), a.backup),
+			widget.NewButton(lang.L("Withdraw…"), func() { a.withdraw(strings.TrimSpace(s.withdrawTo.Text), strings.TrimSpace(s.withdrawWhat.Text)) })),
 	))
 	s.content = container.NewBorder(nil, container.NewVBox(s.status, container.NewHBox(layout.NewSpacer(), save)), nil, nil,
 		container.NewVScroll(container.NewVBox(policyForm, s.autostart, s.headless, schedule, downloads, network, wallet)))
@@ -131,6 +140,9 @@ func (s *settingsTab) load(set api.Settings) {
 	}
 	if set.Autostart != nil {
 		s.autostart.SetChecked(*set.Autostart)
+	}
+	if set.AutoRejoin != nil {
+		s.autoRejoin.SetChecked(*set.AutoRejoin)
 	}
 	if set.Headless != nil {
 		s.headless.SetChecked(*set.Headless)
@@ -188,13 +200,13 @@ func (s *settingsTab) collect() (api.Settings, error) {
 	t := uint32(temp)
 	sched := s.schedule.get()
 	allow, block := lines(s.allow.Text), lines(s.block.Text)
-	auto, headless := s.autostart.Checked, s.headless.Checked
+	auto, headless, rejoin := s.autostart.Checked, s.headless.Checked, s.autoRejoin.Checked
 	language := ""
 	if i := s.language.SelectedIndex(); i > 0 {
 		language = languages[i]
 	}
 	return api.Settings{IdleMinutes: &idle, TempLimitC: &t, QuotaGB: &quota, Schedule: &sched, Allow: &allow, Block: &block,
-		Autostart: &auto, Headless: &headless, Language: &language, Proxy: &proxy, HFEndpoint: &mirror, DownloadLimitMBps: &limit}, nil
+		Autostart: &auto, Headless: &headless, Language: &language, Proxy: &proxy, HFEndpoint: &mirror, DownloadLimitMBps: &limit, AutoRejoin: &rejoin}, nil
 }
 
 func lines(s string) []string {

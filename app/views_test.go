@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"errors"
+	"fyne.io/fyne/v2/widget"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -228,8 +231,9 @@ func TestTabsMarkup(t *testing.T) {
 			n.show(Network(networkFixture(), walletFixture(), nil))
 			render(t, "network_"+lang+".xml", n.content, tabSize)
 
-			s := newSettingsTab(settingsActions{save: func(api.Settings) {}, network: func(string) {}, withdraw: func(string, string) {}, copy: func(string) {}})
-			idle, temp, quota, auto, headless, language := 10, uint32(83), 100, true, false, "zh_Hans"
+			s := newSettingsTab(settingsActions{save: func(api.Settings) {}, network: func(string) {}, withdraw: func(string, string) {}, copy: func(string) {},
+				backup: func() {}, leave: func() {}, join: func() {}})
+			idle, temp, quota, auto, headless, language, rejoin := 10, uint32(83), 100, true, false, "zh_Hans", false
 			var sched [7][24]uint8
 			for h := 9; h < 18; h++ {
 				for d := 1; d <= 5; d++ {
@@ -240,13 +244,13 @@ func TestTabsMarkup(t *testing.T) {
 			allow, block := []string{"obs64.exe"}, []string{"eldenring.exe"}
 			proxy, mirror, limit := "http://proxy.example:3128", "https://hf-mirror.example", 12.5
 			s.load(api.Settings{IdleMinutes: &idle, TempLimitC: &temp, QuotaGB: &quota, Schedule: &sched, Allow: &allow, Block: &block, Autostart: &auto, Headless: &headless, Language: &language,
-				Proxy: &proxy, HFEndpoint: &mirror, DownloadLimitMBps: &limit})
+				Proxy: &proxy, HFEndpoint: &mirror, DownloadLimitMBps: &limit, AutoRejoin: &rejoin})
 			s.address.SetText(walletFixture().Address)
 			s.network.SetText("Local demo network — ws://127.0.0.1:40479")
 			render(t, "settings_"+lang+".xml", s.content, fyne.NewSize(900, 1400))
 			got, err := s.collect()
 			if err != nil || *got.IdleMinutes != 10 || *got.Schedule != sched || (*got.Allow)[0] != "obs64.exe" || *got.Language != "zh_Hans" || !*got.Autostart ||
-				*got.Proxy != proxy || *got.HFEndpoint != mirror || *got.DownloadLimitMBps != limit {
+				*got.Proxy != proxy || *got.HFEndpoint != mirror || *got.DownloadLimitMBps != limit || *got.AutoRejoin {
 				t.Errorf("collect: %+v %v", got, err)
 			}
 		})
@@ -281,19 +285,25 @@ func TestScheduleGridTaps(t *testing.T) {
 
 // fakeSetup answers the wizard.
 type fakeSetup struct {
-	state  api.SetupState
-	calls  []string
-	failOn string
+	wallets []api.WalletSetup
+	state   api.SetupState
+	calls   []string
+	failOn  string
 }
 
 func (f *fakeSetup) Setup(context.Context) (api.SetupState, error) { return f.state, nil }
 func (f *fakeSetup) SetupWallet(_ context.Context, w api.WalletSetup) (api.SetupState, error) {
 	f.calls = append(f.calls, "wallet")
+	f.wallets = append(f.wallets, w)
 	if f.failOn == "wallet" {
 		return f.state, &api.Error{Code: api.CodeBadKey}
 	}
 	f.state.Needs, f.state.Address = []string{api.NeedNetwork}, "0xE1dD904Ef36894Ff9cC671bdD09dC1bCA2622fE0"
 	return f.state, nil
+}
+func (f *fakeSetup) BackupWallet(_ context.Context, pass string) (api.WalletBackup, error) {
+	f.calls = append(f.calls, "backup:"+pass)
+	return api.WalletBackup{Address: f.state.Address, Keystore: []byte(`{"version":3,"address":"e1dd904ef36894ff9cc671bdd09dc1bca2622fe0"}`)}, nil
 }
 func (f *fakeSetup) SetupNetwork(context.Context, api.NetworkSetup) (api.SetupState, error) {
 	f.calls = append(f.calls, "network")
@@ -315,10 +325,12 @@ func (f *fakeSetup) StartNode(context.Context) (api.SetupState, error) {
 func TestWizardMarkupAndSteps(t *testing.T) {
 	useLanguage(t, "en")
 	newTestApp(t)
+	t.Setenv("HOME", t.TempDir())
 	f := &fakeSetup{state: api.SetupState{Needs: []string{api.NeedWallet, api.NeedNetwork}, Demo: true}, failOn: "wallet"}
 	done := false
 	wz := newWizard(f, f.state, func() { done = true }, func(fn func()) { fn() })
 	w := test.NewTempWindow(t, wz.content)
+	wz.canvas = w.Canvas()
 	w.Resize(DefaultSize)
 	test.AssertRendersToMarkup(t, "wizard_wallet.xml", w.Canvas())
 	test.Tap(wz.next)
@@ -327,13 +339,93 @@ func TestWizardMarkupAndSteps(t *testing.T) {
 	}
 	f.failOn = ""
 	test.Tap(wz.next)
+
+	// A new wallet is backed up before anything else.
+	if wz.step != stepBackup {
+		t.Fatalf("after creating the wallet: step %d, want the backup", wz.step)
+	}
+	form := wz.body.Objects[0].(*fyne.Container).Objects[0].(*widget.Form)
+	pass, repeat, path := form.Items[0].Widget.(*widget.Entry), form.Items[1].Widget.(*widget.Entry), form.Items[2].Widget.(*widget.Entry)
+	if w.Canvas().Focused() != pass {
+		t.Error("the passphrase does not have the keyboard")
+	}
+	if !strings.HasSuffix(path.Text, "hydrogen-wallet-e1dd904e.json") {
+		t.Errorf("default path %q", path.Text)
+	}
+	path.SetText("/media/usb/hydrogen-wallet-e1dd904e.json") // a fixed path for the master
+	test.AssertRendersToMarkup(t, "wizard_backup.xml", w.Canvas())
+	file := filepath.Join(t.TempDir(), "backup.json")
+	path.SetText(file)
+	for _, bad := range []struct{ a, b, want string }{
+		{"short", "short", "The backup's passphrase needs at least 8 characters"},
+		{"long enough one", "long enough two", "The two passphrases differ"},
+	} {
+		pass.SetText(bad.a)
+		repeat.SetText(bad.b)
+		test.Tap(wz.next)
+		if wz.errText.Text != bad.want {
+			t.Errorf("passphrases %q/%q: %q, want %q", bad.a, bad.b, wz.errText.Text, bad.want)
+		}
+	}
+	pass.SetText("long enough one")
+	repeat.SetText("long enough one")
+	test.Tap(wz.next)
+	b, err := os.ReadFile(file)
+	if fi, serr := os.Stat(file); err != nil || serr != nil || fi.Mode().Perm() != 0o600 || !strings.Contains(string(b), `"version":3`) {
+		t.Fatalf("the backup file: %q %v %v", b, err, serr)
+	}
+	if wz.step != stepBackup || !wz.next.Disabled() || pass.Text != "" {
+		t.Fatalf("saved: step %d, next disabled %v, passphrase cleared %v", wz.step, wz.next.Disabled(), pass.Text == "")
+	}
+	result := wz.body.Objects[0].(*fyne.Container).Objects[1].(*widget.Label)
+	check := wz.body.Objects[1].(*widget.Check)
+	if !result.Visible() || !strings.Contains(result.Text, file) || !check.Visible() || w.Canvas().Focused() != check {
+		t.Fatalf("after saving: %q shown %v, the confirmation shown %v and focused %v", result.Text, result.Visible(), check.Visible(), w.Canvas().Focused() == check)
+	}
+	test.Tap(check)
+	test.Tap(wz.next)
 	test.AssertRendersToMarkup(t, "wizard_network.xml", w.Canvas())
 	test.Tap(wz.next)
 	test.AssertRendersToMarkup(t, "wizard_checks.xml", w.Canvas())
 	test.Tap(wz.next)
 	test.AssertRendersToMarkup(t, "wizard_done.xml", w.Canvas())
 	test.Tap(wz.next)
-	if !done || len(f.calls) != 5 || f.calls[4] != "start" {
-		t.Fatalf("done %v calls %v", done, f.calls)
+	want := []string{"wallet", "wallet", "backup:long enough one", "network", "doctor", "start"}
+	if !done || strings.Join(f.calls, ",") != strings.Join(want, ",") {
+		t.Fatalf("done %v calls %v, want %v", done, f.calls, want)
+	}
+}
+
+// TestWizardRestoresABackup: "Restore a backup file" sends the file and
+// its passphrase, and skips the backup step.
+func TestWizardRestoresABackup(t *testing.T) {
+	useLanguage(t, "en")
+	newTestApp(t)
+	file := filepath.Join(t.TempDir(), "backup.json")
+	if err := os.WriteFile(file, []byte(`{"version":3}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f := &fakeSetup{state: api.SetupState{Needs: []string{api.NeedWallet, api.NeedNetwork}, Demo: true}}
+	wz := newWizard(f, f.state, func() {}, func(fn func()) { fn() })
+	test.NewTempWindow(t, wz.content)
+	choice := wz.body.Objects[0].(*widget.RadioGroup)
+	choice.SetSelected("Restore a backup file")
+	path, pass := wz.body.Objects[1].(*widget.Entry), wz.body.Objects[2].(*widget.Entry)
+	if path.Disabled() || pass.Disabled() {
+		t.Fatal("the backup's file and passphrase are disabled")
+	}
+	path.SetText(filepath.Join(t.TempDir(), "missing.json"))
+	test.Tap(wz.next)
+	if !strings.HasPrefix(wz.errText.Text, "Cannot read the backup file") || len(f.wallets) != 0 {
+		t.Fatalf("a missing file: %q, %d calls", wz.errText.Text, len(f.wallets))
+	}
+	path.SetText(file)
+	pass.SetText("long enough one")
+	test.Tap(wz.next)
+	if len(f.wallets) != 1 || string(f.wallets[0].Keystore) != `{"version":3}` || f.wallets[0].Passphrase != "long enough one" || f.wallets[0].Create {
+		t.Fatalf("restore sent %+v", f.wallets)
+	}
+	if wz.step != stepNetwork {
+		t.Fatalf("after restoring: step %d, want the network (no backup of a backup)", wz.step)
 	}
 }

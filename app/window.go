@@ -86,7 +86,8 @@ func NewMainWindow(a fyne.App, info version.Info, o Options) *Window {
 	w.earn = newEarningsTab(w.copy)
 	w.models = newModelsTab(w.deleteModel, w.setQuota)
 	w.net = newNetworkTab()
-	w.settings = newSettingsTab(settingsActions{save: w.saveSettings, network: w.changeNetwork, withdraw: w.withdraw, copy: w.copy})
+	w.settings = newSettingsTab(settingsActions{save: w.saveSettings, network: w.changeNetwork, withdraw: w.withdraw, copy: w.copy,
+		backup: w.backup, leave: w.leave, join: w.join})
 	w.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("Dashboard"), theme.HomeIcon(), w.dash.content),
 		container.NewTabItemWithIcon(lang.L("Earnings"), theme.StorageIcon(), w.earn.content),
@@ -193,6 +194,7 @@ func (w *Window) startWizard() {
 				return
 			}
 			w.wizard = newWizard(w.o.Client, state, w.showTabs, func(f func()) { go f() })
+			w.wizard.canvas = w.Canvas()
 			w.root.Objects = []fyne.CanvasObject{w.wizard.content}
 			w.root.Refresh()
 		})
@@ -429,4 +431,45 @@ func (w *Window) withdraw(to, amount string) {
 			})
 		}, w)
 	})
+}
+
+// backup asks for a passphrase and a place, and saves the wallet there.
+func (w *Window) backup() {
+	b := newBackupForm(w.settings.address.Text)
+	dialog.ShowCustomConfirm(lang.L("Back up wallet"), lang.L("Save the backup"), lang.L("Cancel"), b.form, func(ok bool) {
+		if !ok {
+			return
+		}
+		var path string
+		w.async(func(ctx context.Context) (err error) {
+			path, err = b.save(ctx, w.o.Client)
+			return err
+		}, func() {
+			b.saved(path)
+			w.settings.status.SetText(b.result.Text)
+		})
+	}, w)
+}
+
+// leave asks, then leaves the network; the status line follows it.
+func (w *Window) leave() {
+	dialog.ShowConfirm(lang.L("Leave the network"),
+		lang.L("The node stops taking tasks (a task in progress finishes first). Then the stake and the fees owed come back to this node's wallet, and it stays out until you join again. Leave?"),
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			w.async(func(ctx context.Context) error {
+				return w.o.Client.Control(ctx, api.Control{Action: api.ActionLeave})
+			}, func() {
+				w.settings.status.SetText(tray.NodeText("quitting", "leaving"))
+			})
+		}, w)
+}
+
+// join brings the node back into the network with a new stake.
+func (w *Window) join() {
+	w.async(func(ctx context.Context) error {
+		return w.o.Client.Control(ctx, api.Control{Action: api.ActionRejoin})
+	}, func() { w.settings.status.SetText(tray.NodeText("joining", "")) })
 }

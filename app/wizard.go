@@ -25,18 +25,22 @@ type Setup interface {
 	SetupNetwork(ctx context.Context, n api.NetworkSetup) (api.SetupState, error)
 	Doctor(ctx context.Context) ([]api.Check, error)
 	StartNode(ctx context.Context) (api.SetupState, error)
+	BackupWallet(ctx context.Context, passphrase string) (api.WalletBackup, error)
 }
 
 // Wizard steps.
 const (
 	stepWallet = iota
+	stepBackup // only for a new wallet
 	stepNetwork
 	stepChecks
 	stepDone
+	wizardSteps
 )
 
-// wizard is the first run: wallet, network, checks, done. Each step has
-// one primary button (also the Return key); the daemon does the work.
+// wizard is the first run: wallet, its backup, network, checks, done.
+// Each step has one primary button (also the Return key); the daemon does
+// the work.
 type wizard struct {
 	content *fyne.Container
 	api     Setup
@@ -47,6 +51,8 @@ type wizard struct {
 	done    func()
 	// run runs f off the UI goroutine; tests run it at once.
 	run func(f func())
+	// canvas, when set, takes the keyboard focus where the owner types.
+	canvas fyne.Canvas
 
 	title, body *fyne.Container
 	errText     *widget.Label
@@ -116,7 +122,7 @@ func (wz *wizard) set(title, sub string, body ...fyne.CanvasObject) {
 	wz.title.Refresh()
 	wz.body.Objects = body
 	wz.body.Refresh()
-	wz.dots.SetText(lang.L("Step {{.N}} of 4", map[string]any{"N": wz.step + 1}))
+	wz.dots.SetText(lang.L("Step {{.N}} of {{.Of}}", map[string]any{"N": wz.step + 1, "Of": wizardSteps}))
 }
 
 func (wz *wizard) show(step int) {
@@ -124,30 +130,84 @@ func (wz *wizard) show(step int) {
 	wz.errText.SetText("")
 	switch step {
 	case stepWallet:
+		create, restore, importKey := lang.L("Create a new wallet"), lang.L("Restore a backup file"), lang.L("Import a private key")
 		key := widget.NewPasswordEntry()
 		key.SetPlaceHolder(lang.L("private key: 64 hex digits"))
-		key.Disable()
-		choice := widget.NewRadioGroup([]string{lang.L("Create a new wallet"), lang.L("Import a private key")}, func(s string) {
-			if s == lang.L("Import a private key") {
+		file, pass := widget.NewEntry(), widget.NewPasswordEntry()
+		file.SetPlaceHolder(lang.L("path of the backup file"))
+		pass.SetPlaceHolder(lang.L("the backup's passphrase"))
+		choice := widget.NewRadioGroup([]string{create, restore, importKey}, func(s string) {
+			for _, e := range []*widget.Entry{key, file, pass} {
+				e.Disable()
+			}
+			switch s {
+			case restore:
+				file.Enable()
+				pass.Enable()
+			case importKey:
 				key.Enable()
-			} else {
-				key.Disable()
 			}
 		})
-		choice.SetSelected(lang.L("Create a new wallet"))
+		choice.SetSelected(create)
 		choice.Required = true
 		wz.set(lang.L("Your wallet"), lang.L("The node is paid into this wallet. Its key stays on this computer, locked in the node service's data folder."),
-			choice, key)
+			choice, file, pass, key)
 		wz.next.SetText(lang.L("Next"))
 		wz.primary = func() {
-			req := api.WalletSetup{Create: true}
-			if choice.Selected == lang.L("Import a private key") {
-				req = api.WalletSetup{ImportKey: strings.TrimSpace(key.Text)}
+			req, next := api.WalletSetup{Create: true}, stepBackup
+			switch choice.Selected {
+			case restore:
+				b, err := os.ReadFile(strings.TrimSpace(file.Text))
+				if err != nil {
+					wz.errText.SetText(lang.L("Cannot read the backup file: {{.Error}}", map[string]any{"Error": err.Error()}))
+					return
+				}
+				req, next = api.WalletSetup{Keystore: b, Passphrase: pass.Text}, stepNetwork
+			case importKey:
+				req, next = api.WalletSetup{ImportKey: strings.TrimSpace(key.Text)}, stepNetwork
 			}
 			wz.call(func(ctx context.Context) (err error) {
 				wz.state, err = wz.api.SetupWallet(ctx, req)
 				return err
-			}, func() { wz.show(stepNetwork) })
+			}, func() { wz.show(next) })
+		}
+	case stepBackup:
+		b := newBackupForm(wz.state.Address)
+		confirm := widget.NewCheck(lang.L("I keep this file and its passphrase somewhere safe, not only on this computer"), nil)
+		confirm.Hide()
+		wz.set(lang.L("Back up your wallet"), lang.L("Save the wallet to a file, locked with a passphrase you choose. With both you can restore the node's money on any computer; without them a dead disk or a reinstall loses the stake and the fees not yet withdrawn."),
+			b.form, confirm)
+		wz.next.SetText(lang.L("Save the backup"))
+		save := func() {
+			var path string
+			wz.call(func(ctx context.Context) (err error) {
+				path, err = b.save(ctx, wz.api)
+				return err
+			}, func() {
+				b.saved(path)
+				confirm.Show()
+				wz.next.SetText(lang.L("Next"))
+				wz.next.Disable()
+				wz.primary = func() { wz.show(stepNetwork) }
+				if wz.canvas != nil {
+					wz.canvas.Focus(confirm)
+				}
+			})
+		}
+		confirm.OnChanged = func(on bool) {
+			if on {
+				wz.next.Enable()
+				if wz.canvas != nil {
+					wz.canvas.Unfocus() // Return goes on
+				}
+			} else {
+				wz.next.Disable()
+			}
+		}
+		b.repeat.OnSubmitted = func(string) { save() }
+		wz.primary = save
+		if wz.canvas != nil {
+			wz.canvas.Focus(b.pass)
 		}
 	case stepNetwork:
 		demo, file := lang.L("The local demo network on this computer"), lang.L("A network file")

@@ -183,6 +183,13 @@ func ErrorText(err error) string {
 		api.CodeChain:         func() string { return lang.L("The chain refused or did not answer") },
 		api.CodeBadSetting:    func() string { return lang.L("That setting is out of range") },
 		api.CodeSetupDone:     func() string { return lang.L("This node already has a wallet") },
+		api.CodeLeaving:       func() string { return lang.L("The node is leaving the network already") },
+		api.CodeNotMember:     func() string { return lang.L("The node is out of the network, with nothing left to withdraw") },
+		api.CodeMember:        func() string { return lang.L("The node is in the network already") },
+		api.CodeWeakPassphrase: func() string {
+			return lang.L("The backup's passphrase needs at least 8 characters")
+		},
+		api.CodeBadBackup: func() string { return lang.L("That is not a wallet backup, or not its passphrase") },
 	}
 	var e *api.Error
 	if api.AsError(err, &e) {

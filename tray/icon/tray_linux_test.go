@@ -91,15 +91,17 @@ func (daemonNode) Watch(ctx context.Context) <-chan node.Notify {
 	go func() { <-ctx.Done(); close(ch) }()
 	return ch
 }
-func (daemonNode) Quit(context.Context) error { return nil }
+func (daemonNode) Leave(context.Context) error  { return nil }
+func (daemonNode) Rejoin(context.Context) error { return nil }
+func (daemonNode) SetAutoRejoin(bool)           {}
 func (daemonNode) Wallet(context.Context) (node.WalletInfo, error) {
 	return node.WalletInfo{Balance: big.NewInt(0), Owed: big.NewInt(0), Stake: big.NewInt(0)}, nil
 }
 func (daemonNode) PlanWithdraw(context.Context, common.Address, *big.Int) (node.WithdrawPlan, error) {
 	return node.WithdrawPlan{}, node.ErrNothingToWithdraw
 }
-func (daemonNode) Withdraw(context.Context, node.WithdrawPlan) ([]common.Hash, error) {
-	return nil, nil
+func (daemonNode) Withdraw(context.Context, node.WithdrawPlan) (node.Withdrawal, error) {
+	return node.Withdrawal{}, nil
 }
 func (daemonNode) Network(context.Context, string) node.NetworkInfo { return node.NetworkInfo{} }
 func (daemonNode) ModelName(common.Hash) (string, bool)             { return "", false }
