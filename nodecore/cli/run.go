@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -17,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/peterbourgon/ff/v3/ffcli"
 
@@ -36,6 +38,7 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/power"
 	"github.com/hydrogen-network/hydrogen/nodecore/wallet"
 	"github.com/hydrogen-network/hydrogen/nodecore/worker"
+	"github.com/hydrogen-network/hydrogen/nodecore/worker/refimage"
 )
 
 // HaltEnv names a phase (node.Phase*) at which `hydrogend run` stops
@@ -104,6 +107,8 @@ func (e *env) runCommand() *ffcli.Command {
 			if err := noArgs("run", args); err != nil {
 				return err
 			}
+			set := map[string]bool{} // the flags given on the command line
+			fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 			if *engineName != "reference" && *engineName != "docker" {
 				return usageError{fmt.Sprintf("-engine %q: want reference or docker", *engineName)}
 			}
@@ -246,10 +251,13 @@ func (e *env) runCommand() *ffcli.Command {
 						closeAll()
 						return nil, nil, err
 					}
-					engines, err := worker.NewEngines(ctx, dk, worker.Setup{
-						ImageEngine: *imageEngine, TextEngine: *textEngine, TextModel: *textModel,
-						Owner: OwnerID(*data), GPU: uuid, ModelDir: *modelDir, StateDir: *data, Log: log,
-					})
+					images, err := engineImages(ctx, dk, *imageEngine, *textEngine, set["image-engine"] || set["text-engine"], log)
+					if err != nil {
+						closeAll()
+						return nil, nil, err
+					}
+					images.TextModel, images.Owner, images.GPU, images.ModelDir, images.StateDir, images.Log = *textModel, OwnerID(*data), uuid, *modelDir, *data, log
+					engines, err := worker.NewEngines(ctx, dk, images)
 					if err != nil {
 						closeAll()
 						return nil, nil, err
@@ -558,4 +566,41 @@ func feedTask(ctx context.Context, nd *node.Node, g *governor.Governor) {
 func autoRejoin(s *localapi.Settings) bool {
 	v := s.Get().AutoRejoin
 	return v == nil || *v
+}
+
+// engineImages picks the engine images for -engine docker. Named on the
+// command line, they are used as they are (pulled when missing). The
+// defaults, the real ComfyUI and llama.cpp servers, are built from
+// nodecore/worker/images on a machine with a GPU and a registry; when
+// they are not on this machine the node says so and runs the labelled
+// reference engine's image instead (synthetic output, not inference),
+// building it from this source tree when needed. Nothing is pulled for
+// the defaults: they are not published.
+func engineImages(ctx context.Context, d worker.Docker, image, text string, named bool, log *slog.Logger) (worker.Setup, error) {
+	s := worker.Setup{ImageEngine: image, TextEngine: text}
+	if named {
+		return s, nil
+	}
+	var missing []string
+	for _, img := range []string{image, text} {
+		if _, err := d.ImageInspect(ctx, img); err != nil {
+			if !cerrdefs.IsNotFound(err) {
+				return s, fmt.Errorf("docker: %s: %w", img, err)
+			}
+			missing = append(missing, img)
+		}
+	}
+	if len(missing) == 0 {
+		return s, nil
+	}
+	log.Warn("the engine images are not on this machine: running the reference engine in Docker instead (synthetic output, not real inference); build the real ones from nodecore/worker/images, or name them with -image-engine and -text-engine",
+		"missing", strings.Join(missing, ","), "image", refimage.Tag)
+	if _, err := d.ImageInspect(ctx, refimage.Tag); err != nil {
+		log.Info("building the reference engine's image", "image", refimage.Tag)
+		if err := refimage.Build(ctx, d); err != nil {
+			return s, fmt.Errorf("the engine images %s are not on this machine, and the reference engine's image could not be built: %w", strings.Join(missing, ", "), err)
+		}
+	}
+	return worker.Setup{ImageEngine: refimage.Tag, ImageCmd: refimage.Cmd(""), TextEngine: refimage.Tag, TextCmd: refimage.Cmd(""),
+		Name: reference.Label + " in a Docker worker, standing in for the missing engine images"}, nil
 }

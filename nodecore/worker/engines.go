@@ -28,12 +28,24 @@ type Setup struct {
 	StateDir    string // sockets and outputs live under it
 	Labels      map[string]string
 	Log         *slog.Logger
+	// Name, when set, is what the engine says it is (the reference
+	// engine's image standing in for the real servers says so).
+	Name string
 }
 
 // Engines is a node's engine backed by worker containers.
 type Engines struct {
 	engine.ByKind
 	Workers []*Worker
+	name    string
+}
+
+// Name says what runs the tasks.
+func (e *Engines) Name() string {
+	if e.name != "" {
+		return e.name
+	}
+	return e.ByKind.Name()
 }
 
 // NewEngines creates the workers of s (one container when both roles
@@ -59,7 +71,7 @@ func NewEngines(ctx context.Context, d Docker, s Setup) (*Engines, error) {
 	if _, err := img.CleanOrphans(ctx); err != nil {
 		return nil, err
 	}
-	e := &Engines{Workers: []*Worker{img}}
+	e := &Engines{Workers: []*Worker{img}, name: s.Name}
 	e.Image = &Engine{W: img, Inner: &comfyui.Engine{HTTP: img.HTTPClient(), Base: BaseURL, CacheDir: s.ModelDir}}
 	txt := img
 	if s.TextEngine != s.ImageEngine {
