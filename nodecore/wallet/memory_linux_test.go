@@ -1,3 +1,7 @@
+//go:build !race
+
+// The race detector's shadow memory would count as the process's own.
+
 package wallet
 
 import (
