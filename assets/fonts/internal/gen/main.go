@@ -87,7 +87,7 @@ func run(root, regular, bold, subset, python, origin string) error {
 	for name, r := range map[string]interface{ Content() []byte }{regularFile: theme.DefaultTextFont(), boldFile: theme.DefaultTextBoldFont()} {
 		f, err := font.ParseTTF(bytes.NewReader(r.Content()))
 		if err != nil {
-			return fmt.Errorf("Fyne's default font: %w", err)
+			return fmt.Errorf("the default font of Fyne: %w", err)
 		}
 		defaults = append(defaults, f)
 		tmp, err := os.CreateTemp("", "fyne-*.ttf")
