@@ -30,7 +30,24 @@ const (
 // SetAutoRejoin says whether the node rejoins by itself (with its
 // returned stake) when the network removes it for a low QoS score. A
 // slashed node always waits for the owner: rejoining costs a new stake.
-func (n *Node) SetAutoRejoin(on bool) { n.autoRejoin.Store(on) }
+// Turned on while a kicked node waits, it rejoins now.
+func (n *Node) SetAutoRejoin(on bool) {
+	if was := n.autoRejoin.Swap(on); was || !on {
+		return
+	}
+	n.bg.Go(func() {
+		ctx := n.runCtx
+		if m, err := n.cfg.Ledger.Membership(ctx); err != nil || m != ledger.MembershipKicked {
+			return
+		}
+		if n.Snapshot().State != StateStopped {
+			return // not running yet: the start rejoins
+		}
+		if err := n.stakeAndJoin(ctx); err != nil && ctx.Err() == nil {
+			n.log.Error("rejoining the network failed", "err", err)
+		}
+	})
+}
 
 // recordTx writes a money movement of this node's to the ledger, logging
 // (never failing on) a ledger error: the chain is the truth, the ledger

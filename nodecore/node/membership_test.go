@@ -275,3 +275,14 @@ func (w *world) gasSpent(r *running, from uint64) *big.Int {
 	}
 	return total
 }
+
+// TestTurningAutoRejoinOnRejoins: a kicked node waiting for the owner
+// rejoins the moment the owner turns automatic rejoining on.
+func TestTurningAutoRejoinOnRejoins(t *testing.T) {
+	w := newWorldWith(t, 2, kickingParams())
+	r := slowNode(w, 300*time.Millisecond, true)
+	w.waitSettled(w.createTask(engine.KindImage, 1))
+	w.waitReason(r, StateStopped, ReasonKicked)
+	r.node.SetAutoRejoin(true)
+	w.waitState(r, StateAvailable)
+}
