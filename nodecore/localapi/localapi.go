@@ -105,11 +105,11 @@ type Server struct {
 	Log        *slog.Logger
 	Now        func() time.Time
 
-	mu       sync.Mutex // guards presence, attached, quotes; Node and Governor once Serve runs
+	mu       sync.Mutex // guards presence, attached; Node and Governor once Serve runs
 	presence *api.Presence
-	attached chan struct{} // closed by Attach
-	quotes   map[string]quote
-	backups  map[string]time.Time       // backup offers → when they expire
+	attached chan struct{}              // closed by Attach
+	quotes   offers[node.WithdrawPlan]  // withdrawals waiting for their confirmation
+	backups  offers[string]             // backup offers (the wallet's address)
 	dlSubs   map[chan struct{}]struct{} // watchers told of download progress
 }
 

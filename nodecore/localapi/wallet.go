@@ -1,8 +1,6 @@
 package localapi
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"math/big"
 	"net/http"
@@ -17,11 +15,6 @@ import (
 
 // QuoteTTL is how long a withdrawal quote may be confirmed.
 const QuoteTTL = 2 * time.Minute
-
-type quote struct {
-	plan    node.WithdrawPlan
-	expires time.Time
-}
 
 // withdraw plans a withdrawal and keeps the plan for confirmation; nothing
 // is sent.
@@ -67,22 +60,8 @@ func (s *Server) withdraw(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusServiceUnavailable, api.CodeChain, "the chain did not answer: "+err.Error())
 		return
 	}
-	var id [16]byte
-	_, _ = rand.Read(id[:])
-	q := quote{plan: p, expires: s.Now().Add(QuoteTTL)}
-	key := hex.EncodeToString(id[:])
-	s.mu.Lock()
-	if s.quotes == nil {
-		s.quotes = map[string]quote{}
-	}
-	for k, old := range s.quotes {
-		if s.Now().After(old.expires) {
-			delete(s.quotes, k)
-		}
-	}
-	s.quotes[key] = q
-	s.mu.Unlock()
-	reply(w, api.WithdrawQuote{ID: key, To: p.To.Hex(), Amount: wei(p.Amount), Claim: wei(p.Claim), Gas: wei(p.Gas), Reserve: wei(p.Reserve), Expires: q.expires})
+	key, exp := s.quotes.issue(s.Now(), QuoteTTL, p)
+	reply(w, api.WithdrawQuote{ID: key, To: p.To.Hex(), Amount: wei(p.Amount), Claim: wei(p.Claim), Gas: wei(p.Gas), Reserve: wei(p.Reserve), Expires: exp})
 }
 
 // confirmWithdraw carries out a quote, once.
@@ -95,15 +74,12 @@ func (s *Server) confirmWithdraw(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &c) {
 		return
 	}
-	s.mu.Lock()
-	q, found := s.quotes[c.ID]
-	delete(s.quotes, c.ID)
-	s.mu.Unlock()
-	if !found || s.Now().After(q.expires) {
+	plan, found := s.quotes.take(s.Now(), c.ID)
+	if !found {
 		fail(w, http.StatusBadRequest, api.CodeNoQuote, "no such withdrawal to confirm, or it expired: ask again")
 		return
 	}
-	done, err := nd.Withdraw(r.Context(), q.plan)
+	done, err := nd.Withdraw(r.Context(), plan)
 	out := api.WithdrawDone{Amount: wei(done.Sent)}
 	for _, h := range done.Txs {
 		out.Txs = append(out.Txs, h.Hex())
@@ -112,7 +88,7 @@ func (s *Server) confirmWithdraw(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadGateway, api.CodeChain, err.Error())
 		return
 	}
-	s.Log.Info("withdrawal confirmed", "to", q.plan.To, "wei", done.Sent)
+	s.Log.Info("withdrawal confirmed", "to", plan.To, "wei", done.Sent)
 	reply(w, out)
 }
 
@@ -135,21 +111,7 @@ func (s *Server) offerBackup(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusConflict, api.CodeNotReady, "this node has no wallet yet")
 		return
 	}
-	var id [16]byte
-	_, _ = rand.Read(id[:])
-	key := hex.EncodeToString(id[:])
-	exp := s.Now().Add(BackupTTL)
-	s.mu.Lock()
-	if s.backups == nil {
-		s.backups = map[string]time.Time{}
-	}
-	for k, e := range s.backups {
-		if s.Now().After(e) {
-			delete(s.backups, k)
-		}
-	}
-	s.backups[key] = exp
-	s.mu.Unlock()
+	key, exp := s.backups.issue(s.Now(), BackupTTL, addr)
 	reply(w, api.BackupOffer{ID: key, Address: addr, Expires: exp})
 }
 
@@ -162,11 +124,7 @@ func (s *Server) confirmBackup(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &c) {
 		return
 	}
-	s.mu.Lock()
-	exp, found := s.backups[c.ID]
-	delete(s.backups, c.ID)
-	s.mu.Unlock()
-	if !found || s.Now().After(exp) {
+	if _, found := s.backups.take(s.Now(), c.ID); !found {
 		fail(w, http.StatusBadRequest, api.CodeNoQuote, "no such backup to confirm, or it expired: ask again")
 		return
 	}
