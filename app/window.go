@@ -414,6 +414,9 @@ func (w *Window) withdraw(to, amount string) {
 		return err
 	}, func() {
 		msg := lang.L("Send {{.Amount}} to {{.To}}?", map[string]any{"Amount": tray.Tokens(q.Amount), "To": q.To})
+		if amount == "all" {
+			msg = lang.L("Send everything above what the node keeps, about {{.Amount}}, to {{.To}}?", map[string]any{"Amount": tray.Tokens(q.Amount), "To": q.To})
+		}
 		if c, ok := new(big.Int).SetString(q.Claim, 10); ok && c.Sign() > 0 {
 			msg += "\n" + lang.L("First claims {{.Fees}} of fees from the network.", map[string]any{"Fees": tray.Tokens(q.Claim)})
 		}
@@ -427,7 +430,7 @@ func (w *Window) withdraw(to, amount string) {
 				done, err = w.o.Client.ConfirmWithdraw(ctx, q.ID)
 				return err
 			}, func() {
-				w.settings.status.SetText(lang.L("Sent. Transactions: {{.Txs}}", map[string]any{"Txs": fmt.Sprint(done.Txs)}))
+				w.settings.status.SetText(lang.L("Sent {{.Amount}}. Transactions: {{.Txs}}", map[string]any{"Amount": tray.Tokens(done.Amount), "Txs": fmt.Sprint(done.Txs)}))
 			})
 		}, w)
 	})

@@ -197,10 +197,16 @@ func TestFirstRunThroughTheAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ec.Close()
+	// "all" is priced again when sent: the amount sent is what arrives,
+	// and it is what the quote said give or take the gas price's move.
 	got, err := ec.BalanceAt(ctx, to, nil)
-	want, _ := new(big.Int).SetString(q.Amount, 10)
+	want, _ := new(big.Int).SetString(done.Amount, 10)
+	quoted, _ := new(big.Int).SetString(q.Amount, 10)
 	if err != nil || got.Cmp(want) != 0 || want.Sign() <= 0 {
-		t.Fatalf("the recipient has %v wei (%v), the quote said %s", got, err, q.Amount)
+		t.Fatalf("the recipient has %v wei (%v), the withdrawal said %s", got, err, done.Amount)
+	}
+	if diff := new(big.Int).Sub(want, quoted); diff.CmpAbs(weiOf(t, q.Gas)) > 0 {
+		t.Fatalf("sent %s wei, quoted %s: more apart than the gas quoted (%s)", want, quoted, q.Gas)
 	}
 	w, err := c.Wallet(ctx)
 	if err != nil || w.Owed != "0" {
