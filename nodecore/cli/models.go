@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -34,7 +36,14 @@ func (e *env) apiCommand(full, usage, help string, limit time.Duration, do func(
 			}
 			ctx, cancel := context.WithTimeout(ctx, limit)
 			defer cancel()
-			return do(ctx, &api.Client{Socket: *sock}, args)
+			err := do(ctx, &api.Client{Socket: *sock}, args)
+			var ae *api.Error
+			var ne net.Error
+			var op *net.OpError
+			if err != nil && !errors.As(err, &ae) && (errors.As(err, &op) || errors.As(err, &ne)) {
+				return fmt.Errorf("the node does not answer on %s: is `hydrogend run` (or the service) running? (%w)", *sock, err)
+			}
+			return err
 		},
 	}
 }
