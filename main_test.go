@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -260,27 +259,7 @@ func TestEveryLanguageUnderXvfb(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 			defer cancel()
 			win, _ := openWindow(t, ctx, []string{"WAYLAND_DISPLAY=", "LANGUAGE=" + tag, "LANG=", "LC_ALL="}, "-socket", filepath.Join(t.TempDir(), "none.sock"))
-			var text string
-			var img image.Image
-			waitFor(t, ctx, 45*time.Second, "the first screen in "+tag, func() (bool, string) {
-				text, img, err = ocrLang(ctx, win, code)
-				if err != nil {
-					return false, err.Error()
-				}
-				squash := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), "")) }
-				for _, w := range want {
-					if !strings.Contains(squash(text), squash(w)) {
-						return false, fmt.Sprintf("no %q in the OCR text:\n%s", w, text)
-					}
-				}
-				return true, ""
-			})
-			if dir := os.Getenv("HYDROGEN_SCREENSHOT_DIR"); dir != "" && img != nil {
-				if f, err := os.Create(filepath.Join(dir, "first-screen-"+tag+".png")); err == nil {
-					_ = png.Encode(f, img)
-					f.Close()
-				}
-			}
+			saveShot(os.Getenv("HYDROGEN_SCREENSHOT_DIR"), "first-screen-"+tag, waitForText(t, ctx, win, code, "the first screen in "+tag, want))
 		})
 	}
 }

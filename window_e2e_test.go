@@ -38,13 +38,8 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
-// ocr screenshots window win, scaled up for the OCR, and returns the
-// text tesseract reads in it (English), with the screenshot.
-func ocr(ctx context.Context, win string) (string, image.Image, error) {
-	return ocrLang(ctx, win, "eng")
-}
-
-// ocrLang is ocr in tesseract's language code.
+// ocrLang screenshots window win, scaled up for the OCR, and returns the
+// text tesseract reads in it in language code, with the screenshot.
 func ocrLang(ctx context.Context, win, code string) (string, image.Image, error) {
 	shot, err := exec.CommandContext(ctx, "import", "-window", win, "png:-").Output()
 	if err != nil {
@@ -156,31 +151,7 @@ func TestFirstRunWizardAndTabsUnderXvfb(t *testing.T) {
 	// seen waits until the window shows every word, then saves the shot.
 	seen := func(name string, words ...string) {
 		t.Helper()
-		var text string
-		var img image.Image
-		waitFor(t, ctx, 45*time.Second, name+" on screen", func() (bool, string) {
-			var err error
-			text, img, err = ocr(ctx, win)
-			if err != nil {
-				return false, err.Error()
-			}
-			// OCR drops or adds spaces: compare without them.
-			squash := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), "")) }
-			low := squash(text)
-			for _, w := range words {
-				if !strings.Contains(low, squash(w)) {
-					return false, fmt.Sprintf("no %q in the OCR text:\n%s", w, text)
-				}
-			}
-			return true, ""
-		})
-		if img != nil {
-			f, err := os.Create(filepath.Join(shots, name+".png"))
-			if err == nil {
-				_ = png.Encode(f, img)
-				f.Close()
-			}
-		}
+		saveShot(shots, name, waitForText(t, ctx, win, "eng", name, words))
 	}
 	key := func(k string) {
 		t.Helper()
@@ -266,6 +237,40 @@ func TestFirstRunWizardAndTabsUnderXvfb(t *testing.T) {
 		t.Errorf("autostart entry: %q %v", entry, err)
 	}
 	t.Logf("screenshots in %s", shots)
+}
+
+// waitForText waits until tesseract (language code) reads every word in
+// window win, and returns the screenshot.
+func waitForText(t *testing.T, ctx context.Context, win, code, what string, words []string) image.Image {
+	t.Helper()
+	var img image.Image
+	waitFor(t, ctx, 45*time.Second, what+" on screen", func() (bool, string) {
+		text, shot, err := ocrLang(ctx, win, code)
+		if err != nil {
+			return false, err.Error()
+		}
+		img = shot
+		// OCR drops or adds spaces: compare without them.
+		squash := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), "")) }
+		for _, w := range words {
+			if !strings.Contains(squash(text), squash(w)) {
+				return false, fmt.Sprintf("no %q in the OCR text:\n%s", w, text)
+			}
+		}
+		return true, ""
+	})
+	return img
+}
+
+// saveShot writes img as dir/name.png, when there is one.
+func saveShot(dir, name string, img image.Image) {
+	if dir == "" || img == nil {
+		return
+	}
+	if f, err := os.Create(filepath.Join(dir, name+".png")); err == nil {
+		_ = png.Encode(f, img)
+		f.Close()
+	}
 }
 
 // waitFor polls cond until it holds, failing with its last detail.
