@@ -62,6 +62,17 @@ func TestNoDisplay(t *testing.T) {
 	}
 }
 
+// requireDisplay fails (in the full suite) or skips without an X display.
+func requireDisplay(t *testing.T) {
+	t.Helper()
+	if os.Getenv("DISPLAY") == "" {
+		if os.Getenv("HYDROGEN_TEST_FULL") != "" {
+			t.Fatal("HYDROGEN_TEST_FULL is set but DISPLAY is not: scripts/test must start Xvfb")
+		}
+		t.Skip("no DISPLAY; scripts/test starts Xvfb")
+	}
+}
+
 // requireTool fails (in the full suite) or skips when a program is missing.
 func requireTool(t *testing.T, name string) {
 	t.Helper()
@@ -77,12 +88,7 @@ func requireTool(t *testing.T, name string) {
 // script started, screenshots it, and checks that it shows the mark and
 // the title instead of a blank or black surface.
 func TestWindowUnderXvfb(t *testing.T) {
-	if os.Getenv("DISPLAY") == "" {
-		if os.Getenv("HYDROGEN_TEST_FULL") != "" {
-			t.Fatal("HYDROGEN_TEST_FULL is set but DISPLAY is not: scripts/test must start Xvfb")
-		}
-		t.Skip("no DISPLAY; scripts/test starts Xvfb")
-	}
+	requireDisplay(t)
 	requireTool(t, "xdotool")
 	requireTool(t, "import")
 
@@ -226,12 +232,7 @@ var ocrLanguages = map[string]string{"en": "eng", "zh_Hans": "chi_sim"}
 // headings must be there, in that language's script. Text drawn as boxes
 // (a font without the script's glyphs) reads as nothing.
 func TestEveryLanguageUnderXvfb(t *testing.T) {
-	if os.Getenv("DISPLAY") == "" {
-		if os.Getenv("HYDROGEN_TEST_FULL") != "" {
-			t.Fatal("HYDROGEN_TEST_FULL is set but DISPLAY is not: scripts/test must start Xvfb")
-		}
-		t.Skip("no DISPLAY; scripts/test starts Xvfb")
-	}
+	requireDisplay(t)
 	for _, tool := range []string{"xdotool", "import", "convert", "tesseract"} {
 		requireTool(t, tool)
 	}

@@ -71,12 +71,7 @@ func ocrLang(ctx context.Context, win, code string) (string, image.Image, error)
 // earns from real devnet tasks, a screenshot of each tab whose text
 // (read back by OCR) must show that tab's content.
 func TestFirstRunWizardAndTabsUnderXvfb(t *testing.T) {
-	if os.Getenv("DISPLAY") == "" {
-		if os.Getenv("HYDROGEN_TEST_FULL") != "" {
-			t.Fatal("HYDROGEN_TEST_FULL is set but DISPLAY is not: scripts/test must start Xvfb")
-		}
-		t.Skip("no DISPLAY; scripts/test starts Xvfb")
-	}
+	requireDisplay(t)
 	for _, tool := range []string{"xdotool", "import", "convert", "tesseract"} {
 		requireTool(t, tool)
 	}
