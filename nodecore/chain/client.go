@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
+	"math/bits"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi"
@@ -78,6 +80,13 @@ func (c *Client) sendTasks(ctx context.Context, data []byte, value *big.Int) (*t
 	return c.sendTasksMin(ctx, data, value, 0)
 }
 
+func (c *Client) sendTasksFixed(ctx context.Context, data []byte, gas uint64) (*types.Receipt, error) {
+	if c.tx == nil {
+		return nil, ErrReadOnly
+	}
+	return c.tx.SendFixed(ctx, &c.net.Tasks, data, nil, gas)
+}
+
 func (c *Client) sendTasksMin(ctx context.Context, data []byte, value *big.Int, minGas uint64) (*types.Receipt, error) {
 	if c.tx == nil {
 		return nil, ErrReadOnly
@@ -86,9 +95,16 @@ func (c *Client) sendTasksMin(ctx context.Context, data []byte, value *big.Int, 
 }
 
 // SettleGas is the gas limit of a call that may settle a task (a
-// disclosure, a close): enough for paying, slashing and releasing three
+// disclosure, a close): enough for judging, slashing and releasing six
 // nodes with the most models they may declare.
-const SettleGas = 1_500_000
+const SettleGas = 2_500_000
+
+// CommitGas is the gas limit of a commit, which may end the commit phase.
+const CommitGas = 200_000
+
+// DrawGas is the gas limit of a draw: selecting three nodes with the most
+// tries, and the download requests.
+const DrawGas = 2_000_000
 
 // ---------------------------------------------------------------- nodes
 
@@ -132,24 +148,45 @@ func (c *Client) WithdrawStake(ctx context.Context) (*types.Receipt, error) {
 	return c.sendReg(ctx, c.reg.PackWithdraw(), nil)
 }
 
-// Commit commits to a score on task id.
+// Commit commits to a vote on task id (see Network.Commitment).
 func (c *Client) Commit(ctx context.Context, id uint64, commitment common.Hash) (*types.Receipt, error) {
-	return c.sendTasks(ctx, c.tm.PackCommit(bigU(id), commitment), nil)
+	return c.sendTasksMin(ctx, c.tm.PackCommit(bigU(id), commitment), nil, CommitGas)
 }
 
-// Disclose discloses the committed score and nonce.
-func (c *Client) Disclose(ctx context.Context, id uint64, score []byte, nonce [32]byte) (*types.Receipt, error) {
-	return c.sendTasksMin(ctx, c.tm.PackDisclose(bigU(id), score, nonce), nil, SettleGas)
+// Commitment is the commitment this client's account sends for vote.
+func (c *Client) Commitment(id uint64, v Vote) (common.Hash, error) {
+	return c.net.Commitment(id, c.Address(), v)
 }
 
-// Yield hands task id back before committing. spec must be the task's.
-func (c *Client) Yield(ctx context.Context, id uint64, spec Spec) (*types.Receipt, error) {
-	return c.sendTasks(ctx, c.tm.PackYieldTask(bigU(id), spec.binding()), nil)
+// Disclose discloses the committed vote.
+func (c *Client) Disclose(ctx context.Context, id uint64, v Vote) (*types.Receipt, error) {
+	return c.sendTasksMin(ctx, c.tm.PackDisclose(bigU(id), v.Score, v.ResultHash, v.Nonce), nil, SettleGas)
 }
 
-// SubmitResult records the hash of the result uploaded to the relay.
-func (c *Client) SubmitResult(ctx context.Context, id uint64, resultHash common.Hash) (*types.Receipt, error) {
-	return c.sendTasks(ctx, c.tm.PackSubmitResult(bigU(id), resultHash), nil)
+// Yield hands task id back before committing; spec must be the task's.
+// handBack says the owner came back: it costs no score, is not counted
+// against the yield limit, and pauses the node.
+func (c *Client) Yield(ctx context.Context, id uint64, spec Spec, handBack bool) (*types.Receipt, error) {
+	return c.sendTasks(ctx, c.tm.PackYieldTask(bigU(id), spec.binding(), handBack), nil)
+}
+
+// SubmitResult records the result of a judged task with the vote this
+// node committed to (its result hash is the one recorded); the fee is
+// paid then.
+func (c *Client) SubmitResult(ctx context.Context, id uint64, v Vote) (*types.Receipt, error) {
+	return c.sendTasksLater(ctx, c.tm.PackSubmitResult(bigU(id), v.Score, v.ResultHash, v.Nonce), SettleGas)
+}
+
+// sendTasksLater sends a call that reads randomness from a block that an
+// estimate on the latest block sees as not yet past (it reverts TooEarly
+// there but succeeds in the next block): estimated first, for any other
+// error; on TooEarly sent with a fixed gas limit, to land in a later block.
+func (c *Client) sendTasksLater(ctx context.Context, data []byte, gas uint64) (*types.Receipt, error) {
+	rcpt, err := c.sendTasksMin(ctx, data, nil, gas)
+	if IsRevert(err, "TooEarly") {
+		return c.sendTasksFixed(ctx, data, gas)
+	}
+	return rcpt, err
 }
 
 // WithdrawFees sends the fees earned (or refunded) to this account.
@@ -180,44 +217,103 @@ func (s Spec) binding() bindings.TaskManagerSpec {
 	}
 }
 
-// CreateTask pays fee and creates a task; it returns the task id and the
-// nodes assigned to it.
-func (c *Client) CreateTask(ctx context.Context, spec Spec, timeoutSeconds uint64, fee *big.Int) (uint64, [3]common.Address, *types.Receipt, error) {
+// TaskReceipts are the receipts of a task's creation and of its draw.
+type TaskReceipts struct{ Create, Draw *types.Receipt }
+
+// CreateTask pays fee, creates a task and draws its nodes (in the next
+// block); it returns the task id and its three nodes.
+func (c *Client) CreateTask(ctx context.Context, spec Spec, timeoutSeconds uint64, fee *big.Int) (uint64, [3]common.Address, TaskReceipts, error) {
 	var nodes [3]common.Address
-	rcpt, err := c.sendTasks(ctx, c.tm.PackCreateTask(spec.binding(), timeoutSeconds), fee)
+	id, rc, err := c.Create(ctx, spec, timeoutSeconds, fee)
+	rs := TaskReceipts{Create: rc}
 	if err != nil {
-		return 0, nodes, rcpt, err
+		return 0, nodes, rs, err
 	}
-	var id uint64
-	for _, l := range rcpt.Logs {
-		if ev, err := c.tm.UnpackTaskAssignedEvent(l); err == nil && int(ev.Slot) < 3 {
-			nodes[ev.Slot] = ev.Node
-			id = ev.Id.Uint64()
+	seats, rd, err := c.Draw(ctx, id, spec)
+	rs.Draw = rd
+	if err != nil {
+		return id, nodes, rs, err
+	}
+	copy(nodes[:], seats[:3])
+	for _, l := range rd.Logs {
+		if _, err := c.tm.UnpackTaskSettledEvent(l); err == nil {
+			return id, nodes, rs, fmt.Errorf("chain: task %d: %w", id, ErrNotEnoughNodes)
 		}
 	}
-	if id == 0 {
-		return 0, nodes, rcpt, fmt.Errorf("chain: task created in %s but no TaskAssigned event found", rcpt.TxHash)
-	}
-	return id, nodes, rcpt, nil
+	return id, nodes, rs, nil
 }
 
-// CloseTask settles or refunds a task whose deadline passed; anyone may.
+// ErrNotEnoughNodes is returned when a task's draw found fewer than three
+// nodes; the task was refunded.
+var ErrNotEnoughNodes = errors.New("not enough nodes: the task was refunded")
+
+// Create pays fee and creates a task; its nodes are drawn by Draw.
+func (c *Client) Create(ctx context.Context, spec Spec, timeoutSeconds uint64, fee *big.Int) (uint64, *types.Receipt, error) {
+	if timeoutSeconds > math.MaxUint32 {
+		return 0, nil, fmt.Errorf("chain: timeout %d s is too long", timeoutSeconds)
+	}
+	rcpt, err := c.sendTasks(ctx, c.tm.PackCreateTask(spec.binding(), uint32(timeoutSeconds)), fee)
+	if err != nil {
+		return 0, rcpt, err
+	}
+	for _, l := range rcpt.Logs {
+		if ev, err := c.tm.UnpackTaskCreatedEvent(l); err == nil {
+			return ev.Id.Uint64(), rcpt, nil
+		}
+	}
+	return 0, rcpt, fmt.Errorf("chain: task created in %s but no TaskCreated event found", rcpt.TxHash)
+}
+
+// Draw fills a task's empty seats from the randomness its round awaited;
+// anyone may send it once that round's block is past. It returns the seats
+// assigned by this draw (zero elsewhere). An expired round is requested
+// again, and Draw waits for it.
+func (c *Client) Draw(ctx context.Context, id uint64, spec Spec) ([Seats]common.Address, *types.Receipt, error) {
+	var seats [Seats]common.Address
+	for {
+		rcpt, err := c.sendTasksLater(ctx, c.tm.PackDraw(bigU(id), spec.binding()), DrawGas)
+		if err != nil {
+			return seats, rcpt, err
+		}
+		redrawn := false
+		for _, l := range rcpt.Logs {
+			if ev, err := c.tm.UnpackTaskAssignedEvent(l); err == nil && int(ev.Slot) < Seats {
+				seats[ev.Slot] = ev.Node
+			} else if _, err := c.tm.UnpackTaskDrawingEvent(l); err == nil {
+				redrawn = true
+			}
+		}
+		if !redrawn {
+			return seats, rcpt, nil
+		}
+	}
+}
+
+// CloseTask moves a task whose deadline passed on (opens disclosure,
+// judges, refunds) or flips its audit coin; anyone may.
 func (c *Client) CloseTask(ctx context.Context, id uint64) (*types.Receipt, error) {
-	return c.sendTasksMin(ctx, c.tm.PackClose(bigU(id)), nil, SettleGas)
+	return c.sendTasksLater(ctx, c.tm.PackClose(bigU(id)), SettleGas)
 }
 
 // ---------------------------------------------------------------- views
 
-// NodeInfo is a node as the registry stores it.
+// NodeInfo is a node as the registry stores it. Its record (score,
+// yields, kicks, slashes) belongs to the address and survives quitting.
 type NodeInfo struct {
-	State   NodeState
-	Version Version
-	VRAMMiB uint32
-	QoS     uint32 // 0..10000
-	Yields  uint16
-	Task    uint64
-	GPU     common.Hash
-	Stake   *big.Int
+	State       NodeState
+	Version     Version
+	VRAMMiB     uint32
+	QoS         uint32 // 0..10000
+	Task        uint64
+	ResumeAfter uint64 // unix time before which it may not resume (or rejoin after a kick)
+	Kicks       uint16
+	Slashes     uint16
+	GPU         common.Hash
+	Stake       *big.Int
+	Unbonding   *big.Int // stake on its way out
+	UnbondAt    uint64   // unix time from which Unbonding can be withdrawn
+	Yields      uint32   // yields ever
+	Joined      bool     // has been a member
 }
 
 // Node reads a node's record.
@@ -228,7 +324,8 @@ func (c *Client) Node(ctx context.Context, addr common.Address) (NodeInfo, error
 	}
 	return NodeInfo{
 		State: NodeState(n.State), Version: UnpackVersion(uint32(n.Version.Uint64())), VRAMMiB: n.VramMiB,
-		QoS: n.Qos, Yields: n.Yields, Task: n.Task, GPU: n.GpuId, Stake: n.Stake,
+		QoS: n.Qos, Task: n.Task, ResumeAfter: n.ResumeAfter.Uint64(), Kicks: n.Kicks, Slashes: n.Slashes,
+		GPU: n.GpuId, Stake: n.Stake, Unbonding: n.Unbonding, UnbondAt: n.UnbondAt, Yields: n.Yields, Joined: n.Joined,
 	}, nil
 }
 
@@ -245,23 +342,56 @@ func (c *Client) NodeModels(ctx context.Context, addr common.Address) ([]common.
 	return out, nil
 }
 
-// TaskInfo is a task as the task manager stores it.
+// TaskInfo is a task as the task manager stores it. Seats 0-2 are the
+// task's nodes, 3-5 its auditors; the masks have bit i for seat i.
 type TaskInfo struct {
 	Creator          common.Address
 	Fee              *big.Int
 	SpecHash         common.Hash
+	Model            common.Hash // the first model
 	ResultHash       common.Hash
-	CommitDeadline   uint64
-	DiscloseDeadline uint64
+	Round            uint64 // the randomness round it awaits
+	CommitDeadline   uint64 // of the current phase (0 while its nodes are drawn)
+	DiscloseDeadline uint64 // of the current phase
+	ResultDeadline   uint64 // when Validated: the result must be recorded by then
+	Timeout          uint32
 	State            TaskState
 	Type             TaskType
-	Commits          uint8
-	Discloses        uint8
-	Disclosed        uint8 // bit i: node i disclosed
-	Honest           uint8 // bit i: node i was paid
-	Points           [3]uint8
-	Nodes            [3]common.Address
-	Commitments      [3]common.Hash
+	Outcome          Outcome
+	Vacant           uint8 // seats waiting for a draw
+	Committed        uint8
+	Disclosed        uint8
+	Honest           uint8 // seats that were right (set when judged)
+	Slashed          uint8
+	// Coin: Validated by its own nodes, the audit coin still to flip (by
+	// the next SubmitResult or anyone's CloseTask); until then an audit
+	// may still change the verdicts.
+	Coin        bool
+	Points      [Seats]uint8
+	Nodes       [Seats]common.Address
+	Commitments [Seats]common.Hash
+}
+
+// Phase is the mask of the seats of the task's current phase: its own
+// nodes, or its auditors.
+func (t TaskInfo) Phase() uint8 {
+	if t.State == TaskAuditing || t.State == TaskAuditDisclosing {
+		return AuditSeats
+	}
+	return TaskSeats
+}
+
+// Commits is how many seats of the current phase committed.
+func (t TaskInfo) Commits() int { return bits.OnesCount8(t.Committed & t.Phase()) }
+
+// Audited reports whether auditors were drawn for the task.
+func (t TaskInfo) Audited() bool {
+	for _, a := range t.Nodes[3:] {
+		if a != (common.Address{}) {
+			return true
+		}
+	}
+	return t.State == TaskAuditing || t.State == TaskAuditDisclosing
 }
 
 // Task reads a task.
@@ -271,16 +401,39 @@ func (c *Client) Task(ctx context.Context, id uint64) (TaskInfo, error) {
 		return TaskInfo{}, err
 	}
 	info := TaskInfo{
-		Creator: t.Creator, Fee: t.Fee, SpecHash: t.SpecHash, ResultHash: t.ResultHash,
-		CommitDeadline: t.CommitDeadline, DiscloseDeadline: t.DiscloseDeadline,
-		State: TaskState(t.State), Type: TaskType(t.TaskType),
-		Commits: t.Commits, Discloses: t.Discloses, Disclosed: t.Disclosed, Honest: t.Honest,
-		Points: [3]uint8{t.P0, t.P1, t.P2}, Nodes: t.Nodes,
+		Creator: t.Creator, Fee: t.Fee, SpecHash: t.SpecHash, Model: t.Model, ResultHash: t.ResultHash,
+		Round: t.Round.Uint64(), CommitDeadline: t.CommitDeadline.Uint64(), Timeout: t.Timeout,
+		State: TaskState(t.State), Type: TaskType(t.TaskType), Outcome: Outcome(t.Outcome),
+		Vacant: t.Vacant, Committed: t.Committed, Disclosed: t.Disclosed, Honest: t.Honest, Slashed: t.Slashed,
+		Coin: t.Coin, Nodes: t.Nodes,
 	}
-	for i, c := range t.Commitments {
-		info.Commitments[i] = c
+	if info.State == TaskValidated {
+		info.ResultDeadline = t.Deadline.Uint64()
+	} else {
+		info.DiscloseDeadline = t.Deadline.Uint64()
+	}
+	p := t.Points.Uint64()
+	for i := range Seats {
+		info.Points[i] = uint8(p >> (8 * i))
+		info.Commitments[i] = t.Commitments[i]
 	}
 	return info, nil
+}
+
+// Scores reads the scores a task's seats disclosed.
+func (c *Client) Scores(ctx context.Context, id uint64) ([Seats][]byte, error) {
+	return bind.Call(c.tmC, &bind.CallOpts{Context: ctx}, c.tm.PackGetScores(bigU(id)), c.tm.UnpackGetScores)
+}
+
+// Relation asks the contract how two scores relate: 0 agree, 1 doubt, 2 differ.
+func (c *Client) Relation(ctx context.Context, tt TaskType, a, b []byte) (uint8, error) {
+	return bind.Call(c.tmC, &bind.CallOpts{Context: ctx}, c.tm.PackRelation(uint8(tt), a, b), c.tm.UnpackRelation)
+}
+
+// IsProven reports whether node has proven (by validated work) that it
+// holds model.
+func (c *Client) IsProven(ctx context.Context, node common.Address, model common.Hash) (bool, error) {
+	return bind.Call(c.regC, &bind.CallOpts{Context: ctx}, c.reg.PackIsProven(node, model), c.reg.UnpackIsProven)
 }
 
 // FeeBalance is what the task manager owes addr (fees earned, refunds).
@@ -293,7 +446,7 @@ func (c *Client) StakeBalance(ctx context.Context, addr common.Address) (*big.In
 	return bind.Call(c.regC, &bind.CallOpts{Context: ctx}, c.reg.PackBalances(addr), c.reg.UnpackBalances)
 }
 
-// HolderCount is how many joined, unpaused nodes hold a model.
+// HolderCount is how many unpaused nodes have proven they hold a model.
 func (c *Client) HolderCount(ctx context.Context, model common.Hash) (uint64, error) {
 	n, err := bind.Call(c.regC, &bind.CallOpts{Context: ctx}, c.reg.PackHolderCount(model), c.reg.UnpackHolderCount)
 	if err != nil {
@@ -302,10 +455,10 @@ func (c *Client) HolderCount(ctx context.Context, model common.Hash) (uint64, er
 	return n.Uint64(), nil
 }
 
-// AvailableNodes is how many nodes are ready for a task now (of any VRAM
-// class).
-func (c *Client) AvailableNodes(ctx context.Context) (uint64, error) {
-	n, err := bind.Call(c.regC, &bind.CallOpts{Context: ctx}, c.reg.PackAvailableCount(0), c.reg.UnpackAvailableCount)
+// AvailableNodes is how many nodes of a version's major.minor are ready
+// for a task now (of any VRAM class).
+func (c *Client) AvailableNodes(ctx context.Context, v Version) (uint64, error) {
+	n, err := bind.Call(c.regC, &bind.CallOpts{Context: ctx}, c.reg.PackPoolCount(big.NewInt(int64(v.Packed())), 0), c.reg.UnpackPoolCount)
 	if err != nil {
 		return 0, err
 	}
@@ -321,10 +474,10 @@ func (c *Client) MemberCount(ctx context.Context) (uint64, error) {
 	return n.Uint64(), nil
 }
 
-// CommitmentOnChain asks the contract for the commitment of a score; it
-// must equal Commitment.
-func (c *Client) CommitmentOnChain(ctx context.Context, id uint64, node common.Address, score []byte, nonce [32]byte) (common.Hash, error) {
-	h, err := bind.Call(c.tmC, &bind.CallOpts{Context: ctx}, c.tm.PackCommitmentOf(bigU(id), node, score, nonce), c.tm.UnpackCommitmentOf)
+// CommitmentOnChain asks the contract for the commitment of a vote; it
+// must equal Network.Commitment.
+func (c *Client) CommitmentOnChain(ctx context.Context, id uint64, node common.Address, v Vote) (common.Hash, error) {
+	h, err := bind.Call(c.tmC, &bind.CallOpts{Context: ctx}, c.tm.PackCommitmentOf(bigU(id), node, v.Score, v.ResultHash, v.Nonce), c.tm.UnpackCommitmentOf)
 	return common.Hash(h), err
 }
 
@@ -355,11 +508,7 @@ func (c *Client) Params(ctx context.Context) (Params, error) {
 	if err != nil {
 		return Params{}, err
 	}
-	tr, err := bind.Call(c.regC, opts, c.reg.PackTreasury(), c.reg.UnpackTreasury)
-	if err != nil {
-		return Params{}, err
-	}
-	return Params{Treasury: tr, Registry: r, Tasks: t}, nil
+	return Params{Registry: r, Tasks: t}, nil
 }
 
 // TaskSpec returns the spec a task was created with, read from its

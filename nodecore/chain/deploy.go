@@ -26,37 +26,52 @@ type TaskParams = bindings.TaskManagerParams
 
 // Params are all deployment parameters of a network.
 type Params struct {
-	Treasury common.Address `json:"treasury"` // receives slashed stake
 	Registry RegistryParams `json:"registry"`
 	Tasks    TaskParams     `json:"tasks"`
 }
 
-// DefaultParams returns the parameters of the devnet: a stake of 1 ETH,
-// QoS averaged over about 20 tasks with a kick below 3 points, 3 yields a
-// day at 5 % of the score each, downloads when fewer than 3 nodes hold a
-// model (10 nodes told), tasks between 1 minute and 1 hour with 5 minutes
-// to disclose, and image hashes agreeing within 5 bits.
-func DefaultParams(treasury common.Address) Params {
+// DefaultParams returns the parameters of the devnet (docs/protocol.md
+// argues each): a stake of 1 ETH that unbonds for a day; QoS averaged
+// over about 20 tasks with a kick below 3 points (a node that always
+// commits last scores 8); 3 yields in any 24 hours at 5 % of the score
+// each; downloads when fewer than 3 nodes have proven a model (10 nodes
+// told, once per 10 minutes per model and per creator); tasks between 1
+// minute and 1 hour with 5 minutes to disclose and 10 to record the
+// result; image hashes agreeing within 10 bits and slashable beyond 24;
+// a fee of at least 0.0001 ETH, of which nodes keep 20 % when the
+// arguments never came; 5 % of agreeing tasks audited.
+func DefaultParams() Params {
 	return Params{
-		Treasury: treasury,
 		Registry: RegistryParams{
-			MinStake:      new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil),
-			QosWindow:     20,
-			KickThreshold: 3_000,
-			YieldCost:     500,
-			MaxYields:     3,
-			YieldPeriod:   uint64((24 * time.Hour).Seconds()),
-			MinHolders:    3,
-			NotifyCount:   10,
-			MaxModels:     16,
+			MinStake:          new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil),
+			QosWindow:         20,
+			KickThreshold:     3_000,
+			YieldCost:         500,
+			MaxYields:         3,
+			YieldPeriod:       uint64((24 * time.Hour).Seconds()),
+			MinHolders:        3,
+			NotifyCount:       10,
+			MaxModels:         16,
+			UnbondingPeriod:   uint64((24 * time.Hour).Seconds()),
+			RejoinDelay:       uint64((24 * time.Hour).Seconds()),
+			RejoinScore:       5_000,
+			ResumeDelay:       60,
+			SilencePenaltyBps: 1_000,
+			NotifyCooldown:    600,
 		},
 		Tasks: TaskParams{
 			MinTimeout:        60,
 			MaxTimeout:        3600,
 			DiscloseWindow:    300,
-			DistanceThreshold: 5,
+			DistanceThreshold: 10,
+			DoubtThreshold:    24,
 			MaxImages:         16,
 			MaxModels:         8,
+			MinFee:            new(big.Int).Exp(big.NewInt(10), big.NewInt(14), nil),
+			AuditRateBps:      500,
+			ArgsShareBps:      2_000,
+			ReplaceTime:       30,
+			ResultWindow:      600,
 		},
 	}
 }
@@ -70,22 +85,30 @@ func (p Params) Validate() error {
 		return errors.New("chain: minimum stake must be positive")
 	case r.QosWindow < 1:
 		return errors.New("chain: QoS window must be at least 1")
-	case r.KickThreshold > 10_000:
-		return errors.New("chain: kick threshold above the best score")
-	case r.YieldPeriod == 0:
-		return errors.New("chain: yield period must be positive")
+	case r.KickThreshold > 10_000 || r.RejoinScore > 10_000:
+		return errors.New("chain: kick threshold or rejoin score above the best score")
+	case r.KickThreshold >= 8_000:
+		return errors.New("chain: kick threshold must stay below what a node that always commits last scores (8000)")
+	case r.YieldPeriod == 0 || r.MaxYields == 0 || r.MaxYields > 8:
+		return errors.New("chain: yields must be 1 to 8 per positive period")
 	case r.MinHolders == 0 || r.MaxModels == 0:
 		return errors.New("chain: min holders and max models must be positive")
-	case t.MinTimeout == 0 || t.MaxTimeout < t.MinTimeout:
-		return errors.New("chain: task timeouts must satisfy 0 < min <= max")
-	case t.DiscloseWindow == 0:
-		return errors.New("chain: disclose window must be positive")
-	case t.DistanceThreshold > 64:
-		return errors.New("chain: distance threshold above 64 bits")
+	case r.SilencePenaltyBps > 10_000:
+		return errors.New("chain: silence penalty above the whole stake")
+	case t.MinTimeout == 0 || t.MaxTimeout < t.MinTimeout || t.MaxTimeout > 1<<32-1:
+		return errors.New("chain: task timeouts must satisfy 0 < min <= max < 2^32")
+	case t.DiscloseWindow == 0 || t.ResultWindow == 0:
+		return errors.New("chain: disclose and result windows must be positive")
+	case t.DoubtThreshold > 64 || t.DoubtThreshold < t.DistanceThreshold:
+		return errors.New("chain: thresholds must satisfy distance <= doubt <= 64 bits")
 	case t.MaxImages == 0 || t.MaxModels == 0:
 		return errors.New("chain: max images and max models must be positive")
-	case p.Treasury == (common.Address{}):
-		return errors.New("chain: treasury address is zero")
+	case t.MinFee == nil || t.MinFee.Sign() <= 0:
+		return errors.New("chain: minimum fee must be positive")
+	case t.AuditRateBps > 10_000 || t.ArgsShareBps > 10_000:
+		return errors.New("chain: audit rate and arguments share are at most 100 %")
+	case t.ReplaceTime >= t.MinTimeout:
+		return errors.New("chain: a replacement's time must be shorter than the shortest task")
 	}
 	return nil
 }
@@ -136,7 +159,7 @@ func Deploy(ctx context.Context, tx *Transactor, params Params) (*Network, error
 		return nil, err
 	}
 	reg, _, err := deploy("NodeRegistry", bindings.NodeRegistryMetaData.Bin,
-		bindings.NewNodeRegistry().PackConstructor(rnd, params.Treasury, params.Registry))
+		bindings.NewNodeRegistry().PackConstructor(rnd, params.Registry))
 	if err != nil {
 		return nil, err
 	}

@@ -3,12 +3,14 @@ package chain_test
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"math/big"
 	"os"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain/simchain"
@@ -40,6 +42,7 @@ func imageSpec(models ...common.Hash) chain.Spec {
 // task is a created task and the accounts of its nodes.
 type task struct {
 	id     uint64
+	draw   *types.Receipt
 	nodes  [3]*simchain.Account
 	nonces [3][32]byte
 	scores [3][]byte
@@ -47,11 +50,11 @@ type task struct {
 
 func create(t *testing.T, n *simchain.Net, app *simchain.Account, spec chain.Spec, fee *big.Int) *task {
 	t.Helper()
-	id, addrs, _, err := app.Client.CreateTask(ctx, spec, 600, fee)
+	id, addrs, rs, err := app.Client.CreateTask(ctx, spec, 600, fee)
 	if err != nil {
 		t.Fatalf("create task: %v", err)
 	}
-	tk := &task{id: id}
+	tk := &task{id: id, draw: rs.Draw}
 	for i, a := range addrs {
 		tk.nodes[i] = byAddr(t, n, a)
 		if _, err := rand.Read(tk.nonces[i][:]); err != nil {
@@ -72,10 +75,14 @@ func byAddr(t *testing.T, n *simchain.Net, a common.Address) *simchain.Account {
 	return nil
 }
 
+func (tk *task) vote(slot int) chain.Vote {
+	return chain.Vote{Score: tk.scores[slot], ResultHash: common.BytesToHash(tk.nodes[slot].Addr.Bytes()), Nonce: tk.nonces[slot]}
+}
+
 func (tk *task) commit(t *testing.T, slot int, s []byte) {
 	t.Helper()
 	tk.scores[slot] = s
-	c, err := chain.Commitment(tk.id, tk.nodes[slot].Addr, s, tk.nonces[slot])
+	c, err := tk.nodes[slot].Client.Commitment(tk.id, tk.vote(slot))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,9 +93,60 @@ func (tk *task) commit(t *testing.T, slot int, s []byte) {
 
 func (tk *task) disclose(t *testing.T, slot int) {
 	t.Helper()
-	if _, err := tk.nodes[slot].Client.Disclose(ctx, tk.id, tk.scores[slot], tk.nonces[slot]); err != nil {
+	if _, err := tk.nodes[slot].Client.Disclose(ctx, tk.id, tk.vote(slot)); err != nil {
 		t.Fatalf("disclose slot %d: %v", slot, err)
 	}
+}
+
+// deliver has the node in slot record its result, which pays the fee.
+func (tk *task) deliver(t *testing.T, slot int) {
+	t.Helper()
+	if _, err := tk.nodes[slot].Client.SubmitResult(ctx, tk.id, tk.vote(slot)); err != nil {
+		t.Fatalf("submit result slot %d: %v", slot, err)
+	}
+}
+
+// audit draws the task's auditors and has them commit and disclose the
+// given scores; it returns their accounts.
+func (tk *task) audit(t *testing.T, n *simchain.Net, app *simchain.Account, spec chain.Spec, scores ...[]byte) []*simchain.Account {
+	t.Helper()
+	seats, _, err := app.Client.Draw(ctx, tk.id, spec)
+	if err != nil {
+		t.Fatalf("draw auditors: %v", err)
+	}
+	au := &task{id: tk.id}
+	for i := range 3 {
+		au.nodes[i] = byAddr(t, n, seats[3+i])
+		au.nonces[i] = tk.nonces[i]
+		au.nonces[i][0] ^= 0xa5
+	}
+	for i := range 3 {
+		au.commit(t, i, scores[i])
+	}
+	for i := range 3 {
+		au.disclose(t, i)
+	}
+	return au.nodes[:]
+}
+
+// flip flips an agreeing task's audit coin (anyone may), which makes its
+// own nodes' verdicts final when no audit is drawn.
+func flip(t *testing.T, app *simchain.Account, id uint64) {
+	t.Helper()
+	if _, err := app.Client.CloseTask(ctx, id); err != nil {
+		t.Fatalf("flip the audit coin: %v", err)
+	}
+	if ti := taskOf(t, app.Client, id); ti.Coin {
+		t.Fatal("the coin is still pending")
+	}
+}
+
+// noAudits are the default parameters without random audits, for tests
+// that need to know how a task ends.
+func noAudits() *chain.Params {
+	p := chain.DefaultParams()
+	p.Tasks.AuditRateBps = 0
+	return &p
 }
 
 func taskOf(t *testing.T, c *chain.Client, id uint64) chain.TaskInfo {
@@ -126,7 +184,7 @@ func wantRevert(t *testing.T, err error, name string) {
 }
 
 func TestHonestTaskPaysAllAndScoresOrder(t *testing.T) {
-	n := simchain.New(t, 4, nil)
+	n := simchain.New(t, 4, noAudits())
 	nodes, app := n.Accounts[:3], n.Accounts[3]
 	join(t, nodes)
 	tk := create(t, n, app, imageSpec(), simchain.Eth(3))
@@ -136,7 +194,7 @@ func TestHonestTaskPaysAllAndScoresOrder(t *testing.T) {
 			t.Fatalf("selected node is %s, want busy", s)
 		}
 	}
-	// Commit in the order 2, 0, 1: points 10, 5, 2 by order, not slot.
+	// Commit in the order 2, 0, 1: points 10, 9, 8 by order, not slot.
 	tk.commit(t, 2, score)
 	tk.commit(t, 0, score)
 	tk.commit(t, 1, score)
@@ -150,32 +208,49 @@ func TestHonestTaskPaysAllAndScoresOrder(t *testing.T) {
 	if ti.State != chain.TaskValidated || ti.Honest != 7 {
 		t.Fatalf("task %s honest %03b, want validated 111", ti.State, ti.Honest)
 	}
-	if ti.Points != [3]uint8{5, 2, 10} {
-		t.Errorf("points %v, want [5 2 10]", ti.Points)
+	if [3]uint8(ti.Points[:3]) != [3]uint8{9, 8, 10} {
+		t.Errorf("points %v, want [9 8 10]", ti.Points)
 	}
-	wantQoS := map[int]uint32{2: (10000*19 + 10*1000) / 20, 0: (10000*19 + 5*1000) / 20, 1: (10000*19 + 2*1000) / 20}
+	if !ti.Coin {
+		t.Error("an agreeing task's audit coin is not pending")
+	}
+	for slot := range 3 {
+		ni := nodeOf(t, app.Client, tk.nodes[slot].Addr)
+		if ni.State != chain.NodeBusy || ni.QoS != 10000 {
+			t.Errorf("slot %d before the coin: %s qos %d, want busy and unscored (an audit may still judge it)", slot, ni.State, ni.QoS)
+		}
+		if fee := feeOf(t, app.Client, tk.nodes[slot].Addr); fee.Sign() != 0 {
+			t.Errorf("slot %d was paid %s before the result was recorded", slot, fee)
+		}
+	}
+
+	// The result: only a node that was right may record it, with the
+	// result hash it committed to, once; that pays the fee.
+	_, err := app.Client.SubmitResult(ctx, tk.id, tk.vote(0))
+	wantRevert(t, err, "NotSelected")
+	forged := tk.vote(1)
+	forged.ResultHash = common.HexToHash("0xbeef")
+	_, err = tk.nodes[1].Client.SubmitResult(ctx, tk.id, forged)
+	wantRevert(t, err, "BadCommitment")
+	tk.deliver(t, 1)
+	ti = taskOf(t, app.Client, tk.id)
+	if ti.State != chain.TaskDone || ti.ResultHash != tk.vote(1).ResultHash {
+		t.Fatalf("after result: %s %s", ti.State, ti.ResultHash)
+	}
+	wantQoS := map[int]uint32{2: (10000*19 + 10*1000) / 20, 0: (10000*19 + 9*1000) / 20, 1: (10000*19 + 8*1000) / 20}
 	for slot, q := range wantQoS {
 		ni := nodeOf(t, app.Client, tk.nodes[slot].Addr)
 		if ni.QoS != q || ni.State != chain.NodeAvailable {
 			t.Errorf("slot %d: qos %d state %s, want %d available", slot, ni.QoS, ni.State, q)
 		}
+	}
+	_, err = tk.nodes[0].Client.SubmitResult(ctx, tk.id, tk.vote(0))
+	wantRevert(t, err, "BadTaskState")
+	for slot := range 3 {
 		if fee := feeOf(t, app.Client, tk.nodes[slot].Addr); fee.Cmp(simchain.Eth(1)) != 0 {
 			t.Errorf("slot %d earned %s, want 1 ETH", slot, fee)
 		}
 	}
-
-	// The result hash: only a paid node may record it, once.
-	_, err := app.Client.SubmitResult(ctx, tk.id, common.HexToHash("0xbeef"))
-	wantRevert(t, err, "NotSelected")
-	if _, err := tk.nodes[1].Client.SubmitResult(ctx, tk.id, common.HexToHash("0xbeef")); err != nil {
-		t.Fatal(err)
-	}
-	ti = taskOf(t, app.Client, tk.id)
-	if ti.State != chain.TaskDone || ti.ResultHash != common.HexToHash("0xbeef") {
-		t.Fatalf("after result: %s %s", ti.State, ti.ResultHash)
-	}
-	_, err = tk.nodes[0].Client.SubmitResult(ctx, tk.id, common.HexToHash("0xbad"))
-	wantRevert(t, err, "BadTaskState")
 
 	// Fees are pulled, once.
 	before, _ := n.Backend.BalanceAt(ctx, tk.nodes[0].Addr, nil)
@@ -190,41 +265,53 @@ func TestHonestTaskPaysAllAndScoresOrder(t *testing.T) {
 	wantRevert(t, err, "NothingToWithdraw")
 }
 
+// TestRandomScoreIsSlashed: a made-up score differs from the two honest
+// ones; the disagreement is audited by three more nodes, the cheater is
+// slashed and its stake goes to the nodes that were right.
 func TestRandomScoreIsSlashed(t *testing.T) {
-	n := simchain.New(t, 4, nil)
-	join(t, n.Accounts[:3])
-	app := n.Accounts[3]
+	n := simchain.New(t, 7, noAudits())
+	join(t, n.Accounts[:6])
+	app := n.Accounts[6]
 	tk := create(t, n, app, imageSpec(), simchain.Eth(3))
 	tk.commit(t, 0, score)
-	// 0x0123456789abcdef with 3 bits flipped: within the threshold of 5.
+	// 0x0123456789abcdef with 3 bits flipped: within the threshold.
 	tk.commit(t, 1, chain.ImageScore(0x0123456789abcdef^0b10101, 0xfedcba9876543210))
-	tk.commit(t, 2, chain.ImageScore(0xdeadbeefdeadbeef, 0xfedcba9876543210)) // made up
+	tk.commit(t, 2, chain.ImageScore(0xdeadbeefdeadbeef^0xffff0000ffff, 0xfedcba9876543210^0xffffffff)) // made up
 	for slot := range 3 {
 		tk.disclose(t, slot)
 	}
+	if st := taskOf(t, app.Client, tk.id).State; st != chain.TaskAuditing {
+		t.Fatalf("a disagreement is %s, want auditing", st)
+	}
+	audit := tk.audit(t, n, app, imageSpec(), score, score, score)
 	ti := taskOf(t, app.Client, tk.id)
-	if ti.State != chain.TaskValidated || ti.Honest != 0b011 {
-		t.Fatalf("task %s honest %03b, want validated 011", ti.State, ti.Honest)
+	if ti.State != chain.TaskValidated || ti.Honest != 0b111011 || ti.Slashed != 0b000100 {
+		t.Fatalf("task %s honest %06b slashed %06b, want validated 111011 / 000100", ti.State, ti.Honest, ti.Slashed)
 	}
 	cheater := nodeOf(t, app.Client, tk.nodes[2].Addr)
-	if cheater.State != chain.NodeQuit || cheater.Stake.Sign() != 0 {
-		t.Errorf("cheater: %s with stake %s, want quit with nothing", cheater.State, cheater.Stake)
+	if cheater.State != chain.NodeQuit || cheater.Stake.Sign() != 0 || cheater.Unbonding.Sign() != 0 || cheater.Slashes != 1 {
+		t.Errorf("cheater: %+v, want quit with nothing and one slash", cheater)
 	}
-	if b, _ := app.Client.StakeBalance(ctx, tk.nodes[2].Addr); b.Sign() != 0 {
-		t.Errorf("the cheater can withdraw %s", b)
+	// The slashed stake is shared by the five that were right.
+	each := new(big.Int).Div(simchain.Eth(1), big.NewInt(5))
+	for _, a := range append([]*simchain.Account{tk.nodes[0], tk.nodes[1]}, audit...) {
+		if b, _ := app.Client.StakeBalance(ctx, a.Addr); b.Cmp(each) < 0 {
+			t.Errorf("%s got %s of the slashed stake, want %s", a.Addr, b, each)
+		}
 	}
-	if b, _ := app.Client.StakeBalance(ctx, n.Deployer.Addr); b.Cmp(simchain.Eth(1)) != 0 {
-		t.Errorf("treasury got %s of the slashed stake, want 1 ETH", b)
+	if b, _ := app.Client.StakeBalance(ctx, n.Deployer.Addr); b.Sign() != 0 {
+		t.Errorf("the deployer got %s of the slashed stake", b)
 	}
-	for slot := range 2 {
-		if fee := feeOf(t, app.Client, tk.nodes[slot].Addr); fee.Cmp(new(big.Int).Div(simchain.Eth(3), big.NewInt(2))) != 0 {
-			t.Errorf("honest slot %d earned %s, want 1.5 ETH", slot, fee)
+	tk.deliver(t, 0)
+	for _, a := range append([]*simchain.Account{tk.nodes[0], tk.nodes[1]}, audit...) {
+		if fee := feeOf(t, app.Client, a.Addr); fee.Cmp(new(big.Int).Div(simchain.Eth(3), big.NewInt(5))) < 0 {
+			t.Errorf("%s earned %s, want a fifth of 3 ETH", a.Addr, fee)
 		}
 	}
 }
 
 func TestCopyingAScoreIsImpossible(t *testing.T) {
-	n := simchain.New(t, 4, nil)
+	n := simchain.New(t, 4, noAudits())
 	join(t, n.Accounts[:3])
 	app := n.Accounts[3]
 	tk := create(t, n, app, imageSpec(), simchain.Eth(3))
@@ -235,44 +322,54 @@ func TestCopyingAScoreIsImpossible(t *testing.T) {
 	tk.disclose(t, 0)
 	// Now the honest score is public; the lazy node cannot open its
 	// commitment to it.
-	_, err := tk.nodes[2].Client.Disclose(ctx, tk.id, score, tk.nonces[2])
+	copied := tk.vote(2)
+	copied.Score = score
+	_, err := tk.nodes[2].Client.Disclose(ctx, tk.id, copied)
 	wantRevert(t, err, "BadCommitment")
 	// Nor can it take over another node's commitment.
-	_, err = tk.nodes[2].Client.Disclose(ctx, tk.id, score, tk.nonces[0])
+	copied.Nonce = tk.nonces[0]
+	_, err = tk.nodes[2].Client.Disclose(ctx, tk.id, copied)
 	wantRevert(t, err, "BadCommitment")
 	tk.disclose(t, 1)
-	// It stays silent: after the window anyone settles with the two.
+	// It stays silent: after the window anyone settles with the two, and
+	// a node that committed and never disclosed loses part of its stake.
 	n.Backend.Advance(301 * time.Second)
 	if _, err := app.Client.CloseTask(ctx, tk.id); err != nil {
 		t.Fatal(err)
 	}
+	flip(t, app, tk.id)
 	ti := taskOf(t, app.Client, tk.id)
-	if ti.State != chain.TaskValidated || ti.Honest != 0b011 {
-		t.Fatalf("task %s honest %03b", ti.State, ti.Honest)
+	if ti.State != chain.TaskValidated || ti.Honest != 0b011 || ti.Slashed != 0b100 {
+		t.Fatalf("task %s honest %03b slashed %03b", ti.State, ti.Honest, ti.Slashed)
 	}
 	lazy := nodeOf(t, app.Client, tk.nodes[2].Addr)
-	if lazy.State != chain.NodeAvailable || lazy.QoS != 10000*19/20 {
-		t.Errorf("silent node: %s qos %d, want available with qos %d", lazy.State, lazy.QoS, 10000*19/20)
+	if lazy.State != chain.NodeQuit || lazy.Slashes != 1 {
+		t.Errorf("silent node: %+v, want removed (its stake fell under the minimum) with a slash", lazy)
+	}
+	if got, want := lazy.Unbonding, simchain.Eth(1); got.Cmp(new(big.Int).Sub(want, new(big.Int).Div(want, big.NewInt(10)))) != 0 {
+		t.Errorf("silent node keeps %s unbonding, want 0.9 ETH", got)
 	}
 }
 
 func TestAbsentNodeLosesQoSTaskSettles(t *testing.T) {
-	n := simchain.New(t, 4, nil)
+	n := simchain.New(t, 4, noAudits())
 	join(t, n.Accounts[:3])
 	app := n.Accounts[3]
 	tk := create(t, n, app, imageSpec(), simchain.Eth(2))
 	tk.commit(t, 0, score)
 	tk.commit(t, 1, score)
 	// Disclosing before the commit deadline is refused: slot 2 may still commit.
-	_, err := tk.nodes[0].Client.Disclose(ctx, tk.id, score, tk.nonces[0])
+	_, err := tk.nodes[0].Client.Disclose(ctx, tk.id, tk.vote(0))
 	wantRevert(t, err, "BadTaskState")
 	n.Backend.Advance(601 * time.Second)
 	_, err = tk.nodes[2].Client.Commit(ctx, tk.id, common.HexToHash("0x1"))
 	wantRevert(t, err, "CommitDeadlinePassed")
-	_, err = tk.nodes[2].Client.Disclose(ctx, tk.id, score, tk.nonces[2])
+	tk.scores[2] = score
+	_, err = tk.nodes[2].Client.Disclose(ctx, tk.id, tk.vote(2))
 	wantRevert(t, err, "NotCommitted")
 	tk.disclose(t, 0)
-	tk.disclose(t, 1) // the last of the committed: settles
+	tk.disclose(t, 1) // the last of the committed: judges
+	flip(t, app, tk.id)
 	ti := taskOf(t, app.Client, tk.id)
 	if ti.State != chain.TaskValidated || ti.Honest != 0b011 {
 		t.Fatalf("task %s honest %03b", ti.State, ti.Honest)
@@ -283,10 +380,13 @@ func TestAbsentNodeLosesQoSTaskSettles(t *testing.T) {
 	}
 }
 
+// TestNoMajorityRefunds: three scores that all differ are audited; when
+// the auditors cannot agree either, the fee is refunded and nobody is
+// slashed (nobody can be blamed).
 func TestNoMajorityRefunds(t *testing.T) {
-	n := simchain.New(t, 4, nil)
-	join(t, n.Accounts[:3])
-	app := n.Accounts[3]
+	n := simchain.New(t, 7, noAudits())
+	join(t, n.Accounts[:6])
+	app := n.Accounts[6]
 	fee := simchain.Eth(3)
 	tk := create(t, n, app, imageSpec(), fee)
 	tk.commit(t, 0, chain.ImageScore(0x00000000ffffffff))
@@ -295,6 +395,10 @@ func TestNoMajorityRefunds(t *testing.T) {
 	for slot := range 3 {
 		tk.disclose(t, slot)
 	}
+	if st := taskOf(t, app.Client, tk.id).State; st != chain.TaskAuditing {
+		t.Fatalf("task %s, want auditing", st)
+	}
+	tk.audit(t, n, app, imageSpec(), chain.ImageScore(0xf0f0f0f0f0f0f0f0), chain.ImageScore(0x3333333333333333), chain.ImageScore(0x5555555555555555))
 	if st := taskOf(t, app.Client, tk.id).State; st != chain.TaskAborted {
 		t.Fatalf("task %s, want aborted", st)
 	}
@@ -310,7 +414,7 @@ func TestNoMajorityRefunds(t *testing.T) {
 }
 
 func TestAnyoneClosesAfterDeadline(t *testing.T) {
-	n := simchain.New(t, 5, nil)
+	n := simchain.New(t, 5, noAudits())
 	join(t, n.Accounts[:3])
 	app, stranger := n.Accounts[3], n.Accounts[4]
 	tk := create(t, n, app, imageSpec(), simchain.Eth(3))
@@ -359,22 +463,30 @@ func TestPauseAndQuitWhileBusyLandAfterTheTask(t *testing.T) {
 	for slot := range 3 {
 		tk.disclose(t, slot)
 	}
+	flip(t, app, tk.id)
 	if s := nodeOf(t, app.Client, pauser.Addr).State; s != chain.NodePaused {
 		t.Errorf("pauser landed in %s, want paused", s)
 	}
 	if s := nodeOf(t, app.Client, quitter.Addr).State; s != chain.NodeQuit {
 		t.Errorf("quitter landed in %s, want quit", s)
 	}
-	if b, _ := app.Client.StakeBalance(ctx, quitter.Addr); b.Cmp(simchain.Eth(1)) != 0 {
-		t.Errorf("quitter's returned stake %s", b)
+	// The quitter's stake unbonds before it can be withdrawn.
+	q := nodeOf(t, app.Client, quitter.Addr)
+	if q.Unbonding.Cmp(simchain.Eth(1)) != 0 || q.Stake.Sign() != 0 {
+		t.Errorf("quitter: %+v, want 1 ETH unbonding", q)
 	}
+	_, err := quitter.Client.WithdrawStake(ctx)
+	wantRevert(t, err, "Unbonding")
+	n.Backend.Advance(time.Duration(n.Network.Params.Registry.UnbondingPeriod+1) * time.Second)
 	if _, err := quitter.Client.WithdrawStake(ctx); err != nil {
 		t.Fatal(err)
 	}
 	// A paused node is never selected: with one node paused and one gone,
-	// a new task cannot find three.
-	_, _, _, err := app.Client.CreateTask(ctx, imageSpec(), 600, simchain.Eth(1))
-	wantRevert(t, err, "NotEnoughNodes")
+	// a new task cannot find three, and is refunded.
+	_, _, _, err = app.Client.CreateTask(ctx, imageSpec(), 600, simchain.Eth(1))
+	if !errors.Is(err, chain.ErrNotEnoughNodes) {
+		t.Fatalf("a task without three nodes: %v", err)
+	}
 	if _, err := pauser.Client.Resume(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -386,7 +498,7 @@ func TestPauseAndQuitWhileBusyLandAfterTheTask(t *testing.T) {
 }
 
 func TestYieldHandsBackWithoutSlashing(t *testing.T) {
-	n := simchain.New(t, 8, nil)
+	n := simchain.New(t, 8, noAudits())
 	join(t, n.Accounts[:7])
 	app := n.Accounts[7]
 	spec := imageSpec()
@@ -395,24 +507,32 @@ func TestYieldHandsBackWithoutSlashing(t *testing.T) {
 
 	// Committed nodes cannot yield; the spec must be the task's.
 	tk.commit(t, 0, score)
-	_, err := tk.nodes[0].Client.Yield(ctx, tk.id, spec)
+	_, err := tk.nodes[0].Client.Yield(ctx, tk.id, spec, false)
 	wantRevert(t, err, "AlreadyCommitted")
 	wrong := spec
 	wrong.MinVRAMMiB = 1
-	_, err = yielder.Client.Yield(ctx, tk.id, wrong)
+	_, err = yielder.Client.Yield(ctx, tk.id, wrong, false)
 	wantRevert(t, err, "SpecMismatch")
 
-	if _, err := yielder.Client.Yield(ctx, tk.id, spec); err != nil {
+	if _, err := yielder.Client.Yield(ctx, tk.id, spec, false); err != nil {
 		t.Fatal(err)
 	}
 	ti := taskOf(t, app.Client, tk.id)
-	repl := ti.Nodes[1]
-	if repl == yielder.Addr || repl == (common.Address{}) || repl == ti.Nodes[0] || repl == ti.Nodes[2] {
-		t.Fatalf("replacement %s for %s among %v", repl, yielder.Addr, ti.Nodes)
+	if ti.Nodes[1] != (common.Address{}) || ti.Vacant != 0b010 {
+		t.Fatalf("after a yield the seat is %s, vacant %03b: the replacement is drawn later", ti.Nodes[1], ti.Vacant)
 	}
 	y := nodeOf(t, app.Client, yielder.Addr)
 	if y.State != chain.NodeAvailable || y.Stake.Cmp(simchain.Eth(1)) != 0 || y.QoS != 9500 || y.Yields != 1 {
 		t.Errorf("yielder: %+v; want available, stake kept, qos 9500, 1 yield", y)
+	}
+	seats, _, err := app.Client.Draw(ctx, tk.id, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	repl := seats[1]
+	ti = taskOf(t, app.Client, tk.id)
+	if repl == (common.Address{}) || ti.Nodes[1] != repl || repl == ti.Nodes[0] || repl == ti.Nodes[2] {
+		t.Fatalf("replacement %s for %s among %v", repl, yielder.Addr, ti.Nodes)
 	}
 	// The task completes with the replacement.
 	tk.nodes[1] = byAddr(t, n, repl)
@@ -424,16 +544,17 @@ func TestYieldHandsBackWithoutSlashing(t *testing.T) {
 	if st := taskOf(t, app.Client, tk.id).State; st != chain.TaskValidated {
 		t.Fatalf("task after a yield: %s", st)
 	}
+	flip(t, app, tk.id)
 
-	// Three yields a day; the fourth is refused. Tasks that do not reach
-	// the yielder are closed after their deadline to free their nodes.
+	// Three yields in any day; the fourth is refused. Tasks that do not
+	// reach the yielder are closed after their deadline to free their nodes.
 	for i := 2; i <= 4; {
 		tk := create(t, n, app, spec, simchain.Eth(1))
 		for _, a := range tk.nodes {
 			if a.Addr != yielder.Addr {
 				continue
 			}
-			_, err := yielder.Client.Yield(ctx, tk.id, spec)
+			_, err := yielder.Client.Yield(ctx, tk.id, spec, false)
 			if i <= 3 && err != nil {
 				t.Fatalf("yield %d: %v", i, err)
 			}
@@ -474,27 +595,25 @@ func TestOnlySelectedNodesAndValidDisclosures(t *testing.T) {
 	wantRevert(t, err, "AlreadyCommitted")
 	tk.commit(t, 1, score)
 	// Disclosing before everyone committed is refused.
-	_, err = tk.nodes[0].Client.Disclose(ctx, tk.id, score, tk.nonces[0])
+	_, err = tk.nodes[0].Client.Disclose(ctx, tk.id, tk.vote(0))
 	wantRevert(t, err, "BadTaskState")
 	tk.commit(t, 2, score)
 
-	_, err = stranger.Client.Disclose(ctx, tk.id, score, tk.nonces[0])
+	_, err = stranger.Client.Disclose(ctx, tk.id, tk.vote(0))
 	wantRevert(t, err, "NotSelected")
-	var wrongNonce [32]byte
-	_, err = tk.nodes[0].Client.Disclose(ctx, tk.id, score, wrongNonce)
+	wrongNonce := tk.vote(0)
+	wrongNonce.Nonce = [32]byte{}
+	_, err = tk.nodes[0].Client.Disclose(ctx, tk.id, wrongNonce)
 	wantRevert(t, err, "BadCommitment")
 	tk.disclose(t, 0)
-	_, err = tk.nodes[0].Client.Disclose(ctx, tk.id, score, tk.nonces[0])
+	_, err = tk.nodes[0].Client.Disclose(ctx, tk.id, tk.vote(0))
 	wantRevert(t, err, "AlreadyDisclosed")
 	n.Backend.Advance(301 * time.Second)
-	_, err = tk.nodes[1].Client.Disclose(ctx, tk.id, score, tk.nonces[1])
+	_, err = tk.nodes[1].Client.Disclose(ctx, tk.id, tk.vote(1))
 	wantRevert(t, err, "DiscloseDeadlinePassed")
 }
 
 func TestMalformedScoresRejected(t *testing.T) {
-	n := simchain.New(t, 4, nil)
-	join(t, n.Accounts[:3])
-	app := n.Accounts[3]
 	tests := []struct {
 		name string
 		spec chain.Spec
@@ -502,28 +621,27 @@ func TestMalformedScoresRejected(t *testing.T) {
 	}{
 		{"image score not a multiple of 8 bytes", imageSpec(), []byte{1, 2, 3}},
 		{"image score empty", imageSpec(), []byte{}},
+		{"one byte but not the no-arguments vote", imageSpec(), []byte{1}},
 		{"too many images", imageSpec(), make([]byte, 8*17)},
 		{"text score not 32 bytes", chain.Spec{Type: chain.TaskText, Version: v123}, []byte("short")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			n := simchain.New(t, 4, noAudits())
+			join(t, n.Accounts[:3])
+			app := n.Accounts[3]
 			tk := create(t, n, app, tt.spec, simchain.Eth(1))
 			for slot := range 3 {
 				tk.commit(t, slot, tt.bad)
 			}
-			_, err := tk.nodes[0].Client.Disclose(ctx, tk.id, tt.bad, tk.nonces[0])
+			_, err := tk.nodes[0].Client.Disclose(ctx, tk.id, tk.vote(0))
 			wantRevert(t, err, "BadScore")
-			// Leave the nodes free for the next case.
-			n.Backend.Advance(301 * time.Second)
-			if _, err := app.Client.CloseTask(ctx, tk.id); err != nil {
-				t.Fatal(err)
-			}
 		})
 	}
 }
 
 func TestTextTasksNeedEqualScores(t *testing.T) {
-	n := simchain.New(t, 4, nil)
+	n := simchain.New(t, 4, noAudits())
 	join(t, n.Accounts[:3])
 	app := n.Accounts[3]
 	spec := chain.Spec{Type: chain.TaskText, ArgsHash: common.HexToHash("0x7e"), Version: v123}
@@ -536,21 +654,24 @@ func TestTextTasksNeedEqualScores(t *testing.T) {
 	for slot := range 3 {
 		tk.disclose(t, slot)
 	}
-	if ti := taskOf(t, app.Client, tk.id); ti.Honest != 0b011 {
-		t.Fatalf("text honest %03b, want 011: one bit off is a different text", ti.Honest)
+	if ti := taskOf(t, app.Client, tk.id); ti.State != chain.TaskAuditing {
+		t.Fatalf("text task %s, want auditing: one bit off is a different text", ti.State)
+	}
+	if r, _ := app.Client.Relation(ctx, chain.TaskText, a, b); r != 2 {
+		t.Errorf("relation of two texts one bit apart: %d, want 2 (differ)", r)
 	}
 }
 
 func TestCommitmentMatchesContract(t *testing.T) {
 	n := simchain.New(t, 1, nil)
 	c := n.Accounts[0].Client
-	for _, s := range [][]byte{score, {}, chain.TextScore([32]byte{9})} {
-		nonce := [32]byte{7, 7, 7}
-		want, err := c.CommitmentOnChain(ctx, 42, n.Accounts[0].Addr, s, nonce)
+	for _, s := range [][]byte{score, {}, chain.TextScore([32]byte{9}), chain.NoArgumentsScore()} {
+		v := chain.Vote{Score: s, ResultHash: common.HexToHash("0x5e"), Nonce: [32]byte{7, 7, 7}}
+		want, err := c.CommitmentOnChain(ctx, 42, n.Accounts[0].Addr, v)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := chain.Commitment(42, n.Accounts[0].Addr, s, nonce)
+		got, err := n.Network.Commitment(42, n.Accounts[0].Addr, v)
 		if err != nil || got != want {
 			t.Fatalf("Go commitment %s, contract %s (%v)", got, want, err)
 		}
@@ -582,12 +703,12 @@ func TestJoinRules(t *testing.T) {
 	wantRevert(t, err, "BadState")
 	_, err = n.Accounts[1].Client.Pause(ctx)
 	wantRevert(t, err, "BadState")
-	// Quitting an idle node returns the stake at once.
+	// Quitting an idle node starts its stake's unbonding at once.
 	if _, err := a.Client.Quit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := a.Client.StakeBalance(ctx, a.Addr); b.Cmp(simchain.Eth(1)) != 0 {
-		t.Fatalf("stake returned %s", b)
+	if ni := nodeOf(t, a.Client, a.Addr); ni.Unbonding.Cmp(simchain.Eth(1)) != 0 || ni.State != chain.NodeQuit {
+		t.Fatalf("after quitting: %+v", ni)
 	}
 }
 
@@ -609,8 +730,8 @@ func TestVersionRuleMatchesContract(t *testing.T) {
 	}{
 		{"1.2.3", "1.2.3", true},
 		{"1.2.4", "1.2.3", true},
-		{"1.2.2", "1.2.3", false},
-		{"1.3.0", "1.2.9", true},
+		{"1.2.2", "1.2.3", true},  // patches are compatible
+		{"1.3.0", "1.2.9", false}, // a minor is its own pool
 		{"1.1.9", "1.2.0", false},
 		{"2.0.0", "1.9.9", false},
 		{"1.9.9", "2.0.0", false},
@@ -640,8 +761,8 @@ func TestParamsReadableOnChain(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := n.Network.Params
-	if got.Treasury != want.Treasury || got.Registry.MinStake.Cmp(want.Registry.MinStake) != 0 ||
-		got.Registry.KickThreshold != want.Registry.KickThreshold || got.Tasks != want.Tasks {
+	if got.Registry.MinStake.Cmp(want.Registry.MinStake) != 0 ||
+		got.Registry.KickThreshold != want.Registry.KickThreshold || got.Tasks.MinFee.Cmp(want.Tasks.MinFee) != 0 || got.Tasks.AuditRateBps != want.Tasks.AuditRateBps || got.Tasks.DoubtThreshold != want.Tasks.DoubtThreshold {
 		t.Fatalf("on chain %+v, deployed %+v", got, want)
 	}
 	bad := want
@@ -660,7 +781,10 @@ func TestStateNames(t *testing.T) {
 	if b, err := chain.TaskValidated.MarshalText(); err != nil || string(b) != "validated" {
 		t.Errorf("MarshalText = %s, %v", b, err)
 	}
-	if _, err := chain.TaskState(6).MarshalText(); err == nil {
+	if b, err := chain.TaskAuditDisclosing.MarshalText(); err != nil || string(b) != "audit-disclosing" {
+		t.Errorf("MarshalText = %s, %v", b, err)
+	}
+	if _, err := chain.TaskState(9).MarshalText(); err == nil {
 		t.Error("an unknown task state encoded")
 	}
 	if _, err := chain.NodeState(6).MarshalText(); err == nil {

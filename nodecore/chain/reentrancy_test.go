@@ -3,6 +3,7 @@ package chain_test
 import (
 	"math/big"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -15,7 +16,7 @@ import (
 // withdraw again from inside its payment, for fees and for stake. Both
 // withdrawals fail whole and the balance stays owed, never paid twice.
 func TestReentrantPayoutsRejected(t *testing.T) {
-	n := simchain.New(t, 4, nil)
+	n := simchain.New(t, 4, noAudits())
 	attacker, app := n.Accounts[0], n.Accounts[3]
 	join(t, n.Accounts[1:3])
 
@@ -38,9 +39,9 @@ func TestReentrantPayoutsRejected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var nonce [32]byte
+	vote := chain.Vote{Score: score, ResultHash: common.HexToHash("0x7e5"), Nonce: [32]byte{1}}
 	for _, a := range nodes {
-		c, _ := chain.Commitment(id, a, score, nonce)
+		c, _ := n.Network.Commitment(id, a, vote)
 		if a == evil {
 			err = call(atk.PackCommit(new(big.Int).SetUint64(id), c), nil)
 		} else {
@@ -52,13 +53,19 @@ func TestReentrantPayoutsRejected(t *testing.T) {
 	}
 	for _, a := range nodes {
 		if a == evil {
-			err = call(atk.PackDisclose(new(big.Int).SetUint64(id), score, nonce), nil)
+			err = call(atk.PackDisclose(new(big.Int).SetUint64(id), score, vote.ResultHash, vote.Nonce), nil)
 		} else {
-			_, err = byAddr(t, n, a).Client.Disclose(ctx, id, score, nonce)
+			_, err = byAddr(t, n, a).Client.Disclose(ctx, id, vote)
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	if _, err := app.Client.CloseTask(ctx, id); err != nil { // flips the audit coin
+		t.Fatal(err)
+	}
+	if err := call(atk.PackSubmitResult(new(big.Int).SetUint64(id), score, vote.ResultHash, vote.Nonce), nil); err != nil {
+		t.Fatal(err)
 	}
 	owed := feeOf(t, app.Client, evil)
 	if owed.Cmp(simchain.Eth(1)) != 0 {
@@ -76,9 +83,10 @@ func TestReentrantPayoutsRejected(t *testing.T) {
 	if err := call(atk.PackQuit(), nil); err != nil {
 		t.Fatal(err)
 	}
-	stake, _ := app.Client.StakeBalance(ctx, evil)
+	n.Backend.Advance(time.Duration(n.Network.Params.Registry.UnbondingPeriod+1) * time.Second)
+	stake := nodeOf(t, app.Client, evil).Unbonding
 	wantRevert(t, call(atk.PackWithdrawStake(), nil), "TransferFailed")
-	if got, _ := app.Client.StakeBalance(ctx, evil); got.Cmp(stake) != 0 || stake.Cmp(simchain.Eth(1)) != 0 {
+	if got := nodeOf(t, app.Client, evil).Unbonding; got.Cmp(stake) != 0 || stake.Cmp(simchain.Eth(1)) != 0 {
 		t.Errorf("stake owed %s after the attempt, was %s", got, stake)
 	}
 

@@ -43,8 +43,8 @@ func selectionDistribution(t *testing.T, si, tasks int) {
 	}
 	groups := []group{
 		{"NVIDIA GeForce RTX 4090", 24576, chain.Version{Major: 1, Minor: 2, Patch: 3}, []common.Hash{model}, 10},
-		{"NVIDIA GeForce RTX 3060", 12288, chain.Version{Major: 1, Minor: 3, Patch: 0}, nil, 10},
-		{"NVIDIA GeForce RTX 3080", 10240, chain.Version{Major: 1, Minor: 2, Patch: 0}, nil, 5},                  // too old for both specs
+		{"NVIDIA GeForce RTX 3060", 12288, chain.Version{Major: 1, Minor: 3, Patch: 0}, nil, 10},                 // another minor: its own pool
+		{"NVIDIA GeForce RTX 3080", 10240, chain.Version{Major: 1, Minor: 2, Patch: 0}, nil, 5},                  // too small for A; an older patch runs B
 		{"NVIDIA GeForce RTX 4090", 24576, chain.Version{Major: 2, Minor: 0, Patch: 0}, []common.Hash{model}, 5}, // wrong major
 	}
 	info := map[common.Address]group{}
@@ -71,7 +71,8 @@ func selectionDistribution(t *testing.T, si, tasks int) {
 	specs := []chain.Spec{
 		// A: big card, the model, version 1.2.3 → the ten 4090s on 1.x.
 		{Type: chain.TaskImage, Models: []common.Hash{model}, MinVRAMMiB: 16384, Version: chain.Version{Major: 1, Minor: 2, Patch: 3}},
-		// B: any 8 GiB card, version 1.2.1 → 4090s on 1.2.3 and the unpaused 3060s on 1.3.0.
+		// B: any 8 GiB card, version 1.2.1 → the 4090s on 1.2.3 and the 3080s on 1.2.0
+		// (patches are compatible; 1.3 is another pool).
 		{Type: chain.TaskText, MinVRAMMiB: 8192, Version: chain.Version{Major: 1, Minor: 2, Patch: 1}},
 	}
 	eligible := func(s chain.Spec, a common.Address) error {
@@ -106,8 +107,8 @@ func selectionDistribution(t *testing.T, si, tasks int) {
 		}
 	}
 	// p = 0.0001 critical values of chi-square for the degrees of freedom.
-	critical := map[int]float64{9: 33.72, 17: 46.0}
-	wantNodes := []int{10, 18}[si]
+	critical := map[int]float64{9: 33.72, 14: 42.6}
+	wantNodes := []int{10, 15}[si]
 	if len(counts) != wantNodes {
 		t.Fatalf("used %d distinct nodes, want all %d eligible", len(counts), wantNodes)
 	}

@@ -172,6 +172,21 @@ func (t *Transactor) SendMin(ctx context.Context, to *common.Address, data []byt
 	return t.mined(ctx, msg, tx)
 }
 
+// SendFixed sends a transaction with a gas limit of gas, unestimated: for
+// a call that can only succeed in a later block than the one an estimate
+// runs on (a draw reads the randomness of a block that must be past).
+// A failure is explained as for Send.
+func (t *Transactor) SendFixed(ctx context.Context, to *common.Address, data []byte, value *big.Int, gas uint64) (*types.Receipt, error) {
+	if value == nil {
+		value = new(big.Int)
+	}
+	tx, err := t.sendNew(ctx, to, data, value, min(gas, MaxTxGas))
+	if err != nil {
+		return nil, err
+	}
+	return t.mined(ctx, ethereum.CallMsg{From: t.from, To: to, Data: data, Value: value}, tx)
+}
+
 // GasLimit is the limit a transaction estimated at gas is sent with.
 // Selection draws random nodes with a bounded number of tries, so the gas
 // a task creation needs depends on the block it lands in, not only on the

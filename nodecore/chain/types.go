@@ -49,9 +49,51 @@ const (
 	TaskValidated  TaskState = 3
 	TaskDone       TaskState = 4
 	TaskAborted    TaskState = 5
+	// TaskDrawing: created; its nodes are drawn from a later block.
+	TaskDrawing TaskState = 6
+	// TaskAuditing: auditors are drawn and commit.
+	TaskAuditing TaskState = 7
+	// TaskAuditDisclosing: auditors disclose.
+	TaskAuditDisclosing TaskState = 8
 )
 
-var taskStateNames = []string{"none", "committing", "disclosing", "validated", "done", "aborted"}
+var taskStateNames = []string{"none", "committing", "disclosing", "validated", "done", "aborted", "drawing", "auditing", "audit-disclosing"}
+
+// Open reports whether the task can still change before it is judged.
+func (s TaskState) Open() bool {
+	switch s {
+	case TaskDrawing, TaskCommitting, TaskDisclosing, TaskAuditing, TaskAuditDisclosing:
+		return true
+	}
+	return false
+}
+
+// Outcome is how a task ended. The values are the contract's.
+type Outcome uint8
+
+// Outcomes.
+const (
+	OutcomeSuccess     Outcome = 0
+	OutcomeNoMajority  Outcome = 1 // the disclosed scores did not agree
+	OutcomeTooFewNodes Outcome = 2 // fewer than two nodes could be drawn or committed in time
+	OutcomeNoArguments Outcome = 3 // the nodes could not get the arguments; they kept a share
+	OutcomeNoResult    Outcome = 4 // no node that was right recorded the result in time
+)
+
+var outcomeNames = []string{"success", "no-majority", "too-few-nodes", "no-arguments", "no-result"}
+
+// String returns the outcome's name.
+func (o Outcome) String() string { return enumName(outcomeNames, uint8(o), "Outcome") }
+
+// MarshalText encodes the outcome as its name.
+func (o Outcome) MarshalText() ([]byte, error) { return enumText(outcomeNames, uint8(o), "outcome") }
+
+// Seats of a task: 0-2 are its nodes, 3-5 its auditors.
+const (
+	Seats      = 6
+	TaskSeats  = 0x07
+	AuditSeats = 0x38
+)
 
 // String returns the state's name.
 func (s TaskState) String() string { return enumName(taskStateNames, uint8(s), "TaskState") }
@@ -117,16 +159,12 @@ func UnpackVersion(p uint32) Version {
 func (v Version) String() string { return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch) }
 
 // CanRun reports whether a node of version v may run a task of version
-// task: the same major, and a newer minor or the same minor with a patch
-// at least the task's. It mirrors NodeRegistry.versionCompatible.
+// task: the same major and minor (patches are compatible). It mirrors
+// NodeRegistry.versionCompatible; the registry keeps a pool of available
+// nodes per major.minor, so a task is only ever offered to nodes that
+// can run it.
 func (v Version) CanRun(task Version) bool {
-	if v.Major != task.Major {
-		return false
-	}
-	if v.Minor != task.Minor {
-		return v.Minor > task.Minor
-	}
-	return v.Patch >= task.Patch
+	return v.Major == task.Major && v.Minor == task.Minor
 }
 
 // ModelHash is the on-chain identifier of a model ID such as
@@ -149,13 +187,32 @@ func ImageScore(hashes ...uint64) []byte {
 // TextScore encodes the sha256 of a text output as a disclosed score.
 func TextScore(sum [32]byte) []byte { return sum[:] }
 
-var commitArgs = mustArguments("uint256", "address", "bytes", "bytes32")
+// NoArgumentsScore is the score a node discloses when it could not get
+// the task's arguments from the relay.
+func NoArgumentsScore() []byte { return []byte{0} }
 
-// Commitment is what a node commits for score and nonce on task id:
-// keccak256(abi.encode(id, node, score, nonce)). Binding the node's
-// address means nobody can reuse another node's commitment.
-func Commitment(id uint64, node common.Address, score []byte, nonce [32]byte) (common.Hash, error) {
-	packed, err := commitArgs.Pack(bigU(id), node, score, nonce)
+// IsNoArguments reports whether a disclosed score is NoArgumentsScore.
+func IsNoArguments(score []byte) bool { return len(score) == 1 && score[0] == 0 }
+
+var commitArgs = mustArguments("uint256", "address", "uint256", "address", "bytes", "bytes32", "bytes32")
+
+// Vote is what a node commits to on a task: its score, the hash of its
+// result, and a secret nonce.
+type Vote struct {
+	Score      []byte
+	ResultHash common.Hash
+	Nonce      [32]byte
+}
+
+// Commitment is what node commits for vote on task id of the network:
+// keccak256(abi.encode(chainid, tasks, id, node, score, resultHash,
+// nonce)). Binding the chain, the contract and the node's address means
+// nobody can reuse a commitment elsewhere, nor another node's.
+func (n *Network) Commitment(id uint64, node common.Address, v Vote) (common.Hash, error) {
+	if n.ChainID == nil {
+		return common.Hash{}, fmt.Errorf("chain: the network has no chain id")
+	}
+	packed, err := commitArgs.Pack(n.ChainID.ToInt(), n.Tasks, bigU(id), node, v.Score, v.ResultHash, v.Nonce)
 	if err != nil {
 		return common.Hash{}, err
 	}

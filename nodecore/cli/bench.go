@@ -50,7 +50,7 @@ func (e *env) benchCommand() *ffcli.Command {
 				return err
 			}
 			rep.Write(e.stdout)
-			if rep.Task.Total() > gasbench.TaskBudget || rep.Growth() > gasbench.MaxSelectionGrowth {
+			if rep.PerTask() > gasbench.TaskBudget || rep.Growth() > gasbench.MaxSelectionGrowth {
 				fmt.Fprintln(e.stderr, "hydrogend: over the gas targets")
 				return exitError{ExitFailure}
 			}

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/keystore"
-	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/peterbourgon/ff/v3/ffcli"
@@ -22,14 +21,13 @@ import (
 func (e *env) deployCommand() *ffcli.Command {
 	fs := e.flagSet("deploy")
 	rpcURL := fs.String("rpc", "", "the chain's JSON-RPC `URL` (http://, ws:// or an IPC path)")
-	keyFile := fs.String("key", "", "`file` with the deployer's key: a hex private key or a keystore JSON")
+	keyFile := fs.String("key", "", "`file` with the tx.From()'s key: a hex private key or a keystore JSON")
 	passFile := fs.String("passphrase-file", "", "`file` with the keystore passphrase (for a keystore key)")
 	paramsFile := fs.String("params", "", "JSON `file` with the deployment parameters (default: the devnet's)")
-	treasury := fs.String("treasury", "", "`address` that receives slashed stake (default: the deployer)")
 	out := fs.String("out", "network.json", "where to write the network `file` nodes load")
 	return &ffcli.Command{
 		Name:       "deploy",
-		ShortUsage: "hydrogend deploy -rpc URL -key FILE [-params FILE] [-treasury ADDR] [-out network.json]",
+		ShortUsage: "hydrogend deploy -rpc URL -key FILE [-params FILE] [-out network.json]",
 		ShortHelp:  "Deploy the Hydrogen contracts to an EVM chain and write the network file.",
 		LongHelp: "Deploys the randomness source, the node registry and the task manager, binds\n" +
 			"them together and writes chain id, addresses and parameters to the network\n" +
@@ -46,8 +44,7 @@ func (e *env) deployCommand() *ffcli.Command {
 			if err != nil {
 				return err
 			}
-			deployer := crypto.PubkeyToAddress(key.PublicKey)
-			params := chain.DefaultParams(deployer)
+			params := chain.DefaultParams()
 			if *paramsFile != "" {
 				b, err := os.ReadFile(*paramsFile)
 				if err != nil {
@@ -58,12 +55,6 @@ func (e *env) deployCommand() *ffcli.Command {
 				if err := dec.Decode(&params); err != nil {
 					return fmt.Errorf("parameters %s: %w", *paramsFile, err)
 				}
-			}
-			if *treasury != "" {
-				if !common.IsHexAddress(*treasury) {
-					return usageError{fmt.Sprintf("-treasury: %q is not an address", *treasury)}
-				}
-				params.Treasury = common.HexToAddress(*treasury)
 			}
 			if err := params.Validate(); err != nil {
 				return err
@@ -81,7 +72,7 @@ func (e *env) deployCommand() *ffcli.Command {
 				return fmt.Errorf("connect to %s: %w", *rpcURL, err)
 			}
 			tx.PollInterval = 500 * time.Millisecond
-			fmt.Fprintf(e.stdout, "deploying from %s to chain %s\n", deployer, tx.ChainID())
+			fmt.Fprintf(e.stdout, "deploying from %s to chain %s\n", tx.From(), tx.ChainID())
 			net, err := chain.Deploy(ctx, tx, params)
 			if err != nil {
 				return err

@@ -56,7 +56,7 @@ func TestRunRefusesBadSetups(t *testing.T) {
 		t.Fatalf("no parameters: exit %d: %s", code, errOut)
 	}
 	// A network file with no endpoints.
-	n := &chain.Network{ChainID: (*hexutil.Big)(big.NewInt(1337)), Registry: common.HexToAddress("0x01"), Tasks: common.HexToAddress("0x02"), Params: chain.DefaultParams(common.HexToAddress("0x03"))}
+	n := &chain.Network{ChainID: (*hexutil.Big)(big.NewInt(1337)), Registry: common.HexToAddress("0x01"), Tasks: common.HexToAddress("0x02"), Params: chain.DefaultParams()}
 	if err := n.Save(net); err != nil {
 		t.Fatal(err)
 	}

@@ -225,7 +225,7 @@ func Start(ctx context.Context, cfg Config) (d *Devnet, err error) {
 	if err != nil {
 		return nil, err
 	}
-	params := chain.DefaultParams(dep.From())
+	params := DevnetParams()
 	// A model counts as well held once one more node than the devnet's
 	// own peers holds it: the network asks the next node that joins (the
 	// owner's, in the demo) to download the models its tasks need, and
@@ -517,3 +517,13 @@ func (cheat) Run(ctx context.Context, a engine.Args) (engine.Output, error) {
 
 // NetworkName is the local demo network's name in its network file.
 const NetworkName = "Local demo network"
+
+// DevnetParams are chain.DefaultParams with the waits a public network
+// needs shortened for a demo that runs for minutes: a stake unbonds, and a
+// removed node may rejoin, after a minute.
+func DevnetParams() chain.Params {
+	p := chain.DefaultParams()
+	p.Registry.UnbondingPeriod = 60
+	p.Registry.RejoinDelay = 60
+	return p
+}

@@ -209,11 +209,13 @@ func (s *Source) checkOne(ctx context.Context, t *SourceTask) error {
 	if err != nil {
 		return err
 	}
-	t.State, t.Honest, t.Disclosed, t.Nodes = info.State, info.Honest, info.Disclosed, info.Nodes
+	t.State, t.Honest, t.Disclosed = info.State, info.Honest, info.Disclosed
+	copy(t.Nodes[:], info.Nodes[:3])
 	now := uint64(time.Now().Unix())
 	switch info.State {
-	case chain.TaskCommitting, chain.TaskDisclosing:
-		if (info.State == chain.TaskCommitting && now > info.CommitDeadline) || (info.State == chain.TaskDisclosing && now > info.DiscloseDeadline) {
+	case chain.TaskCommitting, chain.TaskDisclosing, chain.TaskAuditing, chain.TaskAuditDisclosing:
+		committing := info.State == chain.TaskCommitting || info.State == chain.TaskAuditing
+		if (committing && info.CommitDeadline != 0 && now > info.CommitDeadline) || (!committing && now > info.DiscloseDeadline) {
 			if _, err := s.client.CloseTask(ctx, t.ID); err != nil && !chain.IsRevert(err, "TooEarly") && !chain.IsRevert(err, "BadTaskState") {
 				s.log.Warn("closing an expired task failed", "task", t.ID, "err", err)
 			}

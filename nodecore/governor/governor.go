@@ -67,7 +67,9 @@ type Options struct {
 	Workers []Releaser
 	Chain   Chain // nil: never pause on chain
 	// ChainPauseAfter is how long a pause lasts before the node pauses
-	// on chain (default 10 minutes).
+	// on chain. The default, zero, pauses at once: an owner who comes
+	// back leaves the drawable nodes within a block, so the network never
+	// picks a node that would have to hand the task back.
 	ChainPauseAfter time.Duration
 	Now             func() time.Time
 	Log             *slog.Logger
@@ -75,9 +77,6 @@ type Options struct {
 
 // New returns a governor; until its first decision the gate is closed.
 func New(o Options) *Governor {
-	if o.ChainPauseAfter <= 0 {
-		o.ChainPauseAfter = 10 * time.Minute
-	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+	"github.com/hydrogen-network/hydrogen/nodecore/chain/bindings"
 	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
 )
 
@@ -77,14 +78,18 @@ func (n *Node) enter(ctx context.Context) error {
 		return n.leave(ctx) // idempotent: only what is left to do
 	case ledger.MembershipMember:
 		// In the network before, out now, and not by the owner: removed
-		// while this daemon was not running. A returned stake says the
-		// QoS rule removed it; none, that it was slashed.
+		// while this daemon was not running. A returned (unbonding) stake
+		// says the QoS rule removed it; none, that it was slashed.
 		owed, err := n.client.StakeBalance(ctx, n.addr)
 		if err != nil {
 			return err
 		}
+		info, err := n.client.Node(ctx, n.addr)
+		if err != nil {
+			return err
+		}
 		why := removedSlashed
-		if owed.Sign() > 0 {
+		if owed.Sign() > 0 || info.Unbonding.Sign() > 0 {
 			why = removedKicked
 		}
 		return n.removed(ctx, why)
@@ -148,10 +153,18 @@ func (n *Node) stakeAndJoin(ctx context.Context) error {
 		n.setFromChain(info)
 		return nil
 	}
-	if err := n.withdrawStake(ctx); err != nil {
+	if err := n.withdrawStake(ctx, false); err != nil {
 		return err
 	}
-	need := new(big.Int).Add(n.cfg.Stake, n.cfg.GasReserve)
+	// A stake still unbonding is bonded again by the join.
+	if info, err = n.client.Node(ctx, n.addr); err != nil {
+		return err
+	}
+	stake := new(big.Int).Sub(n.cfg.Stake, info.Unbonding)
+	if stake.Sign() < 0 {
+		stake.SetInt64(0)
+	}
+	need := new(big.Int).Add(stake, n.cfg.GasReserve)
 	var asked time.Time
 	for {
 		bal, err := n.cfg.Backend.BalanceAt(ctx, n.addr, nil)
@@ -180,12 +193,12 @@ func (n *Node) stakeAndJoin(ctx context.Context) error {
 	for _, m := range n.heldModels() {
 		models = append(models, chain.ModelHash(m))
 	}
-	r, err := n.client.Join(ctx, chain.JoinRequest{GPUName: n.cfg.GPUName, VRAMMiB: n.cfg.VRAMMiB, Version: n.cfg.Version, Models: models, Stake: n.cfg.Stake})
+	r, err := n.client.Join(ctx, chain.JoinRequest{GPUName: n.cfg.GPUName, VRAMMiB: n.cfg.VRAMMiB, Version: n.cfg.Version, Models: models, Stake: stake})
 	if err != nil {
 		n.set(StateError, ReasonFatal)
 		return fmt.Errorf("node: join: %w", err)
 	}
-	n.recordTx(ctx, ledger.MoveStaked, n.cfg.Stake, r, "")
+	n.recordTx(ctx, ledger.MoveStaked, stake, r, "")
 	if err := n.cfg.Ledger.SetMembership(ctx, ledger.MembershipMember); err != nil {
 		return err
 	}
@@ -194,19 +207,49 @@ func (n *Node) stakeAndJoin(ctx context.Context) error {
 	return nil
 }
 
-// withdrawStake brings a stake the registry returned back to the wallet.
-func (n *Node) withdrawStake(ctx context.Context) error {
-	owed, err := n.client.StakeBalance(ctx, n.addr)
-	if err != nil || owed.Sign() == 0 {
-		return err
+// withdrawStake brings what the registry owes back to the wallet: shares
+// of stake slashed from nodes that were wrong, and the node's own stake
+// once its unbonding ended. With wait, it waits for the unbonding.
+func (n *Node) withdrawStake(ctx context.Context, wait bool) error {
+	for {
+		info, err := n.client.Node(ctx, n.addr)
+		if err != nil {
+			return err
+		}
+		owed, err := n.client.StakeBalance(ctx, n.addr)
+		if err != nil {
+			return err
+		}
+		if owed.Sign() == 0 && info.Unbonding.Sign() == 0 {
+			return nil
+		}
+		r, err := n.client.WithdrawStake(ctx)
+		if chain.IsRevert(err, "Unbonding") {
+			if !wait {
+				return nil
+			}
+			n.log.Info("the stake is unbonding", "until", time.Unix(int64(info.UnbondAt), 0).UTC())
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(n.cfg.Poll):
+			}
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("node: withdrawing the returned stake: %w", err)
+		}
+		got := new(big.Int).Set(owed)
+		reg := bindings.NewNodeRegistry()
+		for _, l := range r.Logs {
+			if w, err := reg.UnpackWithdrawnEvent(l); err == nil && l.Address == n.cfg.Network.Registry {
+				got = w.Amount
+			}
+		}
+		n.recordTx(ctx, ledger.MoveStakeReturned, got, r, "")
+		n.log.Info("the returned stake is back in the wallet", "wei", got)
+		return nil
 	}
-	r, err := n.client.WithdrawStake(ctx)
-	if err != nil {
-		return fmt.Errorf("node: withdrawing the returned stake: %w", err)
-	}
-	n.recordTx(ctx, ledger.MoveStakeReturned, owed, r, "")
-	n.log.Info("the returned stake is back in the wallet", "wei", owed)
-	return nil
 }
 
 // withdrawFees brings the fees the network owes back to the wallet.
@@ -357,7 +400,7 @@ out:
 		break out // Quit: out of the network
 	}
 	n.hub.update(func(s *Snapshot) { s.State, s.Reason = StateQuitting, ReasonLeaving })
-	if err := n.withdrawStake(ctx); err != nil {
+	if err := n.withdrawStake(ctx, true); err != nil {
 		return err
 	}
 	if err := n.withdrawFees(ctx); err != nil {
@@ -396,8 +439,10 @@ func (n *Node) chainStateChanged(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		// The events say why; when this is handled before them, the
+		// stake tells: a slash takes it all, a kick returns it (unbonding).
 		why = removedSlashed
-		if owed.Sign() > 0 {
+		if owed.Sign() > 0 || info.Unbonding.Sign() > 0 {
 			why = removedKicked
 		}
 	}

@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"math/big"
+	"math/bits"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -17,13 +18,45 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
 )
 
-// kickingParams make the last of three committers fall below the kick
-// threshold at once: the rolling score is the last task's points (10,
-// 5, 2 by commit order), and 2 points are under 3,000.
+// kickingParams make a node that times out on one task fall below the
+// kick threshold at once (the rolling score is the last task's points),
+// with no wait to rejoin or to get the stake back.
 func kickingParams() *chain.Params {
-	p := chain.DefaultParams(common.HexToAddress("0x7ea5"))
+	p := testParams()
 	p.Registry.QosWindow = 1
-	return &p
+	return p
+}
+
+// timeOut creates a task that r, a slow node, misses: once the two
+// others committed, the chain's clock passes the commit deadline and the
+// task is closed without r (0 points).
+func (w *world) timeOut(r *running) uint64 {
+	w.t.Helper()
+	ctx := context.Background()
+	id := w.createTask(engine.KindImage, 1)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		t, err := w.app.Client.Task(ctx, id)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		slot := r.node.slotOf(t)
+		if slot < 0 {
+			w.t.Fatalf("the slow node is not on task %d: %v", id, t.Nodes)
+		}
+		if bits.OnesCount8(t.Committed&^bit(slot)) == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			w.t.Fatalf("the other nodes did not commit task %d", id)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	w.advance(121 * time.Second)
+	if _, err := w.app.Client.CloseTask(ctx, id); err != nil {
+		w.t.Fatal(err)
+	}
+	return id
 }
 
 // account reads a node's money movements, oldest first.
@@ -82,8 +115,8 @@ func (w *world) waitReason(r *running, s State, why Reason) {
 // the ledger records each step.
 func TestKickedNodeRejoins(t *testing.T) {
 	w := newWorldWith(t, 2, kickingParams())
-	r := slowNode(w, 300*time.Millisecond, false)
-	id := w.createTask(engine.KindImage, 1)
+	r := slowNode(w, 3*time.Second, false)
+	id := w.timeOut(r)
 	w.waitSettled(id)
 	deadline := time.Now().Add(20 * time.Second)
 	for !slices.Contains(moves(w.account(r)), ledger.MoveStakeReturned) || r.node.Snapshot().State != StateAvailable {
@@ -115,8 +148,8 @@ func TestKickedNodeRejoins(t *testing.T) {
 // rejoins; the returned stake is used for the new join.
 func TestKickedNodeWaitsForTheOwner(t *testing.T) {
 	w := newWorldWith(t, 2, kickingParams())
-	r := slowNode(w, 300*time.Millisecond, true)
-	w.waitSettled(w.createTask(engine.KindImage, 1))
+	r := slowNode(w, 3*time.Second, true)
+	w.waitSettled(w.timeOut(r))
 	w.waitReason(r, StateStopped, ReasonKicked)
 	if err := r.stop(); err != nil {
 		t.Fatal(err)
@@ -141,13 +174,19 @@ func TestKickedNodeWaitsForTheOwner(t *testing.T) {
 // TestSlashedNodeWaits: a slashed node lost its stake; it never rejoins
 // by itself, whatever the setting: a new stake is the owner's decision.
 func TestSlashedNodeWaits(t *testing.T) {
-	w := newWorld(t, 2)
+	w := newWorld(t, 4) // five nodes: a disagreement among three is audited by the other two
 	r := &running{acct: w.spare(), ledger: filepath.Join(t.TempDir(), "ledger.db"), noise: 3,
 		engine: reference.Engine{NoisePixels: 1 << 20, NoiseSeed: 99}} // a result unlike the others'
 	w.start(r, nil)
 	w.waitState(r, StateAvailable)
 	w.nodes = append(w.nodes, r)
-	w.waitSettled(w.createTask(engine.KindImage, 1))
+	for i := 0; r.node.Snapshot().Reason != ReasonSlashed; i++ {
+		if i == 20 {
+			t.Fatal("the node with made-up results was never slashed")
+		}
+		w.waitSettled(w.createTask(engine.KindImage, 10+i))
+		time.Sleep(100 * time.Millisecond)
+	}
 	w.waitReason(r, StateStopped, ReasonSlashed)
 	time.Sleep(200 * time.Millisecond) // long enough for a rejoin that must not happen
 	if sn := r.node.Snapshot(); sn.State != StateStopped {
@@ -280,8 +319,8 @@ func (w *world) gasSpent(r *running, from uint64) *big.Int {
 // rejoins the moment the owner turns automatic rejoining on.
 func TestTurningAutoRejoinOnRejoins(t *testing.T) {
 	w := newWorldWith(t, 2, kickingParams())
-	r := slowNode(w, 300*time.Millisecond, true)
-	w.waitSettled(w.createTask(engine.KindImage, 1))
+	r := slowNode(w, 3*time.Second, true)
+	w.waitSettled(w.timeOut(r))
 	w.waitReason(r, StateStopped, ReasonKicked)
 	r.node.SetAutoRejoin(true)
 	w.waitState(r, StateAvailable)

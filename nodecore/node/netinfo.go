@@ -32,7 +32,7 @@ func (n *Node) Network(ctx context.Context, rpc string) NetworkInfo {
 	ni.Block, ni.ChainErr = n.cfg.Backend.BlockNumber(ctx)
 	ni.Latency = time.Since(began)
 	if ni.ChainErr == nil {
-		ni.Available, ni.ChainErr = n.client.AvailableNodes(ctx)
+		ni.Available, ni.ChainErr = n.client.AvailableNodes(ctx, n.cfg.Version)
 	}
 	if ni.ChainErr == nil {
 		ni.Members, ni.ChainErr = n.client.MemberCount(ctx)

@@ -312,6 +312,12 @@ func (n *Node) Pause(ctx context.Context) error {
 	if out, err := n.outOfNetwork(ctx); err != nil || out {
 		return err
 	}
+	if info, err := n.client.Node(ctx, n.addr); err != nil {
+		return err
+	} else if info.State == chain.NodePaused || info.State == chain.NodePendingPause {
+		n.setFromChain(info) // already (a hand-back pauses at once)
+		return nil
+	}
 	_, err := n.client.Pause(ctx)
 	if err == nil {
 		n.refresh(ctx, ReasonUserPaused)
@@ -323,6 +329,11 @@ func (n *Node) Pause(ctx context.Context) error {
 func (n *Node) Resume(ctx context.Context) error {
 	if out, err := n.outOfNetwork(ctx); err != nil || out {
 		return err
+	}
+	if info, err := n.client.Node(ctx, n.addr); err != nil {
+		return err
+	} else if info.State == chain.NodeAvailable || info.State == chain.NodeBusy {
+		return nil
 	}
 	_, err := n.client.Resume(ctx)
 	if err == nil {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,6 +31,7 @@ type world struct {
 	app   *simchain.Account
 	relay string
 	nodes []*running
+	ahead atomic.Int64 // how far the chain's clock was moved past the wall clock (ns)
 }
 
 type running struct {
@@ -54,6 +56,9 @@ func newWorld(t *testing.T, nodes int) *world {
 // when nil).
 func newWorldWith(t *testing.T, nodes int, p *chain.Params) *world {
 	t.Helper()
+	if p == nil {
+		p = testParams()
+	}
 	n := simchain.New(t, nodes+2, p) // the nodes, the application, a spare for tests
 	w := &world{t: t, net: n, app: n.Accounts[nodes]}
 	srv, err := relay.NewServer(w.app.Client, t.TempDir(), relay.DefaultLimits, nil)
@@ -72,6 +77,22 @@ func newWorldWith(t *testing.T, nodes int, p *chain.Params) *world {
 		w.waitState(r, StateAvailable)
 	}
 	return w
+}
+
+// testParams are the default parameters with the waits that protect a
+// public network (unbonding, the delay before a removed node rejoins)
+// set to nothing, so that tests of leaving and rejoining run in seconds.
+func testParams() *chain.Params {
+	p := chain.DefaultParams()
+	p.Registry.UnbondingPeriod = 0
+	p.Registry.RejoinDelay = 0
+	return &p
+}
+
+// advance moves the chain's clock, and the nodes', forward by d.
+func (w *world) advance(d time.Duration) {
+	w.ahead.Add(int64(d))
+	w.net.Backend.Advance(d)
 }
 
 // spare is the funded account no node and no application uses.
@@ -93,6 +114,7 @@ func (w *world) start(r *running, crashAt func(string, uint64) bool) {
 		Engine: eng, Ledger: l,
 		GPUName: "NVIDIA GeForce RTX 4090", VRAMMiB: 24576, Version: chain.Version{Major: 1},
 		Poll: 20 * time.Millisecond, MinTaskTime: 5 * time.Second, Log: testLog(), Store: r.store,
+		Now:          func() time.Time { return time.Now().Add(time.Duration(w.ahead.Load())) },
 		NoAutoRejoin: r.noAutoRejoin,
 	})
 	if err != nil {
@@ -473,8 +495,23 @@ func TestGateHandsTheGPUBack(t *testing.T) {
 	if ok, why := slow.node.Hireable(); ok || why != "paused_user_active" {
 		t.Fatalf("gate %v %q", ok, why)
 	}
-	// Gate still closed: a task for the slow node is yielded unrun.
+	// The hand-back cost nothing and paused the node on chain at once, so
+	// the network draws it no more while the owner is there.
+	ctx := context.Background()
+	info, err := slow.acct.Client.Node(ctx, slow.acct.Addr)
+	if err != nil || info.State != chain.NodePaused || info.QoS != 10000 || info.Yields != 0 || info.ResumeAfter == 0 {
+		t.Fatalf("after a hand-back: %+v %v; want paused, score and yields untouched", info, err)
+	}
 	w.waitSettled(yieldedWhileRunning) // its replacement finishes it
+	_, err = slow.acct.Client.Resume(ctx)
+	wantNodeRevert(t, err, "TooEarly")
+
+	// Resumed on chain (later) with the gate still closed: a task for the
+	// slow node is handed back unrun.
+	w.advance(time.Duration(w.net.Network.Params.Registry.ResumeDelay+1) * time.Second)
+	if err := slow.node.Resume(ctx); err != nil {
+		t.Fatal(err)
+	}
 	gotOne := false
 	for i := 0; !gotOne && i < 20; i++ {
 		id := w.createTask(engine.KindText, 300+i)
@@ -513,5 +550,12 @@ func TestGateHandsTheGPUBack(t *testing.T) {
 	slow.node.SetHireable(true, "")
 	if ok, _ := slow.node.Hireable(); !ok {
 		t.Fatal("the gate did not open")
+	}
+}
+
+func wantNodeRevert(t *testing.T, err error, name string) {
+	t.Helper()
+	if !chain.IsRevert(err, name) {
+		t.Fatalf("got %v, want revert %s", err, name)
 	}
 }

@@ -5,9 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 	"time"
-
-	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
@@ -41,7 +40,8 @@ func (n *Node) crash(phase string, id uint64) error {
 	return nil
 }
 
-// slotOf returns the node's slot in a task, or -1.
+// slotOf returns the node's seat in a task (0-2 its nodes, 3-5 its
+// auditors), or -1.
 func (n *Node) slotOf(t chain.TaskInfo) int {
 	for i, a := range t.Nodes {
 		if a == n.addr {
@@ -51,8 +51,16 @@ func (n *Node) slotOf(t chain.TaskInfo) int {
 	return -1
 }
 
-// work runs a task assigned to this node up to its commitment, then lets
-// advance take it further.
+func bit(slot int) uint8 { return 1 << slot }
+
+// commitPhase reports whether the task's current phase takes commitments
+// (the task's own, or its audit's once the auditors are drawn).
+func commitPhase(t chain.TaskInfo) bool {
+	return t.State == chain.TaskCommitting || (t.State == chain.TaskAuditing && t.CommitDeadline != 0)
+}
+
+// work runs a task assigned to this node (as one of its three nodes or as
+// an auditor) up to its commitment, then lets advance take it further.
 func (n *Node) work(ctx context.Context, id uint64) error {
 	n.taskMu.Lock()
 	defer n.taskMu.Unlock()
@@ -82,47 +90,51 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 		return err
 	}
 	n.hub.update(func(s *Snapshot) { s.Task, s.TaskKind, s.TaskModel, s.TaskPhase = id, kind, "", PhaseReceived })
-	if t.State != chain.TaskCommitting || t.Commitments[slot] != (common.Hash{}) {
+	if !commitPhase(t) || t.Committed&bit(slot) != 0 {
 		return n.advanceLocked(ctx, id)
 	}
 	if _, ok, err := n.cfg.Ledger.LoadProgress(ctx, id); err != nil {
 		return err
 	} else if ok {
-		return n.commitLocked(ctx, id, t) // computed before a crash: commit what was saved
+		return n.commitLocked(ctx, id) // computed before a crash: commit what was saved
 	}
 
 	if ok, why := n.Hireable(); !ok {
-		return n.yieldLocked(ctx, id, spec, "the owner is using the computer: "+why)
+		return n.yieldLocked(ctx, id, spec, true, "the owner is using the computer: "+why)
 	}
 	left := time.Unix(int64(t.CommitDeadline), 0).Sub(n.cfg.Now())
 	if left < n.cfg.MinTaskTime {
-		return n.yieldLocked(ctx, id, spec, fmt.Sprintf("only %s left before the commit deadline", left.Round(time.Second)))
+		return n.yieldLocked(ctx, id, spec, false, fmt.Sprintf("only %s left before the commit deadline", left.Round(time.Second)))
 	}
 	args, err := n.fetchArgs(ctx, id, t)
 	if errors.Is(err, errCrash) || ctx.Err() != nil {
 		return err
 	}
+	var re *relay.Error
+	if errors.As(err, &re) && re.Code == relay.CodeNotFound {
+		return n.noArgumentsLocked(ctx, id, "the application never stored the task's arguments in the relay")
+	}
 	if err != nil {
 		return n.failLocked(ctx, id, spec, fmt.Sprintf("fetching the arguments: %v", err))
 	}
 	if relay.ArgsHash(args) != spec.ArgsHash {
-		return n.failLocked(ctx, id, spec, "the relay's arguments do not match the chain's hash")
+		return n.noArgumentsLocked(ctx, id, "the relay's arguments do not match the chain's hash")
 	}
 	if err := n.crash(PhaseFetched, id); err != nil {
 		return err
 	}
 	a, err := engine.ParseArgs(args)
 	if err != nil {
-		return n.failLocked(ctx, id, spec, err.Error())
+		return n.noArgumentsLocked(ctx, id, "the task's arguments are invalid: "+err.Error())
 	}
 	n.learnModels(a)
 	_ = n.cfg.Ledger.SetModels(ctx, id, a.ModelIDs()) // names for the app; the chain's hashes otherwise
 	release, err := n.taskModels(ctx, id, t, a)
 	switch {
 	case errors.Is(err, errBadTask):
-		return n.failLocked(ctx, id, spec, err.Error())
+		return n.noArgumentsLocked(ctx, id, err.Error())
 	case err != nil && ctx.Err() == nil:
-		return n.yieldLocked(ctx, id, spec, "the task's model could not be fetched: "+err.Error())
+		return n.yieldLocked(ctx, id, spec, false, "the task's model could not be fetched: "+err.Error())
 	case err != nil:
 		return err
 	}
@@ -139,7 +151,7 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 	n.addTiming(id, func(t *TaskTiming) { t.Engine += ran })
 	if errors.Is(err, ErrGateClosed) && ctx.Err() == nil {
 		_, why := n.Hireable()
-		return n.yieldLocked(ctx, id, spec, "the owner took the GPU back: "+why)
+		return n.yieldLocked(ctx, id, spec, true, "the owner took the GPU back: "+why)
 	}
 	if err != nil {
 		return n.failLocked(ctx, id, spec, fmt.Sprintf("%s: %v", n.cfg.Engine.Name(), err))
@@ -152,20 +164,50 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 	if err != nil {
 		return err
 	}
-	nonce, err := newNonce()
-	if err != nil {
-		return err
-	}
-	// The nonce and score are saved before the commitment leaves: a node
-	// that committed and lost them could never disclose.
-	if err := n.cfg.Ledger.SaveProgress(ctx, id, ledger.Progress{Nonce: nonce, Score: score, Result: bundle}); err != nil {
+	if err := n.saveVote(ctx, id, score, bundle); err != nil {
 		return err
 	}
 	_ = n.cfg.Ledger.Mark(ctx, id, ledger.Finished, n.cfg.Now(), "", "")
 	if err := n.crash(PhaseComputed, id); err != nil {
 		return err
 	}
-	return n.commitLocked(ctx, id, t)
+	return n.commitLocked(ctx, id)
+}
+
+// saveVote saves the score, a fresh nonce and the result before the
+// commitment leaves: a node that committed and lost them could never
+// disclose (and a silent node is penalised).
+func (n *Node) saveVote(ctx context.Context, id uint64, score, bundle []byte) error {
+	nonce, err := newNonce()
+	if err != nil {
+		return err
+	}
+	return n.cfg.Ledger.SaveProgress(ctx, id, ledger.Progress{Nonce: nonce, Score: score, Result: bundle})
+}
+
+// noArgumentsLocked votes that the task's arguments could not be had: the
+// creator's fault. If the other nodes agree, the creator pays them a share
+// of the fee and nobody loses score.
+func (n *Node) noArgumentsLocked(ctx context.Context, id uint64, why string) error {
+	n.log.Warn("the task's arguments are missing", "task", id, "why", why)
+	if err := n.saveVote(ctx, id, chain.NoArgumentsScore(), nil); err != nil {
+		return err
+	}
+	return n.commitLocked(ctx, id)
+}
+
+// voteOf is the vote a saved progress commits to: its score, the hash of
+// its result (zero without one) and its nonce.
+func voteOf(p ledger.Progress) (chain.Vote, error) {
+	v := chain.Vote{Score: p.Score, Nonce: p.Nonce}
+	if len(p.Result) > 0 {
+		files, err := relay.DecodeBundle(p.Result, engine.MaxImages)
+		if err != nil {
+			return v, err
+		}
+		v.ResultHash = relay.ResultHash(files)
+	}
+	return v, nil
 }
 
 // fetchArgs reads the task's arguments from the relay. The application
@@ -194,18 +236,22 @@ func (n *Node) fetchArgs(ctx context.Context, id uint64, t chain.TaskInfo) ([]by
 	}
 }
 
-func (n *Node) commitLocked(ctx context.Context, id uint64, t chain.TaskInfo) error {
+func (n *Node) commitLocked(ctx context.Context, id uint64) error {
 	p, _, err := n.cfg.Ledger.LoadProgress(ctx, id)
 	if err != nil {
 		return err
 	}
-	c, err := chain.Commitment(id, n.addr, p.Score, p.Nonce)
+	v, err := voteOf(p)
+	if err != nil {
+		return err
+	}
+	c, err := n.client.Commitment(id, v)
 	if err != nil {
 		return err
 	}
 	rcpt, err := n.client.Commit(ctx, id, c)
 	if err != nil {
-		if chain.IsRevert(err, "AlreadyCommitted") || chain.IsRevert(err, "CommitDeadlinePassed") || chain.IsRevert(err, "BadTaskState") {
+		if chain.IsRevert(err, "AlreadyCommitted") || chain.IsRevert(err, "CommitDeadlinePassed") || chain.IsRevert(err, "BadTaskState") || chain.IsRevert(err, "NotSelected") {
 			return n.advanceLocked(ctx, id)
 		}
 		return err
@@ -236,34 +282,95 @@ func (n *Node) advanceLocked(ctx context.Context, id uint64) error {
 	}
 	slot := n.slotOf(t)
 	now := uint64(n.cfg.Now().Unix())
-	n.log.Debug("advance", "task", id, "state", t.State, "slot", slot, "commits", t.Commits, "disclosed", t.Disclosed)
+	n.log.Debug("advance", "task", id, "state", t.State, "slot", slot, "committed", t.Committed, "disclosed", t.Disclosed)
+	if slot >= 0 && t.Vacant != 0 && (t.State == chain.TaskCommitting || t.State == chain.TaskAuditing) {
+		// A seat was handed back, or auditors are needed: any node of the
+		// task may draw, and each wants the task to go on.
+		if t, err = n.drawLocked(ctx, id); err != nil {
+			return err
+		}
+	}
+	mine := slot >= 0 && t.Committed&bit(slot) != 0
 	switch t.State {
-	case chain.TaskCommitting:
-		if slot >= 0 && t.Commitments[slot] != (common.Hash{}) && now > t.CommitDeadline {
-			if t.Commits >= 2 {
-				return n.discloseLocked(ctx, id, t, slot)
+	case chain.TaskCommitting, chain.TaskAuditing:
+		if t.CommitDeadline != 0 && now > t.CommitDeadline && (mine || slot < 0) {
+			if mine && t.Commits() >= 2 && t.Phase()&bit(slot) != 0 {
+				return n.discloseLocked(ctx, id, slot)
 			}
 			return n.closeLocked(ctx, id)
 		}
-	case chain.TaskDisclosing:
-		if slot >= 0 && t.Commitments[slot] != (common.Hash{}) && t.Disclosed&(1<<slot) == 0 {
-			return n.discloseLocked(ctx, id, t, slot)
+	case chain.TaskDisclosing, chain.TaskAuditDisclosing:
+		if mine && t.Phase()&bit(slot) != 0 && t.Disclosed&bit(slot) == 0 {
+			return n.discloseLocked(ctx, id, slot)
 		}
 		if now > t.DiscloseDeadline {
 			return n.closeLocked(ctx, id)
 		}
-	case chain.TaskValidated, chain.TaskDone, chain.TaskAborted:
+	case chain.TaskValidated:
+		if t.Coin && (slot < 0 || t.Honest&bit(slot) == 0) {
+			// The audit coin may still call an audit that changes the
+			// verdicts: wait (a node that was right flips it).
+			if now > t.ResultDeadline {
+				return n.closeLocked(ctx, id)
+			}
+			return nil
+		}
+		if slot >= 0 && t.Honest&bit(slot) != 0 {
+			if err := n.deliverLocked(ctx, id, t); err != nil {
+				return err
+			}
+			if t, err = n.client.Task(ctx, id); err != nil {
+				return err
+			}
+			if t.State == chain.TaskDone || t.State == chain.TaskAborted {
+				return n.settleLocked(ctx, id, t, slot)
+			}
+			if t.State != chain.TaskValidated {
+				return nil // the coin called an audit
+			}
+		} else {
+			return n.settleLocked(ctx, id, t, slot) // judged without this node's pay
+		}
+		if now > t.ResultDeadline {
+			return n.closeLocked(ctx, id)
+		}
+	case chain.TaskDone:
+		if slot >= 0 && t.Honest&bit(slot) != 0 {
+			// Uploads the result if it is this node's (after a crash
+			// between recording it and uploading it).
+			if err := n.deliverLocked(ctx, id, t); err != nil {
+				return err
+			}
+		}
+		return n.settleLocked(ctx, id, t, slot)
+	case chain.TaskAborted:
 		return n.settleLocked(ctx, id, t, slot)
 	}
 	return nil
 }
 
-func (n *Node) discloseLocked(ctx context.Context, id uint64, t chain.TaskInfo, slot int) error {
+// drawLocked fills a task's empty seats; another node may have been first.
+func (n *Node) drawLocked(ctx context.Context, id uint64) (chain.TaskInfo, error) {
+	spec, _, err := n.client.TaskSpec(ctx, id)
+	if err != nil {
+		return chain.TaskInfo{}, err
+	}
+	if _, _, err := n.client.Draw(ctx, id, spec); err != nil && !chain.IsRevert(err, "NothingToDraw") {
+		n.log.Warn("drawing a task's empty seats failed", "task", id, "err", err)
+	}
+	return n.client.Task(ctx, id)
+}
+
+func (n *Node) discloseLocked(ctx context.Context, id uint64, slot int) error {
 	p, ok, err := n.cfg.Ledger.LoadProgress(ctx, id)
 	if err != nil || !ok {
 		return err
 	}
-	rcpt, err := n.client.Disclose(ctx, id, p.Score, p.Nonce)
+	v, err := voteOf(p)
+	if err != nil {
+		return err
+	}
+	rcpt, err := n.client.Disclose(ctx, id, v)
 	n.log.Debug("disclose", "task", id, "err", err)
 	if err != nil {
 		if chain.IsRevert(err, "AlreadyDisclosed") || chain.IsRevert(err, "BadTaskState") || chain.IsRevert(err, "DiscloseDeadlinePassed") {
@@ -275,12 +382,12 @@ func (n *Node) discloseLocked(ctx context.Context, id uint64, t chain.TaskInfo, 
 	if err := n.crash(PhaseDisclosed, id); err != nil {
 		return err
 	}
-	t, err = n.client.Task(ctx, id)
+	t, err := n.client.Task(ctx, id)
 	if err != nil {
 		return err
 	}
-	if t.State != chain.TaskDisclosing {
-		return n.settleLocked(ctx, id, t, slot)
+	if !t.State.Open() {
+		return n.advanceLocked(ctx, id)
 	}
 	return nil
 }
@@ -293,85 +400,126 @@ func (n *Node) closeLocked(ctx context.Context, id uint64) error {
 	if err != nil {
 		return err
 	}
-	if t.State == chain.TaskValidated || t.State == chain.TaskDone || t.State == chain.TaskAborted {
-		return n.settleLocked(ctx, id, t, n.slotOf(t))
+	slot := n.slotOf(t)
+	if t.State == chain.TaskDone || t.State == chain.TaskAborted || (t.State == chain.TaskValidated && !t.Coin && (slot < 0 || t.Honest&bit(slot) == 0)) {
+		return n.settleLocked(ctx, id, t, slot)
 	}
 	return nil
 }
 
-// settleLocked records how the task ended for this node and, for a paid
-// node, records and uploads the result.
+// settleLocked records how the task ended for this node.
 func (n *Node) settleLocked(ctx context.Context, id uint64, t chain.TaskInfo, slot int) error {
-	outcome, earned, reason := ledger.Aborted, new(big.Int), "no majority or too few nodes; the fee was refunded"
-	if t.State == chain.TaskValidated || t.State == chain.TaskDone {
-		switch {
-		case slot >= 0 && t.Honest&(1<<slot) != 0:
-			outcome, reason = ledger.Paid, ""
-			earned = share(t, slot)
-			if err := n.deliverLocked(ctx, id, t); err != nil {
-				return err
-			}
-		case slot >= 0 && t.Disclosed&(1<<slot) != 0:
-			outcome, reason = ledger.Slashed, "this node's score disagreed with the other two"
-		default:
-			outcome, reason = ledger.Unpaid, "this node did not disclose in time"
-		}
-	}
-	lost := new(big.Int)
-	if outcome == ledger.Slashed {
-		lost.Set(n.cfg.Stake)
+	outcome, earned, lost, reason := n.verdict(t, slot)
+	if t.Audited() {
+		reason = strings.TrimSuffix("audited; "+reason, "; ")
 	}
 	if err := n.cfg.Ledger.Settle(ctx, id, outcome, earned, lost, reason, n.cfg.Now()); err != nil {
 		return err
 	}
 	_ = n.cfg.Ledger.DropProgress(ctx, id)
-	n.hub.update(func(s *Snapshot) { s.Task, s.TaskKind, s.TaskModel, s.TaskPhase = 0, "", "", "" })
+	n.hub.update(func(s *Snapshot) {
+		if s.Task == id {
+			s.Task, s.TaskKind, s.TaskModel, s.TaskPhase = 0, "", "", ""
+		}
+	})
 	if info, err := n.client.Node(ctx, n.addr); err == nil {
 		n.setFromChain(info)
 	}
-	n.log.Info("task settled", "task", id, "outcome", outcome, "earned_wei", earned)
+	n.log.Info("task settled", "task", id, "outcome", outcome, "earned_wei", earned, "audited", t.Audited())
 	return nil
 }
 
-// share is what the contract paid node slot: the fee split among the
-// honest nodes, the rounding dust to the first of them.
-func share(t chain.TaskInfo, slot int) *big.Int {
+// verdict is how a judged task ended for the node in slot: the ledger's
+// outcome, the fee it earned, the stake it lost, and why.
+func (n *Node) verdict(t chain.TaskInfo, slot int) (ledger.Outcome, *big.Int, *big.Int, string) {
+	earned, lost := new(big.Int), new(big.Int)
+	in := func(mask uint8) bool { return slot >= 0 && mask&bit(slot) != 0 }
+	if in(t.Slashed) {
+		if in(t.Disclosed) {
+			return ledger.Slashed, earned, lost.Set(n.cfg.Stake), "this node's score clearly differed from the agreed one"
+		}
+		bps := int64(n.client.Network().Params.Registry.SilencePenaltyBps)
+		lost.Mul(n.cfg.Stake, big.NewInt(bps)).Div(lost, big.NewInt(10_000))
+		return ledger.Slashed, earned, lost, "this node committed and never disclosed"
+	}
+	switch {
+	case t.State == chain.TaskDone && in(t.Honest):
+		return ledger.Paid, share(t.Fee, t.Honest, slot), lost, ""
+	case t.State == chain.TaskAborted && t.Outcome == chain.OutcomeNoArguments:
+		if in(t.Disclosed) {
+			bps := int64(n.client.Network().Params.Tasks.ArgsShareBps)
+			part := new(big.Int).Mul(t.Fee, big.NewInt(bps))
+			part.Div(part, big.NewInt(10_000))
+			return ledger.Paid, share(part, t.Disclosed, slot), lost, "the application never provided usable arguments; it paid the nodes a share of the fee"
+		}
+		return ledger.Aborted, earned, lost, "the application never provided usable arguments"
+	case t.State == chain.TaskAborted && t.Outcome == chain.OutcomeNoResult:
+		return ledger.Unpaid, earned, lost, "no node recorded the result in time; the fee was refunded"
+	case t.State == chain.TaskAborted:
+		return ledger.Aborted, earned, lost, "no majority or too few nodes; the fee was refunded"
+	case in(t.Disclosed):
+		return ledger.Unpaid, earned, lost, "this node's score was close to the agreed one but not within the threshold: unpaid, not slashed"
+	default:
+		return ledger.Unpaid, earned, lost, "this node did not commit or disclose in time"
+	}
+}
+
+// share is what the contract paid the seat slot of mask out of amount:
+// split equally among the seats of mask, the rounding dust to the first.
+func share(amount *big.Int, mask uint8, slot int) *big.Int {
 	paid, first := 0, -1
-	for i := range 3 {
-		if t.Honest&(1<<i) != 0 {
+	for i := range chain.Seats {
+		if mask&bit(i) != 0 {
 			paid++
 			if first < 0 {
 				first = i
 			}
 		}
 	}
-	s := new(big.Int).Div(t.Fee, big.NewInt(int64(paid)))
+	if paid == 0 {
+		return new(big.Int)
+	}
+	s := new(big.Int).Div(amount, big.NewInt(int64(paid)))
 	if slot == first {
-		dust := new(big.Int).Sub(t.Fee, new(big.Int).Mul(s, big.NewInt(int64(paid))))
+		dust := new(big.Int).Sub(amount, new(big.Int).Mul(s, big.NewInt(int64(paid))))
 		s.Add(s, dust)
 	}
 	return s
 }
 
-// deliverLocked records the result hash on chain (if no paid node has
-// yet) and uploads the result when the chain's hash is this node's.
+// deliverLocked records the result on chain (if no node that was right
+// has yet), which pays the fee, and uploads the result when the chain's
+// hash is this node's.
 func (n *Node) deliverLocked(ctx context.Context, id uint64, t chain.TaskInfo) error {
 	p, ok, err := n.cfg.Ledger.LoadProgress(ctx, id)
 	if err != nil || !ok {
 		return err
 	}
+	if len(p.Result) == 0 {
+		return nil // nothing to deliver
+	}
 	files, err := relay.DecodeBundle(p.Result, engine.MaxImages)
 	if err != nil {
 		return err
 	}
-	mine := relay.ResultHash(files)
+	v, err := voteOf(p)
+	if err != nil {
+		return err
+	}
 	if t.State == chain.TaskValidated {
-		rcpt, err := n.client.SubmitResult(ctx, id, mine)
+		rcpt, err := n.client.SubmitResult(ctx, id, v)
 		switch {
 		case err == nil:
-			_ = n.cfg.Ledger.Mark(ctx, id, ledger.Settled, n.cfg.Now(), "result", rcpt.TxHash.Hex())
-			t.ResultHash = mine
-		case chain.IsRevert(err, "BadTaskState"):
+			// Recording may instead have flipped the audit coin to an audit.
+			if t, err = n.client.Task(ctx, id); err != nil {
+				return err
+			}
+			if t.State == chain.TaskDone && t.ResultHash == v.ResultHash {
+				_ = n.cfg.Ledger.Mark(ctx, id, ledger.Settled, n.cfg.Now(), "result", rcpt.TxHash.Hex())
+			}
+		case chain.IsRevert(err, "TooEarly"):
+			return nil // the coin's block is not past yet: next tick
+		case chain.IsRevert(err, "BadTaskState") || chain.IsRevert(err, "ResultDeadlinePassed"):
 			if t, err = n.client.Task(ctx, id); err != nil {
 				return err
 			}
@@ -379,8 +527,11 @@ func (n *Node) deliverLocked(ctx context.Context, id uint64, t chain.TaskInfo) e
 			return err
 		}
 	}
-	if t.ResultHash != mine {
-		return nil // another paid node's result is the one on chain
+	if t.State != chain.TaskDone {
+		return nil
+	}
+	if t.ResultHash != v.ResultHash {
+		return nil // another node's result is the one on chain
 	}
 	if err := n.crash(PhaseUploading, id); err != nil {
 		return err
@@ -396,11 +547,12 @@ func (n *Node) deliverLocked(ctx context.Context, id uint64, t chain.TaskInfo) e
 	return nil
 }
 
-// yieldLocked hands a task back and records why.
-func (n *Node) yieldLocked(ctx context.Context, id uint64, spec chain.Spec, why string) error {
-	rcpt, err := n.client.Yield(ctx, id, spec)
+// yieldLocked hands a task back and records why. A hand-back (the owner
+// came back) costs nothing and pauses the node on chain at once.
+func (n *Node) yieldLocked(ctx context.Context, id uint64, spec chain.Spec, handBack bool, why string) error {
+	rcpt, err := n.client.Yield(ctx, id, spec, handBack)
 	if err != nil && !chain.IsRevert(err, "AlreadyCommitted") {
-		n.log.Warn("yield failed", "task", id, "err", err)
+		n.log.Warn("yield failed", "task", id, "hand_back", handBack, "err", err)
 		return nil // the task will time out; the deadline ticker settles it
 	}
 	if rcpt != nil {
@@ -410,6 +562,11 @@ func (n *Node) yieldLocked(ctx context.Context, id uint64, spec chain.Spec, why 
 		return err
 	}
 	n.hub.update(func(s *Snapshot) { s.Task, s.TaskKind, s.TaskModel, s.TaskPhase = 0, "", "", "" })
+	if handBack {
+		if info, err := n.client.Node(ctx, n.addr); err == nil {
+			n.setFromChain(info)
+		}
+	}
 	return nil
 }
 
@@ -417,7 +574,7 @@ func (n *Node) yieldLocked(ctx context.Context, id uint64, spec chain.Spec, why 
 // gets another node instead of timing out.
 func (n *Node) failLocked(ctx context.Context, id uint64, spec chain.Spec, why string) error {
 	n.log.Warn("cannot run task", "task", id, "why", why)
-	if err := n.yieldLocked(ctx, id, spec, why); err != nil {
+	if err := n.yieldLocked(ctx, id, spec, false, why); err != nil {
 		return err
 	}
 	return n.cfg.Ledger.Settle(ctx, id, ledger.Failed, nil, nil, why, n.cfg.Now())

@@ -40,7 +40,9 @@ type fixture struct {
 // arguments hash to args, run to validation; a relay over it.
 func newFixture(t *testing.T, limits Limits) *fixture {
 	t.Helper()
-	n := simchain.New(t, 5, nil)
+	p := chain.DefaultParams()
+	p.Tasks.AuditRateBps = 0 // recordResult records at once
+	n := simchain.New(t, 5, &p)
 	for _, a := range n.Accounts[:3] {
 		if _, err := a.Client.Join(ctx, chain.JoinRequest{GPUName: "NVIDIA GeForce RTX 4090", VRAMMiB: 24576, Version: chain.Version{Major: 1}, Stake: simchain.Eth(1)}); err != nil {
 			t.Fatal(err)
@@ -50,8 +52,11 @@ func newFixture(t *testing.T, limits Limits) *fixture {
 	f.args = []byte(`{"prompt":"a red fox in the snow","seed":42,"steps":20}`)
 	f.files = [][]byte{bytes.Repeat([]byte{0x89, 'P', 'N', 'G'}, 100), []byte("second image")}
 	spec := chain.Spec{Type: chain.TaskImage, ArgsHash: ArgsHash(f.args), MinVRAMMiB: 8192, Version: chain.Version{Major: 1}}
-	run, err := n.RunHonestTask(ctx, f.app, spec, big.NewInt(1e15))
+	run, err := n.RunToJudged(ctx, f.app, spec, big.NewInt(1e15), ResultHash(f.files))
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.app.Client.CloseTask(ctx, run.ID); err != nil { // flips the audit coin: the verdicts are final
 		t.Fatal(err)
 	}
 	f.run = run
@@ -73,7 +78,7 @@ func (f *fixture) node(i int) *simchain.Account { return f.net.Account(f.run.Nod
 // recordResult has node 0 record the result hash on chain.
 func (f *fixture) recordResult(t *testing.T) {
 	t.Helper()
-	if _, err := f.node(0).Client.SubmitResult(ctx, f.run.ID, ResultHash(f.files)); err != nil {
+	if _, err := f.node(0).Client.SubmitResult(ctx, f.run.ID, f.run.Votes[0]); err != nil {
 		t.Fatal(err)
 	}
 }

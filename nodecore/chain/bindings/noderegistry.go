@@ -26,29 +26,42 @@ var (
 
 // NodeRegistryNode is an auto generated low-level Go binding around an user-defined struct.
 type NodeRegistryNode struct {
-	State      uint8
-	Version    *big.Int
-	Class      uint8
-	VramMiB    uint32
-	Qos        uint32
-	Yields     uint16
-	YieldEpoch uint64
-	Task       uint64
-	GpuId      [32]byte
-	Stake      *big.Int
+	State       uint8
+	Version     *big.Int
+	Class       uint8
+	VramMiB     uint32
+	Qos         uint32
+	Task        uint64
+	ResumeAfter *big.Int
+	Kicks       uint16
+	Slashes     uint16
+	GpuId       [32]byte
+	Stake       *big.Int
+	Unbonding   *big.Int
+	UnbondAt    uint64
+	Yields      uint32
+	YieldNext   uint8
+	Joined      bool
+	YieldTimes  [8]uint32
 }
 
 // NodeRegistryParams is an auto generated low-level Go binding around an user-defined struct.
 type NodeRegistryParams struct {
-	MinStake      *big.Int
-	QosWindow     uint32
-	KickThreshold uint32
-	YieldCost     uint32
-	MaxYields     uint16
-	YieldPeriod   uint64
-	MinHolders    uint8
-	NotifyCount   uint8
-	MaxModels     uint8
+	MinStake          *big.Int
+	QosWindow         uint32
+	KickThreshold     uint32
+	YieldCost         uint32
+	MaxYields         uint16
+	YieldPeriod       uint64
+	MinHolders        uint8
+	NotifyCount       uint8
+	MaxModels         uint8
+	UnbondingPeriod   uint64
+	RejoinDelay       uint64
+	RejoinScore       uint32
+	ResumeDelay       uint64
+	SilencePenaltyBps uint16
+	NotifyCooldown    uint64
 }
 
 // NodeRegistryRequirements is an auto generated low-level Go binding around an user-defined struct.
@@ -61,9 +74,9 @@ type NodeRegistryRequirements struct {
 
 // NodeRegistryMetaData contains all meta data concerning the NodeRegistry contract.
 var NodeRegistryMetaData = bind.MetaData{
-	ABI: "[{\"inputs\":[{\"internalType\":\"contractIRandomSource\",\"name\":\"random_\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"treasury_\",\"type\":\"address\"},{\"components\":[{\"internalType\":\"uint256\",\"name\":\"minStake\",\"type\":\"uint256\"},{\"internalType\":\"uint32\",\"name\":\"qosWindow\",\"type\":\"uint32\"},{\"internalType\":\"uint32\",\"name\":\"kickThreshold\",\"type\":\"uint32\"},{\"internalType\":\"uint32\",\"name\":\"yieldCost\",\"type\":\"uint32\"},{\"internalType\":\"uint16\",\"name\":\"maxYields\",\"type\":\"uint16\"},{\"internalType\":\"uint64\",\"name\":\"yieldPeriod\",\"type\":\"uint64\"},{\"internalType\":\"uint8\",\"name\":\"minHolders\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"notifyCount\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"maxModels\",\"type\":\"uint8\"}],\"internalType\":\"structNodeRegistry.Params\",\"name\":\"p\",\"type\":\"tuple\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[],\"name\":\"AlreadyBound\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"BadNode\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"enumNodeRegistry.NodeState\",\"name\":\"state\",\"type\":\"uint8\"}],\"name\":\"BadState\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NotTaskManager\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NothingToWithdraw\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"Reentrant\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"sent\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"minStake\",\"type\":\"uint256\"}],\"name\":\"StakeTooLow\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"count\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"max\",\"type\":\"uint256\"}],\"name\":\"TooManyModels\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"TransferFailed\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint16\",\"name\":\"used\",\"type\":\"uint16\"},{\"internalType\":\"uint16\",\"name\":\"max\",\"type\":\"uint16\"}],\"name\":\"YieldLimit\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"model\",\"type\":\"bytes32\"}],\"name\":\"DownloadRequested\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"model\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"bool\",\"name\":\"held\",\"type\":\"bool\"}],\"name\":\"ModelReported\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"string\",\"name\":\"gpuName\",\"type\":\"string\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"gpuId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint32\",\"name\":\"vramMiB\",\"type\":\"uint32\"},{\"indexed\":false,\"internalType\":\"uint24\",\"name\":\"version\",\"type\":\"uint24\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"stake\",\"type\":\"uint256\"}],\"name\":\"NodeJoined\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint32\",\"name\":\"qos\",\"type\":\"uint32\"}],\"name\":\"NodeKicked\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"stake\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"uint64\",\"name\":\"task\",\"type\":\"uint64\"}],\"name\":\"NodeSlashed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"enumNodeRegistry.NodeState\",\"name\":\"state\",\"type\":\"uint8\"}],\"name\":\"NodeStateChanged\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint32\",\"name\":\"qos\",\"type\":\"uint32\"},{\"indexed\":false,\"internalType\":\"uint32\",\"name\":\"points\",\"type\":\"uint32\"}],\"name\":\"QosChanged\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"Withdrawn\",\"type\":\"event\"},{\"inputs\":[],\"name\":\"CLASSES\",\"outputs\":[{\"internalType\":\"uint8\",\"name\":\"\",\"type\":\"uint8\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"POINT_SCALE\",\"outputs\":[{\"internalType\":\"uint32\",\"name\":\"\",\"type\":\"uint32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"QOS_MAX\",\"outputs\":[{\"internalType\":\"uint32\",\"name\":\"\",\"type\":\"uint32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"taskId\",\"type\":\"uint64\"},{\"components\":[{\"internalType\":\"uint32\",\"name\":\"minVramMiB\",\"type\":\"uint32\"},{\"internalType\":\"bytes32\",\"name\":\"gpuId\",\"type\":\"bytes32\"},{\"internalType\":\"uint24\",\"name\":\"version\",\"type\":\"uint24\"},{\"internalType\":\"bytes32[]\",\"name\":\"models\",\"type\":\"bytes32[]\"}],\"internalType\":\"structNodeRegistry.Requirements\",\"name\":\"req\",\"type\":\"tuple\"},{\"internalType\":\"uint256\",\"name\":\"count\",\"type\":\"uint256\"},{\"internalType\":\"bytes32\",\"name\":\"seed\",\"type\":\"bytes32\"}],\"name\":\"assign\",\"outputs\":[{\"internalType\":\"address[]\",\"name\":\"chosen\",\"type\":\"address[]\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint8\",\"name\":\"class\",\"type\":\"uint8\"}],\"name\":\"availableCount\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"total\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"balances\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"tm\",\"type\":\"address\"}],\"name\":\"bindTaskManager\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint32\",\"name\":\"vramMiB\",\"type\":\"uint32\"}],\"name\":\"classOf\",\"outputs\":[{\"internalType\":\"uint8\",\"name\":\"\",\"type\":\"uint8\"}],\"stateMutability\":\"pure\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"deployer\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"},{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"downloadPending\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"}],\"name\":\"getNode\",\"outputs\":[{\"components\":[{\"internalType\":\"enumNodeRegistry.NodeState\",\"name\":\"state\",\"type\":\"uint8\"},{\"internalType\":\"uint24\",\"name\":\"version\",\"type\":\"uint24\"},{\"internalType\":\"uint8\",\"name\":\"class\",\"type\":\"uint8\"},{\"internalType\":\"uint32\",\"name\":\"vramMiB\",\"type\":\"uint32\"},{\"internalType\":\"uint32\",\"name\":\"qos\",\"type\":\"uint32\"},{\"internalType\":\"uint16\",\"name\":\"yields\",\"type\":\"uint16\"},{\"internalType\":\"uint64\",\"name\":\"yieldEpoch\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"task\",\"type\":\"uint64\"},{\"internalType\":\"bytes32\",\"name\":\"gpuId\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"stake\",\"type\":\"uint256\"}],\"internalType\":\"structNodeRegistry.Node\",\"name\":\"\",\"type\":\"tuple\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"}],\"name\":\"getNodeModels\",\"outputs\":[{\"internalType\":\"bytes32[]\",\"name\":\"\",\"type\":\"bytes32[]\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"getParams\",\"outputs\":[{\"components\":[{\"internalType\":\"uint256\",\"name\":\"minStake\",\"type\":\"uint256\"},{\"internalType\":\"uint32\",\"name\":\"qosWindow\",\"type\":\"uint32\"},{\"internalType\":\"uint32\",\"name\":\"kickThreshold\",\"type\":\"uint32\"},{\"internalType\":\"uint32\",\"name\":\"yieldCost\",\"type\":\"uint32\"},{\"internalType\":\"uint16\",\"name\":\"maxYields\",\"type\":\"uint16\"},{\"internalType\":\"uint64\",\"name\":\"yieldPeriod\",\"type\":\"uint64\"},{\"internalType\":\"uint8\",\"name\":\"minHolders\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"notifyCount\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"maxModels\",\"type\":\"uint8\"}],\"internalType\":\"structNodeRegistry.Params\",\"name\":\"\",\"type\":\"tuple\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"model\",\"type\":\"bytes32\"}],\"name\":\"holderCount\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"string\",\"name\":\"gpuName\",\"type\":\"string\"},{\"internalType\":\"uint32\",\"name\":\"vramMiB\",\"type\":\"uint32\"},{\"internalType\":\"uint24\",\"name\":\"version\",\"type\":\"uint24\"},{\"internalType\":\"bytes32[]\",\"name\":\"models\",\"type\":\"bytes32[]\"}],\"name\":\"join\",\"outputs\":[],\"stateMutability\":\"payable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"memberCount\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"pause\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"quit\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"random\",\"outputs\":[{\"internalType\":\"contractIRandomSource\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"taskId\",\"type\":\"uint64\"},{\"internalType\":\"address[3]\",\"name\":\"who\",\"type\":\"address[3]\"},{\"internalType\":\"uint32[3]\",\"name\":\"points\",\"type\":\"uint32[3]\"},{\"internalType\":\"uint8\",\"name\":\"slashMask\",\"type\":\"uint8\"}],\"name\":\"release\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"model\",\"type\":\"bytes32\"},{\"internalType\":\"bool\",\"name\":\"held\",\"type\":\"bool\"}],\"name\":\"reportModel\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"resume\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"taskManager\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"treasury\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint24\",\"name\":\"nodeVersion\",\"type\":\"uint24\"},{\"internalType\":\"uint24\",\"name\":\"taskVersion\",\"type\":\"uint24\"}],\"name\":\"versionCompatible\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"pure\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"withdraw\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"taskId\",\"type\":\"uint64\"},{\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"components\":[{\"internalType\":\"uint32\",\"name\":\"minVramMiB\",\"type\":\"uint32\"},{\"internalType\":\"bytes32\",\"name\":\"gpuId\",\"type\":\"bytes32\"},{\"internalType\":\"uint24\",\"name\":\"version\",\"type\":\"uint24\"},{\"internalType\":\"bytes32[]\",\"name\":\"models\",\"type\":\"bytes32[]\"}],\"internalType\":\"structNodeRegistry.Requirements\",\"name\":\"req\",\"type\":\"tuple\"},{\"internalType\":\"bytes32\",\"name\":\"seed\",\"type\":\"bytes32\"}],\"name\":\"yieldTask\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"replacement\",\"type\":\"address\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
+	ABI: "[{\"inputs\":[{\"internalType\":\"contractIRandomSource\",\"name\":\"random_\",\"type\":\"address\"},{\"components\":[{\"internalType\":\"uint256\",\"name\":\"minStake\",\"type\":\"uint256\"},{\"internalType\":\"uint32\",\"name\":\"qosWindow\",\"type\":\"uint32\"},{\"internalType\":\"uint32\",\"name\":\"kickThreshold\",\"type\":\"uint32\"},{\"internalType\":\"uint32\",\"name\":\"yieldCost\",\"type\":\"uint32\"},{\"internalType\":\"uint16\",\"name\":\"maxYields\",\"type\":\"uint16\"},{\"internalType\":\"uint64\",\"name\":\"yieldPeriod\",\"type\":\"uint64\"},{\"internalType\":\"uint8\",\"name\":\"minHolders\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"notifyCount\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"maxModels\",\"type\":\"uint8\"},{\"internalType\":\"uint64\",\"name\":\"unbondingPeriod\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"rejoinDelay\",\"type\":\"uint64\"},{\"internalType\":\"uint32\",\"name\":\"rejoinScore\",\"type\":\"uint32\"},{\"internalType\":\"uint64\",\"name\":\"resumeDelay\",\"type\":\"uint64\"},{\"internalType\":\"uint16\",\"name\":\"silencePenaltyBps\",\"type\":\"uint16\"},{\"internalType\":\"uint64\",\"name\":\"notifyCooldown\",\"type\":\"uint64\"}],\"internalType\":\"structNodeRegistry.Params\",\"name\":\"p\",\"type\":\"tuple\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[],\"name\":\"AlreadyBound\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"BadNode\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"enumNodeRegistry.NodeState\",\"name\":\"state\",\"type\":\"uint8\"}],\"name\":\"BadState\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NotTaskManager\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NothingToWithdraw\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"Reentrant\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"sent\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"minStake\",\"type\":\"uint256\"}],\"name\":\"StakeTooLow\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"until\",\"type\":\"uint256\"}],\"name\":\"TooEarly\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"count\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"max\",\"type\":\"uint256\"}],\"name\":\"TooManyModels\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"TransferFailed\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"until\",\"type\":\"uint256\"}],\"name\":\"Unbonding\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint16\",\"name\":\"used\",\"type\":\"uint16\"},{\"internalType\":\"uint16\",\"name\":\"max\",\"type\":\"uint16\"}],\"name\":\"YieldLimit\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"model\",\"type\":\"bytes32\"}],\"name\":\"DownloadRequested\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"model\",\"type\":\"bytes32\"}],\"name\":\"ModelProven\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"model\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"bool\",\"name\":\"held\",\"type\":\"bool\"}],\"name\":\"ModelReported\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"string\",\"name\":\"gpuName\",\"type\":\"string\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"gpuId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint32\",\"name\":\"vramMiB\",\"type\":\"uint32\"},{\"indexed\":false,\"internalType\":\"uint24\",\"name\":\"version\",\"type\":\"uint24\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"stake\",\"type\":\"uint256\"}],\"name\":\"NodeJoined\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint32\",\"name\":\"qos\",\"type\":\"uint32\"}],\"name\":\"NodeKicked\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"uint64\",\"name\":\"task\",\"type\":\"uint64\"}],\"name\":\"NodeSlashed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"enumNodeRegistry.NodeState\",\"name\":\"state\",\"type\":\"uint8\"}],\"name\":\"NodeStateChanged\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint32\",\"name\":\"qos\",\"type\":\"uint32\"},{\"indexed\":false,\"internalType\":\"uint32\",\"name\":\"points\",\"type\":\"uint32\"}],\"name\":\"QosChanged\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint64\",\"name\":\"task\",\"type\":\"uint64\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"recipients\",\"type\":\"uint256\"}],\"name\":\"StakeShared\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"Withdrawn\",\"type\":\"event\"},{\"inputs\":[],\"name\":\"CLASSES\",\"outputs\":[{\"internalType\":\"uint8\",\"name\":\"\",\"type\":\"uint8\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"POINT_SCALE\",\"outputs\":[{\"internalType\":\"uint32\",\"name\":\"\",\"type\":\"uint32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"QOS_MAX\",\"outputs\":[{\"internalType\":\"uint32\",\"name\":\"\",\"type\":\"uint32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"taskId\",\"type\":\"uint64\"},{\"components\":[{\"internalType\":\"uint32\",\"name\":\"minVramMiB\",\"type\":\"uint32\"},{\"internalType\":\"bytes32\",\"name\":\"gpuId\",\"type\":\"bytes32\"},{\"internalType\":\"uint24\",\"name\":\"version\",\"type\":\"uint24\"},{\"internalType\":\"bytes32[]\",\"name\":\"models\",\"type\":\"bytes32[]\"}],\"internalType\":\"structNodeRegistry.Requirements\",\"name\":\"req\",\"type\":\"tuple\"},{\"internalType\":\"uint256\",\"name\":\"count\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"word\",\"type\":\"uint256\"},{\"internalType\":\"address\",\"name\":\"creator\",\"type\":\"address\"}],\"name\":\"assign\",\"outputs\":[{\"internalType\":\"address[]\",\"name\":\"chosen\",\"type\":\"address[]\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"balances\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"tm\",\"type\":\"address\"}],\"name\":\"bindTaskManager\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint32\",\"name\":\"minVramMiB\",\"type\":\"uint32\"}],\"name\":\"classFor\",\"outputs\":[{\"internalType\":\"uint8\",\"name\":\"\",\"type\":\"uint8\"}],\"stateMutability\":\"pure\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint32\",\"name\":\"vramMiB\",\"type\":\"uint32\"}],\"name\":\"classOf\",\"outputs\":[{\"internalType\":\"uint8\",\"name\":\"\",\"type\":\"uint8\"}],\"stateMutability\":\"pure\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"deployer\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"},{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"downloadPending\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"}],\"name\":\"getNode\",\"outputs\":[{\"components\":[{\"internalType\":\"enumNodeRegistry.NodeState\",\"name\":\"state\",\"type\":\"uint8\"},{\"internalType\":\"uint24\",\"name\":\"version\",\"type\":\"uint24\"},{\"internalType\":\"uint8\",\"name\":\"class\",\"type\":\"uint8\"},{\"internalType\":\"uint32\",\"name\":\"vramMiB\",\"type\":\"uint32\"},{\"internalType\":\"uint32\",\"name\":\"qos\",\"type\":\"uint32\"},{\"internalType\":\"uint64\",\"name\":\"task\",\"type\":\"uint64\"},{\"internalType\":\"uint40\",\"name\":\"resumeAfter\",\"type\":\"uint40\"},{\"internalType\":\"uint16\",\"name\":\"kicks\",\"type\":\"uint16\"},{\"internalType\":\"uint16\",\"name\":\"slashes\",\"type\":\"uint16\"},{\"internalType\":\"bytes32\",\"name\":\"gpuId\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"stake\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"unbonding\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"unbondAt\",\"type\":\"uint64\"},{\"internalType\":\"uint32\",\"name\":\"yields\",\"type\":\"uint32\"},{\"internalType\":\"uint8\",\"name\":\"yieldNext\",\"type\":\"uint8\"},{\"internalType\":\"bool\",\"name\":\"joined\",\"type\":\"bool\"},{\"internalType\":\"uint32[8]\",\"name\":\"yieldTimes\",\"type\":\"uint32[8]\"}],\"internalType\":\"structNodeRegistry.Node\",\"name\":\"\",\"type\":\"tuple\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"}],\"name\":\"getNodeModels\",\"outputs\":[{\"internalType\":\"bytes32[]\",\"name\":\"\",\"type\":\"bytes32[]\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"getParams\",\"outputs\":[{\"components\":[{\"internalType\":\"uint256\",\"name\":\"minStake\",\"type\":\"uint256\"},{\"internalType\":\"uint32\",\"name\":\"qosWindow\",\"type\":\"uint32\"},{\"internalType\":\"uint32\",\"name\":\"kickThreshold\",\"type\":\"uint32\"},{\"internalType\":\"uint32\",\"name\":\"yieldCost\",\"type\":\"uint32\"},{\"internalType\":\"uint16\",\"name\":\"maxYields\",\"type\":\"uint16\"},{\"internalType\":\"uint64\",\"name\":\"yieldPeriod\",\"type\":\"uint64\"},{\"internalType\":\"uint8\",\"name\":\"minHolders\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"notifyCount\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"maxModels\",\"type\":\"uint8\"},{\"internalType\":\"uint64\",\"name\":\"unbondingPeriod\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"rejoinDelay\",\"type\":\"uint64\"},{\"internalType\":\"uint32\",\"name\":\"rejoinScore\",\"type\":\"uint32\"},{\"internalType\":\"uint64\",\"name\":\"resumeDelay\",\"type\":\"uint64\"},{\"internalType\":\"uint16\",\"name\":\"silencePenaltyBps\",\"type\":\"uint16\"},{\"internalType\":\"uint64\",\"name\":\"notifyCooldown\",\"type\":\"uint64\"}],\"internalType\":\"structNodeRegistry.Params\",\"name\":\"\",\"type\":\"tuple\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"model\",\"type\":\"bytes32\"}],\"name\":\"holderCount\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"model\",\"type\":\"bytes32\"}],\"name\":\"isProven\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"string\",\"name\":\"gpuName\",\"type\":\"string\"},{\"internalType\":\"uint32\",\"name\":\"vramMiB\",\"type\":\"uint32\"},{\"internalType\":\"uint24\",\"name\":\"version\",\"type\":\"uint24\"},{\"internalType\":\"bytes32[]\",\"name\":\"models\",\"type\":\"bytes32[]\"}],\"name\":\"join\",\"outputs\":[],\"stateMutability\":\"payable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"name\":\"lastNotice\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"memberCount\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"pause\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint24\",\"name\":\"version\",\"type\":\"uint24\"},{\"internalType\":\"uint8\",\"name\":\"class\",\"type\":\"uint8\"}],\"name\":\"poolCount\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"total\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"quit\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"random\",\"outputs\":[{\"internalType\":\"contractIRandomSource\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"taskId\",\"type\":\"uint64\"},{\"internalType\":\"address[6]\",\"name\":\"who\",\"type\":\"address[6]\"},{\"internalType\":\"uint8[6]\",\"name\":\"points\",\"type\":\"uint8[6]\"},{\"internalType\":\"enumNodeRegistry.Verdict[6]\",\"name\":\"verdicts\",\"type\":\"uint8[6]\"},{\"internalType\":\"bytes32\",\"name\":\"model\",\"type\":\"bytes32\"}],\"name\":\"release\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"model\",\"type\":\"bytes32\"},{\"internalType\":\"bool\",\"name\":\"held\",\"type\":\"bool\"}],\"name\":\"reportModel\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"resume\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"taskManager\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint24\",\"name\":\"nodeVersion\",\"type\":\"uint24\"},{\"internalType\":\"uint24\",\"name\":\"taskVersion\",\"type\":\"uint24\"}],\"name\":\"versionCompatible\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"pure\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"withdraw\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"taskId\",\"type\":\"uint64\"},{\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"internalType\":\"bool\",\"name\":\"handBack\",\"type\":\"bool\"}],\"name\":\"yieldTask\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
 	ID:  "NodeRegistry",
-	Bin: "0x60e060405260018055348015610013575f5ffd5b506040516134a93803806134a9833981016040819052610032916101f7565b6001600160a01b0392831660809081523360a09081529290931660c090815281516002556020820151600380546040850151606086015197860151968601519486015160e08701516101009097015163ffffffff9586166001600160401b031990941693909317640100000000928616929092029190911765ffffffffffff60401b191668010000000000000000949098169390930261ffff60601b1916969096176c0100000000000000000000000061ffff9096169590950294909417600160701b600160b81b031916600160701b6001600160401b039093169290920260ff60b01b191691909117600160b01b60ff928316021761ffff60b81b1916600160b81b9282169290920260ff60c01b191691909117600160c01b91909316029190911790556102e2565b6001600160a01b0381168114610170575f5ffd5b50565b60405161012081016001600160401b03811182821017156101a257634e487b7160e01b5f52604160045260245ffd5b60405290565b805163ffffffff811681146101bb575f5ffd5b919050565b805161ffff811681146101bb575f5ffd5b80516001600160401b03811681146101bb575f5ffd5b805160ff811681146101bb575f5ffd5b5f5f5f83850361016081121561020b575f5ffd5b84516102168161015c565b60208601519094506102278161015c565b9250610120603f198201121561023b575f5ffd5b50610244610173565b60408501518152610257606086016101a8565b6020820152610268608086016101a8565b604082015261027960a086016101a8565b606082015261028a60c086016101c0565b608082015261029b60e086016101d1565b60a08201526102ad61010086016101e7565b60c08201526102bf61012086016101e7565b60e08201526102d161014086016101e7565b610100820152809150509250925092565b60805160a05160c0516131816103285f395f818161044f0152611d6b01525f81816105be01526116b401525f818161041c0152818161075c0152610a8301526131815ff3fe608060405260043610610195575f3560e01c806361f69cf2116100e7578063a50a640e11610087578063dd94d8b111610062578063dd94d8b1146105e0578063e0beab2d146105ff578063fa8631be14610613578063fc2b8cc31461063e575f5ffd5b8063a50a640e14610562578063a9cbd46814610581578063d5f39488146105ad575f5ffd5b80638456cb59116100c25780638456cb59146104d65780639d209048146104ea5780639e6d125c146105165780639fe41d5f14610529575f5ffd5b806361f69cf21461047157806364bd828314610490578063774ae41e146104c1575f5ffd5b806349c1577f1161015257806356772a951161012d57806356772a95146102f15780635e615a6b146103105780635ec01e4d1461040b57806361d027b31461043e575f5ffd5b806349c1577f1461026c57806350b62180146102a3578063561a3ef3146102c2575f5ffd5b8063046f7da21461019957806307702b16146101af57806311aee380146101de5780631d390bdc1461020157806327e235e31461022d5780633ccfd60b14610258575b5f5ffd5b3480156101a4575f5ffd5b506101ad610652565b005b3480156101ba575f5ffd5b506101c461271081565b60405163ffffffff90911681526020015b60405180910390f35b3480156101e9575f5ffd5b506101f360195481565b6040519081526020016101d5565b34801561020c575f5ffd5b5061022061021b366004612997565b610716565b6040516101d591906129f0565b348015610238575f5ffd5b506101f3610247366004612a51565b5f6020819052908152604090205481565b348015610263575f5ffd5b506101ad6107f6565b348015610277575f5ffd5b5061028b610286366004612a6a565b610900565b6040516001600160a01b0390911681526020016101d5565b3480156102ae575f5ffd5b506101ad6102bd366004612aeb565b610c2c565b3480156102cd575f5ffd5b506102e16102dc366004612b51565b610de0565b60405190151581526020016101d5565b3480156102fc575f5ffd5b506101ad61030b366004612b82565b610e3f565b34801561031b575f5ffd5b506103fe60408051610120810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e08101829052610100810191909152506040805161012081018252600254815260035463ffffffff8082166020840152600160201b8204811693830193909352600160401b8104909216606082015261ffff600160601b83041660808201526001600160401b03600160701b83041660a082015260ff600160b01b8304811660c0830152600160b81b8304811660e0830152600160c01b90920490911661010082015290565b6040516101d59190612bb4565b348015610416575f5ffd5b5061028b7f000000000000000000000000000000000000000000000000000000000000000081565b348015610449575f5ffd5b5061028b7f000000000000000000000000000000000000000000000000000000000000000081565b34801561047c575f5ffd5b506101f361048b366004612c70565b610faf565b34801561049b575f5ffd5b506104af6104aa366004612c9c565b610ff0565b60405160ff90911681526020016101d5565b3480156104cc575f5ffd5b506101c46103e881565b3480156104e1575f5ffd5b506101ad61109a565b3480156104f5575f5ffd5b50610509610504366004612a51565b611130565b6040516101d59190612ce9565b6101ad610524366004612e09565b611268565b348015610534575f5ffd5b506102e1610543366004612ec3565b601a60209081525f928352604080842090915290825290205460ff1681565b34801561056d575f5ffd5b5060045461028b906001600160a01b031681565b34801561058c575f5ffd5b506105a061059b366004612a51565b611640565b6040516101d59190612ee4565b3480156105b8575f5ffd5b5061028b7f000000000000000000000000000000000000000000000000000000000000000081565b3480156105eb575f5ffd5b506101ad6105fa366004612a51565b6116a9565b34801561060a575f5ffd5b506104af600881565b34801561061e575f5ffd5b506101f361062d366004612f1b565b5f9081526018602052604090205490565b348015610649575f5ffd5b506101ad61173e565b335f90815260056020819052604090912090815460ff16600581111561067a5761067a612cb5565b036106c55761068a3360016117e0565b80546106b690600890600160201b900460ff168181106106ac576106ac612f32565b6002020133611883565b6106c2338260016118e9565b50565b6003815460ff1660058111156106dd576106dd612cb5565b036106ee576106c2338260026118e9565b80546040516373f629b760e11b815261070d9160ff1690600401612f46565b60405180910390fd5b6004546060906001600160a01b03163314610744576040516381c2188f60e01b815260040160405180910390fd5b604051638951bf0d60e01b8152600481018390525f907f00000000000000000000000000000000000000000000000000000000000000006001600160a01b031690638951bf0d90602401602060405180830381865afa1580156107a9573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906107cd9190612f54565b90505f6107dc87878785611952565b90935090506107ec868383611a30565b5050949350505050565b6001546001146108195760405163769dd35360e11b815260040160405180910390fd5b6002600155335f908152602081905260408120549081900361084e57604051630686827b60e51b815260040160405180910390fd5b335f818152602081905260408082208290555190919083908381818185875af1925050503d805f811461089c576040519150601f19603f3d011682016040523d82523d5f602084013e6108a1565b606091505b50509050806108c3576040516312171d8360e31b815260040160405180910390fd5b60405182815233907f7084f5476618d8e60b11ef0d7d3f06914655adb8793e28ff7f018d4c76d505d59060200160405180910390a2505060018055565b6004545f906001600160a01b0316331461092d576040516381c2188f60e01b815260040160405180910390fd5b6001600160a01b0384165f90815260056020526040902080546001600160401b03878116600160b81b909204161461097e5780546040516373f629b760e11b815261070d9160ff1690600401612f46565b6003545f9061099d90600160701b90046001600160401b031642612f93565b82549091506001600160401b03808316600160781b90920416146109e957815469ffffffffffffffffffff60681b1916600160781b6001600160401b0383160261ffff60681b19161782555b6003548254600160601b90910461ffff908116600160681b9092041610610a45578154600354604051632e880b3160e21b8152600160681b90920461ffff9081166004840152600160601b90910416602482015260440161070d565b8154600160681b900461ffff1682600d610a5e83612fa6565b91906101000a81548161ffff021916908361ffff160217905550505f610b13888760017f00000000000000000000000000000000000000000000000000000000000000006001600160a01b0316638951bf0d8a6040518263ffffffff1660e01b8152600401610acf91815260200190565b602060405180830381865afa158015610aea573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190610b0e9190612f54565b611952565b5090508051600103610b3c57805f81518110610b3157610b31612f32565b602002602001015193505b82546003545f9163ffffffff600160481b9091048116600160401b9092041610610b74578354600160481b900463ffffffff16610b85565b600354600160401b900463ffffffff165b845490915081908590600990610ba9908490600160481b900463ffffffff16612fc6565b82546101009290920a63ffffffff818102199093169183160217909155855460408051600160481b90920490921681525f60208201526001600160a01b038b1692507f46259e9457ff33078086ea1e61704fbda5fd357f0113a31f19d8bad38153496e910160405180910390a2610c208885611c8f565b50505050949350505050565b6004546001600160a01b03163314610c57576040516381c2188f60e01b815260040160405180910390fd5b5f5b6003811015610dd9575f848260038110610c7557610c75612f32565b602002016020810190610c889190612a51565b90506001600160a01b038116610c9e5750610dd1565b6001600160a01b0381165f90815260056020526040902080546001600160401b03888116600160b81b9092041614610cd7575050610dd1565b60ff6001841b85161615610cf757610cf0828289611d56565b5050610dd1565b610d268282878660038110610d0e57610d0e612f32565b602002016020810190610d219190612c9c565b611e00565b610d308282611c8f565b5f815460ff166005811115610d4757610d47612cb5565b14158015610d7057506003548154600160201b90910463ffffffff908116600160481b90920416105b15610dce578054604051600160481b90910463ffffffff1681526001600160a01b038316907f33719318ee28f482c4097a7e141cf75be06a1e0ed626f2fd17b81d1b9e1140fc9060200160405180910390a2610dce82826001611ec7565b50505b600101610c59565b5050505050565b5f601083811c60ff9081169184901c1614610dfc57505f610e39565b600883811c61ffff8181169285901c9081169160ff918216911614610e2a5760ff9081169116119050610e39565b8360ff168560ff161015925050505b92915050565b335f90815260056020526040812090815460ff166005811115610e6457610e64612cb5565b03610e885780546040516373f629b760e11b815261070d9160ff1690600401612f46565b8115610f6757335f908152600760209081526040808320868452909152902054158015610ed05750600354335f90815260066020526040902054600160c01b90910460ff1611155b15610f1e57335f90815260066020526040902054610eef906001612fe2565b60035460405163cd41755d60e01b81526004810192909252600160c01b900460ff16602482015260440161070d565b610f4233846005845460ff166005811115610f3b57610f3b612cb5565b1415612049565b5f838152601a602090815260408083203384529091529020805460ff19169055610f71565b610f7133846120da565b6040518215158152839033907f95f5255f3db8b04cbac40d3f5bc007cdc34a105c37b6c3c3fdbe56b2c55d26f09060200160405180910390a3505050565b5f60ff82165b6008811015610fea5760088160088110610fd157610fd1612f32565b6002020154610fe09083612fe2565b9150600101610fb5565b50919050565b5f620140008263ffffffff161061100957506007919050565b61c0008263ffffffff161061102057506006919050565b6180008263ffffffff161061103757506005919050565b6160008263ffffffff161061104e57506004919050565b6140008263ffffffff161061106557506003919050565b6130008263ffffffff161061107c57506002919050565b6120008263ffffffff161061109357506001919050565b505f919050565b335f9081526005602052604090206001815460ff1660058111156110c0576110c0612cb5565b036111075780546110f190600890600160201b900460ff168181106110e7576110e7612f32565b60020201336121f4565b6110fb335f6117e0565b6106c2338260056118e9565b6002815460ff16600581111561111f5761111f612cb5565b036106ee576106c2338260036118e9565b60408051610140810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e0810182905261010081018290526101208101919091526001600160a01b0382165f908152600560208190526040918290208251610140810190935280549091839160ff16908111156111be576111be612cb5565b60058111156111cf576111cf612cb5565b8152815461010080820462ffffff166020840152600160201b820460ff16604084015265010000000000820463ffffffff9081166060850152600160481b8304166080840152600160681b820461ffff1660a0840152600160781b82046001600160401b0390811660c0850152600160b81b90920490911660e08301526001830154908201526002909101546101209091015292915050565b335f90815260056020526040812090815460ff16600581111561128d5761128d612cb5565b146112b15780546040516373f629b760e11b815261070d9160ff1690600401612f46565b6002543410156112e15760025460405163829f116360e01b8152346004820152602481019190915260440161070d565b63ffffffff851615806112f2575085155b806112fd5750604086115b1561131b576040516305bb030160e31b815260040160405180910390fd5b600354600160c01b900460ff1682111561135e5760035460405163cd41755d60e01b815260048101849052600160c01b90910460ff16602482015260440161070d565b5f878760405161136f929190612ff5565b60408051918290038220610140830182526001835262ffffff881660208401529250810161139c88610ff0565b60ff1681526020018763ffffffff16815260200161271063ffffffff1681526020015f61ffff1681526020015f6001600160401b031681526020015f6001600160401b031681526020018281526020013481525060055f336001600160a01b03166001600160a01b031681526020019081526020015f205f820151815f015f6101000a81548160ff0219169083600581111561143a5761143a612cb5565b02179055506020820151815460408401516060850151608086015160a087015160c088015160e089015164ffffffff001990961661010062ffffff909816880264ff00000000191617600160201b60ff90961695909502949094176cffffffffffffffff000000000019166501000000000063ffffffff9485160263ffffffff60481b191617600160481b93909216929092021769ffffffffffffffffffff60681b1916600160681b61ffff9092169190910267ffffffffffffffff60781b191617600160781b6001600160401b03928316021767ffffffffffffffff60b81b1916600160b81b9190921602178255820151600182015561012090910151600290910155601980545f9061154d90613004565b909155505f5b838110156115875761157f3386868481811061157157611571612f32565b905060200201356001612049565b600101611553565b506115a9600861159688610ff0565b60ff16600881106106ac576106ac612f32565b336001600160a01b03167f0da2402e3a3b8a2baba6cd1a6fc63ac9a90485201033c0f81febcb3330dabb8f8989848a8a346040516115ec9695949392919061301c565b60405180910390a2336001600160a01b03167ffaea6de6d97ba8e8da7289b37422fb50ef862619902ec6607db9d51b7a76f0de600160405161162e9190612f46565b60405180910390a25050505050505050565b6001600160a01b0381165f9081526006602090815260409182902080548351818402810184019094528084526060939283018282801561169d57602002820191905f5260205f20905b815481526020019060010190808311611689575b50505050509050919050565b336001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016146116f2576040516381c2188f60e01b815260040160405180910390fd5b6004546001600160a01b03161561171c5760405163682a906560e01b815260040160405180910390fd5b600480546001600160a01b0319166001600160a01b0392909216919091179055565b335f9081526005602052604090206001815460ff16600581111561176457611764612cb5565b148061178557506005815460ff16600581111561178357611783612cb5565b145b15611796576106c233826001611ec7565b6002815460ff1660058111156117ae576117ae612cb5565b14806117cf57506003815460ff1660058111156117cd576117cd612cb5565b145b156106ee576106c2338260046118e9565b6001600160a01b0382165f908152600660205260408120905b815481101561187d5782156118415761183c60185f84848154811061182057611820612f32565b905f5260205f20015481526020019081526020015f2085611883565b611875565b61187560185f84848154811061185957611859612f32565b905f5260205f20015481526020019081526020015f20856121f4565b6001016117f9565b50505050565b6001600160a01b0381165f908152600183016020526040902054156118a6575050565b8154600181810184555f848152602080822090930180546001600160a01b039095166001600160a01b031990951685179055845493815293019052604090912055565b81548190839060ff1916600183600581111561190757611907612cb5565b0217905550826001600160a01b03167ffaea6de6d97ba8e8da7289b37422fb50ef862619902ec6607db9d51b7a76f0de826040516119459190612f46565b60405180910390a2505050565b60605f836001600160401b0381111561196d5761196d613073565b604051908082528060200260200182016040528015611996578160200160208202803683370190505b5091505f806119a86060880188613087565b90501180156119fc5750600354600160b01b900460ff1660185f6119cf60608a018a613087565b5f8181106119df576119df612f32565b9050602002013581526020019081526020015f205f018054905010155b15611a1557611a0d87878686612305565b905084811091505b611a228787868685612568565b835250909590945092505050565b5f611a416104aa6020860186612c9c565b90505f611a4d82610faf565b9050805f03611a5d575050505050565b5f5b611a6c6060870187613087565b9050811015611c87575f611a836060880188613087565b83818110611a9357611a93612f32565b600354602091820293909301355f8181526018909252604090912054909350600160b01b90920460ff1690911080159150611ad6575081158015611ad45750845b155b15611ae15750611c7f565b5f83611b1f88611af3866103e8612fe2565b604080516020808201949094528082019290925280518083038201815260609092019052805191012090565b611b2991906130cc565b600380549192505f91611b4791600160b81b90910460ff16906130df565b905084811115611b545750835b5f5f5b8281108015611b715750600354600160b81b900460ff1682105b15611c79575f611b958989611b868589612fe2565b611b9091906130cc565b612657565b6001600160a01b0381165f9081526007602090815260408083208a8452909152902054909150151580611be957505f868152601a602090815260408083206001600160a01b038516845290915290205460ff165b80611bfc5750611bfa818d5f612705565b155b15611c075750611c69565b5f868152601a602090815260408083206001600160a01b0385168085529252808320805460ff191660011790555188927f2a7a617f25228808268773e2e9cb209dd2661d76442c856df46b206bcf36b3e591a382611c6481613004565b935050505b611c7281613004565b9050611b57565b50505050505b600101611a5f565b505050505050565b805467ffffffffffffffff60b81b191681556002815460ff166005811115611cb957611cb9612cb5565b03611cfa578054611cea90600890600160201b900460ff16818110611ce057611ce0612f32565b6002020183611883565b611cf6828260016118e9565b5050565b6003815460ff166005811115611d1257611d12612cb5565b03611d2d57611d21825f6117e0565b611cf6828260056118e9565b6004815460ff166005811115611d4557611d45612cb5565b03611cf657611cf682826001611ec7565b6002820180545f918290556001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000168252602082905260408220805491928392611da7908490612fe2565b90915550506040518181526001600160401b038316906001600160a01b038616907f2b0a2ac2bcf2af8a79144b30a755e55c4c37630e65eba95092d7a73c7bb672a99060200160405180910390a361187d84845f611ec7565b60035463ffffffff908116908190611e1d906103e89085166130df565b611e286001846130f6565b8554611e419190600160481b900463ffffffff166130df565b611e4b9190612fe2565b611e559190612f93565b835463ffffffff60481b1916600160481b63ffffffff92831681029190911780865560408051929091048316825291841660208201526001600160a01b038616917f46259e9457ff33078086ea1e61704fbda5fd357f0113a31f19d8bad38153496e910160405180910390a250505050565b6001825460ff166005811115611edf57611edf612cb5565b03611f10578154611f1090600890600160201b900460ff16818110611f0657611f06612f32565b60020201846121f4565b6005825460ff166005811115611f2857611f28612cb5565b14611f3757611f37835f6117e0565b6001600160a01b0383165f908152600660205260408120905b8154811015611fab576001600160a01b0385165f9081526007602052604081208354909190849084908110611f8757611f87612f32565b905f5260205f20015481526020019081526020015f205f9055806001019050611f50565b506001600160a01b0384165f908152600660205260408120611fcc9161293b565b818015611fdc57505f8360020154115b156120195760028301546001600160a01b0385165f908152602081905260408120805490919061200d908490612fe2565b90915550505f60028401555b825467ffffffffffffffff60b81b19168355601980545f9061203a90613109565b9091555061187d84845f6118e9565b6001600160a01b0383165f9081526007602090815260408083208584529091529020541561207657505050565b6001600160a01b0383165f8181526006602090815260408083208054600181018255818552838520018790559383529254600782528383208684529091529190205580156120d5575f8281526018602052604090206120d59084611883565b505050565b6001600160a01b0382165f9081526007602090815260408083208484529091528120549081900361210a57505050565b6001600160a01b0383165f90815260066020526040812080549091908290612134906001906130f6565b8154811061214457612144612f32565b905f5260205f2001549050808260018561215e91906130f6565b8154811061216e5761216e612f32565b5f9182526020808320909101929092556001600160a01b03871681526007825260408082208483529092522083905581548290806121ae576121ae61311e565b5f828152602080822083015f199081018390559092019092556001600160a01b0387168252600781526040808320878452825280832083905560189091529020610dd990865b6001600160a01b0381165f9081526001830160205260408120549081900361221b57505050565b82548181146122b0575f846122316001846130f6565b8154811061224157612241612f32565b5f918252602090912001546001600160a01b0316905080856122646001866130f6565b8154811061227457612274612f32565b5f91825260208083209190910180546001600160a01b0319166001600160a01b0394851617905592909116815260018601909152604090208290555b83548490806122c1576122c161311e565b5f828152602080822083015f1990810180546001600160a01b03191690559092019092556001600160a01b0394909416815260019490940190925250506040812055565b5f806018816123176060880188613087565b5f81811061232757612327612f32565b602090810292909201358352508101919091526040015f20805460035491925090600160b01b900460ff16811015612363575f92505050612560565b5f6004855161237291906130df565b90508181111561237f5750805b5f816001600160401b0381111561239857612398613073565b6040519080825280602002602001820160405280156123c1578160200160208202803683370190505b5090505f826001600160401b038111156123dd576123dd613073565b604051908082528060200260200182016040528015612406578160200160208202803683370190505b5090505f5b838110801561241a5750875187105b15612559575f61242a82876130f6565b6040805160208082018e90528183018690528251808303840181526060909201909252805191012061245c91906130cc565b6124669083612fe2565b90505f6124758585858561285a565b90508185848151811061248a5761248a612f32565b6020026020010181815250506124a28585858661285a565b8484815181106124b4576124b4612f32565b6020026020010181815250505f885f0182815481106124d5576124d5612f32565b5f918252602090912001546001600160a01b031690506124f7818e6001612705565b1561254557612506818f6128d3565b808b8b61251281613004565b9c508151811061252457612524612f32565b60200260200101906001600160a01b031690816001600160a01b0316815250505b5050508061255290613004565b905061240b565b5050505050505b949350505050565b5f8061257a6104aa6020880188612c9c565b90505f600884865161258c91906130f6565b61259691906130df565b90505f5b81811080156125a95750855185105b1561264a575f6125b884610faf565b9050805f036125c7575061264a565b5f6125dc8583611b868c611af3886064612fe2565b90506125e9818b5f612705565b15612637576125f8818c6128d3565b80888861260481613004565b99508151811061261657612616612f32565b60200260200101906001600160a01b031690816001600160a01b0316815250505b50508061264390613004565b905061259a565b5092979650505050505050565b5f825b600860ff821610156126eb575f60088260ff166008811061267d5761267d612f32565b60020201549050808410156126d65760088260ff16600881106126a2576126a2612f32565b600202018054859081106126b8576126b8612f32565b5f918252602090912001546001600160a01b03169250610e39915050565b6126e081856130f6565b93505060010161265a565b506040516305bb030160e31b815260040160405180910390fd5b6001600160a01b0383165f9081526005602052604081206001815460ff16600581111561273457612734612cb5565b14612742575f915050612853565b61274f6020850185612c9c565b815463ffffffff918216650100000000009091049091161015612775575f915050612853565b60208401351580159061279057508360200135816001015414155b1561279e575f915050612853565b80546127be90610100900462ffffff166102dc6060870160408801613132565b6127cb575f915050612853565b821561284d575f5b6127e06060860186613087565b905081101561284b576001600160a01b0386165f9081526007602052604081209061280e6060880188613087565b8481811061281e5761281e612f32565b9050602002013581526020019081526020015f20545f03612843575f92505050612853565b6001016127d3565b505b60019150505b9392505050565b5f825b80156128c95782866128706001846130f6565b8151811061288057612880612f32565b6020026020010151036128b957846128996001836130f6565b815181106128a9576128a9612f32565b6020026020010151915050612560565b6128c281613109565b905061285d565b5090949350505050565b6001600160a01b0382165f908152600560205260409020805461290c90600890600160201b900460ff16818110611f0657611f06612f32565b805467ffffffffffffffff60b81b1916600160b81b6001600160401b038416021781556120d5838260026118e9565b5080545f8255905f5260205f20906129539190612955565b565b5f5b808211156120d5575f81840155600101612957565b80356001600160401b0381168114612982575f5ffd5b919050565b5f60808284031215610fea575f5ffd5b5f5f5f5f608085870312156129aa575f5ffd5b6129b38561296c565b935060208501356001600160401b038111156129cd575f5ffd5b6129d987828801612987565b949794965050505060408301359260600135919050565b602080825282518282018190525f918401906040840190835b81811015612a305783516001600160a01b0316835260209384019390920191600101612a09565b509095945050505050565b80356001600160a01b0381168114612982575f5ffd5b5f60208284031215612a61575f5ffd5b61285382612a3b565b5f5f5f5f60808587031215612a7d575f5ffd5b612a868561296c565b9350612a9460208601612a3b565b925060408501356001600160401b03811115612aae575f5ffd5b612aba87828801612987565b949793965093946060013593505050565b8060608101831015610e39575f5ffd5b803560ff81168114612982575f5ffd5b5f5f5f5f6101008587031215612aff575f5ffd5b612b088561296c565b9350612b178660208701612acb565b9250612b268660808701612acb565b9150612b3460e08601612adb565b905092959194509250565b803562ffffff81168114612982575f5ffd5b5f5f60408385031215612b62575f5ffd5b612b6b83612b3f565b9150612b7960208401612b3f565b90509250929050565b5f5f60408385031215612b93575f5ffd5b8235915060208301358015158114612ba9575f5ffd5b809150509250929050565b5f610120820190508251825263ffffffff602084015116602083015263ffffffff60408401511660408301526060830151612bf7606084018263ffffffff169052565b506080830151612c0d608084018261ffff169052565b5060a0830151612c2860a08401826001600160401b03169052565b5060c0830151612c3d60c084018260ff169052565b5060e0830151612c5260e084018260ff169052565b50610100830151612c6961010084018260ff169052565b5092915050565b5f60208284031215612c80575f5ffd5b61285382612adb565b803563ffffffff81168114612982575f5ffd5b5f60208284031215612cac575f5ffd5b61285382612c89565b634e487b7160e01b5f52602160045260245ffd5b60068110612ce557634e487b7160e01b5f52602160045260245ffd5b9052565b5f61014082019050612cfc828451612cc9565b6020830151612d12602084018262ffffff169052565b506040830151612d27604084018260ff169052565b506060830151612d3f606084018263ffffffff169052565b506080830151612d57608084018263ffffffff169052565b5060a0830151612d6d60a084018261ffff169052565b5060c0830151612d8860c08401826001600160401b03169052565b5060e0830151612da360e08401826001600160401b03169052565b5061010083015161010083015261012083015161012083015292915050565b5f5f83601f840112612dd2575f5ffd5b5081356001600160401b03811115612de8575f5ffd5b6020830191508360208260051b8501011115612e02575f5ffd5b9250929050565b5f5f5f5f5f5f60808789031215612e1e575f5ffd5b86356001600160401b03811115612e33575f5ffd5b8701601f81018913612e43575f5ffd5b80356001600160401b03811115612e58575f5ffd5b896020828401011115612e69575f5ffd5b602091820197509550612e7d908801612c89565b9350612e8b60408801612b3f565b925060608701356001600160401b03811115612ea5575f5ffd5b612eb189828a01612dc2565b979a9699509497509295939492505050565b5f5f60408385031215612ed4575f5ffd5b82359150612b7960208401612a3b565b602080825282518282018190525f918401906040840190835b81811015612a30578351835260209384019390920191600101612efd565b5f60208284031215612f2b575f5ffd5b5035919050565b634e487b7160e01b5f52603260045260245ffd5b60208101610e398284612cc9565b5f60208284031215612f64575f5ffd5b5051919050565b634e487b7160e01b5f52601260045260245ffd5b634e487b7160e01b5f52601160045260245ffd5b5f82612fa157612fa1612f6b565b500490565b5f61ffff821661ffff8103612fbd57612fbd612f7f565b60010192915050565b63ffffffff8281168282160390811115610e3957610e39612f7f565b80820180821115610e3957610e39612f7f565b818382375f9101908152919050565b5f6001820161301557613015612f7f565b5060010190565b60a081528560a0820152858760c08301375f60c087830101525f60c0601f19601f890116830101905085602083015263ffffffff8516604083015262ffffff84166060830152826080830152979650505050505050565b634e487b7160e01b5f52604160045260245ffd5b5f5f8335601e1984360301811261309c575f5ffd5b8301803591506001600160401b038211156130b5575f5ffd5b6020019150600581901b3603821315612e02575f5ffd5b5f826130da576130da612f6b565b500690565b8082028115828204841417610e3957610e39612f7f565b81810381811115610e3957610e39612f7f565b5f8161311757613117612f7f565b505f190190565b634e487b7160e01b5f52603160045260245ffd5b5f60208284031215613142575f5ffd5b61285382612b3f56fea2646970667358221220d5f20ee9a99b7ac99e248d37e0e79ac5a3af71a60baad9fa85ae0bfafba3314a64736f6c63430008250033",
+	Bin: "0x60c060405234610398576040516143ca38819003601f8101601f191683016001600160401b03811184821017610384578392829160405283398101036102008112610398578151906001600160a01b0382168203610398576101e090601f19011261039857604051916101e08301906001600160401b038211848310176103845761ffff916040526020810151845261009a6040820161039c565b60208501526100ab6060820161039c565b60408501526100bc6080820161039c565b60608501526101866101e06100d360a084016103ad565b928360808801526100e660c082016103bc565b60a08801526100f760e082016103d0565b60c088015261010961010082016103d0565b60e088015261011b61012082016103d0565b61010088015261012e61014082016103bc565b61012088015261014161016082016103bc565b610140880152610154610180820161039c565b6101608801526101676101a082016103bc565b61018088015261017a6101c082016103ad565b6101a0880152016103bc565b6101c085015260018055168015908115610379575b5061036a576080523360a052805160025563ffffffff60208201511660035467ffffffff00000000604084015160201b166bffffffff0000000000000000606085015160401b16926dffff000000000000000000000000608086015160601b1691600160701b600160b01b0360a087015160701b169060ff60b01b60c088015160b01b169360ff60b81b60e089015160b81b169560ff60c01b6101008a015160c01b169760ff60c01b199560ff60b81b199460ff60b01b1993600160701b600160b01b0319926dffff000000000000000000000000199160018060601b0319161716171617161716171617171760035560018060401b036101208201511660018060401b031960045416176004556101408101516004549063ffffffff60801b61016084015160801b16600160a01b600160e01b0361018085015160a01b169161ffff60e01b6101a086015160e01b169361ffff60e01b199168010000000000000000600160801b039060401b169068010000000000000000600160e01b03191617161717176004556101c060018060401b039101511660018060401b03196005541617600555604051613feb90816103df823960805181610820015260a0518181816112f1015261133f0152f35b6305bb030160e31b5f5260045ffd5b60089150115f61019b565b634e487b7160e01b5f52604160045260245ffd5b5f80fd5b519063ffffffff8216820361039857565b519061ffff8216820361039857565b51906001600160401b038216820361039857565b519060ff821682036103985756fe60806040526004361015610011575f80fd5b5f3560e01c8063046f7da2146101e457806307702b16146101df57806311aee380146101da57806327e235e3146101d557806332431433146101d05780633ccfd60b146101cb578063561a3ef3146101c657806356772a95146101c15780635b743944146101bc5780635e615a6b146101b75780635ec01e4d146101b257806364bd8283146101ad578063707dbdda146101a8578063774ae41e146101a35780638456cb591461019e57806392c6ba94146101995780639d209048146101945780639e6d125c1461018f5780639fe41d5f1461018a578063a50a640e14610185578063a9cbd46814610180578063cfa209ca1461017b578063d5f3948814610176578063dd94d8b114610171578063df53c15e1461016c578063e0beab2d14610167578063fa4a0aa314610162578063fa8631be1461015d5763fc2b8cc314610158575f80fd5b611487565b61145d565b611421565b6113fb565b6113aa565b611320565b6112dc565b611159565b611096565b611035565b610fe3565b610f5b565b610e60565b610cca565b610c2b565b610c0f565b6108a0565b61084f565b61080b565b610777565b61061a565b61049c565b61043a565b610360565b61032e565b6102d7565b6102a9565b61028d565b34610289575f36600319011261028957335f908152600760205260409020805460ff1661021081610d08565b6005810361025a5750805460a81c64ffffffffff1664ffffffffff81164210610240575061023e90336123aa565b005b630a8d68c960e21b5f5264ffffffffff1660045260245b5ffd5b61026381610d08565b60038103610276575061023e903361221f565b6373f629b760e11b5f5261025790611518565b5f80fd5b34610289575f3660031901126102895760206040516127108152f35b34610289575f366003190112610289576020600d54604051908152f35b6001600160a01b0381160361028957565b34610289576020366003190112610289576004356102f4816102c6565b60018060a01b03165f525f602052602060405f2054604051908152f35b63ffffffff81160361028957565b6024359061032c82610311565b565b3461028957602036600319011261028957602061035560043561035081610311565b61153e565b60ff60405191168152f35b34610289575f3660031901126102895760018054036104115760026001556103873361259a565b335f525f60205260405f2054801561040257335f525f6020525f60408120555f80808084335af16103b661161a565b50156103f35760405190815233907f7084f5476618d8e60b11ef0d7d3f06914655adb8793e28ff7f018d4c76d505d590602090a261023e60018055565b6312171d8360e31b5f5260045ffd5b630686827b60e51b5f5260045ffd5b63769dd35360e11b5f5260045ffd5b62ffffff81160361028957565b6044359061032c82610420565b3461028957604036600319011261028957602061048360043561045c81610420565b6024359061046982610420565b62ffffff61ffff80829360081c169360081c161691161490565b6040519015158152f35b60243590811515820361028957565b34610289576040366003190112610289576004356104b861048d565b335f9081526007602052604090206104d2905b5460ff1690565b6104db81610d08565b8015610276575080156105f557335f90815260096020526040902061050a9083905b905f5260205260405f2090565b5415806105ca575b61058a5761052082336127cb565b61055861054e33610539855f52600e60205260405f2090565b9060018060a01b03165f5260205260405f2090565b805460ff19169055565b604051901515815233907f95f5255f3db8b04cbac40d3f5bc007cdc34a105c37b6c3c3fdbe56b2c55d26f090602090a3005b335f908152600860205260409020610257906105a69054611649565b60035460c01c60ff1663cd41755d60e01b5f5260049190915260ff16602452604490565b50335f908152600860205260409020546003546105ee9060c01c60ff165b60ff1690565b1115610512565b6105ff82336126a3565b610558565b600435906001600160401b038216820361028957565b3461028957606036600319011261028957610633610604565b60243561063f816102c6565b604435908115158203610289576006546001600160a01b031633036106675761023e92611706565b6381c2188f60e01b5f5260045ffd5b61032c909291926101c0806101e0830195805184526106a26020820151602086019063ffffffff169052565b60408181015163ffffffff169085015260608181015163ffffffff169085015260808181015161ffff169085015260a0818101516001600160401b03169085015260c08181015160ff169085015260e08181015160ff16908501526101008181015160ff1690850152610120818101516001600160401b031690850152610140818101516001600160401b0316908501526101608181015163ffffffff1690850152610180818101516001600160401b0316908501526101a08181015161ffff169085015201516001600160401b0316910152565b34610289575f366003190112610289575f6101c06040516107978161159d565b8281528260208201528260408201528260608201528260808201528260a08201528260c08201528260e08201528261010082015282610120820152826101408201528261016082015282610180820152826101a082015201526108076107fb6119f8565b60405191829182610676565b0390f35b34610289575f366003190112610289576040517f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03168152602090f35b3461028957602036600319011261028957602061035560043561087181610311565b611b3e565b9060249160e41161028957565b9060e4916101a41161028957565b906101a4916102641161028957565b3461028957610280366003190112610289576108ba610604565b6108c336610876565b6108cc36610883565b906108d636610891565b90610264356006546001600160a01b03163303610667575f93906001600160401b03861690855b6006811061091957505050508261091057005b61023e9361318b565b61092b6109268287611bb7565b611bc8565b6001600160a01b038116908115610c05576001600160a01b0381165f908152600760205260409020908561097961096d84546001600160401b039060681c1690565b6001600160401b031690565b03610bfa5761099061098b858b611bb7565b611bdf565b9961099a8b611bd5565b8b60038c14610bdf57506109ad8b611bd5565b8b60048c03610b9657600195949392916109e76109ed926109df6109d860045461ffff9060e01c1690565b61ffff1690565b908686612d87565b90611675565b9a6109f9835460ff1690565b610a0281610d08565b15610b8d57600290610a148484612e9c565b610a1d81611bd5565b14610b77575b610a2d8282612bcc565b81549260ff8416610a3d81610d08565b151580610b3f575b610a55575b505050505b016108fd565b610ac1610abc85610add937f33719318ee28f482c4097a7e141cf75be06a1e0ed626f2fd17b81d1b9e1140fc610aaf610a98610b369a63ffffffff9060481c1690565b60405163ffffffff90911681529081906020820190565b0390a260d01c61ffff1690565b611bf6565b835461ffff60d01b191660d09190911b61ffff60d01b16178355565b610b31610b0f610b05610aff61096d6004546001600160401b039060401c1690565b42611675565b64ffffffffff1690565b835464ffffffffff60a81b191660a89190911b64ffffffffff60a81b16178355565b612a70565b5f808080610a4a565b50604884901c63ffffffff1663ffffffff610b6f610b6660035463ffffffff9060201c1690565b63ffffffff1690565b911610610a45565b8515610a2357610b88868383613026565b610a23565b50505050610a4f565b509990600282610baa600197969594611bd5565b858a82610bb9575b5050610a14565b6105e8610bcc610bd893610bd193611bb7565b611bec565b8585612f5e565b858a610bb2565b90926001959b50610bf494506109e792612c84565b96610a4f565b505050600190610a4f565b5050600190610a4f565b34610289575f3660031901126102895760206040516103e88152f35b34610289575f36600319011261028957335f52600760205260405f20610c52815460ff1690565b610c5b81610d08565b60018103610cae575061023e90610c9e33610c99610c8b845462ffff00600882901c1660209190911c60ff161790565b5f52600a60205260405f2090565b612891565b610ca8813361292c565b33612285565b610cb781610d08565b60028103610276575061023e9033612252565b34610289576020366003190112610289576004355f52600f602052602060405f2054604051908152f35b634e487b7160e01b5f52602160045260245ffd5b60061115610d1257565b610cf4565b906006821015610d125752565b905f905b60088210610d3557505050565b60208060019263ffffffff865116815201930191019091610d28565b61032c9092919261020080610300830195610d6d848251610d17565b60208181015162ffffff169085015260408181015160ff169085015260608181015163ffffffff169085015260808181015163ffffffff169085015260a0818101516001600160401b03169085015260c08181015164ffffffffff169085015260e08181015161ffff16908501526101008181015161ffff1690850152610120810151610120850152610140810151610140850152610160810151610160850152610e2a6101808201516101808601906001600160401b03169052565b6101a08181015163ffffffff16908501526101c08181015160ff16908501526101e0818101511515908501520151910190610d24565b3461028957602036600319011261028957610807610f1f610f1a600435610e86816102c6565b610e8e6115df565b5f81525f60208201525f60408201525f60608201525f60808201525f60a08201525f60c08201525f60e08201525f6101008201525f6101208201525f6101408201525f6101608201525f6101808201525f6101a08201525f6101c08201525f6101e0820152610200610efe611c09565b9101526001600160a01b03165f90815260076020526040902090565b611ce0565b60405191829182610d51565b9181601f84011215610289578235916001600160401b038311610289576020808501948460051b01011161028957565b6080366003190112610289576004356001600160401b0381116102895736602382011215610289578060040135906001600160401b03821161028957366024838301011161028957610fab61031f565b90610fb461042d565b606435926001600160401b0384116102895761023e94610fda6024953690600401610f2b565b95909401611eb8565b3461028957604036600319011261028957602060ff61102960243560043561100a826102c6565b5f52600e845260405f209060018060a01b03165f5260205260405f2090565b54166040519015158152f35b34610289575f366003190112610289576006546040516001600160a01b039091168152602090f35b60206040818301928281528451809452019201905f5b8181106110805750505090565b8251845260209384019390920191600101611073565b34610289576020366003190112610289576004356110b3816102c6565b60018060a01b03165f52600860205260405f206040519081602082549182815201915f5260205f20905f5b81811061110157610807856110f5818703826115be565b6040519182918261105d565b82548452602090930192600192830192016110de565b60206040818301928281528451809452019201905f5b81811061113a5750505090565b82516001600160a01b031684526020938401939092019160010161112d565b346102895760a036600319011261028957611172610604565b6024356001600160401b0381116102895760806003198236030112610289576044359060643591608435916111a6836102c6565b6004019260018060a01b03600654163303610667576111c482612175565b936111d260405195866115be565b828552601f196111e184612175565b013660208701375f5f93606083016111f9818561218c565b9050151590816112d1575b81611276575b50610807986112349796959493928992611240575b5090848461122d94936134ea565b86526136db565b60405191829182611117565b9190955061122d9250848461126961126361125a866121c1565b8585858d613392565b946121c1565b841097929394505061121f565b61128791508493929796959461218c565b156112cc5761080798611234976112a88a93355f52600c60205260405f2090565b546003546112bb9060b01c60ff166105e8565b11159250929394959697509861120a565b611682565b600183119150611204565b34610289575f366003190112610289576040517f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03168152602090f35b346102895760203660031901126102895760043561133d816102c6565b7f00000000000000000000000000000000000000000000000000000000000000006001600160a01b0316330361066757600654906001600160a01b03821661139b576001600160a01b03166001600160a01b03199190911617600655005b63682a906560e01b5f5260045ffd5b34610289576040366003190112610289576004356113c7816102c6565b6024359060018060a01b03165f52600960205260405f20905f526020526020600160ff1b60405f2054161515604051908152f35b34610289575f36600319011261028957602060405160088152f35b60ff81160361028957565b3461028957604036600319011261028957602061145560043561144381610420565b6024359061145082611416565b6121dc565b604051908152f35b34610289576020366003190112610289576004355f52600c602052602060405f2054604051908152f35b34610289575f36600319011261028957335f908152600760205260409020805460ff166114b381610d08565b600181148015611505575b156114ce575061023e9033612a70565b6114d781610d08565b6002811480156114f2575b15610276575061023e90336122b8565b506114fc81610d08565b600381146114e2565b5061150f81610d08565b600581146114be565b906024916006811015610d1257600452565b634e487b7160e01b5f52601160045260245ffd5b63ffffffff81169081156115835761155590611b3e565b9063ffffffff6115648361251c565b161061156d5790565b60ff1660ff811461157e5760010190565b61152a565b50505f90565b634e487b7160e01b5f52604160045260245ffd5b6101e081019081106001600160401b038211176115b957604052565b611589565b90601f801991011681019081106001600160401b038211176115b957604052565b6040519061032c610220836115be565b6040519061032c6101e0836115be565b6001600160401b0381116115b957601f01601f191660200190565b3d15611644573d9061162b826115ff565b9161163960405193846115be565b82523d5f602084013e565b606090565b906001820180921161157e57565b606401908160641161157e57565b6103e80190816103e81161157e57565b9190820180921161157e57565b634e487b7160e01b5f52603260045260245ffd5b91909160088310156112cc57601c908360031c019260021b1690565b634e487b7160e01b5f52601260045260245ffd5b81156116d0570690565b6116b2565b63ffffffff1663ffffffff811461157e5760010190565b9063ffffffff8091169116039063ffffffff821161157e57565b6001600160a01b0382165f9081526007602052604090208054929493909290916001600160401b03908116606883901c909116036119e257506119355760035492606084901c61ffff16936004830190611765825460ff9060601c1690565b90600585019063ffffffff61178d61177d8585611696565b905463ffffffff9160031b1c1690565b168015159182611912575b50506118f6576117f56105e861032c979861ffff6117ed60ff876117e76117c66118429b9a61180f9a611696565b63ffffffff42169063ffffffff8084549260031b9316831b921b1916179055565b16611649565b9116906116c6565b825460ff60601b191660609190911b60ff60601b16178255565b80546118239060401c63ffffffff166116d5565b63ffffffff60401b82549160401b169063ffffffff60401b1916179055565b6118a161188161185b60035463ffffffff9060401c1690565b845460481c63ffffffff169063ffffffff821663ffffffff821610156118ef57906116ec565b835463ffffffff60481b191660489190911b63ffffffff60481b16178355565b81546040805160489290921c63ffffffff1682525f60208301526001600160a01b038316917f46259e9457ff33078086ea1e61704fbda5fd357f0113a31f19d8bad38153496e9190a2612bcc565b50806116ec565b632e880b3160e21b5f5261ffff8716600481905260245260445ffd5b61192c92506109e79060701c6001600160401b031661096d565b42105f80611798565b61197c61195a610b05610aff61096d6004979697546001600160401b039060a01c1690565b825464ffffffffff60a81b191660a89190911b64ffffffffff60a81b16178255565b805467ffffffffffffffff60681b198116825560049060ff1661199e81610d08565b036119ac5761032c91612a70565b816119d361032c93610c99610c8b855462ffff00600882901c1660209190911c60ff161790565b6119dd828261292c565b612285565b6102579060ff166373f629b760e11b5f52611518565b611a006115ef565b906002548252611a9b611a90600354611a2c611a1f8263ffffffff1690565b63ffffffff166020870152565b63ffffffff602082901c16604086015263ffffffff604082901c16606086015261ffff606082901c1660808601526001600160401b03607082901c1660a086015260ff60b082901c1660c086015260ff60b882901c1660e086015260c01c60ff1690565b60ff16610100840152565b611b18611b0c600454611ac8611ab7826001600160401b031690565b6001600160401b0316610120870152565b6001600160401b03604082901c1661014086015263ffffffff608082901c166101608601526001600160401b0360a082901c166101808601525b60e01c61ffff1690565b61ffff166101a0840152565b61032c611b2d6005546001600160401b031690565b6001600160401b03166101c0840152565b63ffffffff1662014000811015611bb15761c000811015611bab57618000811015611ba557616000811015611b9f57614000811015611b9957613000811015611b93576120001115611b8e575f90565b600190565b50600290565b50600390565b50600490565b50600590565b50600690565b50600790565b9060068110156112cc5760051b0190565b35611bd2816102c6565b90565b60051115610d1257565b3560058110156102895790565b35611bd281611416565b61ffff1661ffff811461157e5760010190565b60405190610100611c1a81846115be565b368337565b6006821015610d125752565b60405191905f835b60086007830110611c4d5750505061032c610100836115be565b6001610100600892611cd48654611c6f8363ffffffff831663ffffffff169052565b602081811c63ffffffff1690840152604081811c63ffffffff1690840152606081811c63ffffffff1690840152608081811c63ffffffff169084015260a081811c63ffffffff169084015260c081811c63ffffffff169084015260e090811c90830152565b01930191019091611c33565b90611e116005611cee6115df565b93611d89611d7d8254611d0a611d048260ff1690565b89611c1f565b62ffffff600882901c16602089015260ff602082901c16604089015263ffffffff602882901c16606089015263ffffffff604882901c1660808901526001600160401b03606882901c1660a089015264ffffffffff60a882901c1660c089015261ffff60d082901c1660e0890152611b02565b61ffff16610100870152565b600181015461012086015260028101546101408601526003810154610160860152611e0b611e016004830154611dd9611dc8826001600160401b031690565b6001600160401b03166101808a0152565b63ffffffff604082901c166101a089015260ff606082901c166101c089015260681c60ff1690565b15156101e0870152565b01611c2b565b610200830152565b929192611e25826115ff565b91611e3360405193846115be565b829481845281830111610289578281602093845f960137010152565b5f19811461157e5760010190565b91908110156112cc5760051b0190565b929695949060809460c08462ffffff9563ffffffff9460a089528160a08a0152838901375f828289010152601f80199101168601019860208601521660408401521660608201520152565b335f908152600760205260409020805496979690959194929390929160ff8416611ee181610d08565b8061027657506004870198611efb8a5460ff9060681c1690565b998a80612159575b61213b5760038901611f16815434611675565b96600254808910612124575063ffffffff861615801561211c575b8015612112575b6121035760035460c01c60ff1660ff811685116120e9575061202492915f91611f73611f65368d8f611e19565b602081519101209f15151590565b83146120a55750825460ff60681b1916600160681b1783558b5463ffffffff60481b19166a2710000000000000000000178c555b8b5463ffffff001916600889901b63ffffff0016178c55611fe6611fca88611b3e565b8d5464ff00000000191660209190911b64ff0000000016178d55565b8b5468ffffffff00000000001916602888901b68ffffffff000000000016178c558d60018d01558860028d0155556001600160401b03198154169055565b612037612032600d54611e4f565b600d55565b5f5b8181106120875750505061032c9697927f0da2402e3a3b8a2baba6cd1a6fc63ac9a90485201033c0f81febcb3330dabb8f949261207e92604051958695339987611e6d565b0390a2336123aa565b8061209f6120986001938587611e5d565b35336127cb565b01612039565b60045460801c63ffffffff9081169160481c1681116120c5575b50611fa7565b8c5463ffffffff60481b191660489190911b63ffffffff60481b16178c555f6120bf565b63cd41755d60e01b5f52600485905260ff1660245260445ffd5b6305bb030160e31b5f5260045ffd5b5060408911611f38565b508815611f31565b63829f116360e01b5f52600489905260245260445ffd5b630a8d68c960e21b5f5264ffffffffff60a887901c1660045260245ffd5b5061216e60a887901c64ffffffffff16610b05565b4210611f03565b6001600160401b0381116115b95760051b60200190565b903590601e198136030182121561028957018035906001600160401b03821161028957602001918160051b3603831361028957565b5f1981019190821161157e57565b9190820391821161157e57565b5f929160ff16905b600882106121f0575050565b909262ffff00821660ff8516175f52600a602052600260405f200154810180911161157e5792600101906121e4565b815460ff191660029081179092556040519182526001600160a01b0316905f516020613f965f395f51905f5290602090a2565b815460ff191660039081179092556040519182526001600160a01b0316905f516020613f965f395f51905f5290602090a2565b815460ff191660059081179092556040519182526001600160a01b0316905f516020613f965f395f51905f5290602090a2565b815460ff191660049081179092556040519182526001600160a01b0316905f516020613f965f395f51905f5290602090a2565b815460ff191660019081179092556040519182526001600160a01b0316905f516020613f965f395f51905f5290602090a2565b815460ff19169091556040515f81526001600160a01b03909116905f516020613f965f395f51905f5290602090a2565b80548210156112cc575f5260205f2001905f90565b90815491600160401b8310156115b9578261238691600161032c9501815561234e565b81546001600160a01b0393841660039290921b91821b9390911b1916919091179055565b916123e4836123df6123d16123c6865462ffffff9060081c1690565b600187015490613c74565b5f52600b60205260405f2090565b613ca7565b6001600160a01b0383165f908152600860205260409020905f5b825481101561248f5760019061244561245161242a8860018060a01b03165f52600960205260405f2090565b612434848861234e565b8660ff9592951b94549060031b1c90565b5f5260205260405f2090565b54161561248a57612484866123df61247661246c858961234e565b90549060031b1c90565b5f52600c60205260405f2090565b016123fe565b612484565b509261032c9291506124b3825462ffff00600882901c1660209190911c60ff161790565b5f52600a6020526124ed8160405f20600181016124e083829060018060a01b03165f5260205260405f2090565b54156124f2575b50613a3b565b6122eb565b6124fc8383612363565b81546001600160a01b0384165f90815260209290925260408220556124e7565b60ff168015612595576001811461258e5760028114612587576003811461258057600481146125795760058114612572576006811461256b576007146125645763ffffffff90565b6201400090565b5061c00090565b5061800090565b5061600090565b5061400090565b5061300090565b5061200090565b505f90565b6001600160a01b0381165f908152600760205260409020600381018054929091831561264057600401546001600160401b038116421061260057506001600160a01b03165f9081526020819052604081209092906125fb905b918254611675565b905555565b925061261c915060018060a01b03165f525f60205260405f2090565b54156126255750565b63045fd24160e01b5f526001600160401b031660045260245ffd5b50505050565b9161265f9183549060031b91821b915f19901b19161790565b9055565b634e487b7160e01b5f52603160045260245ffd5b8054801561269e575f19019061268d828261234e565b8154905f199060031b1b1916905555565b612663565b6001600160a01b0381165f9081526009602090815260408083208584529091529020546001600160ff1b031680156127c65761032c9261273d61276e926126fa8560018060a01b03165f52600860205260405f2090565b9061271161246c61270b84546121c1565b8461234e565b9061272e82612728612722846121c1565b8661234e565b90612646565b848203612773575b5050612677565b6001600160a01b0383165f90815260096020526040812061275f9083906104fd565b555f52600c60205260405f2090565b613a9c565b6001600160a01b0387165f9081526009602052604090206127be9190600160ff1b906127a09085906104fd565b541617916104fd8860018060a01b03165f52600960205260405f2090565b555f80612736565b505050565b9060018060a01b038216805f52600960205260405f20825f5260205260405f20546127c6575f52600860205260405f208054600160401b8110156115b95761281d81849360016128339401815561234e565b819391549060031b91821b915f19901b19161790565b90556001600160a01b03919091165f908152600860209081526040808320546009835281842094845293909152902055565b8054801561269e575f19019061287b828261234e565b81549060018060a01b039060031b1b1916905555565b90600182016128b082829060018060a01b03165f5260205260405f2090565b54156127c6576128c08284613b55565b6001600160a01b0382165f9081526020829052604090205483548082036128f6575b5050906128f3916105395f94612865565b55565b5f198201939291841161157e575f19810190811161157e5784612921610539926128f3965f98613bce565b9450819293506128e2565b91908261276e6123d161294e93600162ffffff825460081c1691015490613c74565b6001600160a01b0382165f9081526008602052604090205f5b81548110156129d7576001600160a01b0384165f908152600960205260409020600191906129b1612998838661234e565b90549060031b1c8460ff1b92905f5260205260405f2090565b5416156129d2576129cc8561276e61247661246c858861234e565b01612967565b6129cc565b50509050565b906103e88202918083046103e8149015171561157e57565b908160031b918083046008149015171561157e57565b9060038202918083046003149015171561157e57565b8181029291811591840414171561157e57565b8054905f815581612a43575050565b5f5260205f205f5b828110612a5757505050565b5f82820155600101612a4b565b801561157e575f190190565b91612a9483610c99610c8b855462ffff00600882901c1660209190911c60ff161790565b6005612aa1835460ff1690565b612aaa81610d08565b03612bbd575b6001600160a01b0383165f908152600860205260409020905f5b8254811015612b07576001600160a01b0385165f9081526009602052604081206001929190612b009061244561246c858961234e565b5501612aca565b509261032c929150612b31612b2c8260018060a01b03165f52600860205260405f2090565b612a34565b6002820180549081612b65575b5050815467ffffffffffffffff60681b19168255612b60612032600d54612a64565b61231e565b5f91612b7660038601918254611675565b905555612bb6612b9761096d610aff61096d6004546001600160401b031690565b60048401906001600160401b03166001600160401b0319825416179055565b5f80612b3e565b612bc7828461292c565b612ab0565b815467ffffffffffffffff60681b198116835590919060ff16612bee81610d08565b60028103612c235750816124ed61032c93612c1e610c8b855462ffff00600882901c1660209190911c60ff161790565b613a3b565b612c2c81610d08565b60038103612c5c5750816119d361032c93610c99610c8b855462ffff00600882901c1660209190911c60ff161790565b80612c68600492610d08565b14612c71575050565b61032c91612a70565b81156116d0570490565b929190600281019384549260038301805485019485811161157e57612cdc612ce391612cc0612cb861271061032c9a612a21565b612710900490565b99818b1015612d7d57612cd48b80936121cf565b9055896121cf565b82546121cf565b9055612d17612cfb610abc855461ffff9060e01c1690565b845461ffff60e01b191660e09190911b61ffff60e01b16178455565b6040518681526001600160401b0391909116906001600160a01b038316907f2b0a2ac2bcf2af8a79144b30a755e55c4c37630e65eba95092d7a73c7bb672a990602090a3610b31610b0f610b05610aff61096d6004546001600160401b039060401c1690565b612cd482806121cf565b919392612710600283019182549687612dd4612cdc612db8612cb886612db360038c0196875490611675565b612a21565b9a808c1015612e9257612dcc8c80926121cf565b88558b6121cf565b9055612e08612dec610abc875461ffff9060e01c1690565b865461ffff60e01b191660e09190911b61ffff60e01b16178655565b6040518881526001600160401b0391909116906001600160a01b038716907f2b0a2ac2bcf2af8a79144b30a755e55c4c37630e65eba95092d7a73c7bb672a990602090a31090811591612e85575b50612e5f575050565b61032c91610b31610b0f610b05610aff61096d6004546001600160401b039060401c1690565b905054600254115f612e56565b612dcc81806121cf565b9063ffffffff6003541663ffffffff825460481c165f19820182811161157e57612ec591612a21565b81156116d0577f46259e9457ff33078086ea1e61704fbda5fd357f0113a31f19d8bad38153496e92612f23612f035f94612f30940463ffffffff1690565b825463ffffffff60481b191660489190911b63ffffffff60481b16178255565b5460481c63ffffffff1690565b6040805163ffffffff92831681529190921660208201526001600160a01b039093169290819081015b0390a2565b9163ffffffff600354169163ffffffff815460481c165f19840184811161157e57612f8891612a21565b90612f9863ffffffff84166129dd565b820180921161157e5783156116d057805463ffffffff60481b19169390910460481b63ffffffff60481b169290921782557f46259e9457ff33078086ea1e61704fbda5fd357f0113a31f19d8bad38153496e9163ffffffff90546040805163ffffffff60489390931c9390931682168352921660208201526001600160a01b03909316929081908101612f59565b90613045836104fd8460018060a01b03165f52600960205260405f2090565b54600160ff1b8116612640578015613108575b6001600160a01b0383165f90815260096020526040902061308e9291600160ff1b17906130869086906104fd565b555460ff1690565b61309781610d08565b600581141590816130f3575b506130d8575b6001600160a01b03167f7330c50e5f639f0b2b6e43f2185c26c67555b4e602844e1511b7d36d22fff19e5f80a3565b6130ee816123df845f52600c60205260405f2090565b6130a9565b6003915061310081610d08565b14155f6130a3565b506001600160a01b0382165f908152600860205260409020546003546131339060c01c60ff166105e8565b11156127c65761308e9061314784846127cb565b6001600160a01b0383165f9081526009602052604090206131699085906104fd565b5461318361054e85610539885f52600e60205260405f2090565b909150613058565b915f915f5b600681106132ee575082156132a3576131a98386612c7a565b6131bc6131b68583612a21565b876121cf565b905f915b6006831061321457505060408051968752602087019490945250506001600160401b03909216927f5c810521bed733d578d597a6a84c367184261a4db9552f830fe6225d9458afc792509081908101612f59565b600261322361098b8588611bb7565b61322c81611bd5565b14801590613286575b61327d576132439082611675565b61326f6125f36132566109268688611bb7565b6001600160a01b03165f90815260208190526040902090565b905560015f925b01916131c0565b91600190613276565b506001600160a01b0361329c6109268587611bb7565b1615613235565b5050506001600160401b037f5c810521bed733d578d597a6a84c367184261a4db9552f830fe6225d9458afc791612f5960405192839216948260205f91939293604081019481520152565b60026132fd61098b8386611bb7565b61330681611bd5565b148061332e575b61331a575b600101613190565b92613326600191611e4f565b939050613312565b506001600160a01b036133446109268385611bb7565b16151561330d565b9061335682612175565b61336360405191826115be565b8281528092613374601f1991612175565b0190602036910137565b80518210156112cc5760209160051b010190565b9091935f906133a4606085018561218c565b156112cc576133bc90355f52600c60205260405f2090565b9081548160021b978289046004148315171561157e578189116134cd575b6133e38961334c565b996133ed8a61334c565b935f5b8b8110806134c4575b156134b5578a6134556134408f61343a90858b61343461342e8d613428858f8161342291613cf0565b926121cf565b906116c6565b83611675565b92613d10565b8a61234e565b905460039190911b1c6001600160a01b031690565b8a6134608d83613d45565b613476575b50505061347190611e4f565b6133f0565b9061349c61347194939b61348d6134ab9484613e6a565b61349681611e4f565b9c61337e565b6001600160a01b039091169052565b90508a5f8a613465565b50509850505050509450505050565b508188106133f9565b975080976133da565b35611bd281610311565b35611bd281610420565b94939291909360208501358061359f5750613507610350866134d6565b9160405f9601955b84518610156135945761352584611450896134e0565b8015613588579061357e613561613583938761355b6135438d6134e0565b9261355661355088611657565b8a613cf0565b6116c6565b91613ee3565b61356b8b82613e6a565b61349c6135778a611e4f565b998961337e565b611e4f565b61350f565b50505094505050905090565b505094505050905090565b906135d16135cc6135c46123d1889a96999798956135bf60408a016134e0565b613c74565b9887516121cf565b6129f5565b955f5b878110806136d1575b156136c557885480156136b8579061361061344061360a6136499461355661360486611657565b88613cf0565b8c61234e565b6001600160a01b0381165f9081526007602052604090205460019060ff1661363781610d08565b1480613675575b61364e575b50611e4f565b6135d4565b8061365c8861366f93613e6a565b61349c61366888611e4f565b978b61337e565b5f613643565b506001600160a01b0381165f90815260076020526040902061369e905460281c63ffffffff1690565b63ffffffff6136af610b668b6134d6565b9116101561363e565b5050509550935050505090565b50509550935050505090565b50865184106135dd565b93926020850135613a345760018060a01b03169061370461096d6005546001600160401b031690565b91613717815f52600f60205260405f2090565b54151580613a16575b613a0e57613730610350876134d6565b91604087019061374384611450846134e0565b928315613a03575f956137676137626105e860035460ff9060b81c1690565b612a0b565b98858a116139fa575b9096919998975f9360608b019b5b6137888d8d61218c565b90508610806139e0575b156139d1576137ab866137a58f8f61218c565b90611e5d565b35996137bf8b5f52600c60205260405f2090565b546003546137d29060b01c60ff166105e8565b1115806139bb575b613984576137f08b5f52600f60205260405f2090565b54151580613997575b613984579c9b9c426138138c5f52600f60205260405f2090565b5542613827835f52600f60205260405f2090565b5561383e896135566138388a611665565b86613cf0565b9c5f965b8d88108061396a575b15613947579e8e9f8e9f9d9e9d8f90613878908f8f8f906135568f61387261355b946134e0565b95611675565b6001600160a01b0381165f90815260096020526040902061389a9083906104fd565b5415801590613928575b61391c579181836138d76138ca61390f96610539613909975f52600e60205260405f2090565b805460ff19166001179055565b6001600160a01b03167f2a7a617f25228808268773e2e9cb209dd2661d76442c856df46b206bcf36b3e55f80a3611e4f565b98611e4f565b97909f9e509c9b9c613842565b50509761390f90611e4f565b506139426104cb82610539855f52600e60205260405f2090565b6138a4565b9b50939b9c50939c919561395c919550611e4f565b94909a99919b92989361377e565b5060035461397d9060b81c60ff166105e8565b811061384b565b939c929a9b919561395c91959a50611e4f565b506139b4816139ae8d5f52600f60205260405f2090565b54611675565b42106137f9565b508615806139ca575b156137da565b50836139c4565b50505098505050505050505050565b506003546139f39060b81c60ff166105e8565b8510613792565b98508498613770565b505050505050509050565b505050509050565b50613a2d836139ae835f52600f60205260405f2090565b4210613720565b5050509050565b6001600160a01b039091165f9081526001820160205260409020545f1981019190821161157e576002810190815492838110612640578084809203613a8b575b50600191500180921161157e5755565b613a9492613bce565b5f8281613a7b565b6001810190613abb83839060018060a01b03165f5260205260405f2090565b548015612640578154808203613add575b5050916128f3916105395f94612865565b90939192905f19810190811161157e57613af7908461234e565b90545f1986019460039290921b1c6001600160a01b03169085851161157e575f95613b4983613b30610539956123866128f39a8761234e565b6001600160a01b03165f90815260208690526040902090565b55929450819350613acc565b6001600160a01b039091165f90815260018201602052604090205490600281019081549280158015613bc5575b61264057838103613b9e575b50505f19820191821161157e5755565b5f19810190811161157e575f1984019084821161157e57613bbe92613bce565b5f80613b8e565b50838111613b82565b90613bd9818361234e565b905460039190911b1c6001600160a01b031690613bf6848461234e565b905460039190911b1c6001600160a01b031692613c1784612386848461234e565b613c2583612386878461234e565b6001820180921161157e576001613c4e910193849060018060a01b03165f5260205260405f2090565b556001830180931161157e576001600160a01b03165f9081526020919091526040902055565b61ffff9060081c16906040519062ffffff6020830193168352604082015260408152613ca16060826115be565b51902090565b6001810191613cc681849060018060a01b03165f5260205260405f2090565b546127c65781613cd9826128f394612363565b54929060018060a01b03165f5260205260405f2090565b604080516020810192835280820193909352825290613ca16060826115be565b91613d3c818084613d429596989798613d2b8a848484613f49565b99613d36848361337e565b52613f49565b9261337e565b52565b6001600160a01b0381165f908152600760205260409020805490600160ff8316613d6e81610d08565b03613e4357602882901c63ffffffff1663ffffffff613d8f610b66876134d6565b911610613e435760208401358015159182613e5b575b5050613e5457613ddf90613ddb9060081c62ffffff16613dc7604086016134e0565b600890811c61ffff9081169290911c161490565b1590565b6115835790606081019060015b613df6838361218c565b9050811015613e4b576001600160a01b0384165f908152600960205260409020613e3590613e28836137a5878761218c565b355f5260205260405f2090565b5415613e4357600101613dec565b505050505f90565b50505050600190565b5050505f90565b60010154141590505f80613da5565b6001600160a01b0381165f90815260076020526040902061032c92909190613ea4835462ffff00600882901c1660209190911c60ff161790565b5f52600a602052613eb88260405f20613b55565b825467ffffffffffffffff60681b191660689190911b67ffffffffffffffff60681b1617825561221f565b91929060ff16925b60088410613f02576305bb030160e31b5f5260045ffd5b62ffff00831660ff8516175f52600a60205260405f20600281015490818310613f3a5750810390811161157e57600190930192613eeb565b9192945050613440925061234e565b9091805b613f575750505090565b5f19810181811161157e5784613f6d828561337e565b5114613f835750613f7d90612a64565b80613f4d565b92915050613f91925061337e565b519056fefaea6de6d97ba8e8da7289b37422fb50ef862619902ec6607db9d51b7a76f0dea26469706673582212203ab0c1f4ee830c7065fb0b6c0daea7335ef47d3b6a5862cc65a8fddeef626f2264736f6c63430008250033",
 }
 
 // NodeRegistry is an auto generated Go binding around an Ethereum contract.
@@ -94,9 +107,9 @@ func (c *NodeRegistry) Instance(backend bind.ContractBackend, addr common.Addres
 // PackConstructor is the Go binding used to pack the parameters required for
 // contract deployment.
 //
-// Solidity: constructor(address random_, address treasury_, (uint256,uint32,uint32,uint32,uint16,uint64,uint8,uint8,uint8) p) returns()
-func (nodeRegistry *NodeRegistry) PackConstructor(random_ common.Address, treasury_ common.Address, p NodeRegistryParams) []byte {
-	enc, err := nodeRegistry.abi.Pack("", random_, treasury_, p)
+// Solidity: constructor(address random_, (uint256,uint32,uint32,uint32,uint16,uint64,uint8,uint8,uint8,uint64,uint64,uint32,uint64,uint16,uint64) p) returns()
+func (nodeRegistry *NodeRegistry) PackConstructor(random_ common.Address, p NodeRegistryParams) []byte {
+	enc, err := nodeRegistry.abi.Pack("", random_, p)
 	if err != nil {
 		panic(err)
 	}
@@ -209,12 +222,12 @@ func (nodeRegistry *NodeRegistry) UnpackQOSMAX(data []byte) (uint32, error) {
 }
 
 // PackAssign is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x1d390bdc.  This method will panic if any
+// the contract method with ID 0xcfa209ca.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function assign(uint64 taskId, (uint32,bytes32,uint24,bytes32[]) req, uint256 count, bytes32 seed) returns(address[] chosen)
-func (nodeRegistry *NodeRegistry) PackAssign(taskId uint64, req NodeRegistryRequirements, count *big.Int, seed [32]byte) []byte {
-	enc, err := nodeRegistry.abi.Pack("assign", taskId, req, count, seed)
+// Solidity: function assign(uint64 taskId, (uint32,bytes32,uint24,bytes32[]) req, uint256 count, uint256 word, address creator) returns(address[] chosen)
+func (nodeRegistry *NodeRegistry) PackAssign(taskId uint64, req NodeRegistryRequirements, count *big.Int, word *big.Int, creator common.Address) []byte {
+	enc, err := nodeRegistry.abi.Pack("assign", taskId, req, count, word, creator)
 	if err != nil {
 		panic(err)
 	}
@@ -222,59 +235,24 @@ func (nodeRegistry *NodeRegistry) PackAssign(taskId uint64, req NodeRegistryRequ
 }
 
 // TryPackAssign is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x1d390bdc.  This method will return an error
+// the contract method with ID 0xcfa209ca.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function assign(uint64 taskId, (uint32,bytes32,uint24,bytes32[]) req, uint256 count, bytes32 seed) returns(address[] chosen)
-func (nodeRegistry *NodeRegistry) TryPackAssign(taskId uint64, req NodeRegistryRequirements, count *big.Int, seed [32]byte) ([]byte, error) {
-	return nodeRegistry.abi.Pack("assign", taskId, req, count, seed)
+// Solidity: function assign(uint64 taskId, (uint32,bytes32,uint24,bytes32[]) req, uint256 count, uint256 word, address creator) returns(address[] chosen)
+func (nodeRegistry *NodeRegistry) TryPackAssign(taskId uint64, req NodeRegistryRequirements, count *big.Int, word *big.Int, creator common.Address) ([]byte, error) {
+	return nodeRegistry.abi.Pack("assign", taskId, req, count, word, creator)
 }
 
 // UnpackAssign is the Go binding that unpacks the parameters returned
-// from invoking the contract method with ID 0x1d390bdc.
+// from invoking the contract method with ID 0xcfa209ca.
 //
-// Solidity: function assign(uint64 taskId, (uint32,bytes32,uint24,bytes32[]) req, uint256 count, bytes32 seed) returns(address[] chosen)
+// Solidity: function assign(uint64 taskId, (uint32,bytes32,uint24,bytes32[]) req, uint256 count, uint256 word, address creator) returns(address[] chosen)
 func (nodeRegistry *NodeRegistry) UnpackAssign(data []byte) ([]common.Address, error) {
 	out, err := nodeRegistry.abi.Unpack("assign", data)
 	if err != nil {
 		return *new([]common.Address), err
 	}
 	out0 := *abi.ConvertType(out[0], new([]common.Address)).(*[]common.Address)
-	return out0, nil
-}
-
-// PackAvailableCount is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x61f69cf2.  This method will panic if any
-// invalid/nil inputs are passed.
-//
-// Solidity: function availableCount(uint8 class) view returns(uint256 total)
-func (nodeRegistry *NodeRegistry) PackAvailableCount(class uint8) []byte {
-	enc, err := nodeRegistry.abi.Pack("availableCount", class)
-	if err != nil {
-		panic(err)
-	}
-	return enc
-}
-
-// TryPackAvailableCount is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x61f69cf2.  This method will return an error
-// if any inputs are invalid/nil.
-//
-// Solidity: function availableCount(uint8 class) view returns(uint256 total)
-func (nodeRegistry *NodeRegistry) TryPackAvailableCount(class uint8) ([]byte, error) {
-	return nodeRegistry.abi.Pack("availableCount", class)
-}
-
-// UnpackAvailableCount is the Go binding that unpacks the parameters returned
-// from invoking the contract method with ID 0x61f69cf2.
-//
-// Solidity: function availableCount(uint8 class) view returns(uint256 total)
-func (nodeRegistry *NodeRegistry) UnpackAvailableCount(data []byte) (*big.Int, error) {
-	out, err := nodeRegistry.abi.Unpack("availableCount", data)
-	if err != nil {
-		return new(big.Int), err
-	}
-	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
 	return out0, nil
 }
 
@@ -333,6 +311,41 @@ func (nodeRegistry *NodeRegistry) PackBindTaskManager(tm common.Address) []byte 
 // Solidity: function bindTaskManager(address tm) returns()
 func (nodeRegistry *NodeRegistry) TryPackBindTaskManager(tm common.Address) ([]byte, error) {
 	return nodeRegistry.abi.Pack("bindTaskManager", tm)
+}
+
+// PackClassFor is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x32431433.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function classFor(uint32 minVramMiB) pure returns(uint8)
+func (nodeRegistry *NodeRegistry) PackClassFor(minVramMiB uint32) []byte {
+	enc, err := nodeRegistry.abi.Pack("classFor", minVramMiB)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackClassFor is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x32431433.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function classFor(uint32 minVramMiB) pure returns(uint8)
+func (nodeRegistry *NodeRegistry) TryPackClassFor(minVramMiB uint32) ([]byte, error) {
+	return nodeRegistry.abi.Pack("classFor", minVramMiB)
+}
+
+// UnpackClassFor is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x32431433.
+//
+// Solidity: function classFor(uint32 minVramMiB) pure returns(uint8)
+func (nodeRegistry *NodeRegistry) UnpackClassFor(data []byte) (uint8, error) {
+	out, err := nodeRegistry.abi.Unpack("classFor", data)
+	if err != nil {
+		return *new(uint8), err
+	}
+	out0 := *abi.ConvertType(out[0], new(uint8)).(*uint8)
+	return out0, nil
 }
 
 // PackClassOf is the Go binding used to pack the parameters required for calling
@@ -444,7 +457,7 @@ func (nodeRegistry *NodeRegistry) UnpackDownloadPending(data []byte) (bool, erro
 // the contract method with ID 0x9d209048.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function getNode(address node) view returns((uint8,uint24,uint8,uint32,uint32,uint16,uint64,uint64,bytes32,uint256))
+// Solidity: function getNode(address node) view returns((uint8,uint24,uint8,uint32,uint32,uint64,uint40,uint16,uint16,bytes32,uint256,uint256,uint64,uint32,uint8,bool,uint32[8]))
 func (nodeRegistry *NodeRegistry) PackGetNode(node common.Address) []byte {
 	enc, err := nodeRegistry.abi.Pack("getNode", node)
 	if err != nil {
@@ -457,7 +470,7 @@ func (nodeRegistry *NodeRegistry) PackGetNode(node common.Address) []byte {
 // the contract method with ID 0x9d209048.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function getNode(address node) view returns((uint8,uint24,uint8,uint32,uint32,uint16,uint64,uint64,bytes32,uint256))
+// Solidity: function getNode(address node) view returns((uint8,uint24,uint8,uint32,uint32,uint64,uint40,uint16,uint16,bytes32,uint256,uint256,uint64,uint32,uint8,bool,uint32[8]))
 func (nodeRegistry *NodeRegistry) TryPackGetNode(node common.Address) ([]byte, error) {
 	return nodeRegistry.abi.Pack("getNode", node)
 }
@@ -465,7 +478,7 @@ func (nodeRegistry *NodeRegistry) TryPackGetNode(node common.Address) ([]byte, e
 // UnpackGetNode is the Go binding that unpacks the parameters returned
 // from invoking the contract method with ID 0x9d209048.
 //
-// Solidity: function getNode(address node) view returns((uint8,uint24,uint8,uint32,uint32,uint16,uint64,uint64,bytes32,uint256))
+// Solidity: function getNode(address node) view returns((uint8,uint24,uint8,uint32,uint32,uint64,uint40,uint16,uint16,bytes32,uint256,uint256,uint64,uint32,uint8,bool,uint32[8]))
 func (nodeRegistry *NodeRegistry) UnpackGetNode(data []byte) (NodeRegistryNode, error) {
 	out, err := nodeRegistry.abi.Unpack("getNode", data)
 	if err != nil {
@@ -514,7 +527,7 @@ func (nodeRegistry *NodeRegistry) UnpackGetNodeModels(data []byte) ([][32]byte, 
 // the contract method with ID 0x5e615a6b.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function getParams() view returns((uint256,uint32,uint32,uint32,uint16,uint64,uint8,uint8,uint8))
+// Solidity: function getParams() view returns((uint256,uint32,uint32,uint32,uint16,uint64,uint8,uint8,uint8,uint64,uint64,uint32,uint64,uint16,uint64))
 func (nodeRegistry *NodeRegistry) PackGetParams() []byte {
 	enc, err := nodeRegistry.abi.Pack("getParams")
 	if err != nil {
@@ -527,7 +540,7 @@ func (nodeRegistry *NodeRegistry) PackGetParams() []byte {
 // the contract method with ID 0x5e615a6b.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function getParams() view returns((uint256,uint32,uint32,uint32,uint16,uint64,uint8,uint8,uint8))
+// Solidity: function getParams() view returns((uint256,uint32,uint32,uint32,uint16,uint64,uint8,uint8,uint8,uint64,uint64,uint32,uint64,uint16,uint64))
 func (nodeRegistry *NodeRegistry) TryPackGetParams() ([]byte, error) {
 	return nodeRegistry.abi.Pack("getParams")
 }
@@ -535,7 +548,7 @@ func (nodeRegistry *NodeRegistry) TryPackGetParams() ([]byte, error) {
 // UnpackGetParams is the Go binding that unpacks the parameters returned
 // from invoking the contract method with ID 0x5e615a6b.
 //
-// Solidity: function getParams() view returns((uint256,uint32,uint32,uint32,uint16,uint64,uint8,uint8,uint8))
+// Solidity: function getParams() view returns((uint256,uint32,uint32,uint32,uint16,uint64,uint8,uint8,uint8,uint64,uint64,uint32,uint64,uint16,uint64))
 func (nodeRegistry *NodeRegistry) UnpackGetParams(data []byte) (NodeRegistryParams, error) {
 	out, err := nodeRegistry.abi.Unpack("getParams", data)
 	if err != nil {
@@ -580,6 +593,41 @@ func (nodeRegistry *NodeRegistry) UnpackHolderCount(data []byte) (*big.Int, erro
 	return out0, nil
 }
 
+// PackIsProven is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xdf53c15e.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function isProven(address node, bytes32 model) view returns(bool)
+func (nodeRegistry *NodeRegistry) PackIsProven(node common.Address, model [32]byte) []byte {
+	enc, err := nodeRegistry.abi.Pack("isProven", node, model)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackIsProven is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xdf53c15e.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function isProven(address node, bytes32 model) view returns(bool)
+func (nodeRegistry *NodeRegistry) TryPackIsProven(node common.Address, model [32]byte) ([]byte, error) {
+	return nodeRegistry.abi.Pack("isProven", node, model)
+}
+
+// UnpackIsProven is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xdf53c15e.
+//
+// Solidity: function isProven(address node, bytes32 model) view returns(bool)
+func (nodeRegistry *NodeRegistry) UnpackIsProven(data []byte) (bool, error) {
+	out, err := nodeRegistry.abi.Unpack("isProven", data)
+	if err != nil {
+		return *new(bool), err
+	}
+	out0 := *abi.ConvertType(out[0], new(bool)).(*bool)
+	return out0, nil
+}
+
 // PackJoin is the Go binding used to pack the parameters required for calling
 // the contract method with ID 0x9e6d125c.  This method will panic if any
 // invalid/nil inputs are passed.
@@ -600,6 +648,41 @@ func (nodeRegistry *NodeRegistry) PackJoin(gpuName string, vramMiB uint32, versi
 // Solidity: function join(string gpuName, uint32 vramMiB, uint24 version, bytes32[] models) payable returns()
 func (nodeRegistry *NodeRegistry) TryPackJoin(gpuName string, vramMiB uint32, version *big.Int, models [][32]byte) ([]byte, error) {
 	return nodeRegistry.abi.Pack("join", gpuName, vramMiB, version, models)
+}
+
+// PackLastNotice is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x92c6ba94.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function lastNotice(bytes32 ) view returns(uint256)
+func (nodeRegistry *NodeRegistry) PackLastNotice(arg0 [32]byte) []byte {
+	enc, err := nodeRegistry.abi.Pack("lastNotice", arg0)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackLastNotice is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x92c6ba94.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function lastNotice(bytes32 ) view returns(uint256)
+func (nodeRegistry *NodeRegistry) TryPackLastNotice(arg0 [32]byte) ([]byte, error) {
+	return nodeRegistry.abi.Pack("lastNotice", arg0)
+}
+
+// UnpackLastNotice is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x92c6ba94.
+//
+// Solidity: function lastNotice(bytes32 ) view returns(uint256)
+func (nodeRegistry *NodeRegistry) UnpackLastNotice(data []byte) (*big.Int, error) {
+	out, err := nodeRegistry.abi.Unpack("lastNotice", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
 }
 
 // PackMemberCount is the Go binding used to pack the parameters required for calling
@@ -657,6 +740,41 @@ func (nodeRegistry *NodeRegistry) PackPause() []byte {
 // Solidity: function pause() returns()
 func (nodeRegistry *NodeRegistry) TryPackPause() ([]byte, error) {
 	return nodeRegistry.abi.Pack("pause")
+}
+
+// PackPoolCount is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xfa4a0aa3.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function poolCount(uint24 version, uint8 class) view returns(uint256 total)
+func (nodeRegistry *NodeRegistry) PackPoolCount(version *big.Int, class uint8) []byte {
+	enc, err := nodeRegistry.abi.Pack("poolCount", version, class)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackPoolCount is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xfa4a0aa3.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function poolCount(uint24 version, uint8 class) view returns(uint256 total)
+func (nodeRegistry *NodeRegistry) TryPackPoolCount(version *big.Int, class uint8) ([]byte, error) {
+	return nodeRegistry.abi.Pack("poolCount", version, class)
+}
+
+// UnpackPoolCount is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xfa4a0aa3.
+//
+// Solidity: function poolCount(uint24 version, uint8 class) view returns(uint256 total)
+func (nodeRegistry *NodeRegistry) UnpackPoolCount(data []byte) (*big.Int, error) {
+	out, err := nodeRegistry.abi.Unpack("poolCount", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
 }
 
 // PackQuit is the Go binding used to pack the parameters required for calling
@@ -717,12 +835,12 @@ func (nodeRegistry *NodeRegistry) UnpackRandom(data []byte) (common.Address, err
 }
 
 // PackRelease is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x50b62180.  This method will panic if any
+// the contract method with ID 0x707dbdda.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function release(uint64 taskId, address[3] who, uint32[3] points, uint8 slashMask) returns()
-func (nodeRegistry *NodeRegistry) PackRelease(taskId uint64, who [3]common.Address, points [3]uint32, slashMask uint8) []byte {
-	enc, err := nodeRegistry.abi.Pack("release", taskId, who, points, slashMask)
+// Solidity: function release(uint64 taskId, address[6] who, uint8[6] points, uint8[6] verdicts, bytes32 model) returns()
+func (nodeRegistry *NodeRegistry) PackRelease(taskId uint64, who [6]common.Address, points [6]uint8, verdicts [6]uint8, model [32]byte) []byte {
+	enc, err := nodeRegistry.abi.Pack("release", taskId, who, points, verdicts, model)
 	if err != nil {
 		panic(err)
 	}
@@ -730,12 +848,12 @@ func (nodeRegistry *NodeRegistry) PackRelease(taskId uint64, who [3]common.Addre
 }
 
 // TryPackRelease is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x50b62180.  This method will return an error
+// the contract method with ID 0x707dbdda.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function release(uint64 taskId, address[3] who, uint32[3] points, uint8 slashMask) returns()
-func (nodeRegistry *NodeRegistry) TryPackRelease(taskId uint64, who [3]common.Address, points [3]uint32, slashMask uint8) ([]byte, error) {
-	return nodeRegistry.abi.Pack("release", taskId, who, points, slashMask)
+// Solidity: function release(uint64 taskId, address[6] who, uint8[6] points, uint8[6] verdicts, bytes32 model) returns()
+func (nodeRegistry *NodeRegistry) TryPackRelease(taskId uint64, who [6]common.Address, points [6]uint8, verdicts [6]uint8, model [32]byte) ([]byte, error) {
+	return nodeRegistry.abi.Pack("release", taskId, who, points, verdicts, model)
 }
 
 // PackReportModel is the Go binding used to pack the parameters required for calling
@@ -817,41 +935,6 @@ func (nodeRegistry *NodeRegistry) UnpackTaskManager(data []byte) (common.Address
 	return out0, nil
 }
 
-// PackTreasury is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x61d027b3.  This method will panic if any
-// invalid/nil inputs are passed.
-//
-// Solidity: function treasury() view returns(address)
-func (nodeRegistry *NodeRegistry) PackTreasury() []byte {
-	enc, err := nodeRegistry.abi.Pack("treasury")
-	if err != nil {
-		panic(err)
-	}
-	return enc
-}
-
-// TryPackTreasury is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x61d027b3.  This method will return an error
-// if any inputs are invalid/nil.
-//
-// Solidity: function treasury() view returns(address)
-func (nodeRegistry *NodeRegistry) TryPackTreasury() ([]byte, error) {
-	return nodeRegistry.abi.Pack("treasury")
-}
-
-// UnpackTreasury is the Go binding that unpacks the parameters returned
-// from invoking the contract method with ID 0x61d027b3.
-//
-// Solidity: function treasury() view returns(address)
-func (nodeRegistry *NodeRegistry) UnpackTreasury(data []byte) (common.Address, error) {
-	out, err := nodeRegistry.abi.Unpack("treasury", data)
-	if err != nil {
-		return *new(common.Address), err
-	}
-	out0 := *abi.ConvertType(out[0], new(common.Address)).(*common.Address)
-	return out0, nil
-}
-
 // PackVersionCompatible is the Go binding used to pack the parameters required for calling
 // the contract method with ID 0x561a3ef3.  This method will panic if any
 // invalid/nil inputs are passed.
@@ -910,12 +993,12 @@ func (nodeRegistry *NodeRegistry) TryPackWithdraw() ([]byte, error) {
 }
 
 // PackYieldTask is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x49c1577f.  This method will panic if any
+// the contract method with ID 0x5b743944.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function yieldTask(uint64 taskId, address node, (uint32,bytes32,uint24,bytes32[]) req, bytes32 seed) returns(address replacement)
-func (nodeRegistry *NodeRegistry) PackYieldTask(taskId uint64, node common.Address, req NodeRegistryRequirements, seed [32]byte) []byte {
-	enc, err := nodeRegistry.abi.Pack("yieldTask", taskId, node, req, seed)
+// Solidity: function yieldTask(uint64 taskId, address node, bool handBack) returns()
+func (nodeRegistry *NodeRegistry) PackYieldTask(taskId uint64, node common.Address, handBack bool) []byte {
+	enc, err := nodeRegistry.abi.Pack("yieldTask", taskId, node, handBack)
 	if err != nil {
 		panic(err)
 	}
@@ -923,25 +1006,12 @@ func (nodeRegistry *NodeRegistry) PackYieldTask(taskId uint64, node common.Addre
 }
 
 // TryPackYieldTask is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x49c1577f.  This method will return an error
+// the contract method with ID 0x5b743944.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function yieldTask(uint64 taskId, address node, (uint32,bytes32,uint24,bytes32[]) req, bytes32 seed) returns(address replacement)
-func (nodeRegistry *NodeRegistry) TryPackYieldTask(taskId uint64, node common.Address, req NodeRegistryRequirements, seed [32]byte) ([]byte, error) {
-	return nodeRegistry.abi.Pack("yieldTask", taskId, node, req, seed)
-}
-
-// UnpackYieldTask is the Go binding that unpacks the parameters returned
-// from invoking the contract method with ID 0x49c1577f.
-//
-// Solidity: function yieldTask(uint64 taskId, address node, (uint32,bytes32,uint24,bytes32[]) req, bytes32 seed) returns(address replacement)
-func (nodeRegistry *NodeRegistry) UnpackYieldTask(data []byte) (common.Address, error) {
-	out, err := nodeRegistry.abi.Unpack("yieldTask", data)
-	if err != nil {
-		return *new(common.Address), err
-	}
-	out0 := *abi.ConvertType(out[0], new(common.Address)).(*common.Address)
-	return out0, nil
+// Solidity: function yieldTask(uint64 taskId, address node, bool handBack) returns()
+func (nodeRegistry *NodeRegistry) TryPackYieldTask(taskId uint64, node common.Address, handBack bool) ([]byte, error) {
+	return nodeRegistry.abi.Pack("yieldTask", taskId, node, handBack)
 }
 
 // NodeRegistryDownloadRequested represents a DownloadRequested event raised by the NodeRegistry contract.
@@ -971,6 +1041,51 @@ func (nodeRegistry *NodeRegistry) UnpackDownloadRequestedEvent(log *types.Log) (
 		return nil, bind.ErrEventSignatureMismatch
 	}
 	out := new(NodeRegistryDownloadRequested)
+	if len(log.Data) > 0 {
+		if err := nodeRegistry.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range nodeRegistry.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// NodeRegistryModelProven represents a ModelProven event raised by the NodeRegistry contract.
+type NodeRegistryModelProven struct {
+	Node  common.Address
+	Model [32]byte
+	Raw   *types.Log // Blockchain specific contextual infos
+}
+
+const NodeRegistryModelProvenEventName = "ModelProven"
+
+// ContractEventName returns the user-defined event name.
+func (NodeRegistryModelProven) ContractEventName() string {
+	return NodeRegistryModelProvenEventName
+}
+
+// UnpackModelProvenEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event ModelProven(address indexed node, bytes32 indexed model)
+func (nodeRegistry *NodeRegistry) UnpackModelProvenEvent(log *types.Log) (*NodeRegistryModelProven, error) {
+	event := "ModelProven"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != nodeRegistry.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(NodeRegistryModelProven)
 	if len(log.Data) > 0 {
 		if err := nodeRegistry.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
 			return nil, err
@@ -1131,10 +1246,10 @@ func (nodeRegistry *NodeRegistry) UnpackNodeKickedEvent(log *types.Log) (*NodeRe
 
 // NodeRegistryNodeSlashed represents a NodeSlashed event raised by the NodeRegistry contract.
 type NodeRegistryNodeSlashed struct {
-	Node  common.Address
-	Stake *big.Int
-	Task  uint64
-	Raw   *types.Log // Blockchain specific contextual infos
+	Node   common.Address
+	Amount *big.Int
+	Task   uint64
+	Raw    *types.Log // Blockchain specific contextual infos
 }
 
 const NodeRegistryNodeSlashedEventName = "NodeSlashed"
@@ -1147,7 +1262,7 @@ func (NodeRegistryNodeSlashed) ContractEventName() string {
 // UnpackNodeSlashedEvent is the Go binding that unpacks the event data emitted
 // by contract.
 //
-// Solidity: event NodeSlashed(address indexed node, uint256 stake, uint64 indexed task)
+// Solidity: event NodeSlashed(address indexed node, uint256 amount, uint64 indexed task)
 func (nodeRegistry *NodeRegistry) UnpackNodeSlashedEvent(log *types.Log) (*NodeRegistryNodeSlashed, error) {
 	event := "NodeSlashed"
 	if len(log.Topics) == 0 {
@@ -1266,6 +1381,52 @@ func (nodeRegistry *NodeRegistry) UnpackQosChangedEvent(log *types.Log) (*NodeRe
 	return out, nil
 }
 
+// NodeRegistryStakeShared represents a StakeShared event raised by the NodeRegistry contract.
+type NodeRegistryStakeShared struct {
+	Task       uint64
+	Amount     *big.Int
+	Recipients *big.Int
+	Raw        *types.Log // Blockchain specific contextual infos
+}
+
+const NodeRegistryStakeSharedEventName = "StakeShared"
+
+// ContractEventName returns the user-defined event name.
+func (NodeRegistryStakeShared) ContractEventName() string {
+	return NodeRegistryStakeSharedEventName
+}
+
+// UnpackStakeSharedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event StakeShared(uint64 indexed task, uint256 amount, uint256 recipients)
+func (nodeRegistry *NodeRegistry) UnpackStakeSharedEvent(log *types.Log) (*NodeRegistryStakeShared, error) {
+	event := "StakeShared"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != nodeRegistry.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(NodeRegistryStakeShared)
+	if len(log.Data) > 0 {
+		if err := nodeRegistry.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range nodeRegistry.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
 // NodeRegistryWithdrawn represents a Withdrawn event raised by the NodeRegistry contract.
 type NodeRegistryWithdrawn struct {
 	To     common.Address
@@ -1335,11 +1496,17 @@ func (nodeRegistry *NodeRegistry) UnpackError(raw []byte) (any, error) {
 	if bytes.Equal(raw[:4], nodeRegistry.abi.Errors["StakeTooLow"].ID.Bytes()[:4]) {
 		return nodeRegistry.UnpackStakeTooLowError(raw[4:])
 	}
+	if bytes.Equal(raw[:4], nodeRegistry.abi.Errors["TooEarly"].ID.Bytes()[:4]) {
+		return nodeRegistry.UnpackTooEarlyError(raw[4:])
+	}
 	if bytes.Equal(raw[:4], nodeRegistry.abi.Errors["TooManyModels"].ID.Bytes()[:4]) {
 		return nodeRegistry.UnpackTooManyModelsError(raw[4:])
 	}
 	if bytes.Equal(raw[:4], nodeRegistry.abi.Errors["TransferFailed"].ID.Bytes()[:4]) {
 		return nodeRegistry.UnpackTransferFailedError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], nodeRegistry.abi.Errors["Unbonding"].ID.Bytes()[:4]) {
+		return nodeRegistry.UnpackUnbondingError(raw[4:])
 	}
 	if bytes.Equal(raw[:4], nodeRegistry.abi.Errors["YieldLimit"].ID.Bytes()[:4]) {
 		return nodeRegistry.UnpackYieldLimitError(raw[4:])
@@ -1511,6 +1678,30 @@ func (nodeRegistry *NodeRegistry) UnpackStakeTooLowError(raw []byte) (*NodeRegis
 	return out, nil
 }
 
+// NodeRegistryTooEarly represents a TooEarly error raised by the NodeRegistry contract.
+type NodeRegistryTooEarly struct {
+	Until *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error TooEarly(uint256 until)
+func NodeRegistryTooEarlyErrorID() common.Hash {
+	return common.HexToHash("0x2a35a3246d5070e2b118858c24c2c4d23eaebe645b92ab746b92dd600c35a9d7")
+}
+
+// UnpackTooEarlyError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error TooEarly(uint256 until)
+func (nodeRegistry *NodeRegistry) UnpackTooEarlyError(raw []byte) (*NodeRegistryTooEarly, error) {
+	out := new(NodeRegistryTooEarly)
+	if err := nodeRegistry.abi.UnpackIntoInterface(out, "TooEarly", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // NodeRegistryTooManyModels represents a TooManyModels error raised by the NodeRegistry contract.
 type NodeRegistryTooManyModels struct {
 	Count *big.Int
@@ -1554,6 +1745,30 @@ func NodeRegistryTransferFailedErrorID() common.Hash {
 func (nodeRegistry *NodeRegistry) UnpackTransferFailedError(raw []byte) (*NodeRegistryTransferFailed, error) {
 	out := new(NodeRegistryTransferFailed)
 	if err := nodeRegistry.abi.UnpackIntoInterface(out, "TransferFailed", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// NodeRegistryUnbonding represents a Unbonding error raised by the NodeRegistry contract.
+type NodeRegistryUnbonding struct {
+	Until *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error Unbonding(uint256 until)
+func NodeRegistryUnbondingErrorID() common.Hash {
+	return common.HexToHash("0x045fd2419f4732e69c9137738909d7ff2eb5a9c99c9c5b50a5fe85e7ef3a7373")
+}
+
+// UnpackUnbondingError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error Unbonding(uint256 until)
+func (nodeRegistry *NodeRegistry) UnpackUnbondingError(raw []byte) (*NodeRegistryUnbonding, error) {
+	out := new(NodeRegistryUnbonding)
+	if err := nodeRegistry.abi.UnpackIntoInterface(out, "Unbonding", raw); err != nil {
 		return nil, err
 	}
 	return out, nil

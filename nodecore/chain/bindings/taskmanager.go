@@ -30,8 +30,14 @@ type TaskManagerParams struct {
 	MaxTimeout        uint64
 	DiscloseWindow    uint64
 	DistanceThreshold uint8
+	DoubtThreshold    uint8
 	MaxImages         uint8
 	MaxModels         uint8
+	MinFee            *big.Int
+	AuditRateBps      uint16
+	ArgsShareBps      uint16
+	ReplaceTime       uint64
+	ResultWindow      uint64
 }
 
 // TaskManagerSpec is an auto generated low-level Go binding around an user-defined struct.
@@ -46,30 +52,34 @@ type TaskManagerSpec struct {
 
 // TaskManagerTask is an auto generated low-level Go binding around an user-defined struct.
 type TaskManagerTask struct {
-	Creator          common.Address
-	Fee              *big.Int
-	SpecHash         [32]byte
-	ResultHash       [32]byte
-	CommitDeadline   uint64
-	DiscloseDeadline uint64
-	State            uint8
-	TaskType         uint8
-	Commits          uint8
-	Discloses        uint8
-	Disclosed        uint8
-	Honest           uint8
-	P0               uint8
-	P1               uint8
-	P2               uint8
-	Nodes            [3]common.Address
-	Commitments      [3][32]byte
+	Creator        common.Address
+	Fee            *big.Int
+	SpecHash       [32]byte
+	Model          [32]byte
+	ResultHash     [32]byte
+	Round          *big.Int
+	CommitDeadline *big.Int
+	Deadline       *big.Int
+	Timeout        uint32
+	State          uint8
+	TaskType       uint8
+	Outcome        uint8
+	Vacant         uint8
+	Committed      uint8
+	Disclosed      uint8
+	Honest         uint8
+	Slashed        uint8
+	Points         *big.Int
+	Coin           bool
+	Nodes          [6]common.Address
+	Commitments    [6][32]byte
 }
 
 // TaskManagerMetaData contains all meta data concerning the TaskManager contract.
 var TaskManagerMetaData = bind.MetaData{
-	ABI: "[{\"inputs\":[{\"internalType\":\"contractNodeRegistry\",\"name\":\"registry_\",\"type\":\"address\"},{\"components\":[{\"internalType\":\"uint64\",\"name\":\"minTimeout\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"maxTimeout\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"discloseWindow\",\"type\":\"uint64\"},{\"internalType\":\"uint8\",\"name\":\"distanceThreshold\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"maxImages\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"maxModels\",\"type\":\"uint8\"}],\"internalType\":\"structTaskManager.Params\",\"name\":\"p\",\"type\":\"tuple\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[],\"name\":\"AlreadyCommitted\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"AlreadyDisclosed\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"BadCommitment\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"BadScore\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"enumTaskManager.TaskState\",\"name\":\"state\",\"type\":\"uint8\"}],\"name\":\"BadTaskState\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"timeout\",\"type\":\"uint64\"}],\"name\":\"BadTimeout\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"CommitDeadlinePassed\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"DiscloseDeadlinePassed\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"EmptyCommitment\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"FeeTooLarge\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NoFee\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NotCommitted\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"found\",\"type\":\"uint256\"}],\"name\":\"NotEnoughNodes\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NotHonest\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NotSelected\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NothingToWithdraw\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"Reentrant\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"SpecMismatch\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"TooEarly\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"count\",\"type\":\"uint256\"}],\"name\":\"TooManyModels\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"TransferFailed\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint8\",\"name\":\"slot\",\"type\":\"uint8\"}],\"name\":\"TaskAssigned\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint8\",\"name\":\"order\",\"type\":\"uint8\"}],\"name\":\"TaskCommitted\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"creator\",\"type\":\"address\"},{\"components\":[{\"internalType\":\"enumTaskManager.TaskType\",\"name\":\"taskType\",\"type\":\"uint8\"},{\"internalType\":\"bytes32\",\"name\":\"argsHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32[]\",\"name\":\"models\",\"type\":\"bytes32[]\"},{\"internalType\":\"uint32\",\"name\":\"minVramMiB\",\"type\":\"uint32\"},{\"internalType\":\"bytes32\",\"name\":\"gpuId\",\"type\":\"bytes32\"},{\"internalType\":\"uint24\",\"name\":\"version\",\"type\":\"uint24\"}],\"indexed\":false,\"internalType\":\"structTaskManager.Spec\",\"name\":\"spec\",\"type\":\"tuple\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"fee\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint64\",\"name\":\"commitDeadline\",\"type\":\"uint64\"}],\"name\":\"TaskCreated\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"bytes\",\"name\":\"score\",\"type\":\"bytes\"}],\"name\":\"TaskDisclosed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint64\",\"name\":\"discloseDeadline\",\"type\":\"uint64\"}],\"name\":\"TaskDisclosing\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"resultHash\",\"type\":\"bytes32\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"}],\"name\":\"TaskResult\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"enumTaskManager.TaskState\",\"name\":\"state\",\"type\":\"uint8\"},{\"indexed\":false,\"internalType\":\"enumTaskManager.Outcome\",\"name\":\"outcome\",\"type\":\"uint8\"},{\"indexed\":false,\"internalType\":\"uint8\",\"name\":\"honest\",\"type\":\"uint8\"},{\"indexed\":false,\"internalType\":\"uint8\",\"name\":\"slashed\",\"type\":\"uint8\"}],\"name\":\"TaskSettled\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"replacement\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint8\",\"name\":\"slot\",\"type\":\"uint8\"}],\"name\":\"TaskYielded\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"Withdrawn\",\"type\":\"event\"},{\"inputs\":[],\"name\":\"POINTS_FIRST\",\"outputs\":[{\"internalType\":\"uint8\",\"name\":\"\",\"type\":\"uint8\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"POINTS_SECOND\",\"outputs\":[{\"internalType\":\"uint8\",\"name\":\"\",\"type\":\"uint8\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"POINTS_THIRD\",\"outputs\":[{\"internalType\":\"uint8\",\"name\":\"\",\"type\":\"uint8\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"balances\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"name\":\"close\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"bytes32\",\"name\":\"commitment\",\"type\":\"bytes32\"}],\"name\":\"commit\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"internalType\":\"bytes\",\"name\":\"score\",\"type\":\"bytes\"},{\"internalType\":\"bytes32\",\"name\":\"nonce\",\"type\":\"bytes32\"}],\"name\":\"commitmentOf\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"pure\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"enumTaskManager.TaskType\",\"name\":\"taskType\",\"type\":\"uint8\"},{\"internalType\":\"bytes32\",\"name\":\"argsHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32[]\",\"name\":\"models\",\"type\":\"bytes32[]\"},{\"internalType\":\"uint32\",\"name\":\"minVramMiB\",\"type\":\"uint32\"},{\"internalType\":\"bytes32\",\"name\":\"gpuId\",\"type\":\"bytes32\"},{\"internalType\":\"uint24\",\"name\":\"version\",\"type\":\"uint24\"}],\"internalType\":\"structTaskManager.Spec\",\"name\":\"spec\",\"type\":\"tuple\"},{\"internalType\":\"uint64\",\"name\":\"timeout\",\"type\":\"uint64\"}],\"name\":\"createTask\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"stateMutability\":\"payable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"bytes\",\"name\":\"score\",\"type\":\"bytes\"},{\"internalType\":\"bytes32\",\"name\":\"nonce\",\"type\":\"bytes32\"}],\"name\":\"disclose\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"getParams\",\"outputs\":[{\"components\":[{\"internalType\":\"uint64\",\"name\":\"minTimeout\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"maxTimeout\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"discloseWindow\",\"type\":\"uint64\"},{\"internalType\":\"uint8\",\"name\":\"distanceThreshold\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"maxImages\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"maxModels\",\"type\":\"uint8\"}],\"internalType\":\"structTaskManager.Params\",\"name\":\"\",\"type\":\"tuple\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"name\":\"getScores\",\"outputs\":[{\"internalType\":\"bytes[3]\",\"name\":\"\",\"type\":\"bytes[3]\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"name\":\"getTask\",\"outputs\":[{\"components\":[{\"internalType\":\"address\",\"name\":\"creator\",\"type\":\"address\"},{\"internalType\":\"uint96\",\"name\":\"fee\",\"type\":\"uint96\"},{\"internalType\":\"bytes32\",\"name\":\"specHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"resultHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"commitDeadline\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"discloseDeadline\",\"type\":\"uint64\"},{\"internalType\":\"enumTaskManager.TaskState\",\"name\":\"state\",\"type\":\"uint8\"},{\"internalType\":\"enumTaskManager.TaskType\",\"name\":\"taskType\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"commits\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"discloses\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"disclosed\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"honest\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"p0\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"p1\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"p2\",\"type\":\"uint8\"},{\"internalType\":\"address[3]\",\"name\":\"nodes\",\"type\":\"address[3]\"},{\"internalType\":\"bytes32[3]\",\"name\":\"commitments\",\"type\":\"bytes32[3]\"}],\"internalType\":\"structTaskManager.Task\",\"name\":\"\",\"type\":\"tuple\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"registry\",\"outputs\":[{\"internalType\":\"contractNodeRegistry\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"enumTaskManager.TaskType\",\"name\":\"tt\",\"type\":\"uint8\"},{\"internalType\":\"bytes\",\"name\":\"a\",\"type\":\"bytes\"},{\"internalType\":\"bytes\",\"name\":\"b\",\"type\":\"bytes\"}],\"name\":\"scoresAgree\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"bytes32\",\"name\":\"resultHash\",\"type\":\"bytes32\"}],\"name\":\"submitResult\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"taskCount\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"withdraw\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"components\":[{\"internalType\":\"enumTaskManager.TaskType\",\"name\":\"taskType\",\"type\":\"uint8\"},{\"internalType\":\"bytes32\",\"name\":\"argsHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32[]\",\"name\":\"models\",\"type\":\"bytes32[]\"},{\"internalType\":\"uint32\",\"name\":\"minVramMiB\",\"type\":\"uint32\"},{\"internalType\":\"bytes32\",\"name\":\"gpuId\",\"type\":\"bytes32\"},{\"internalType\":\"uint24\",\"name\":\"version\",\"type\":\"uint24\"}],\"internalType\":\"structTaskManager.Spec\",\"name\":\"spec\",\"type\":\"tuple\"}],\"name\":\"yieldTask\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
+	ABI: "[{\"inputs\":[{\"internalType\":\"contractNodeRegistry\",\"name\":\"registry_\",\"type\":\"address\"},{\"components\":[{\"internalType\":\"uint64\",\"name\":\"minTimeout\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"maxTimeout\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"discloseWindow\",\"type\":\"uint64\"},{\"internalType\":\"uint8\",\"name\":\"distanceThreshold\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"doubtThreshold\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"maxImages\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"maxModels\",\"type\":\"uint8\"},{\"internalType\":\"uint256\",\"name\":\"minFee\",\"type\":\"uint256\"},{\"internalType\":\"uint16\",\"name\":\"auditRateBps\",\"type\":\"uint16\"},{\"internalType\":\"uint16\",\"name\":\"argsShareBps\",\"type\":\"uint16\"},{\"internalType\":\"uint64\",\"name\":\"replaceTime\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"resultWindow\",\"type\":\"uint64\"}],\"internalType\":\"structTaskManager.Params\",\"name\":\"p\",\"type\":\"tuple\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[],\"name\":\"AlreadyCommitted\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"AlreadyDisclosed\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"BadCommitment\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"BadScore\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"enumTaskManager.TaskState\",\"name\":\"state\",\"type\":\"uint8\"}],\"name\":\"BadTaskState\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"timeout\",\"type\":\"uint64\"}],\"name\":\"BadTimeout\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"CommitDeadlinePassed\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"DiscloseDeadlinePassed\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"EmptyCommitment\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"FeeTooLarge\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"sent\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"minFee\",\"type\":\"uint256\"}],\"name\":\"FeeTooLow\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NotCommitted\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NotHonest\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NotSelected\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NothingToDraw\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NothingToWithdraw\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"Reentrant\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ResultDeadlinePassed\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"SpecMismatch\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"TooEarly\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"TooLateToYield\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"count\",\"type\":\"uint256\"}],\"name\":\"TooManyModels\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"TransferFailed\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint8\",\"name\":\"slot\",\"type\":\"uint8\"}],\"name\":\"TaskAssigned\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"bool\",\"name\":\"disagreement\",\"type\":\"bool\"}],\"name\":\"TaskAuditing\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint8\",\"name\":\"order\",\"type\":\"uint8\"}],\"name\":\"TaskCommitted\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"creator\",\"type\":\"address\"},{\"components\":[{\"internalType\":\"enumTaskManager.TaskType\",\"name\":\"taskType\",\"type\":\"uint8\"},{\"internalType\":\"bytes32\",\"name\":\"argsHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32[]\",\"name\":\"models\",\"type\":\"bytes32[]\"},{\"internalType\":\"uint32\",\"name\":\"minVramMiB\",\"type\":\"uint32\"},{\"internalType\":\"bytes32\",\"name\":\"gpuId\",\"type\":\"bytes32\"},{\"internalType\":\"uint24\",\"name\":\"version\",\"type\":\"uint24\"}],\"indexed\":false,\"internalType\":\"structTaskManager.Spec\",\"name\":\"spec\",\"type\":\"tuple\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"fee\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint32\",\"name\":\"timeout\",\"type\":\"uint32\"}],\"name\":\"TaskCreated\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"bytes\",\"name\":\"score\",\"type\":\"bytes\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"resultHash\",\"type\":\"bytes32\"}],\"name\":\"TaskDisclosed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint64\",\"name\":\"discloseDeadline\",\"type\":\"uint64\"}],\"name\":\"TaskDisclosing\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"round\",\"type\":\"uint256\"}],\"name\":\"TaskDrawing\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"resultHash\",\"type\":\"bytes32\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"}],\"name\":\"TaskResult\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"enumTaskManager.TaskState\",\"name\":\"state\",\"type\":\"uint8\"},{\"indexed\":false,\"internalType\":\"enumTaskManager.Outcome\",\"name\":\"outcome\",\"type\":\"uint8\"},{\"indexed\":false,\"internalType\":\"uint8\",\"name\":\"honest\",\"type\":\"uint8\"},{\"indexed\":false,\"internalType\":\"uint8\",\"name\":\"slashed\",\"type\":\"uint8\"}],\"name\":\"TaskSettled\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint8\",\"name\":\"slot\",\"type\":\"uint8\"},{\"indexed\":false,\"internalType\":\"bool\",\"name\":\"handBack\",\"type\":\"bool\"}],\"name\":\"TaskYielded\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"Withdrawn\",\"type\":\"event\"},{\"inputs\":[],\"name\":\"NO_ARGUMENTS\",\"outputs\":[{\"internalType\":\"bytes1\",\"name\":\"\",\"type\":\"bytes1\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"POINTS_FIRST\",\"outputs\":[{\"internalType\":\"uint8\",\"name\":\"\",\"type\":\"uint8\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"POINTS_SECOND\",\"outputs\":[{\"internalType\":\"uint8\",\"name\":\"\",\"type\":\"uint8\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"POINTS_THIRD\",\"outputs\":[{\"internalType\":\"uint8\",\"name\":\"\",\"type\":\"uint8\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"balances\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"name\":\"close\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"bytes32\",\"name\":\"commitment\",\"type\":\"bytes32\"}],\"name\":\"commit\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"address\",\"name\":\"node\",\"type\":\"address\"},{\"internalType\":\"bytes\",\"name\":\"score\",\"type\":\"bytes\"},{\"internalType\":\"bytes32\",\"name\":\"resultHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"nonce\",\"type\":\"bytes32\"}],\"name\":\"commitmentOf\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"enumTaskManager.TaskType\",\"name\":\"taskType\",\"type\":\"uint8\"},{\"internalType\":\"bytes32\",\"name\":\"argsHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32[]\",\"name\":\"models\",\"type\":\"bytes32[]\"},{\"internalType\":\"uint32\",\"name\":\"minVramMiB\",\"type\":\"uint32\"},{\"internalType\":\"bytes32\",\"name\":\"gpuId\",\"type\":\"bytes32\"},{\"internalType\":\"uint24\",\"name\":\"version\",\"type\":\"uint24\"}],\"internalType\":\"structTaskManager.Spec\",\"name\":\"spec\",\"type\":\"tuple\"},{\"internalType\":\"uint32\",\"name\":\"timeout\",\"type\":\"uint32\"}],\"name\":\"createTask\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"stateMutability\":\"payable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"bytes\",\"name\":\"score\",\"type\":\"bytes\"},{\"internalType\":\"bytes32\",\"name\":\"resultHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"nonce\",\"type\":\"bytes32\"}],\"name\":\"disclose\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"components\":[{\"internalType\":\"enumTaskManager.TaskType\",\"name\":\"taskType\",\"type\":\"uint8\"},{\"internalType\":\"bytes32\",\"name\":\"argsHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32[]\",\"name\":\"models\",\"type\":\"bytes32[]\"},{\"internalType\":\"uint32\",\"name\":\"minVramMiB\",\"type\":\"uint32\"},{\"internalType\":\"bytes32\",\"name\":\"gpuId\",\"type\":\"bytes32\"},{\"internalType\":\"uint24\",\"name\":\"version\",\"type\":\"uint24\"}],\"internalType\":\"structTaskManager.Spec\",\"name\":\"spec\",\"type\":\"tuple\"}],\"name\":\"draw\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"getParams\",\"outputs\":[{\"components\":[{\"internalType\":\"uint64\",\"name\":\"minTimeout\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"maxTimeout\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"discloseWindow\",\"type\":\"uint64\"},{\"internalType\":\"uint8\",\"name\":\"distanceThreshold\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"doubtThreshold\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"maxImages\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"maxModels\",\"type\":\"uint8\"},{\"internalType\":\"uint256\",\"name\":\"minFee\",\"type\":\"uint256\"},{\"internalType\":\"uint16\",\"name\":\"auditRateBps\",\"type\":\"uint16\"},{\"internalType\":\"uint16\",\"name\":\"argsShareBps\",\"type\":\"uint16\"},{\"internalType\":\"uint64\",\"name\":\"replaceTime\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"resultWindow\",\"type\":\"uint64\"}],\"internalType\":\"structTaskManager.Params\",\"name\":\"\",\"type\":\"tuple\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"name\":\"getScores\",\"outputs\":[{\"internalType\":\"bytes[6]\",\"name\":\"\",\"type\":\"bytes[6]\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"name\":\"getTask\",\"outputs\":[{\"components\":[{\"internalType\":\"address\",\"name\":\"creator\",\"type\":\"address\"},{\"internalType\":\"uint96\",\"name\":\"fee\",\"type\":\"uint96\"},{\"internalType\":\"bytes32\",\"name\":\"specHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"model\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"resultHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint40\",\"name\":\"round\",\"type\":\"uint40\"},{\"internalType\":\"uint40\",\"name\":\"commitDeadline\",\"type\":\"uint40\"},{\"internalType\":\"uint40\",\"name\":\"deadline\",\"type\":\"uint40\"},{\"internalType\":\"uint32\",\"name\":\"timeout\",\"type\":\"uint32\"},{\"internalType\":\"enumTaskManager.TaskState\",\"name\":\"state\",\"type\":\"uint8\"},{\"internalType\":\"enumTaskManager.TaskType\",\"name\":\"taskType\",\"type\":\"uint8\"},{\"internalType\":\"enumTaskManager.Outcome\",\"name\":\"outcome\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"vacant\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"committed\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"disclosed\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"honest\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"slashed\",\"type\":\"uint8\"},{\"internalType\":\"uint48\",\"name\":\"points\",\"type\":\"uint48\"},{\"internalType\":\"bool\",\"name\":\"coin\",\"type\":\"bool\"},{\"internalType\":\"address[6]\",\"name\":\"nodes\",\"type\":\"address[6]\"},{\"internalType\":\"bytes32[6]\",\"name\":\"commitments\",\"type\":\"bytes32[6]\"}],\"internalType\":\"structTaskManager.Task\",\"name\":\"\",\"type\":\"tuple\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"random\",\"outputs\":[{\"internalType\":\"contractIRandomSource\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"registry\",\"outputs\":[{\"internalType\":\"contractNodeRegistry\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"enumTaskManager.TaskType\",\"name\":\"tt\",\"type\":\"uint8\"},{\"internalType\":\"bytes\",\"name\":\"a\",\"type\":\"bytes\"},{\"internalType\":\"bytes\",\"name\":\"b\",\"type\":\"bytes\"}],\"name\":\"relation\",\"outputs\":[{\"internalType\":\"uint8\",\"name\":\"\",\"type\":\"uint8\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"bytes\",\"name\":\"score\",\"type\":\"bytes\"},{\"internalType\":\"bytes32\",\"name\":\"resultHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"nonce\",\"type\":\"bytes32\"}],\"name\":\"submitResult\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"taskCount\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"withdraw\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"components\":[{\"internalType\":\"enumTaskManager.TaskType\",\"name\":\"taskType\",\"type\":\"uint8\"},{\"internalType\":\"bytes32\",\"name\":\"argsHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32[]\",\"name\":\"models\",\"type\":\"bytes32[]\"},{\"internalType\":\"uint32\",\"name\":\"minVramMiB\",\"type\":\"uint32\"},{\"internalType\":\"bytes32\",\"name\":\"gpuId\",\"type\":\"bytes32\"},{\"internalType\":\"uint24\",\"name\":\"version\",\"type\":\"uint24\"}],\"internalType\":\"structTaskManager.Spec\",\"name\":\"spec\",\"type\":\"tuple\"},{\"internalType\":\"bool\",\"name\":\"handBack\",\"type\":\"bool\"}],\"name\":\"yieldTask\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
 	ID:  "TaskManager",
-	Bin: "0x60a060405260018055348015610013575f5ffd5b5060405161337138038061337183398101604081905261003291610122565b6001600160a01b039190911660809081528151600280546020850151604086015160608701519587015160a0909701516001600160401b039586166001600160801b031990941693909317680100000000000000009286169290920291909117600160801b600160c81b031916600160801b949091169390930260ff60c01b191692909217600160c01b60ff948516021761ffff60c81b1916600160c81b9484169490940260ff60d01b191693909317600160d01b92909116919091021790556101fd565b80516001600160401b038116811461010d575f5ffd5b919050565b805160ff8116811461010d575f5ffd5b5f5f82840360e0811215610134575f5ffd5b83516001600160a01b038116811461014a575f5ffd5b925060c0601f198201121561015d575f5ffd5b5060405160c081016001600160401b038111828210171561018c57634e487b7160e01b5f52604160045260245ffd5b60405261019b602085016100f7565b81526101a9604085016100f7565b60208201526101ba606085016100f7565b60408201526101cb60808501610112565b60608201526101dc60a08501610112565b60808201526101ed60c08501610112565b60a0820152809150509250929050565b6080516131406102315f395f818161035a01528181610e8a015281816115c401528181611a0f01526120d601526131405ff3fe608060405260043610610105575f3560e01c80637b10399911610092578063ed3751fa11610062578063ed3751fa146103fe578063f19811901461041d578063f2f038771461043c578063f5db30d21461045b578063fbb8f9fb1461048a575f5ffd5b80637b10399914610349578063b6cb58a514610394578063d2ee66cf146103cb578063eb8d0694146103ea575f5ffd5b8063168fb668116100d8578063168fb668146101995780631d65e77e146101b857806327e235e3146101e45780633ccfd60b1461021d5780635e615a6b14610231575f5ffd5b806304527d901461010957806307f2b61f1461013e5780630aebeb4e1461016457806314a135a514610185575b5f5ffd5b348015610114575f5ffd5b50610128610123366004612405565b61049d565b604051610135919061241c565b60405180910390f35b348015610149575f5ffd5b50610152600a81565b60405160ff9091168152602001610135565b34801561016f575f5ffd5b5061018361017e366004612405565b61056f565b005b348015610190575f5ffd5b50610152600281565b3480156101a4575f5ffd5b506101836101b33660046124cf565b6106aa565b3480156101c3575f5ffd5b506101d76101d2366004612405565b6109b0565b60405161013591906125a8565b3480156101ef575f5ffd5b5061020f6101fe36600461272d565b5f6020819052908152604090205481565b604051908152602001610135565b348015610228575f5ffd5b50610183610b92565b34801561023c575f5ffd5b506102da6040805160c0810182525f80825260208201819052918101829052606081018290526080810182905260a0810191909152506040805160c0810182526002546001600160401b038082168352600160401b820481166020840152600160801b8204169282019290925260ff600160c01b830481166060830152600160c81b830481166080830152600160d01b90920490911660a082015290565b60405161013591905f60c0820190506001600160401b0383511682526001600160401b0360208401511660208301526001600160401b03604084015116604083015260ff606084015116606083015260ff608084015116608083015260ff60a08401511660a083015292915050565b348015610354575f5ffd5b5061037c7f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b039091168152602001610135565b34801561039f575f5ffd5b506003546103b3906001600160401b031681565b6040516001600160401b039091168152602001610135565b3480156103d6575f5ffd5b506101836103e5366004612748565b610c9c565b3480156103f5575f5ffd5b50610152600581565b348015610409575f5ffd5b50610183610418366004612778565b610d9a565b348015610428575f5ffd5b5061020f6104373660046127bb565b6110f7565b348015610447575f5ffd5b50610183610456366004612748565b611132565b348015610466575f5ffd5b5061047a6104753660046128db565b611366565b6040519015158152602001610135565b61020f61049836600461294d565b611460565b6104a5612333565b5f828152600560205260408082208151606081019092529091600390835b828210156105645783820180546104d9906129a6565b80601f0160208091040260200160405190810160405280929190818152602001828054610505906129a6565b80156105505780601f1061052757610100808354040283529160200191610550565b820191905f5260205f20905b81548152906001019060200180831161053357829003601f168201915b5050505050815260200190600101906104c3565b505050509050919050565b5f81815260046020526040902060016003820154600160801b900460ff16600581111561059e5761059e61251d565b036106135760038101546001600160401b031642116105d05760405163085de62560e01b815260040160405180910390fd5b60038101546002600160901b90910460ff1610156105f8576105f482826002611908565b5050565b600381015461061390839083906001600160401b0316611abe565b60026003820154600160801b900460ff1660058111156106355761063561251d565b1461066c576003810154604051638268660560e01b815261066391600160801b900460ff16906004016129d8565b60405180910390fd5b6003810154600160401b90046001600160401b031642116106a05760405163085de62560e01b815260040160405180910390fd5b6105f48282611b61565b5f84815260046020526040902060016003820154600160801b900460ff1660058111156106d9576106d961251d565b1480156106f2575060038101546001600160401b031642115b801561070e575060038101546002600160901b90910460ff1610155b1561072e57600381015461072e90869083906001600160401b0316611abe565b60026003820154600160801b900460ff1660058111156107505761075061251d565b1461077e576003810154604051638268660560e01b815261066391600160801b900460ff16906004016129d8565b6003810154600160401b90046001600160401b03164211156107b35760405163981eb12360e01b815260040160405180910390fd5b5f6107be82336121a2565b90505f826007018260ff16600381106107d9576107d96129e6565b01549050806107fb5760405163205e472d60e21b815260040160405180910390fd5b6003830154600160a01b9004600160ff8085169190911b9190911616156108355760405163f96d9c5760e01b815260040160405180910390fd5b80873388888860405160200161084f959493929190612a22565b60405160208183030381529060405280519060200120146108835760405163c38b437f60e01b815260040160405180910390fd5b600383015461089d90600160881b900460ff168787612245565b6108ba57604051639c9cef3960e01b815260040160405180910390fd5b5f8781526005602052604090208690869060ff8516600381106108df576108df6129e6565b01916108ec919083612ab1565b50600383018054600160ff8086169190911b8116600160a01b808404909216170260ff60a01b19909116179055604051339088907f9bb9d7c82f60f8a7f6e5929e21f7ce4e8ffd9a162a10568fdd31065efda93e219061094f908a908a90612b6b565b60405180910390a360038301805460ff600160901b82048116929160139161097e91600160981b900416612b92565b91906101000a81548160ff021916908360ff160217905560ff16036109a7576109a78784611b61565b50505050505050565b6109b861235a565b5f8281526004602090815260409182902082516102208101845281546001600160a01b0381168252600160a01b90046001600160601b0316928101929092526001810154928201929092526002820154606082015260038201546001600160401b038082166080840152600160401b82041660a083015290919060c0830190600160801b900460ff166005811115610a5257610a5261251d565b6005811115610a6357610a6361251d565b81526020016003820160119054906101000a900460ff166001811115610a8b57610a8b61251d565b6001811115610a9c57610a9c61251d565b815260038281015460ff600160901b820481166020850152600160981b82048116604080860191909152600160a01b83048216606080870191909152600160a81b840483166080870152600160b01b8404831660a0870152600160b81b8404831660c0870152600160c01b90930490911660e0850152805191820190819052610100909301929091600485019182845b81546001600160a01b03168152600190910190602001808311610b2c57505050918352505060408051606081019182905260209092019190600784019060039082845b815481526020019060010190808311610b6f575050505050815250509050919050565b600154600114610bb55760405163769dd35360e11b815260040160405180910390fd5b6002600155335f9081526020819052604081205490819003610bea57604051630686827b60e51b815260040160405180910390fd5b335f818152602081905260408082208290555190919083908381818185875af1925050503d805f8114610c38576040519150601f19603f3d011682016040523d82523d5f602084013e610c3d565b606091505b5050905080610c5f576040516312171d8360e31b815260040160405180910390fd5b60405182815233907f7084f5476618d8e60b11ef0d7d3f06914655adb8793e28ff7f018d4c76d505d59060200160405180910390a2505060018055565b5f828152600460205260409020600380820154600160801b900460ff166005811115610cca57610cca61251d565b14610cf8576003810154604051638268660560e01b815261066391600160801b900460ff16906004016129d8565b5f610d0382336121a2565b6003830154909150600160a81b9004600160ff8084169190911b91909116165f03610d41576040516334004a6b60e11b815260040160405180910390fd5b6002820183905560038201805460ff60801b1916600160821b179055604080518481529051339186917f3e6d40f923f974fae992229407d19061bce6221f0a7f198e7a8dfd06362c581b9181900360200190a350505050565b5f82815260046020526040902060016003820154600160801b900460ff166005811115610dc957610dc961251d565b14610df7576003810154604051638268660560e01b815261066391600160801b900460ff16906004016129d8565b806001015482604051602001610e0d9190612cbd565b6040516020818303038152906040528051906020012014610e415760405163102de91160e21b815260040160405180910390fd5b5f610e4c82336121a2565b90505f6007830160ff831660038110610e6757610e676129e6565b015414610e87576040516317fd8aab60e31b815260040160405180910390fd5b5f7f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03166349c1577f86336040518060800160405280896060016020810190610ed79190612ccf565b63ffffffff16815260808a01356020820152604001610efc60c08b0160a08c01612ce8565b62ffffff168152602001610f1360408b018b612d01565b808060200260200160405190810160405280939291908181526020018383602002808284375f92019190915250505091525060408051602081018c90523391810191909152436060820152608001604051602081830303815290604052805190602001206040518563ffffffff1660e01b8152600401610f969493929190612dbd565b6020604051808303815f875af1158015610fb2573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190610fd69190612e00565b905080836004018360ff1660038110610ff157610ff16129e6565b0180546001600160a01b0319166001600160a01b0392831617905560405160ff8416815290821690339087907f561b56d36ba1fc4750584b430e1b7079f22cf3c0cf48c5b1552ff68c49a9963a9060200160405180910390a46001600160a01b038116156110a35760405160ff831681526001600160a01b0382169086907f798af3831a334f0b20d6f7af52167fd980c44286403f3ed36720d162e6aaeb059060200160405180910390a35050505050565b5f6110ad846122aa565b905060028160ff1610156110cc576110c786856002611908565b6110ef565b600384015460ff808316600160901b90920416036110ef576110ef868542611abe565b505050505050565b5f8585858585604051602001611111959493929190612a22565b60405160208183030381529060405280519060200120905095945050505050565b5f82815260046020526040902060016003820154600160801b900460ff1660058111156111615761116161251d565b1461118f576003810154604051638268660560e01b815261066391600160801b900460ff16906004016129d8565b60038101546001600160401b03164211156111bd5760405163275eb69d60e01b815260040160405180910390fd5b816111db57604051635560fe6360e11b815260040160405180910390fd5b5f6111e682336121a2565b90505f6007830160ff831660038110611201576112016129e6565b015414611221576040516317fd8aab60e31b815260040160405180910390fd5b82826007018260ff166003811061123a5761123a6129e6565b01556003820180545f919060129061125b90600160901b900460ff16612b92565b91906101000a81548160ff021916908360ff160217905590505f8160ff16600114611299578160ff1660021461129257600261129c565b600561129c565b600a5b90508260ff165f036112c75760038401805460ff60b01b1916600160b01b60ff84160217905561130c565b8260ff166001036112f15760038401805460ff60b81b1916600160b81b60ff84160217905561130c565b60038401805460ff60c01b1916600160c01b60ff8416021790555b60405160ff83168152339087907f49cfeb2868609ac583a4fdd3e45f3555d56ccbb9537b20a7a11e6bb1439e00b09060200160405180910390a361134f846122aa565b60ff168260ff16036110ef576110ef868542611abe565b5f815183511461137757505f611459565b600184600181111561138b5761138b61251d565b036113a85781805190602001208380519060200120149050611459565b5f5b8351811015611453576020818501810151848301909101516002805460c093841c939290921c91600160c01b900460ff90811691838518600181901c6755555555555555551690039081901c673333333333333333908116911601600481901c670fffffffffffffff1601670f0f0f0f0f0f0f0f166701010101010101010260381c16111561143e575f9350505050611459565b5061144c9050600882612e1b565b90506113aa565b50600190505b9392505050565b5f345f036114815760405163784168c760e01b815260040160405180910390fd5b6001600160601b033411156114a957604051637e2df70960e11b815260040160405180910390fd5b6002546001600160401b0390811690831610806114db57506002546001600160401b03600160401b9091048116908316115b1561150457604051633d4f6b5960e01b81526001600160401b0383166004820152602401610663565b600254600160d01b900460ff1661151e6040850185612d01565b90501115611551576115336040840184612d01565b60405163f4b3bceb60e01b8152610663925060040190815260200190565b600380545f90611569906001600160401b0316612e2e565b91906101000a8154816001600160401b0302191690836001600160401b0316021790556001600160401b031690505f836040516020016115a99190612cbd565b6040516020818303038152906040528051906020012090505f7f00000000000000000000000000000000000000000000000000000000000000006001600160a01b0316631d390bdc8460405180608001604052808960600160208101906116109190612ccf565b63ffffffff16815260808a0135602082015260400161163560c08b0160a08c01612ce8565b62ffffff16815260200161164c60408b018b612d01565b808060200260200160405190810160405280939291908181526020018383602002808284375f9201919091525050509152506040805160208082018a9052338284015260608083018a905283518084039091018152608083019384905280519101206001600160e01b031960e087901b169092526116d1939291600391608401612e4f565b5f604051808303815f875af11580156116ec573d5f5f3e3d5ffd5b505050506040513d5f823e601f3d908101601f191682016040526117139190810190612e83565b905060038151101561173d5780516040516327e7045560e11b815260040161066391815260200190565b5f8381526004602052604090206001600160601b033416600160a01b02331781556001810183905561176f8542612f35565b6003820180546001600160401b039290921670ff0000000000000000ffffffffffffffff1990921691909117600160801b1790556117b06020870187612f54565b60038201805460ff60881b1916600160881b8360018111156117d4576117d461251d565b02179055506003810154604051339186917f8ef6fcbac74aa578cdfb3af710999b8ec31adbb28c4eeafc643d5e5d26a7c5e691611820918b9134916001600160401b0390911690612f6d565b60405180910390a35f5b60038160ff1610156118fe57828160ff168151811061184b5761184b6129e6565b6020026020010151826004018260ff166003811061186b5761186b6129e6565b015f6101000a8154816001600160a01b0302191690836001600160a01b03160217905550828160ff16815181106118a4576118a46129e6565b60200260200101516001600160a01b0316857f798af3831a334f0b20d6f7af52167fd980c44286403f3ed36720d162e6aaeb05836040516118ee919060ff91909116815260200190565b60405180910390a360010161182a565b5050505092915050565b5f611912836122f8565b90505f5b60038110156119a3575f60018460028111156119345761193461251d565b14611958575f60078601836003811061194f5761194f6129e6565b0154141561196f565b6003850154600160a01b90046001831b1660ff1615155b90508061199a575f838360038110611989576119896129e6565b63ffffffff90921660209290920201525b50600101611916565b5060038301805460ff60801b1916600560801b17905582546001600160a01b0381165f9081526020819052604081208054600160a01b9093046001600160601b0316929091906119f4908490612e1b565b909155505060405162a16c4360e71b81526001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016906350b6218090611a4c90879060048089019187915f9101612ff1565b5f604051808303815f87803b158015611a63575f5ffd5b505af1158015611a75573d5f5f3e3d5ffd5b50505050837f1512f04d3b32fc758cfbae6c7e3a01c85838fae9fac7a32f32fdd3324d0c00216005845f5f604051611ab0949392919061303e565b60405180910390a250505050565b60038201805460ff60801b1916600160811b179055600254611af090600160801b90046001600160401b031682612f35565b6003830180546fffffffffffffffff00000000000000001916600160401b6001600160401b03938416810291909117918290556040519104909116815283907f72bdfbc1be5720d542ce353dfac76ddfc3dd783a551ace6c4636c29362adb18c9060200160405180910390a2505050565b5f82815260056020526040812060038301549091600160a01b90910460ff1690805b60038160ff16108015611b97575060ff8216155b15611f49575f611ba8826001613074565b90505b60038160ff161015611f38578160ff166001901b8460ff16165f14158015611bdf57508060ff166001901b8460ff16165f14155b8015611d3a5750611d3a8660030160119054906101000a900460ff16868460ff1660038110611c1057611c106129e6565b018054611c1c906129a6565b80601f0160208091040260200160405190810160405280929190818152602001828054611c48906129a6565b8015611c935780601f10611c6a57610100808354040283529160200191611c93565b820191905f5260205f20905b815481529060010190602001808311611c7657829003601f168201915b5050505050878460ff1660038110611cad57611cad6129e6565b018054611cb9906129a6565b80601f0160208091040260200160405190810160405280929190818152602001828054611ce5906129a6565b8015611d305780601f10611d0757610100808354040283529160200191611d30565b820191905f5260205f20905b815481529060010190602001808311611d1357829003601f168201915b5050505050611366565b15611f30578060ff166001901b8260ff166001901b1792505f81836003611d61919061308d565b611d6b919061308d565b90508060ff166001901b8560ff16165f14158015611f185750611e4b8760030160119054906101000a900460ff16878360ff1660038110611dae57611dae6129e6565b018054611dba906129a6565b80601f0160208091040260200160405190810160405280929190818152602001828054611de6906129a6565b8015611e315780601f10611e0857610100808354040283529160200191611e31565b820191905f5260205f20905b815481529060010190602001808311611e1457829003601f168201915b5050505050888660ff1660038110611cad57611cad6129e6565b80611f185750611f188760030160119054906101000a900460ff16878360ff1660038110611e7b57611e7b6129e6565b018054611e87906129a6565b80601f0160208091040260200160405190810160405280929190818152602001828054611eb3906129a6565b8015611efe5780601f10611ed557610100808354040283529160200191611efe565b820191905f5260205f20905b815481529060010190602001808311611ee157829003601f168201915b5050505050888560ff1660038110611cad57611cad6129e6565b15611f2a578060ff166001901b841793505b50611f38565b600101611bab565b50611f4281612b92565b9050611b83565b505f611f54856122f8565b90508160ff165f03611f6c576110ef86866001611908565b811983165f600760ff851614611f83576002611f86565b60035b875460ff9190911691505f90611fad908390600160a01b90046001600160601b03166130ba565b90505f611fba83836130cd565b8954611fd69190600160a01b90046001600160601b03166130e4565b905060015f5b6003811015612095576001811b881660ff165f0361202c576001811b861660ff165f03612027575f878260038110612016576120166129e6565b63ffffffff90921660209290920201525b61208d565b816120375783612041565b6120418385612e1b565b5f5f8d6004018460038110612058576120586129e6565b01546001600160a01b0316815260208101919091526040015f9081208054909190612084908490612e1b565b909155505f9250505b600101611fdc565b506003808b01805460ff8a16600160a81b0260ff60a81b1982168117835560ff60801b191665ff00000000ff60801b1990911617600160801b8302179055507f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03166350b621808c8c60040189896040518563ffffffff1660e01b81526004016121299493929190612ff1565b5f604051808303815f87803b158015612140575f5ffd5b505af1158015612152573d5f5f3e3d5ffd5b505050508a7f1512f04d3b32fc758cfbae6c7e3a01c85838fae9fac7a32f32fdd3324d0c002160035f8a8960405161218d949392919061303e565b60405180910390a25050505050505050505050565b5f6001600160a01b0382166121ca57604051635f9dbb2560e01b815260040160405180910390fd5b60048301546001600160a01b038381169116036121e857505f61223f565b60058301546001600160a01b038381169116036122075750600161223f565b60068301546001600160a01b038381169116036122265750600261223f565b604051635f9dbb2560e01b815260040160405180910390fd5b92915050565b5f600184600181111561225a5761225a61251d565b03612269575060208114611459565b8115801590612280575061227e6008836130f7565b155b80156122a25750600254600160c81b900460ff1661229f6008846130ba565b11155b949350505050565b5f5f5b60038110156122f2575f6004840182600381106122cc576122cc6129e6565b01546001600160a01b0316146122ea57816122e681612b92565b9250505b6001016122ad565b50919050565b6123006123e7565b6003919091015460ff600160b01b820481168352600160b81b820481166020840152600160c01b90910416604082015290565b60405180606001604052806003905b60608152602001906001900390816123425790505090565b60408051610220810182525f80825260208201819052918101829052606081018290526080810182905260a081018290529060c082019081526020015f81525f6020820181905260408201819052606082018190526080820181905260a0820181905260c0820181905260e0820152610100016123d56123e7565b81526020016123e26123e7565b905290565b60405180606001604052806003906020820280368337509192915050565b5f60208284031215612415575f5ffd5b5035919050565b60208082525f906080830190830184835b600381101561248057601f19868503018352815180518086528060208301602088015e5f602082880101526020601f19601f8301168701019550505060208201915060208301925060018101905061242d565b509195945050505050565b5f5f83601f84011261249b575f5ffd5b5081356001600160401b038111156124b1575f5ffd5b6020830191508360208285010111156124c8575f5ffd5b9250929050565b5f5f5f5f606085870312156124e2575f5ffd5b8435935060208501356001600160401b038111156124fe575f5ffd5b61250a8782880161248b565b9598909750949560400135949350505050565b634e487b7160e01b5f52602160045260245ffd5b600681106125415761254161251d565b9052565b600281106125415761254161251d565b805f5b60038110156125805781516001600160a01b0316845260209384019390910190600101612558565b50505050565b805f5b6003811015612580578151845260209384019390910190600101612589565b81516001600160a01b031681526102a0810160208301516125d460208401826001600160601b03169052565b506040830151604083015260608301516060830152608083015161260360808401826001600160401b03169052565b5060a083015161261e60a08401826001600160401b03169052565b5060c083015161263160c0840182612531565b5060e083015161264460e0840182612545565b5061010083015161265b61010084018260ff169052565b5061012083015161267261012084018260ff169052565b5061014083015161268961014084018260ff169052565b506101608301516126a061016084018260ff169052565b506101808301516126b761018084018260ff169052565b506101a08301516126ce6101a084018260ff169052565b506101c08301516126e56101c084018260ff169052565b506101e08301516126fa6101e0840182612555565b5061020083015161270f610240840182612586565b5092915050565b6001600160a01b038116811461272a575f5ffd5b50565b5f6020828403121561273d575f5ffd5b813561145981612716565b5f5f60408385031215612759575f5ffd5b50508035926020909101359150565b5f60c082840312156122f2575f5ffd5b5f5f60408385031215612789575f5ffd5b8235915060208301356001600160401b038111156127a5575f5ffd5b6127b185828601612768565b9150509250929050565b5f5f5f5f5f608086880312156127cf575f5ffd5b8535945060208601356127e181612716565b935060408601356001600160401b038111156127fb575f5ffd5b6128078882890161248b565b96999598509660600135949350505050565b803560028110612827575f5ffd5b919050565b634e487b7160e01b5f52604160045260245ffd5b604051601f8201601f191681016001600160401b03811182821017156128685761286861282c565b604052919050565b5f82601f83011261287f575f5ffd5b81356001600160401b038111156128985761289861282c565b6128ab601f8201601f1916602001612840565b8181528460208386010111156128bf575f5ffd5b816020850160208301375f918101602001919091529392505050565b5f5f5f606084860312156128ed575f5ffd5b6128f684612819565b925060208401356001600160401b03811115612910575f5ffd5b61291c86828701612870565b92505060408401356001600160401b03811115612937575f5ffd5b61294386828701612870565b9150509250925092565b5f5f6040838503121561295e575f5ffd5b82356001600160401b03811115612973575f5ffd5b61297f85828601612768565b92505060208301356001600160401b038116811461299b575f5ffd5b809150509250929050565b600181811c908216806129ba57607f821691505b6020821081036122f257634e487b7160e01b5f52602260045260245ffd5b6020810161223f8284612531565b634e487b7160e01b5f52603260045260245ffd5b81835281816020850137505f828201602090810191909152601f909101601f19169091010190565b8581526001600160a01b03851660208201526080604082018190525f90612a4c90830185876129fa565b90508260608301529695505050505050565b601f821115612aac5782821115612aac57805f5260205f20601f840160051c6020851015612a8957505f5b90810190601f840160051c035f5b818110156110ef575f83820155600101612a97565b505050565b6001600160401b03831115612ac857612ac861282c565b612adc83612ad683546129a6565b83612a5e565b5f601f841160018114612b0d575f8515612af65750838201355b5f19600387901b1c1916600186901b178355612b64565b5f83815260208120601f198716915b82811015612b3c5786850135825560209485019460019092019101612b1c565b5086821015612b58575f1960f88860031b161c19848701351681555b505060018560011b0183555b5050505050565b602081525f6122a26020830184866129fa565b634e487b7160e01b5f52601160045260245ffd5b5f60ff821660ff8103612ba757612ba7612b7e565b60010192915050565b8183525f6001600160fb1b03831115612bc7575f5ffd5b8260051b80836020870137939093016020019392505050565b803563ffffffff81168114612827575f5ffd5b803562ffffff81168114612827575f5ffd5b612c1782612c1283612819565b612545565b602081810135908301525f604082013536839003601e19018112612c39575f5ffd5b82016020810190356001600160401b03811115612c54575f5ffd5b8060051b3603821315612c65575f5ffd5b60c06040860152612c7a60c086018284612bb0565b915050612c8960608401612be0565b63ffffffff16606085015260808381013590850152612caa60a08401612bf3565b62ffffff811660a0860152509392505050565b602081525f6114596020830184612c05565b5f60208284031215612cdf575f5ffd5b61145982612be0565b5f60208284031215612cf8575f5ffd5b61145982612bf3565b5f5f8335601e19843603018112612d16575f5ffd5b8301803591506001600160401b03821115612d2f575f5ffd5b6020019150600581901b36038213156124c8575f5ffd5b5f6080830163ffffffff83511684526020830151602085015262ffffff604084015116604085015260608301516080606086015281815180845260a0870191506020830193505f92505b80831015612db35783518252602082019150602084019350600183019250612d90565b5095945050505050565b6001600160401b03851681526001600160a01b03841660208201526080604082018190525f90612def90830185612d46565b905082606083015295945050505050565b5f60208284031215612e10575f5ffd5b815161145981612716565b8082018082111561223f5761223f612b7e565b5f6001600160401b0382166001600160401b038103612ba757612ba7612b7e565b6001600160401b0385168152608060208201525f612e706080830186612d46565b6040830194909452506060015292915050565b5f60208284031215612e93575f5ffd5b81516001600160401b03811115612ea8575f5ffd5b8201601f81018413612eb8575f5ffd5b80516001600160401b03811115612ed157612ed161282c565b8060051b612ee160208201612840565b91825260208184018101929081019087841115612efc575f5ffd5b6020850194505b83851015612f2a5784519250612f1883612716565b82825260209485019490910190612f03565b979650505050505050565b6001600160401b03818116838216019081111561223f5761223f612b7e565b5f60208284031215612f64575f5ffd5b61145982612819565b606081525f612f7f6060830186612c05565b90508360208301526001600160401b0383166040830152949350505050565b805f5b60038110156125805781546001600160a01b0316845260209093019260019182019101612fa1565b805f5b600381101561258057815163ffffffff16845260209384019390910190600101612fcc565b6001600160401b0385168152610100810161300f6020830186612f9e565b61301c6080830185612fc9565b60ff831660e083015295945050505050565b600381106125415761254161251d565b6080810161304c8287612531565b613059602083018661302e565b60ff8416604083015260ff8316606083015295945050505050565b60ff818116838216019081111561223f5761223f612b7e565b60ff828116828216039081111561223f5761223f612b7e565b634e487b7160e01b5f52601260045260245ffd5b5f826130c8576130c86130a6565b500490565b808202811582820484141761223f5761223f612b7e565b8181038181111561223f5761223f612b7e565b5f82613105576131056130a6565b50069056fea26469706673582212205407677260b83107ce272290ca0f259f1c74a34d4b811a811d3148932719925d64736f6c63430008250033",
+	Bin: "0x60c080604052346103385780614981803803809161001d8285610363565b8339810103906101a082126103385780516001600160a01b038116929091908383036103385761018090601f190112610338576040519261018084016001600160401b0381118582101761034f5760405261007a60208301610386565b845261008860408301610386565b6020850190815261009b60608401610386565b604086019081526100ae6080850161039a565b606087019081526100c160a0860161039a565b60808801908152916100d560c0870161039a565b60a089019081526100e860e0880161039a565b9160c08a019283526101008801519460e08b01958652610120890161010c906103a8565b6101008c01908152966101226101408b016103a8565b6101208d019081529b6101386101608c01610386565b9a61014082019b8c526101800161014e90610386565b9b61016082019c8d526001805560805260405180809b635ec01e4d60e01b82525a92600491602094fa8015610344575f906102fa575b60a05251600280549251945197519351955196516001600160e01b03199093166001600160401b039290921691909117604094851b6fffffffffffffffff0000000000000000161760809790971b600160801b600160c01b03169690961760c09290921b60ff60c01b169190911760c89390931b60ff60c81b169290921760d09390931b60ff60d01b169290921760d89190911b60ff60d81b161790915590516003559051600480549651945195516001600160a01b031990971661ffff929092169190911760109490941b63ffff0000169390931760209490941b6bffffffffffffffff00000000169390931760609490941b73ffffffffffffffff00000000000000000000000016939093179055516145c99150816103b882396080518181816104740152818161116d015281816127d7015281816131ac01528181613453015281816136250152613fb3015260a0518181816111290152818161266b01528181612b3201528181613a9c015261421f0152f35b50986020813d60201161033c575b8161031560209383610363565b810103126103385751986001600160a01b038a168a036103385761ffff99610184565b5f80fd5b3d9150610308565b6040513d5f823e3d90fd5b634e487b7160e01b5f52604160045260245ffd5b601f909101601f19168101906001600160401b0382119082101761034f57604052565b51906001600160401b038216820361033857565b519060ff8216820361033857565b519061ffff821682036103385756fe60806040526004361015610011575f80fd5b5f3560e01c806304527d901461016457806307f2b61f1461015f5780630aebeb4e1461015a5780630ed9b2f4146101555780631248a5351461015057806314a135a51461014b5780631d65e77e1461014657806327e235e3146101415780633690ed581461013c5780633ccfd60b146101375780634fd1510c146101325780635c354cad1461012d5780635e615a6b146101285780635ec01e4d146101235780637b1039991461011e5780638eec1dc414610119578063b6cb58a514610114578063b78e55641461010f578063bfb56e701461010a578063eb8d0694146101055763f2f0387714610100575f80fd5b611519565b6114fe565b6114c2565b611466565b611440565b6111b5565b611158565b611114565b610fa2565b610eb6565b610bb0565b610af9565b610a85565b610940565b610855565b610625565b610332565b61030a565b610284565b610269565b6101cd565b60208101602082529060e0810192915f905b6006821061018a575050505090565b9091929360208080600193601f198882030186528189518051918291828552018484015e5f828201840152601f01601f191601019601949391909101910161017b565b3461025b57602036600319011261025b5760043560c06040516101f160c0826109d4565b5f5b82811061024d57835f52600760205260405f206040519061021382610998565b5f825b60068210610230576040518061022c8682610169565b0390f35b60016020819261023f86611767565b815201930191019091610216565b6060828201526020016101f3565b5f80fd5b5f91031261025b57565b3461025b575f36600319011261025b576020604051600a8152f35b3461025b57602036600319011261025b576102a06004356118a2565b005b9181601f8401121561025b578235916001600160401b03831161025b576020838186019501011161025b57565b90608060031983011261025b5760043591602435906001600160401b03821161025b576102fe916004016102a2565b90916044359060643590565b3461025b576102a061031b366102cf565b93929092611b34565b908160c091031261025b5790565b3461025b57606036600319011261025b576004356024356001600160401b03811161025b57610365903690600401610324565b604435918215918215840361025b57610386825f52600660205260405f2090565b92600484019485549261039d8460ff9060981c1690565b906103a782610654565b600182141580610611575b6105fb576040516103d9816103cb602082019485611d8b565b03601f1981018352826109d4565b5190206001870154036105ec576103f26103f991612c88565b3387613873565b9060b884901c60ff169360ff60018482161b8116809616166105dd5761042e9060281c64ffffffffff165b64ffffffffff1690565b8042116105ce5761046361045d6104516004546001600160401b039060201c1690565b6001600160401b031690565b42611850565b11809381946105c6575b506105b7577f00000000000000000000000000000000000000000000000000000000000000006001600160a01b0316803b1561025b576040516316dd0e5160e21b81526001600160401b03871660048201523360248201528215156044820152905f908290606490829084905af180156105b25786927f2813bc0a4126b9aa62c2153fd8be4a4139fe79a59f5b698fc413b0c553c55eb59261055192610598575b5061053461051f8660068c01611b20565b81549060018060a01b039060031b1b19169055565b6040805160ff909616865290151560208601523394918291820190565b0390a361058d57836105889161056f6102a0965460ff9060b01c1690565b825460ff60b01b1916911760b01b60ff60b01b16179055565b613a83565b506102a092506139c9565b806105a65f6105ac936109d4565b8061025f565b5f61050e565b611d9c565b631057c6bf60e11b5f5260045ffd5b90505f61046d565b63275eb69d60e01b5f5260045ffd5b6317fd8aab60e31b5f5260045ffd5b63102de91160e21b5f5260045ffd5b638268660560e01b5f5261060e82611890565b5ffd5b5061061b82610654565b60078214156103b2565b3461025b575f36600319011261025b57602060405160088152f35b634e487b7160e01b5f52602160045260245ffd5b6009111561065e57565b610640565b90600982101561065e5752565b6002111561065e57565b90600282101561065e5752565b6005111561065e57565b9061069b82610687565b52565b905f905b600682106106af57505050565b82516001600160a01b0316815260209283019260019290920191016106a2565b905f905b600682106106e057505050565b60208060019285518152019301910190916106d3565b81516001600160a01b031681526103e081019291610853919061032090610280906020818101516001600160601b03169085015260408101516040850152606081015160608501526080810151608085015261076060a082015160a086019064ffffffffff169052565b60c08181015164ffffffffff169085015260e08181015164ffffffffff16908501526101008181015163ffffffff16908501526107a7610120820151610120860190610663565b6107bb61014082015161014086019061067a565b6107cf610160820151610160860190610691565b6101808181015160ff16908501526101a08181015160ff16908501526101c08181015160ff16908501526101e08181015160ff16908501526102008181015160ff16908501526102208181015165ffffffffffff16908501526102408181015115159085015261084961026082015161026086019061069e565b01519101906106cf565b565b3461025b57602036600319011261025b5761022c61092361091e60043561087a6109f5565b5f81525f60208201525f60408201525f60608201525f60808201525f60a08201525f60c08201525f60e08201525f6101008201525f6101208201525f6101408201525f6101608201525f6101808201525f6101a08201525f6101c08201525f6101e08201525f6102008201525f6102208201525f6102408201526108fc611da7565b61026082015261028061090d611da7565b9101525f52600660205260405f2090565b611e50565b604051918291826106f6565b6001600160a01b0381160361025b57565b3461025b57602036600319011261025b5760043561095d8161092f565b60018060a01b03165f525f602052602060405f2054604051908152f35b6002111561025b57565b634e487b7160e01b5f52604160045260245ffd5b60c081019081106001600160401b038211176109b357604052565b610984565b61018081019081106001600160401b038211176109b357604052565b90601f801991011681019081106001600160401b038211176109b357604052565b604051906108536102a0836109d4565b60405190610853610180836109d4565b604051906108536080836109d4565b6001600160401b0381116109b357601f01601f191660200190565b81601f8201121561025b57803590610a5682610a24565b92610a6460405194856109d4565b8284526020838301011161025b57815f926020809301838601378301015290565b3461025b57606036600319011261025b57600435610aa28161097a565b6024356001600160401b03811161025b57610ac1903690600401610a3f565b90604435906001600160401b03821161025b57602092610ae8610aee933690600401610a3f565b91611fdb565b60ff60405191168152f35b3461025b575f36600319011261025b576001805403610ba1576002600155335f525f60205260405f20548015610b9257335f525f6020525f60408120555f80808084335af1610b46612125565b5015610b835760405190815233907f7084f5476618d8e60b11ef0d7d3f06914655adb8793e28ff7f018d4c76d505d590602090a26102a060018055565b6312171d8360e31b5f5260045ffd5b630686827b60e51b5f5260045ffd5b63769dd35360e11b5f5260045ffd5b3461025b57610bbe366102cf565b91610bd1855f52600660205260405f2090565b9360048501908154610be78160ff9060981c1690565b90610bf182610654565b60018214908115610e87575b81610e69575b81610e40575b50610e08575b610c1881610654565b600281141580610df4575b610de157825490610c3e605083901c64ffffffffff16610424565b4211610dd257610c4d90612c88565b95610c5987338a613873565b91610c6a83600160ff8092161b1690565b9160b882901c831660ff1615610dc357610c8e8360c084901c60ff165b1660ff1690565b610db457610ca090888887338f612381565b610cba610cb085600c8d01611b20565b90549060031b1c90565b03610da557610cda8685610cd5610cde9460ff9060a01c1690565b613b4e565b1590565b610d965760ff9585610d577f7429ddc40bba26e76c0f0c2f363c9b4d54675aee15e809da28c921b67565919f93610d36610d8499888f98610d3090610d2b8b5f52600760205260405f2090565b611b20565b906121b2565b875460c01c60ff16885460ff60c01b1916911760c01b60ff60c01b16178755565b610d686040519283923397846122b2565b0390a35492610c878160c086901c60ff16169460b81c60ff1690565b911614610d8d57005b6102a0916137cf565b639c9cef3960e01b5f5260045ffd5b63c38b437f60e01b5f5260045ffd5b63f96d9c5760e01b5f5260045ffd5b63205e472d60e21b5f5260045ffd5b63981eb12360e01b5f5260045ffd5b638268660560e01b5f5261060e90611890565b50610dfe81610654565b6008811415610c23565b50815460ff60b01b1981168355610e3390610e2c9060281c64ffffffffff16610424565b87896136f6565b815460981c60ff16610c0f565b6002915060ff90610e609060b81c82165b610e5a85612c88565b16612cc9565b1610155f610c09565b9050610e7f602882901c64ffffffffff16610424565b421190610c03565b9050610e9282610654565b6007821480610ea2575b90610bfd565b50602881901c64ffffffffff161515610e9c565b3461025b575f36600319011261025b5760206040515f8152f35b6108539092919261016080610180830195610ef48482516001600160401b03169052565b6020818101516001600160401b0316908501526040818101516001600160401b03169085015260608181015160ff169085015260808181015160ff169085015260a08181015160ff169085015260c08181015160ff169085015260e081015160e0850152610f6f61010082015161010086019061ffff169052565b6101208181015161ffff1690850152610140818101516001600160401b03169085015201516001600160401b0316910152565b3461025b575f36600319011261025b575f610160604051610fc2816109b8565b8281528260208201528260408201528260608201528260808201528260a08201528260c08201528260e0820152826101008201528261012082015282610140820152015261022c611011610a05565b61109a61109060025461103a61102d826001600160401b031690565b6001600160401b03168552565b6001600160401b03604082901c1660208501526001600160401b03608082901c16604085015260ff60c082901c16606085015260ff60c882901c16608085015260ff60d082901c1660a085015260d81c60ff1690565b60ff1660c0830152565b60035460e08201526111086110f76004546110c56110b98261ffff1690565b61ffff16610100860152565b61ffff601082901c166101208501526001600160401b03602082901c1661014085015260601c6001600160401b031690565b6001600160401b0316610160830152565b60405191829182610ed0565b3461025b575f36600319011261025b576040517f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03168152602090f35b3461025b575f36600319011261025b576040517f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03168152602090f35b63ffffffff81160361025b57565b35906108538261119c565b604036600319011261025b576004356001600160401b03811161025b576111e0903690600401610324565b602435906111ed8261119c565b60035480341061142a57506001600160601b03341161141b576002549161121c6001600160401b038416610451565b63ffffffff82169081109081156113fc575b506113e457604082019261125a61125461124886866122cf565b9360d81c60ff16919050565b60ff1690565b106113c45761022c9261138c92611395927f2d1c6810e9ec0d0ae2d3d88292e7dee32679ae48e36016f3e949f7cd513f1f6b6001600160401b036112ae6112a96005546001600160401b031690565b612304565b6112ce816001600160401b03166001600160401b03196005541617600555565b169586926112e4845f52600660205260405f2090565b3460a01b6001600160a01b03191633178155604051909690602081019061130f816103cb8a85611d8b565b519020600188015561132181876122cf565b90506113a5575b50600486018054600360991b64ffffffffff60781b1990911663ffffffff60781b607885901b161717815561137c906113696113638861232a565b82612334565b805460ff60b01b1916600760b01b179055565b6040519182913396349084612358565b0390a382613a83565b6040519081529081906020820190565b6113b26113b891876122cf565b90612321565b3560028701555f611328565b61060e6113d184846122cf565b63f4b3bceb60e01b5f5260045250602490565b633d4f6b5960e01b5f5263ffffffff1660045260245ffd5b9050611414604085901c6001600160401b0316610451565b105f61122e565b637e2df70960e11b5f5260045ffd5b6378279ed960e11b5f523460045260245260445ffd5b3461025b575f36600319011261025b5760206001600160401b0360055416604051908152f35b3461025b5760a036600319011261025b576024356004356114868261092f565b604435906001600160401b03821161025b576020926114ac6114ba9336906004016102a2565b906064359260843594612381565b604051908152f35b3461025b57604036600319011261025b576024356004356001600160401b03821161025b576114f86102a0923690600401610324565b906125ce565b3461025b575f36600319011261025b57602060405160098152f35b3461025b57604036600319011261025b5760043560243590611543815f52600660205260405f2090565b90600482018054906115598260ff9060981c1690565b9061156382610654565b600182141580611701575b6105fb57611586602884901c64ffffffffff16610424565b42116105ce5785156116f25761159e6115c992612c88565b9560ff6115ac883389613873565b946115bd86600160ff8092161b1690565b94859160b81c60ff1690565b16166105dd576102a096610e5a6116699361162e6116979661160d611638966115f58b600c8f01611b20565b90919082549060031b91821b915f19901b1916179055565b825460b81c60ff16835460ff60b81b1916911760b81b60ff60b81b16178255565b5460b81c60ff1690565b9260ff8416600181036116d1575060ff611653600a92612afc565b91169060ff65ffffffffffff80931691161b1690565b600585019061167e825465ffffffffffff1690565b1765ffffffffffff1665ffffffffffff19825416179055565b60405160ff919091168152339082907f49cfeb2868609ac583a4fdd3e45f3555d56ccbb9537b20a7a11e6bb1439e00b090602090a36139c9565b6002036116e65760ff61165360095b92612afc565b60ff61165360086116e0565b635560fe6360e11b5f5260045ffd5b5061170b82610654565b600782148061171b575b1561156e565b50602883901c64ffffffffff161515611715565b90600182811c9216801561175d575b602083101461174957565b634e487b7160e01b5f52602260045260245ffd5b91607f169161173e565b9060405191825f82549261177a8461172f565b80845293600181169081156117e3575060011461179f575b50610853925003836109d4565b90505f9291925260205f20905f915b8183106117c7575050906020610853928201015f611792565b60209193508060019154838589010152019101909184926117ae565b90506020925061085394915060ff191682840152151560051b8201015f611792565b9061180f81610687565b815460ff60a81b191660a89190911b60ff60a81b16179055565b634e487b7160e01b5f52601160045260245ffd5b906008820180921161184b57565b611829565b9190820180921161184b57565b929360ff8092969560609461187687608081019a610663565b61187f81610687565b602087015216604085015216910152565b90602491600981101561065e57600452565b6118b4815f52600660205260405f2090565b60048101805460981c60ff166118c981610654565b600381146119fc576118da81610654565b600181148080156119d4575b61194b57506118f481610654565b600281141580611937575b610de15750546119189060501c64ffffffffff16610424565b42111561192857610853916137cf565b63085de62560e01b5f5260045ffd5b5061194181610654565b60088114156118ff565b90611962610424845464ffffffffff9060281c1690565b42111561192857825460ff60b01b19168355600260ff61198a610e51865460ff9060b81c1690565b16106119b2575050546108539291906119ac9060281c64ffffffffff16610424565b916136f6565b6119bd919250610654565b156119cb576108539161339f565b61085391612e75565b506119de82610654565b6007821480156118e65750825460281c64ffffffffff1615156118e6565b50600582015491929160301c60ff16928380611afc575b611af6578154611a2c9060501c64ffffffffff16610424565b421115611ae057815462ff00ff60981b19166204000560981b178255549192505f5160206145745f395f51905f5291611aa7611a9f611a86611a7960a085901c5b6001600160601b031690565b936001600160a01b031690565b6001600160a01b03165f90815260208190526040902090565b918254611850565b90555460408051600581526004602082015260ff60c884901c81169282019290925260d09290921c16606082015280608081015b0390a2565b5050506108535763085de62560e01b5f5260045ffd5b50505050565b50611b078184612b11565b611a13565b634e487b7160e01b5f52603260045260245ffd5b6006821015611b2f5701905f90565b611b0c565b929391611b49845f52600660205260405f2090565b9260048401928354611b5f8160ff9060981c1690565b611b6881610654565b60038103610de15750611b849060501c64ffffffffff16610424565b4211611c9257600585015460301c60ff1680611c82575b611c7957611ba933866137f4565b9260ff611bbb865460ff9060c81c1690565b611bcb86600160ff8092161b1690565b161615611c6a57611bf09288611be692610cb094338b612381565b92600c8601611b20565b03610da55760038201849055805460ff60981b19166001609a1b178155611c3a916001600160601b03611c32611c27835460a01c90565b935460c81c60ff1690565b921690613910565b60405191825233917f3e6d40f923f974fae992229407d19061bce6221f0a7f198e7a8dfd06362c581b90602090a3565b6334004a6b60e11b5f5260045ffd5b50505050505050565b50611c8d8587612b11565b611b9b565b63ce68a27960e01b5f5260045ffd5b81835290916001600160fb1b03831161025b5760209260051b809284830137010190565b62ffffff81160361025b57565b359061085382611cc5565b90611cf2818335611ced8161097a565b61067a565b602082013560208201526040820135601e198336030181121561025b578201906020823592016001600160401b03831161025b578260051b3603811361025b57611d7e60a0611d518193611d889660c0604088015260c0870191611ca1565b95611d6e611d61606083016111aa565b63ffffffff166060870152565b6080810135608086015201611cd2565b62ffffff16910152565b90565b906020611d88928181520190611cdd565b6040513d5f823e3d90fd5b60405190611db660c0836109d4565b60c0368337565b600982101561065e5752565b600282101561065e5752565b61069b82610687565b60405191905f835b60068210611dfc5750505061085360c0836109d4565b82546001600160a01b031681526001928301929190910190602001611de6565b60405191905f835b60068210611e3a5750505061085360c0836109d4565b6001602081928554815201930191019091611e24565b90611fd3600c611e5e6109f5565b84546001600160a01b038116825260a01c602082015293600181015460408601526002810154606086015260038101546080860152611f7b611f706004830154611ebd611eaf8264ffffffffff1690565b64ffffffffff1660a08a0152565b64ffffffffff602882901c1660c089015264ffffffffff605082901c1660e089015263ffffffff607882901c16610100890152611f05609882901c60ff166101208a01611dbd565b611f1a60a082901c60ff166101408a01611dc9565b611f2f60a882901c60ff166101608a01611dd5565b60ff60b082901c1661018089015260ff60b882901c166101a089015260ff60c082901c166101c089015260ff60c882901c166101e089015260d01c60ff1690565b60ff16610200870152565b611fbb611fb16005830154611fa8611f988265ffffffffffff1690565b65ffffffffffff166102208a0152565b60301c60ff1690565b1515610240870152565b611fc760068201611dde565b61026086015201611e1c565b610280830152565b929192815184510361211d5780611ff3600192610670565b148015612112575b6120f0575f905f5b81518110156120ab5761208a6020828401015160c01c6020838801015160c01c1860ff6001600160401b03670101010101010101670f0f0f0f0f0f0f0f8280956755555555555555558160011c16900367333333333333333380673fffffffffffffff8360021c161691160116670fffffffffffffff8160041c160116021660381c161690565b8381116120a1575b5061209c9061183d565b612003565b925061209c612092565b50509091506002546120c46112548260ff9060c01c1690565b8211156120ea576120da9060c81c60ff16611254565b10156120e557600290565b600190565b50505f90565b602081939293519101209060208151910120145f1461210d575f90565b600290565b506001815114611ffb565b506002925050565b3d1561214f573d9061213682610a24565b9161214460405193846109d4565b82523d5f602084013e565b606090565b919091601f8311612165575b505050565b81831161217157505050565b5f5260205f206020601f830160051c92106121aa575b81601f9101920160051c03905f5b82811015612160575f82820155600101612195565b5f9150612187565b9193929061227f576001600160401b0381116109b3576121dc816121d6845461172f565b84612154565b5f601f821160011461221a57819061220b9394955f9261220f575b50508160011b915f199060031b1c19161790565b9055565b013590505f806121f7565b601f1982169461222d845f5260205f2090565b915f5b87811061226757508360019596971061224e575b505050811b019055565b01355f19600384901b60f8161c191690555f8080612244565b90926020600181928686013581550194019101612230565b634e487b7160e01b5f525f60045260245ffd5b908060209392818452848401375f828201840152601f01601f1916010190565b9392916020916122ca91604087526040870191612292565b930152565b903590601e198136030182121561025b57018035906001600160401b03821161025b57602001918160051b3603831361025b57565b6001600160401b03166001600160401b03811461184b5760010190565b9015611b2f5790565b35611d888161097a565b90600281101561065e57815460ff60a01b191660a09190911b60ff60a01b16179055565b91939263ffffffff90612375604093606086526060860190611cdd565b95602085015216910152565b946123c46123dd949592936040519687956020870199468b52306040890152606088015260018060a01b0316608087015260e060a0870152610100860191612292565b9160c084015260e083015203601f1981018352826109d4565b51902090565b919082604091031261025b578151600381101561025b5760209092015190565b6003111561065e57565b35611d888161119c565b35611d8881611cc5565b6001600160401b0381116109b35760051b60200190565b92919061244481612421565b9361245260405195866109d4565b602085838152019160051b810192831161025b57905b82821061247457505050565b8135815260209182019101612468565b60208183031261025b578051906001600160401b03821161025b57019080601f8301121561025b5781516124b781612421565b926124c560405194856109d4565b81845260208085019260051b82010192831161025b57602001905b8282106124ed5750505090565b6020809183516124fc8161092f565b8152019101906124e0565b9295949391906001600160401b0316835260a06020840152606061012084019163ffffffff81511660a0860152602081015160c086015262ffffff60408201511660e086015201519060806101008501528151809152602061014085019201905f5b8181106125965750505060ff95909516604083015260608201526001600160a01b03909116608090910152565b8251845260209384019390920191600101612569565b5f19811461184b5760010190565b8051821015611b2f5760209160051b010190565b6125e0815f52600660205260405f2090565b90600482019283546125f68160ff9060981c1690565b9060b081901c60ff16158015612ab9575b612aaa576040516020810190612621816103cb8785611d8b565b5190206001860154036105ec5760406126416126679264ffffffffff1690565b815163c2ca0ac560e01b815264ffffffffff909116600482015291829081906024820190565b03817f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03165afa9081156105b2575f905f92612a78575b506126af81612403565b801561192857806126c1600292612403565b14612a6b57855460b01c60ff16865460ff60b01b1916875590865460281c64ffffffffff1664ffffffffff811615159081612a55575b81612a22575b50612a14575f906127696127136060870161240d565b9560808101359061276261273761272c60a08401612417565b9260408101906122cf565b929093612751612745610a15565b63ffffffff909c168c52565b60208b015262ffffff1660408a0152565b3691612438565b606086015261277783612cc9565b604080516020810193845290810188905290919061279881606081016103cb565b51902087549095906127d2906001600160a01b03166040516367d104e560e11b815297889485946001600160401b038c1660048701612507565b0381837f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03165af19283156105b2575f936129f0575b505f60068601815b600660ff82161061291e575050505061282f81610654565b600681036128ab575060039051106128a1575050805460ff60981b1916600160981b1781556108539061287c61042461045d612873845463ffffffff9060781c1690565b63ffffffff1690565b69ffffffffff000000000082549160281b169069ffffffffff00000000001916179055565b6108539250613500565b806128b7600792610654565b1480612902575b156128f75760029051106128ed5750508061287c61042461045d612873610853955463ffffffff9060781c1690565b6108539250612e75565b5061085392506139c9565b5083546129189060281c64ffffffffff16610424565b156128be565b60018160ff612932819460ff600191161b90565b871616156129eb5787518510156129e557612966612959612952876125ac565b968a6125ba565b516001600160a01b031690565b612998816129748488611b20565b81546001600160a01b0393841660039290921b91821b9390911b1916919091179055565b828060a01b0316806129ae575b505b0116612817565b60405160ff831681528a907f798af3831a334f0b20d6f7af52167fd980c44286403f3ed36720d162e6aaeb0590602090a35f6129a5565b5f612966565b6129a7565b612a0d9193503d805f833e612a0581836109d4565b810190612484565b915f61280f565b5050505061085392506139c9565b9050612a4e612a4361045d6104516004546001600160401b039060201c1690565b9164ffffffffff1690565b105f6126fd565b9050612a6084610654565b6006841415906126f7565b5050506108539250613a83565b9050612a9c915060403d604011612aa3575b612a9481836109d4565b8101906123e3565b905f6126a5565b503d612a8a565b63d2c0cf5760e01b5f5260045ffd5b50612ac382610654565b600682141580612ae8575b80156126075750612ade82610654565b6007821415612607565b50612af282610654565b6001821415612ace565b60031b906107f860f883169216820361184b57565b6004820180545f949390612b2e9060409064ffffffffff16612641565b03817f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03165afa9081156105b2575f905f92612c66575b50612b7681612403565b80156119285780612b88600292612403565b14908115612bff575b50612bf15790612bcc600583612bbe6108539695612bb8865464ffffffffff9060501c1690565b96612e75565b01805460ff60301b19169055565b805464ffffffffff60501b191660509290921b64ffffffffff60501b16919091179055565b9190506120e5929350613bc2565b60408051602081019283529081018690526060808201526005608082015264185d591a5d60da1b60a0820152612c489250612c3d8160c081016103cb565b519020612710900690565b612c5f612c5860045461ffff1690565b61ffff1690565b115f612b91565b9050612c81915060403d604011612aa357612a9481836109d4565b905f612b6c565b600981101561065e5760078114908115612cad575b5015612ca857603890565b600790565b60089150145f612c9d565b60ff1660ff811461184b5760010190565b905f915b60ff8116612cd85750565b91612ce290612cb8565b915f1960ff8216019060ff821161184b5716612ccd565b908160011b918083046002149015171561184b57565b8181029291811591840414171561184b57565b906006811015611b2f5760051b0190565b905f905b60068210612d4457505050565b6020806001928551612d5581610687565b815201930191019091612d37565b92909493916001600160401b03610280850196168452602084015f905b60068210612dce5750505060e083015f905b60068210612db55750505081612db1610260926101a05f950190612d33565b0152565b60208060019260ff865116815201930191019091612d92565b82546001600160a01b031681526001928301929190910190602001612d80565b9290959493916001600160401b03610280850197168452602084015f905b60068210612e555750505060e083015f905b60068210612e3c5750505090612db1610260926101a0830190612d33565b60208060019260ff865116815201930191019091612e1e565b82546001600160a01b031681526001928301929190910190602001612e0c565b600482018054929360c084901c60ff1694600260ff612e9660388916612cc9565b1610948515905f9680613363575b156133475760c81c60ff1695612eb987612cc9565b9060ff82161515905b8180613335575b15612edc57612ed790612cb8565b612ec2565b9394959697505060ff82915b16976002891015988293613313575b50508061330b575b613303575b86806132e4575b6132d557612f17611da7565b955f925f948754996007612f2f8c60ff9060981c1690565b612f3881610654565b14806132c2575b156132b95760069a60385b838d01995f5b60ff81169e8f101561311d5760069e8e8d612fa2612f96612f8186612f7b81600160ff8092161b1690565b94611b20565b905460039190911b1c6001600160a01b031690565b6001600160a01b031690565b156131105785811660ff1615612fcc5750915f612fc360019360ff95612d22565b525b0116612f50565b612fdd8160b889901c60ff16610c87565b612fff575091612ffa612ff460019360ff95612d22565b60019052565b612fc5565b929c91906130148460c089901c60ff16610c87565b613038579161303161302b60ff9593600195612d22565b60049052565b179b612fc5565b90919c9287155f14613057575091612ffa612ff460019360ff95612d22565b929b919060ff61306c8b8f81908f8e9061408f565b168061309357509161308c61308660ff9593600195612d22565b60029052565b179a612fc5565b9c9d929c6002148e81613108575b8c826130dd575b5050156130c857916130316130c260ff9593600195612d22565b60039052565b60ff9350612ff46001939e92612ffa92612d22565b6131019250610cda91610d2b6130fb925f52600760205260405f2090565b50613dcc565b8e8c6130a8565b8d91506130a1565b505050600160ff91612fc5565b509c505060ff91999698949a955061314b92935061313f9060ff9060c01c1690565b87191616871782614103565b845460ff60d01b60d088901b1661ffff60c81b1990911660ff60c81b60c88a901b16171785559661325f57835462ff00ff60981b19166201000560981b17845580546131a3611a9f611a86611a7960a085901c611a6d565b90555b600201547f00000000000000000000000000000000000000000000000000000000000000006001600160a01b031690813b1561025b575f8961320a6001600160401b039383976040519c8d988997889663383edeed60e11b88521660048701612dee565b03925af19081156105b2575f5160206145745f395f51905f5294611adb9261324b575b505460ff609882901c8116939160a81c16936040519485948561185d565b806105a65f613259936109d4565b5f61322d565b835460ff60981b1916600360981b1784556132b461329261042461045d6104516004546001600160401b039060601c1690565b855464ffffffffff60501b191660509190911b64ffffffffff60501b16178555565b6131a6565b60069a5f612f4a565b5060288b901c64ffffffffff1615612f3f565b50509150925061085391613e23565b506132fe6130fb83610d2b895f52600760205260405f2090565b612f0b565b5f9650612f04565b508015612eff565b61332c9192935061332661125491612cf9565b92612cc9565b10905f80612ef7565b5060ff60018282161b8a161615612ec9565b508495508061335b8360ff94959697613c9c565b939093612ee8565b50600583015460301c60ff16612ea4565b90929160ff60609160808401956005855261338e81610687565b60208501525f604085015216910152565b916133a8611da7565b906133b36002610687565b5f5b60ff811660068110156133db5760ff916133d4612ff460019387612d22565b01166133b5565b505092916133e96002610687565b600481015460b81c60ff1660048201805460ff60981b1916600560981b178155613437905f9061341a600282611805565b805460ff60d01b191660d09290921b60ff60d01b16919091179055565b815461344f611a9f611a86611a79611a6d8560a01c90565b90557f00000000000000000000000000000000000000000000000000000000000000006001600160a01b0316906134869083614103565b90803b1561025b5760065f80946134be6040519788968795869463383edeed60e11b8652016001600160401b038c1660048601612d63565b03925af180156105b2576134ec575b505f5160206145745f395f51905f5260405180611adb5f600283613374565b806105a65f6134fa936109d4565b5f6134cd565b91613509611da7565b906135146002610687565b5f5b60ff811660068110156133db5760ff915f61353360019387612d22565b520116613516565b919091613546611da7565b906135516001610687565b6004840192835461357d61357661356c8360ff9060b81c1690565b9260c01c60ff1690565b1960ff1690565b16915f5b60ff811660068110156135c95760ff916001918380831684901b881616156135b75761302b6135b09189612d22565b0116613581565b612ff46135c49189612d22565b6135b0565b5050939490946135d96001610687565b613609836135ec835460ff9060c01c1690565b835460ff60981b1916600560981b1784559261341a600182611805565b8154613621611a9f611a86611a79611a6d8560a01c90565b90557f00000000000000000000000000000000000000000000000000000000000000006001600160a01b0316906136589083614103565b90803b1561025b5760065f80946136906040519889968795869463383edeed60e11b8652016001600160401b038d1660048601612d63565b03925af19081156105b2575f5160206145745f395f51905f5292611adb926136c2575b50604051918291600183613374565b806105a65f6136d0936109d4565b5f6136b3565b906001600160401b03809116911601906001600160401b03821161184b57565b91906004019060ff825460981c1690600982101561065e577f72bdfbc1be5720d542ce353dfac76ddfc3dd783a551ace6c4636c29362adb18c926137936137716104246137a1946001611adb97145f146137b957845460ff60981b1916600160991b1785555b60025460801c6001600160401b0316906136d6565b825464ffffffffff60501b191660509190911b64ffffffffff60501b16178255565b5460501c64ffffffffff1690565b60405164ffffffffff90911681529081906020820190565b845460ff60981b19166001609b1b17855561375c565b9060ff600482015460981c16600981101561065e576002036119cb576108539161418e565b6001600160a01b0390911691908215613864575f5b600660ff82161061382357635f9dbb2560e01b5f5260045ffd5b603f600160ff83161b16151580613849575b6138445760010160ff16613809565b925050565b508361385e612f96612f818460068701611b20565b14613835565b635f9dbb2560e01b5f5260045ffd5b919291906001600160a01b03168015613864575f5b600660ff8216106138a257635f9dbb2560e01b5f5260045ffd5b60ff60018282161b8616161515806138ca575b6138c45760010160ff16613888565b93505050565b50816138df612f96612f818460068801611b20565b146138b5565b81156138ef570490565b634e487b7160e01b5f52601260045260245ffd5b9190820391821161184b57565b90929161391f61125482612cc9565b9384156139ab578061394161393a87613947949695966138e5565b9687612d0f565b90613903565b9060065f9101915b600660ff83161061396257505050509050565b60ff60018382161b851616156139a05761397c9086611850565b61398f611a9f611a86612f818587611b20565b905560ff60015f925b01169061394f565b90600160ff91613998565b9154929350909161220b9150611a9f906001600160a01b0316611a86565b600482016139f981549160ff6139e38460ff9060981c1690565b936139ed85612c88565b93849160b01c60ff1690565b1616613a6d57613a098286614412565b92600260ff613a1786612cc9565b1610613a4b57505460ff91829160b81c8216169216911614613a37575050565b610853916001600160401b034216916136f6565b60019350809250613a5f9150949394610654565b036119cb576108539161339f565b5050505050565b9081602091031261025b575190565b60405163338cdca160e01b81529091906020816004815f7f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03165af180156105b2577f27ba5fe64c26c5b8941aa3f1f67075c83efc45c76d8ab41b21d506fa087e79e5926020925f92613b1b575b50600401805464ffffffffff191664ffffffffff83161790555b604051908152a2565b613b12919250613b4090843d8611613b47575b613b3881836109d4565b810190613a74565b9190613af8565b503d613b2e565b91909160018214613bad576001919250613b6781610670565b14613ba7578015159081613b9b575b81613b7f575090565b905060031c613b9660ff60025460d01c1660ff1690565b101590565b60078116159150613b76565b60201490565b5015611b2f57356001600160f81b0319161590565b60048201805460ff60981b1916600760981b178155610853929190613c17905b60058401805460ff60301b19169055805476ff000000000000000000000000ffffffffff00000000001916600760b31b179055565b807f8281d2d1858f9526fe94ff7fb46e8ffe3707e61080af2ee885b86fc51343af9e60206040515f8152a2613a83565b60048201805460ff60981b1916600760981b178155610853929190613c6b90613be2565b807f8281d2d1858f9526fe94ff7fb46e8ffe3707e61080af2ee885b86fc51343af9e602060405160018152a2613a83565b91905f9160045f92015490613cc7613cb88360ff9060c01c1690565b955f52600760205260405f2090565b5f915b60ff8316906006821015613dc25760ff60018582161b89161615613db4575f965f5b60ff81166006811015613d84578460ff60018482161b8d161615159182613d37575b5050613d20575b60010160ff16613cec565b976001613d2e60ff92612cb8565b99915050613d15565b1490508015613d48575b845f613d0e565b5060ff613d7d60a089901c8216613d5f8989611b20565b50610ae8613d77613d70878c611b20565b5092611767565b91611767565b1615613d41565b50509391509560ff861660ff821611613da8575b50600160ff915b01169194613cca565b94509150816001613d98565b959260ff9150600190613d9f565b9495965050505050565b8054906001613dda8361172f565b149182613de657505090565b613df191925061172f565b8015611b2f5760201115613e1657601f5b60ff60f81b91549060031b1c60f81b161590565b5f5260205f20601f613e02565b91613e2c611da7565b5f915f9160068501936004860192835497613e4b8960ff9060b81c1690565b925b60ff8716906006821015613ef657613e6b88600160ff8092161b1690565b91613e7c612f96612f818b8d611b20565b15613ee85785831660ff161515838d82613ed0575b505015613eb65791600191613eab61302b60ff958a612d22565b17975b011695613e4d565b60ff925097613ecb612ff46001939a89612d22565b613eae565b613ee0925060c01c60ff16610c87565b15838d613e91565b509660ff9150600190613eae565b9650509695915096613f40613f3961356c613f31613f18611a6d8b5460a01c90565b600454613f2b9060101c61ffff16612c58565b90612d0f565b612710900490565b8288613910565b613f61611a9f611a86611a79895494613f5c611a6d8760a01c90565b613903565b9055825466ff000000ff00ff60981b19811662ff00ff60981b199091166203000560981b90811760081b60ff60c81b1691909117178355825460ff60d01b191660d085901b60ff60d01b1617835582547f00000000000000000000000000000000000000000000000000000000000000006001600160a01b031695613fec9160b81c60ff1690614103565b94803b1561025b576001600160401b035f8861402182966040519a8b978896879563383edeed60e11b87521660048601612d63565b03925af19081156105b2575f5160206145745f395f51905f529361404f9261407b575b505460c01c60ff1690565b60408051600581526003602082015260ff92831691810191909152911660608201528060808101611adb565b806105a65f614089936109d4565b5f614044565b613d77613d7084966140e46140dd6140eb98610ae8965f5260076020526140d6613d77613d706140ce60ff600460405f209d015460a01c169c8c611b20565b50938b611b20565b9089611fdb565b9886611b20565b5094611b20565b60ff811660ff8316105f146140fe575090565b905090565b91906040519061411460c0836109d4565b60c036833765ffffffffffff60058395015416905f5b60ff81166006811015613a6d5760ff918183600180941b861616614151575b50011661412a565b6141889061418061417965ffffffffffff61416b86612afc565b88828c1691161c1660ff1690565b9189612d22565b9060ff169052565b5f614149565b90614199818361448f565b82806143f3575b6143e75782159081806143c3575b925f94614337575b50508061432f575b6143245761431a5760048201805460c883901b60ff60c81b1666ff0000000000ff60981b1990911617600360981b1781556005909201805460ff60301b1916660100000000000017905560405163338cdca160e01b8152906020826004815f7f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03165af19182156105b2575f5160206145745f395f51905f529361429164ffffffffff611adb956142d2945f916142fb575b5016829064ffffffffff1664ffffffffff19825416179055565b6142b061042461045d6104516004546001600160401b039060601c1690565b815464ffffffffff60501b191660509190911b64ffffffffff60501b16179055565b6040519182918260605f9193929360ff6080820195600383528460208401521660408201520152565b614314915060203d602011613b4757613b3881836109d4565b5f614277565b5061085391613c47565b50506108539161353b565b5080156141be565b600486015490915f9160c01c60ff16915b600360ff82161061435a5750506141b6565b600160ff82161b82858a8c60ff85891616156143b457918561438094926112549461408f565b600281146143ab575b1561439d575b50600160ff915b0116614348565b60ff1690961795600161438f565b60019750614389565b5050505050600160ff91614396565b50600260ff6143df6007610e5a60048a015460ff9060c01c1690565b1610156141ae565b50505061085391613e23565b5061440d6130fb83610d2b885f52600760205260405f2090565b6141a0565b91905f925f5b60ff81166006811015611af6576001901b60ff81851616151580614456575b614448575b5060010160ff16614418565b60ff1690941793600161443c565b506144648260068501611b20565b905460039190911b1c6001600160a01b03161515614437565b60ff60019116019060ff821161184b57565b9060040154906144b56144a68360ff9060c01c1690565b915f52600760205260405f2090565b915f5b600660ff8216106144cf57505050505f905f905f90565b6007600160ff83161b84161615614569576144e98161447d565b600660ff8216106145025750600160ff915b01166144b8565b90949293906007600160ff83161b86161615158061453a575b61452f57929490939260010160ff166144e9565b935050506001929190565b5060ff61456260a085901c82166145518986611b20565b50610ae8613d77613d708789611b20565b161561451b565b600160ff916144fb56fe1512f04d3b32fc758cfbae6c7e3a01c85838fae9fac7a32f32fdd3324d0c0021a2646970667358221220b2f835fa6667cfabebd9a4b20b0ae316f1c7c0b383ddecabeb3f02ba00f2d93964736f6c63430008250033",
 }
 
 // TaskManager is an auto generated Go binding around an Ethereum contract.
@@ -100,13 +110,48 @@ func (c *TaskManager) Instance(backend bind.ContractBackend, addr common.Address
 // PackConstructor is the Go binding used to pack the parameters required for
 // contract deployment.
 //
-// Solidity: constructor(address registry_, (uint64,uint64,uint64,uint8,uint8,uint8) p) returns()
+// Solidity: constructor(address registry_, (uint64,uint64,uint64,uint8,uint8,uint8,uint8,uint256,uint16,uint16,uint64,uint64) p) returns()
 func (taskManager *TaskManager) PackConstructor(registry_ common.Address, p TaskManagerParams) []byte {
 	enc, err := taskManager.abi.Pack("", registry_, p)
 	if err != nil {
 		panic(err)
 	}
 	return enc
+}
+
+// PackNOARGUMENTS is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x5c354cad.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function NO_ARGUMENTS() view returns(bytes1)
+func (taskManager *TaskManager) PackNOARGUMENTS() []byte {
+	enc, err := taskManager.abi.Pack("NO_ARGUMENTS")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackNOARGUMENTS is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x5c354cad.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function NO_ARGUMENTS() view returns(bytes1)
+func (taskManager *TaskManager) TryPackNOARGUMENTS() ([]byte, error) {
+	return taskManager.abi.Pack("NO_ARGUMENTS")
+}
+
+// UnpackNOARGUMENTS is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x5c354cad.
+//
+// Solidity: function NO_ARGUMENTS() view returns(bytes1)
+func (taskManager *TaskManager) UnpackNOARGUMENTS(data []byte) ([1]byte, error) {
+	out, err := taskManager.abi.Unpack("NO_ARGUMENTS", data)
+	if err != nil {
+		return *new([1]byte), err
+	}
+	out0 := *abi.ConvertType(out[0], new([1]byte)).(*[1]byte)
+	return out0, nil
 }
 
 // PackPOINTSFIRST is the Go binding used to pack the parameters required for calling
@@ -294,12 +339,12 @@ func (taskManager *TaskManager) TryPackCommit(id *big.Int, commitment [32]byte) 
 }
 
 // PackCommitmentOf is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0xf1981190.  This method will panic if any
+// the contract method with ID 0xb78e5564.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function commitmentOf(uint256 id, address node, bytes score, bytes32 nonce) pure returns(bytes32)
-func (taskManager *TaskManager) PackCommitmentOf(id *big.Int, node common.Address, score []byte, nonce [32]byte) []byte {
-	enc, err := taskManager.abi.Pack("commitmentOf", id, node, score, nonce)
+// Solidity: function commitmentOf(uint256 id, address node, bytes score, bytes32 resultHash, bytes32 nonce) view returns(bytes32)
+func (taskManager *TaskManager) PackCommitmentOf(id *big.Int, node common.Address, score []byte, resultHash [32]byte, nonce [32]byte) []byte {
+	enc, err := taskManager.abi.Pack("commitmentOf", id, node, score, resultHash, nonce)
 	if err != nil {
 		panic(err)
 	}
@@ -307,18 +352,18 @@ func (taskManager *TaskManager) PackCommitmentOf(id *big.Int, node common.Addres
 }
 
 // TryPackCommitmentOf is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0xf1981190.  This method will return an error
+// the contract method with ID 0xb78e5564.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function commitmentOf(uint256 id, address node, bytes score, bytes32 nonce) pure returns(bytes32)
-func (taskManager *TaskManager) TryPackCommitmentOf(id *big.Int, node common.Address, score []byte, nonce [32]byte) ([]byte, error) {
-	return taskManager.abi.Pack("commitmentOf", id, node, score, nonce)
+// Solidity: function commitmentOf(uint256 id, address node, bytes score, bytes32 resultHash, bytes32 nonce) view returns(bytes32)
+func (taskManager *TaskManager) TryPackCommitmentOf(id *big.Int, node common.Address, score []byte, resultHash [32]byte, nonce [32]byte) ([]byte, error) {
+	return taskManager.abi.Pack("commitmentOf", id, node, score, resultHash, nonce)
 }
 
 // UnpackCommitmentOf is the Go binding that unpacks the parameters returned
-// from invoking the contract method with ID 0xf1981190.
+// from invoking the contract method with ID 0xb78e5564.
 //
-// Solidity: function commitmentOf(uint256 id, address node, bytes score, bytes32 nonce) pure returns(bytes32)
+// Solidity: function commitmentOf(uint256 id, address node, bytes score, bytes32 resultHash, bytes32 nonce) view returns(bytes32)
 func (taskManager *TaskManager) UnpackCommitmentOf(data []byte) ([32]byte, error) {
 	out, err := taskManager.abi.Unpack("commitmentOf", data)
 	if err != nil {
@@ -329,11 +374,11 @@ func (taskManager *TaskManager) UnpackCommitmentOf(data []byte) ([32]byte, error
 }
 
 // PackCreateTask is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0xfbb8f9fb.  This method will panic if any
+// the contract method with ID 0x8eec1dc4.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function createTask((uint8,bytes32,bytes32[],uint32,bytes32,uint24) spec, uint64 timeout) payable returns(uint256 id)
-func (taskManager *TaskManager) PackCreateTask(spec TaskManagerSpec, timeout uint64) []byte {
+// Solidity: function createTask((uint8,bytes32,bytes32[],uint32,bytes32,uint24) spec, uint32 timeout) payable returns(uint256 id)
+func (taskManager *TaskManager) PackCreateTask(spec TaskManagerSpec, timeout uint32) []byte {
 	enc, err := taskManager.abi.Pack("createTask", spec, timeout)
 	if err != nil {
 		panic(err)
@@ -342,18 +387,18 @@ func (taskManager *TaskManager) PackCreateTask(spec TaskManagerSpec, timeout uin
 }
 
 // TryPackCreateTask is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0xfbb8f9fb.  This method will return an error
+// the contract method with ID 0x8eec1dc4.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function createTask((uint8,bytes32,bytes32[],uint32,bytes32,uint24) spec, uint64 timeout) payable returns(uint256 id)
-func (taskManager *TaskManager) TryPackCreateTask(spec TaskManagerSpec, timeout uint64) ([]byte, error) {
+// Solidity: function createTask((uint8,bytes32,bytes32[],uint32,bytes32,uint24) spec, uint32 timeout) payable returns(uint256 id)
+func (taskManager *TaskManager) TryPackCreateTask(spec TaskManagerSpec, timeout uint32) ([]byte, error) {
 	return taskManager.abi.Pack("createTask", spec, timeout)
 }
 
 // UnpackCreateTask is the Go binding that unpacks the parameters returned
-// from invoking the contract method with ID 0xfbb8f9fb.
+// from invoking the contract method with ID 0x8eec1dc4.
 //
-// Solidity: function createTask((uint8,bytes32,bytes32[],uint32,bytes32,uint24) spec, uint64 timeout) payable returns(uint256 id)
+// Solidity: function createTask((uint8,bytes32,bytes32[],uint32,bytes32,uint24) spec, uint32 timeout) payable returns(uint256 id)
 func (taskManager *TaskManager) UnpackCreateTask(data []byte) (*big.Int, error) {
 	out, err := taskManager.abi.Unpack("createTask", data)
 	if err != nil {
@@ -364,12 +409,12 @@ func (taskManager *TaskManager) UnpackCreateTask(data []byte) (*big.Int, error) 
 }
 
 // PackDisclose is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x168fb668.  This method will panic if any
+// the contract method with ID 0x4fd1510c.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function disclose(uint256 id, bytes score, bytes32 nonce) returns()
-func (taskManager *TaskManager) PackDisclose(id *big.Int, score []byte, nonce [32]byte) []byte {
-	enc, err := taskManager.abi.Pack("disclose", id, score, nonce)
+// Solidity: function disclose(uint256 id, bytes score, bytes32 resultHash, bytes32 nonce) returns()
+func (taskManager *TaskManager) PackDisclose(id *big.Int, score []byte, resultHash [32]byte, nonce [32]byte) []byte {
+	enc, err := taskManager.abi.Pack("disclose", id, score, resultHash, nonce)
 	if err != nil {
 		panic(err)
 	}
@@ -377,19 +422,41 @@ func (taskManager *TaskManager) PackDisclose(id *big.Int, score []byte, nonce [3
 }
 
 // TryPackDisclose is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x168fb668.  This method will return an error
+// the contract method with ID 0x4fd1510c.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function disclose(uint256 id, bytes score, bytes32 nonce) returns()
-func (taskManager *TaskManager) TryPackDisclose(id *big.Int, score []byte, nonce [32]byte) ([]byte, error) {
-	return taskManager.abi.Pack("disclose", id, score, nonce)
+// Solidity: function disclose(uint256 id, bytes score, bytes32 resultHash, bytes32 nonce) returns()
+func (taskManager *TaskManager) TryPackDisclose(id *big.Int, score []byte, resultHash [32]byte, nonce [32]byte) ([]byte, error) {
+	return taskManager.abi.Pack("disclose", id, score, resultHash, nonce)
+}
+
+// PackDraw is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xbfb56e70.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function draw(uint256 id, (uint8,bytes32,bytes32[],uint32,bytes32,uint24) spec) returns()
+func (taskManager *TaskManager) PackDraw(id *big.Int, spec TaskManagerSpec) []byte {
+	enc, err := taskManager.abi.Pack("draw", id, spec)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackDraw is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xbfb56e70.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function draw(uint256 id, (uint8,bytes32,bytes32[],uint32,bytes32,uint24) spec) returns()
+func (taskManager *TaskManager) TryPackDraw(id *big.Int, spec TaskManagerSpec) ([]byte, error) {
+	return taskManager.abi.Pack("draw", id, spec)
 }
 
 // PackGetParams is the Go binding used to pack the parameters required for calling
 // the contract method with ID 0x5e615a6b.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function getParams() view returns((uint64,uint64,uint64,uint8,uint8,uint8))
+// Solidity: function getParams() view returns((uint64,uint64,uint64,uint8,uint8,uint8,uint8,uint256,uint16,uint16,uint64,uint64))
 func (taskManager *TaskManager) PackGetParams() []byte {
 	enc, err := taskManager.abi.Pack("getParams")
 	if err != nil {
@@ -402,7 +469,7 @@ func (taskManager *TaskManager) PackGetParams() []byte {
 // the contract method with ID 0x5e615a6b.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function getParams() view returns((uint64,uint64,uint64,uint8,uint8,uint8))
+// Solidity: function getParams() view returns((uint64,uint64,uint64,uint8,uint8,uint8,uint8,uint256,uint16,uint16,uint64,uint64))
 func (taskManager *TaskManager) TryPackGetParams() ([]byte, error) {
 	return taskManager.abi.Pack("getParams")
 }
@@ -410,7 +477,7 @@ func (taskManager *TaskManager) TryPackGetParams() ([]byte, error) {
 // UnpackGetParams is the Go binding that unpacks the parameters returned
 // from invoking the contract method with ID 0x5e615a6b.
 //
-// Solidity: function getParams() view returns((uint64,uint64,uint64,uint8,uint8,uint8))
+// Solidity: function getParams() view returns((uint64,uint64,uint64,uint8,uint8,uint8,uint8,uint256,uint16,uint16,uint64,uint64))
 func (taskManager *TaskManager) UnpackGetParams(data []byte) (TaskManagerParams, error) {
 	out, err := taskManager.abi.Unpack("getParams", data)
 	if err != nil {
@@ -424,7 +491,7 @@ func (taskManager *TaskManager) UnpackGetParams(data []byte) (TaskManagerParams,
 // the contract method with ID 0x04527d90.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function getScores(uint256 id) view returns(bytes[3])
+// Solidity: function getScores(uint256 id) view returns(bytes[6])
 func (taskManager *TaskManager) PackGetScores(id *big.Int) []byte {
 	enc, err := taskManager.abi.Pack("getScores", id)
 	if err != nil {
@@ -437,7 +504,7 @@ func (taskManager *TaskManager) PackGetScores(id *big.Int) []byte {
 // the contract method with ID 0x04527d90.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function getScores(uint256 id) view returns(bytes[3])
+// Solidity: function getScores(uint256 id) view returns(bytes[6])
 func (taskManager *TaskManager) TryPackGetScores(id *big.Int) ([]byte, error) {
 	return taskManager.abi.Pack("getScores", id)
 }
@@ -445,13 +512,13 @@ func (taskManager *TaskManager) TryPackGetScores(id *big.Int) ([]byte, error) {
 // UnpackGetScores is the Go binding that unpacks the parameters returned
 // from invoking the contract method with ID 0x04527d90.
 //
-// Solidity: function getScores(uint256 id) view returns(bytes[3])
-func (taskManager *TaskManager) UnpackGetScores(data []byte) ([3][]byte, error) {
+// Solidity: function getScores(uint256 id) view returns(bytes[6])
+func (taskManager *TaskManager) UnpackGetScores(data []byte) ([6][]byte, error) {
 	out, err := taskManager.abi.Unpack("getScores", data)
 	if err != nil {
-		return *new([3][]byte), err
+		return *new([6][]byte), err
 	}
-	out0 := *abi.ConvertType(out[0], new([3][]byte)).(*[3][]byte)
+	out0 := *abi.ConvertType(out[0], new([6][]byte)).(*[6][]byte)
 	return out0, nil
 }
 
@@ -459,7 +526,7 @@ func (taskManager *TaskManager) UnpackGetScores(data []byte) ([3][]byte, error) 
 // the contract method with ID 0x1d65e77e.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function getTask(uint256 id) view returns((address,uint96,bytes32,bytes32,uint64,uint64,uint8,uint8,uint8,uint8,uint8,uint8,uint8,uint8,uint8,address[3],bytes32[3]))
+// Solidity: function getTask(uint256 id) view returns((address,uint96,bytes32,bytes32,bytes32,uint40,uint40,uint40,uint32,uint8,uint8,uint8,uint8,uint8,uint8,uint8,uint8,uint48,bool,address[6],bytes32[6]))
 func (taskManager *TaskManager) PackGetTask(id *big.Int) []byte {
 	enc, err := taskManager.abi.Pack("getTask", id)
 	if err != nil {
@@ -472,7 +539,7 @@ func (taskManager *TaskManager) PackGetTask(id *big.Int) []byte {
 // the contract method with ID 0x1d65e77e.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function getTask(uint256 id) view returns((address,uint96,bytes32,bytes32,uint64,uint64,uint8,uint8,uint8,uint8,uint8,uint8,uint8,uint8,uint8,address[3],bytes32[3]))
+// Solidity: function getTask(uint256 id) view returns((address,uint96,bytes32,bytes32,bytes32,uint40,uint40,uint40,uint32,uint8,uint8,uint8,uint8,uint8,uint8,uint8,uint8,uint48,bool,address[6],bytes32[6]))
 func (taskManager *TaskManager) TryPackGetTask(id *big.Int) ([]byte, error) {
 	return taskManager.abi.Pack("getTask", id)
 }
@@ -480,13 +547,48 @@ func (taskManager *TaskManager) TryPackGetTask(id *big.Int) ([]byte, error) {
 // UnpackGetTask is the Go binding that unpacks the parameters returned
 // from invoking the contract method with ID 0x1d65e77e.
 //
-// Solidity: function getTask(uint256 id) view returns((address,uint96,bytes32,bytes32,uint64,uint64,uint8,uint8,uint8,uint8,uint8,uint8,uint8,uint8,uint8,address[3],bytes32[3]))
+// Solidity: function getTask(uint256 id) view returns((address,uint96,bytes32,bytes32,bytes32,uint40,uint40,uint40,uint32,uint8,uint8,uint8,uint8,uint8,uint8,uint8,uint8,uint48,bool,address[6],bytes32[6]))
 func (taskManager *TaskManager) UnpackGetTask(data []byte) (TaskManagerTask, error) {
 	out, err := taskManager.abi.Unpack("getTask", data)
 	if err != nil {
 		return *new(TaskManagerTask), err
 	}
 	out0 := *abi.ConvertType(out[0], new(TaskManagerTask)).(*TaskManagerTask)
+	return out0, nil
+}
+
+// PackRandom is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x5ec01e4d.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function random() view returns(address)
+func (taskManager *TaskManager) PackRandom() []byte {
+	enc, err := taskManager.abi.Pack("random")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackRandom is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x5ec01e4d.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function random() view returns(address)
+func (taskManager *TaskManager) TryPackRandom() ([]byte, error) {
+	return taskManager.abi.Pack("random")
+}
+
+// UnpackRandom is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x5ec01e4d.
+//
+// Solidity: function random() view returns(address)
+func (taskManager *TaskManager) UnpackRandom(data []byte) (common.Address, error) {
+	out, err := taskManager.abi.Unpack("random", data)
+	if err != nil {
+		return *new(common.Address), err
+	}
+	out0 := *abi.ConvertType(out[0], new(common.Address)).(*common.Address)
 	return out0, nil
 }
 
@@ -525,48 +627,48 @@ func (taskManager *TaskManager) UnpackRegistry(data []byte) (common.Address, err
 	return out0, nil
 }
 
-// PackScoresAgree is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0xf5db30d2.  This method will panic if any
+// PackRelation is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x3690ed58.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function scoresAgree(uint8 tt, bytes a, bytes b) view returns(bool)
-func (taskManager *TaskManager) PackScoresAgree(tt uint8, a []byte, b []byte) []byte {
-	enc, err := taskManager.abi.Pack("scoresAgree", tt, a, b)
+// Solidity: function relation(uint8 tt, bytes a, bytes b) view returns(uint8)
+func (taskManager *TaskManager) PackRelation(tt uint8, a []byte, b []byte) []byte {
+	enc, err := taskManager.abi.Pack("relation", tt, a, b)
 	if err != nil {
 		panic(err)
 	}
 	return enc
 }
 
-// TryPackScoresAgree is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0xf5db30d2.  This method will return an error
+// TryPackRelation is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x3690ed58.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function scoresAgree(uint8 tt, bytes a, bytes b) view returns(bool)
-func (taskManager *TaskManager) TryPackScoresAgree(tt uint8, a []byte, b []byte) ([]byte, error) {
-	return taskManager.abi.Pack("scoresAgree", tt, a, b)
+// Solidity: function relation(uint8 tt, bytes a, bytes b) view returns(uint8)
+func (taskManager *TaskManager) TryPackRelation(tt uint8, a []byte, b []byte) ([]byte, error) {
+	return taskManager.abi.Pack("relation", tt, a, b)
 }
 
-// UnpackScoresAgree is the Go binding that unpacks the parameters returned
-// from invoking the contract method with ID 0xf5db30d2.
+// UnpackRelation is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x3690ed58.
 //
-// Solidity: function scoresAgree(uint8 tt, bytes a, bytes b) view returns(bool)
-func (taskManager *TaskManager) UnpackScoresAgree(data []byte) (bool, error) {
-	out, err := taskManager.abi.Unpack("scoresAgree", data)
+// Solidity: function relation(uint8 tt, bytes a, bytes b) view returns(uint8)
+func (taskManager *TaskManager) UnpackRelation(data []byte) (uint8, error) {
+	out, err := taskManager.abi.Unpack("relation", data)
 	if err != nil {
-		return *new(bool), err
+		return *new(uint8), err
 	}
-	out0 := *abi.ConvertType(out[0], new(bool)).(*bool)
+	out0 := *abi.ConvertType(out[0], new(uint8)).(*uint8)
 	return out0, nil
 }
 
 // PackSubmitResult is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0xd2ee66cf.  This method will panic if any
+// the contract method with ID 0x0ed9b2f4.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function submitResult(uint256 id, bytes32 resultHash) returns()
-func (taskManager *TaskManager) PackSubmitResult(id *big.Int, resultHash [32]byte) []byte {
-	enc, err := taskManager.abi.Pack("submitResult", id, resultHash)
+// Solidity: function submitResult(uint256 id, bytes score, bytes32 resultHash, bytes32 nonce) returns()
+func (taskManager *TaskManager) PackSubmitResult(id *big.Int, score []byte, resultHash [32]byte, nonce [32]byte) []byte {
+	enc, err := taskManager.abi.Pack("submitResult", id, score, resultHash, nonce)
 	if err != nil {
 		panic(err)
 	}
@@ -574,12 +676,12 @@ func (taskManager *TaskManager) PackSubmitResult(id *big.Int, resultHash [32]byt
 }
 
 // TryPackSubmitResult is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0xd2ee66cf.  This method will return an error
+// the contract method with ID 0x0ed9b2f4.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function submitResult(uint256 id, bytes32 resultHash) returns()
-func (taskManager *TaskManager) TryPackSubmitResult(id *big.Int, resultHash [32]byte) ([]byte, error) {
-	return taskManager.abi.Pack("submitResult", id, resultHash)
+// Solidity: function submitResult(uint256 id, bytes score, bytes32 resultHash, bytes32 nonce) returns()
+func (taskManager *TaskManager) TryPackSubmitResult(id *big.Int, score []byte, resultHash [32]byte, nonce [32]byte) ([]byte, error) {
+	return taskManager.abi.Pack("submitResult", id, score, resultHash, nonce)
 }
 
 // PackTaskCount is the Go binding used to pack the parameters required for calling
@@ -640,12 +742,12 @@ func (taskManager *TaskManager) TryPackWithdraw() ([]byte, error) {
 }
 
 // PackYieldTask is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0xed3751fa.  This method will panic if any
+// the contract method with ID 0x1248a535.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function yieldTask(uint256 id, (uint8,bytes32,bytes32[],uint32,bytes32,uint24) spec) returns()
-func (taskManager *TaskManager) PackYieldTask(id *big.Int, spec TaskManagerSpec) []byte {
-	enc, err := taskManager.abi.Pack("yieldTask", id, spec)
+// Solidity: function yieldTask(uint256 id, (uint8,bytes32,bytes32[],uint32,bytes32,uint24) spec, bool handBack) returns()
+func (taskManager *TaskManager) PackYieldTask(id *big.Int, spec TaskManagerSpec, handBack bool) []byte {
+	enc, err := taskManager.abi.Pack("yieldTask", id, spec, handBack)
 	if err != nil {
 		panic(err)
 	}
@@ -653,12 +755,12 @@ func (taskManager *TaskManager) PackYieldTask(id *big.Int, spec TaskManagerSpec)
 }
 
 // TryPackYieldTask is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0xed3751fa.  This method will return an error
+// the contract method with ID 0x1248a535.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function yieldTask(uint256 id, (uint8,bytes32,bytes32[],uint32,bytes32,uint24) spec) returns()
-func (taskManager *TaskManager) TryPackYieldTask(id *big.Int, spec TaskManagerSpec) ([]byte, error) {
-	return taskManager.abi.Pack("yieldTask", id, spec)
+// Solidity: function yieldTask(uint256 id, (uint8,bytes32,bytes32[],uint32,bytes32,uint24) spec, bool handBack) returns()
+func (taskManager *TaskManager) TryPackYieldTask(id *big.Int, spec TaskManagerSpec, handBack bool) ([]byte, error) {
+	return taskManager.abi.Pack("yieldTask", id, spec, handBack)
 }
 
 // TaskManagerTaskAssigned represents a TaskAssigned event raised by the TaskManager contract.
@@ -689,6 +791,51 @@ func (taskManager *TaskManager) UnpackTaskAssignedEvent(log *types.Log) (*TaskMa
 		return nil, bind.ErrEventSignatureMismatch
 	}
 	out := new(TaskManagerTaskAssigned)
+	if len(log.Data) > 0 {
+		if err := taskManager.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range taskManager.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// TaskManagerTaskAuditing represents a TaskAuditing event raised by the TaskManager contract.
+type TaskManagerTaskAuditing struct {
+	Id           *big.Int
+	Disagreement bool
+	Raw          *types.Log // Blockchain specific contextual infos
+}
+
+const TaskManagerTaskAuditingEventName = "TaskAuditing"
+
+// ContractEventName returns the user-defined event name.
+func (TaskManagerTaskAuditing) ContractEventName() string {
+	return TaskManagerTaskAuditingEventName
+}
+
+// UnpackTaskAuditingEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event TaskAuditing(uint256 indexed id, bool disagreement)
+func (taskManager *TaskManager) UnpackTaskAuditingEvent(log *types.Log) (*TaskManagerTaskAuditing, error) {
+	event := "TaskAuditing"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != taskManager.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(TaskManagerTaskAuditing)
 	if len(log.Data) > 0 {
 		if err := taskManager.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
 			return nil, err
@@ -755,12 +902,12 @@ func (taskManager *TaskManager) UnpackTaskCommittedEvent(log *types.Log) (*TaskM
 
 // TaskManagerTaskCreated represents a TaskCreated event raised by the TaskManager contract.
 type TaskManagerTaskCreated struct {
-	Id             *big.Int
-	Creator        common.Address
-	Spec           TaskManagerSpec
-	Fee            *big.Int
-	CommitDeadline uint64
-	Raw            *types.Log // Blockchain specific contextual infos
+	Id      *big.Int
+	Creator common.Address
+	Spec    TaskManagerSpec
+	Fee     *big.Int
+	Timeout uint32
+	Raw     *types.Log // Blockchain specific contextual infos
 }
 
 const TaskManagerTaskCreatedEventName = "TaskCreated"
@@ -773,7 +920,7 @@ func (TaskManagerTaskCreated) ContractEventName() string {
 // UnpackTaskCreatedEvent is the Go binding that unpacks the event data emitted
 // by contract.
 //
-// Solidity: event TaskCreated(uint256 indexed id, address indexed creator, (uint8,bytes32,bytes32[],uint32,bytes32,uint24) spec, uint256 fee, uint64 commitDeadline)
+// Solidity: event TaskCreated(uint256 indexed id, address indexed creator, (uint8,bytes32,bytes32[],uint32,bytes32,uint24) spec, uint256 fee, uint32 timeout)
 func (taskManager *TaskManager) UnpackTaskCreatedEvent(log *types.Log) (*TaskManagerTaskCreated, error) {
 	event := "TaskCreated"
 	if len(log.Topics) == 0 {
@@ -803,10 +950,11 @@ func (taskManager *TaskManager) UnpackTaskCreatedEvent(log *types.Log) (*TaskMan
 
 // TaskManagerTaskDisclosed represents a TaskDisclosed event raised by the TaskManager contract.
 type TaskManagerTaskDisclosed struct {
-	Id    *big.Int
-	Node  common.Address
-	Score []byte
-	Raw   *types.Log // Blockchain specific contextual infos
+	Id         *big.Int
+	Node       common.Address
+	Score      []byte
+	ResultHash [32]byte
+	Raw        *types.Log // Blockchain specific contextual infos
 }
 
 const TaskManagerTaskDisclosedEventName = "TaskDisclosed"
@@ -819,7 +967,7 @@ func (TaskManagerTaskDisclosed) ContractEventName() string {
 // UnpackTaskDisclosedEvent is the Go binding that unpacks the event data emitted
 // by contract.
 //
-// Solidity: event TaskDisclosed(uint256 indexed id, address indexed node, bytes score)
+// Solidity: event TaskDisclosed(uint256 indexed id, address indexed node, bytes score, bytes32 resultHash)
 func (taskManager *TaskManager) UnpackTaskDisclosedEvent(log *types.Log) (*TaskManagerTaskDisclosed, error) {
 	event := "TaskDisclosed"
 	if len(log.Topics) == 0 {
@@ -874,6 +1022,51 @@ func (taskManager *TaskManager) UnpackTaskDisclosingEvent(log *types.Log) (*Task
 		return nil, bind.ErrEventSignatureMismatch
 	}
 	out := new(TaskManagerTaskDisclosing)
+	if len(log.Data) > 0 {
+		if err := taskManager.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range taskManager.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// TaskManagerTaskDrawing represents a TaskDrawing event raised by the TaskManager contract.
+type TaskManagerTaskDrawing struct {
+	Id    *big.Int
+	Round *big.Int
+	Raw   *types.Log // Blockchain specific contextual infos
+}
+
+const TaskManagerTaskDrawingEventName = "TaskDrawing"
+
+// ContractEventName returns the user-defined event name.
+func (TaskManagerTaskDrawing) ContractEventName() string {
+	return TaskManagerTaskDrawingEventName
+}
+
+// UnpackTaskDrawingEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event TaskDrawing(uint256 indexed id, uint256 round)
+func (taskManager *TaskManager) UnpackTaskDrawingEvent(log *types.Log) (*TaskManagerTaskDrawing, error) {
+	event := "TaskDrawing"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != taskManager.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(TaskManagerTaskDrawing)
 	if len(log.Data) > 0 {
 		if err := taskManager.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
 			return nil, err
@@ -988,11 +1181,11 @@ func (taskManager *TaskManager) UnpackTaskSettledEvent(log *types.Log) (*TaskMan
 
 // TaskManagerTaskYielded represents a TaskYielded event raised by the TaskManager contract.
 type TaskManagerTaskYielded struct {
-	Id          *big.Int
-	Node        common.Address
-	Replacement common.Address
-	Slot        uint8
-	Raw         *types.Log // Blockchain specific contextual infos
+	Id       *big.Int
+	Node     common.Address
+	Slot     uint8
+	HandBack bool
+	Raw      *types.Log // Blockchain specific contextual infos
 }
 
 const TaskManagerTaskYieldedEventName = "TaskYielded"
@@ -1005,7 +1198,7 @@ func (TaskManagerTaskYielded) ContractEventName() string {
 // UnpackTaskYieldedEvent is the Go binding that unpacks the event data emitted
 // by contract.
 //
-// Solidity: event TaskYielded(uint256 indexed id, address indexed node, address indexed replacement, uint8 slot)
+// Solidity: event TaskYielded(uint256 indexed id, address indexed node, uint8 slot, bool handBack)
 func (taskManager *TaskManager) UnpackTaskYieldedEvent(log *types.Log) (*TaskManagerTaskYielded, error) {
 	event := "TaskYielded"
 	if len(log.Topics) == 0 {
@@ -1111,14 +1304,11 @@ func (taskManager *TaskManager) UnpackError(raw []byte) (any, error) {
 	if bytes.Equal(raw[:4], taskManager.abi.Errors["FeeTooLarge"].ID.Bytes()[:4]) {
 		return taskManager.UnpackFeeTooLargeError(raw[4:])
 	}
-	if bytes.Equal(raw[:4], taskManager.abi.Errors["NoFee"].ID.Bytes()[:4]) {
-		return taskManager.UnpackNoFeeError(raw[4:])
+	if bytes.Equal(raw[:4], taskManager.abi.Errors["FeeTooLow"].ID.Bytes()[:4]) {
+		return taskManager.UnpackFeeTooLowError(raw[4:])
 	}
 	if bytes.Equal(raw[:4], taskManager.abi.Errors["NotCommitted"].ID.Bytes()[:4]) {
 		return taskManager.UnpackNotCommittedError(raw[4:])
-	}
-	if bytes.Equal(raw[:4], taskManager.abi.Errors["NotEnoughNodes"].ID.Bytes()[:4]) {
-		return taskManager.UnpackNotEnoughNodesError(raw[4:])
 	}
 	if bytes.Equal(raw[:4], taskManager.abi.Errors["NotHonest"].ID.Bytes()[:4]) {
 		return taskManager.UnpackNotHonestError(raw[4:])
@@ -1126,17 +1316,26 @@ func (taskManager *TaskManager) UnpackError(raw []byte) (any, error) {
 	if bytes.Equal(raw[:4], taskManager.abi.Errors["NotSelected"].ID.Bytes()[:4]) {
 		return taskManager.UnpackNotSelectedError(raw[4:])
 	}
+	if bytes.Equal(raw[:4], taskManager.abi.Errors["NothingToDraw"].ID.Bytes()[:4]) {
+		return taskManager.UnpackNothingToDrawError(raw[4:])
+	}
 	if bytes.Equal(raw[:4], taskManager.abi.Errors["NothingToWithdraw"].ID.Bytes()[:4]) {
 		return taskManager.UnpackNothingToWithdrawError(raw[4:])
 	}
 	if bytes.Equal(raw[:4], taskManager.abi.Errors["Reentrant"].ID.Bytes()[:4]) {
 		return taskManager.UnpackReentrantError(raw[4:])
 	}
+	if bytes.Equal(raw[:4], taskManager.abi.Errors["ResultDeadlinePassed"].ID.Bytes()[:4]) {
+		return taskManager.UnpackResultDeadlinePassedError(raw[4:])
+	}
 	if bytes.Equal(raw[:4], taskManager.abi.Errors["SpecMismatch"].ID.Bytes()[:4]) {
 		return taskManager.UnpackSpecMismatchError(raw[4:])
 	}
 	if bytes.Equal(raw[:4], taskManager.abi.Errors["TooEarly"].ID.Bytes()[:4]) {
 		return taskManager.UnpackTooEarlyError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], taskManager.abi.Errors["TooLateToYield"].ID.Bytes()[:4]) {
+		return taskManager.UnpackTooLateToYieldError(raw[4:])
 	}
 	if bytes.Equal(raw[:4], taskManager.abi.Errors["TooManyModels"].ID.Bytes()[:4]) {
 		return taskManager.UnpackTooManyModelsError(raw[4:])
@@ -1379,24 +1578,26 @@ func (taskManager *TaskManager) UnpackFeeTooLargeError(raw []byte) (*TaskManager
 	return out, nil
 }
 
-// TaskManagerNoFee represents a NoFee error raised by the TaskManager contract.
-type TaskManagerNoFee struct {
+// TaskManagerFeeTooLow represents a FeeTooLow error raised by the TaskManager contract.
+type TaskManagerFeeTooLow struct {
+	Sent   *big.Int
+	MinFee *big.Int
 }
 
 // ErrorID returns the hash of canonical representation of the error's signature.
 //
-// Solidity: error NoFee()
-func TaskManagerNoFeeErrorID() common.Hash {
-	return common.HexToHash("0x784168c7b2c8e7d181179255ba9112c79b54c681ceb83a1df35f3707d3e35937")
+// Solidity: error FeeTooLow(uint256 sent, uint256 minFee)
+func TaskManagerFeeTooLowErrorID() common.Hash {
+	return common.HexToHash("0xf04f3db281357fe66c8cdb6010552fb4fc5fa45b6647fc12b290172e5583e248")
 }
 
-// UnpackNoFeeError is the Go binding used to decode the provided
+// UnpackFeeTooLowError is the Go binding used to decode the provided
 // error data into the corresponding Go error struct.
 //
-// Solidity: error NoFee()
-func (taskManager *TaskManager) UnpackNoFeeError(raw []byte) (*TaskManagerNoFee, error) {
-	out := new(TaskManagerNoFee)
-	if err := taskManager.abi.UnpackIntoInterface(out, "NoFee", raw); err != nil {
+// Solidity: error FeeTooLow(uint256 sent, uint256 minFee)
+func (taskManager *TaskManager) UnpackFeeTooLowError(raw []byte) (*TaskManagerFeeTooLow, error) {
+	out := new(TaskManagerFeeTooLow)
+	if err := taskManager.abi.UnpackIntoInterface(out, "FeeTooLow", raw); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1420,30 +1621,6 @@ func TaskManagerNotCommittedErrorID() common.Hash {
 func (taskManager *TaskManager) UnpackNotCommittedError(raw []byte) (*TaskManagerNotCommitted, error) {
 	out := new(TaskManagerNotCommitted)
 	if err := taskManager.abi.UnpackIntoInterface(out, "NotCommitted", raw); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// TaskManagerNotEnoughNodes represents a NotEnoughNodes error raised by the TaskManager contract.
-type TaskManagerNotEnoughNodes struct {
-	Found *big.Int
-}
-
-// ErrorID returns the hash of canonical representation of the error's signature.
-//
-// Solidity: error NotEnoughNodes(uint256 found)
-func TaskManagerNotEnoughNodesErrorID() common.Hash {
-	return common.HexToHash("0x4fce08aa1bc3da13237a623501776a9f60d0fe3306904f8acdb36f93e6f5c55b")
-}
-
-// UnpackNotEnoughNodesError is the Go binding used to decode the provided
-// error data into the corresponding Go error struct.
-//
-// Solidity: error NotEnoughNodes(uint256 found)
-func (taskManager *TaskManager) UnpackNotEnoughNodesError(raw []byte) (*TaskManagerNotEnoughNodes, error) {
-	out := new(TaskManagerNotEnoughNodes)
-	if err := taskManager.abi.UnpackIntoInterface(out, "NotEnoughNodes", raw); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1495,6 +1672,29 @@ func (taskManager *TaskManager) UnpackNotSelectedError(raw []byte) (*TaskManager
 	return out, nil
 }
 
+// TaskManagerNothingToDraw represents a NothingToDraw error raised by the TaskManager contract.
+type TaskManagerNothingToDraw struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error NothingToDraw()
+func TaskManagerNothingToDrawErrorID() common.Hash {
+	return common.HexToHash("0xd2c0cf57c4096270d68ab60259b7fa28cd3e2afdbd5c7bd2f374ff3fc30b0d92")
+}
+
+// UnpackNothingToDrawError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error NothingToDraw()
+func (taskManager *TaskManager) UnpackNothingToDrawError(raw []byte) (*TaskManagerNothingToDraw, error) {
+	out := new(TaskManagerNothingToDraw)
+	if err := taskManager.abi.UnpackIntoInterface(out, "NothingToDraw", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // TaskManagerNothingToWithdraw represents a NothingToWithdraw error raised by the TaskManager contract.
 type TaskManagerNothingToWithdraw struct {
 }
@@ -1541,6 +1741,29 @@ func (taskManager *TaskManager) UnpackReentrantError(raw []byte) (*TaskManagerRe
 	return out, nil
 }
 
+// TaskManagerResultDeadlinePassed represents a ResultDeadlinePassed error raised by the TaskManager contract.
+type TaskManagerResultDeadlinePassed struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error ResultDeadlinePassed()
+func TaskManagerResultDeadlinePassedErrorID() common.Hash {
+	return common.HexToHash("0xce68a2790229d111fda95e3c8c56f5585c5baae7f9baf1031d66e5fdebce2b67")
+}
+
+// UnpackResultDeadlinePassedError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error ResultDeadlinePassed()
+func (taskManager *TaskManager) UnpackResultDeadlinePassedError(raw []byte) (*TaskManagerResultDeadlinePassed, error) {
+	out := new(TaskManagerResultDeadlinePassed)
+	if err := taskManager.abi.UnpackIntoInterface(out, "ResultDeadlinePassed", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // TaskManagerSpecMismatch represents a SpecMismatch error raised by the TaskManager contract.
 type TaskManagerSpecMismatch struct {
 }
@@ -1582,6 +1805,29 @@ func TaskManagerTooEarlyErrorID() common.Hash {
 func (taskManager *TaskManager) UnpackTooEarlyError(raw []byte) (*TaskManagerTooEarly, error) {
 	out := new(TaskManagerTooEarly)
 	if err := taskManager.abi.UnpackIntoInterface(out, "TooEarly", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// TaskManagerTooLateToYield represents a TooLateToYield error raised by the TaskManager contract.
+type TaskManagerTooLateToYield struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error TooLateToYield()
+func TaskManagerTooLateToYieldErrorID() common.Hash {
+	return common.HexToHash("0x20af8d7e24582317615ae5bf89d90177f76a81b639352f9920f3a8c528971d41")
+}
+
+// UnpackTooLateToYieldError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error TooLateToYield()
+func (taskManager *TaskManager) UnpackTooLateToYieldError(raw []byte) (*TaskManagerTooLateToYield, error) {
+	out := new(TaskManagerTooLateToYield)
+	if err := taskManager.abi.UnpackIntoInterface(out, "TooLateToYield", raw); err != nil {
 		return nil, err
 	}
 	return out, nil

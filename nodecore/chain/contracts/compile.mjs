@@ -25,6 +25,7 @@ const input = {
   sources: sources(path.join(here, "src")),
   settings: {
     optimizer: { enabled: true, runs: 200 },
+    viaIR: true,
     evmVersion: "osaka",
     outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
   },

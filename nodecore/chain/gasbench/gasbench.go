@@ -4,6 +4,7 @@
 package gasbench
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -32,18 +33,30 @@ const (
 // DefaultSizes are the network sizes selection is measured at.
 var DefaultSizes = []int{10, 100, 1000}
 
-// Size is the cost of creating a task (which selects its nodes) with a
+// Size is the cost of drawing a task's nodes (the selection) with a
 // number of registered nodes.
 type Size struct {
 	Nodes     int
-	CreateGas uint64 // median over the tasks run
+	CreateGas uint64 // the draw's gas, median over the tasks run
 }
 
 // Report is one run of the benchmark.
 type Report struct {
 	JoinGas   uint64
-	Task      simchain.TaskRun // a task at the smallest size
+	Task      simchain.TaskRun // the median task at the smallest size, not audited
+	Audit     simchain.TaskRun // a task that was audited (on a network auditing all)
+	AuditRate float64          // the deployed share of tasks audited
 	Selection []Size
+}
+
+// AuditGas is what an audit adds to a task: drawing the auditors, their
+// commits and disclosures, and the second recording of the result.
+func (r *Report) AuditGas() uint64 { return r.Audit.AuditGas }
+
+// PerTask is the gas of a task with every step, the audits amortised at
+// the deployed rate.
+func (r *Report) PerTask() uint64 {
+	return r.Task.Total() + uint64(float64(r.AuditGas())*r.AuditRate+0.5)
 }
 
 // Run joins nodes up to each size in turn (ascending) and runs tasks
@@ -63,7 +76,10 @@ func Run(ctx context.Context, sizes []int, tasks int) (*Report, error) {
 	spec := chain.Spec{Type: chain.TaskImage, ArgsHash: common.HexToHash("0xa1"), Models: []common.Hash{model}, MinVRAMMiB: 8192, Version: chain.Version{Major: 1}}
 	join := chain.JoinRequest{GPUName: "NVIDIA GeForce RTX 4090", VRAMMiB: 24576, Version: chain.Version{Major: 1}, Models: []common.Hash{model}, Stake: simchain.Eth(1)}
 
-	rep := &Report{}
+	rep := &Report{AuditRate: float64(net.Network.Params.Tasks.AuditRateBps) / 10_000}
+	if rep.Audit, err = auditedTask(ctx, spec, join); err != nil {
+		return nil, err
+	}
 	joined := 0
 	for _, size := range sizes {
 		for ; joined < size; joined++ {
@@ -76,15 +92,24 @@ func Run(ctx context.Context, sizes []int, tasks int) (*Report, error) {
 			}
 		}
 		var creates []uint64
-		for i := range tasks {
+		var plain []simchain.TaskRun
+		for range tasks {
 			run, err := net.RunHonestTask(ctx, app, spec, simchain.Eth(1))
 			if err != nil {
 				return nil, fmt.Errorf("gasbench: task at %d nodes: %w", size, err)
 			}
-			creates = append(creates, run.CreateGas)
-			if size == sizes[0] && i == tasks/2 {
-				rep.Task = run
+			creates = append(creates, run.DrawGas)
+			if size == sizes[0] && !run.Audited {
+				plain = append(plain, run)
 			}
+		}
+		if size == sizes[0] {
+			// The task shown is the median one (draws vary with the nodes drawn).
+			slices.SortFunc(plain, func(a, b simchain.TaskRun) int { return cmp.Compare(a.Total(), b.Total()) })
+			if len(plain) == 0 {
+				return nil, fmt.Errorf("gasbench: every task at %d nodes was audited", size)
+			}
+			rep.Task = plain[len(plain)/2]
 		}
 		slices.Sort(creates)
 		rep.Selection = append(rep.Selection, Size{Nodes: size, CreateGas: creates[len(creates)/2]})
@@ -92,7 +117,29 @@ func Run(ctx context.Context, sizes []int, tasks int) (*Report, error) {
 	return rep, nil
 }
 
-// Growth is the create gas at the largest size over the smallest.
+// auditedTask runs one honest task on a network that audits every task,
+// to measure what an audit costs.
+func auditedTask(ctx context.Context, spec chain.Spec, join chain.JoinRequest) (simchain.TaskRun, error) {
+	p := chain.DefaultParams()
+	p.Tasks.AuditRateBps = 10_000
+	net, err := simchain.Start(7, &p)
+	if err != nil {
+		return simchain.TaskRun{}, err
+	}
+	defer net.Close()
+	for _, a := range net.Accounts[:6] {
+		if _, err := a.Client.Join(ctx, join); err != nil {
+			return simchain.TaskRun{}, fmt.Errorf("gasbench: join: %w", err)
+		}
+	}
+	run, err := net.RunHonestTask(ctx, net.Accounts[6], spec, simchain.Eth(1))
+	if err == nil && !run.Audited {
+		err = fmt.Errorf("gasbench: a task on a network auditing all was not audited")
+	}
+	return run, err
+}
+
+// Growth is the draw gas at the largest size over the smallest.
 func (r *Report) Growth() float64 {
 	first, last := r.Selection[0], r.Selection[len(r.Selection)-1]
 	return float64(last.CreateGas) / float64(first.CreateGas)
@@ -103,29 +150,34 @@ func (r *Report) Write(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "step\tgas\t")
 	fmt.Fprintf(tw, "join (1 model)\t%d\t\n", r.JoinGas)
-	fmt.Fprintf(tw, "create task (selects 3)\t%d\t\n", r.Task.CreateGas)
+	fmt.Fprintf(tw, "create task\t%d\t\n", r.Task.CreateGas)
+	fmt.Fprintf(tw, "draw (selects 3)\t%d\t\n", r.Task.DrawGas)
 	for i, g := range r.Task.CommitGas {
 		fmt.Fprintf(tw, "commit %d\t%d\t\n", i+1, g)
 	}
 	for i, g := range r.Task.DiscloseGas {
 		label := fmt.Sprintf("disclose %d", i+1)
 		if i == 2 {
-			label = "disclose 3 + settle"
+			label = "disclose 3 + judge"
 		}
 		fmt.Fprintf(tw, "%s\t%d\t\n", label, g)
 	}
-	fmt.Fprintf(tw, "total per task\t%d\t\n", r.Task.Total())
+	fmt.Fprintf(tw, "result + coin + payout\t%d\t\n", r.Task.ResultGas)
+	fmt.Fprintf(tw, "task without audit\t%d\t\n", r.Task.Total())
+	fmt.Fprintf(tw, "an audit (draw, 3 commits, 3 discloses, verdicts)\t%d\t\n", r.AuditGas())
+	fmt.Fprintf(tw, "audit amortised at %.1f %%\t%d\t\n", 100*r.AuditRate, r.PerTask()-r.Task.Total())
+	fmt.Fprintf(tw, "total per task\t%d\t\n", r.PerTask())
 	fmt.Fprintf(tw, "budget\t%d\t\n", TaskBudget)
 	fmt.Fprintf(tw, "earlier design\t%d\t\n", EarlierDesign)
 	tw.Flush()
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "registered nodes\tcreate task gas (median)\tvs smallest\t")
+	fmt.Fprintln(tw, "registered nodes\tdraw gas (median)\tvs smallest\t")
 	for _, s := range r.Selection {
 		fmt.Fprintf(tw, "%d\t%d\t%.3f×\t\n", s.Nodes, s.CreateGas, float64(s.CreateGas)/float64(r.Selection[0].CreateGas))
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nper task: %d gas (budget %d, %.0f%%); selection growth %d→%d nodes: %.3f× (limit %.2f×)\n",
-		r.Task.Total(), TaskBudget, 100*float64(r.Task.Total())/TaskBudget,
+		r.PerTask(), TaskBudget, 100*float64(r.PerTask())/TaskBudget,
 		r.Selection[0].Nodes, r.Selection[len(r.Selection)-1].Nodes, r.Growth(), MaxSelectionGrowth)
 }

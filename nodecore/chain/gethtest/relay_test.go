@@ -52,7 +52,7 @@ func TestRelayCommandOnGeth(t *testing.T) {
 		}
 		tx.PollInterval = 100 * time.Millisecond
 		if n == nil {
-			net, err := chain.Deploy(ctx, tx, chain.DefaultParams(addrs[0]))
+			net, err := chain.Deploy(ctx, tx, chain.DefaultParams())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -139,7 +139,7 @@ func Start(n int, p *chain.Params) (*Net, error) {
 	if err != nil {
 		return nil, err
 	}
-	params := chain.DefaultParams(dep.Addr)
+	params := chain.DefaultParams()
 	if p != nil {
 		params = *p
 	}

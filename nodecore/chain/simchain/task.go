@@ -17,13 +17,18 @@ type TaskRun struct {
 	ID          uint64
 	Nodes       [3]common.Address
 	CreateGas   uint64
+	DrawGas     uint64
 	CommitGas   [3]uint64 // in commit order
-	DiscloseGas [3]uint64 // in disclose order; the last one settles
+	DiscloseGas [3]uint64 // in disclose order; the last one judges
+	ResultGas   uint64    // recording the result, which pays the fee
+	Audited     bool      // the coin chose the task for an audit
+	AuditGas    uint64    // the audit's draw, commits and disclosures
+	Votes       [3]chain.Vote
 }
 
-// Total is the gas of the whole task: create, three commits, three discloses.
+// Total is the gas of the whole task: every step, the audit included.
 func (r TaskRun) Total() uint64 {
-	t := r.CreateGas
+	t := r.CreateGas + r.DrawGas + r.ResultGas + r.AuditGas
 	for i := range 3 {
 		t += r.CommitGas[i] + r.DiscloseGas[i]
 	}
@@ -32,55 +37,142 @@ func (r TaskRun) Total() uint64 {
 
 // RunHonestTask has app create a task for spec paying fee, then has the
 // three selected nodes (which must be among n.Accounts) commit and
-// disclose the same score.
+// disclose the same score, the auditors too if the task is audited, and
+// the first node record the result.
 func (n *Net) RunHonestTask(ctx context.Context, app *Account, spec chain.Spec, fee *big.Int) (TaskRun, error) {
-	return RunHonestTask(ctx, app.Client, func(a common.Address) *chain.Client {
-		if acct := n.Account(a); acct != nil {
-			return acct.Client
-		}
-		return nil
-	}, spec, fee)
+	return RunHonestTask(ctx, app.Client, n.nodeClient, spec, fee)
+}
+
+// RunToJudged is RunHonestTask up to the judgement: every node votes for
+// resultHash, nobody records the result (see TaskRun.Votes).
+func (n *Net) RunToJudged(ctx context.Context, app *Account, spec chain.Spec, fee *big.Int, resultHash common.Hash) (TaskRun, error) {
+	return runToJudged(ctx, app.Client, n.nodeClient, spec, fee, &resultHash)
+}
+
+func (n *Net) nodeClient(a common.Address) *chain.Client {
+	if acct := n.Account(a); acct != nil {
+		return acct.Client
+	}
+	return nil
 }
 
 // RunHonestTask is Net.RunHonestTask on any chain: nodeClient returns the
 // client of a node address, or nil for a node that is not ours.
 func RunHonestTask(ctx context.Context, app *chain.Client, nodeClient func(common.Address) *chain.Client, spec chain.Spec, fee *big.Int) (TaskRun, error) {
-	id, nodes, rcpt, err := app.CreateTask(ctx, spec, 600, fee)
+	run, err := runToJudged(ctx, app, nodeClient, spec, fee, nil)
+	if err != nil {
+		return run, err
+	}
+	// Recording the result flips the audit coin first.
+	r, err := nodeClient(run.Nodes[0]).SubmitResult(ctx, run.ID, run.Votes[0])
+	if err != nil {
+		return run, fmt.Errorf("simchain: submit result: %w", err)
+	}
+	run.ResultGas = r.GasUsed
+	t, err := app.Task(ctx, run.ID)
+	if err != nil {
+		return run, err
+	}
+	if t.State == chain.TaskAuditing {
+		run.Audited = true
+		if err := audit(ctx, app, nodeClient, spec, run.ID, run.Votes[0].Score, nil, &run); err != nil {
+			return run, err
+		}
+		r, err := nodeClient(run.Nodes[0]).SubmitResult(ctx, run.ID, run.Votes[0])
+		if err != nil {
+			return run, fmt.Errorf("simchain: submit result after the audit: %w", err)
+		}
+		run.AuditGas += r.GasUsed
+	}
+	return run, nil
+}
+
+// audit draws a task's auditors and has them vote score.
+func audit(ctx context.Context, app *chain.Client, nodeClient func(common.Address) *chain.Client, spec chain.Spec, id uint64, score []byte, resultHash *common.Hash, run *TaskRun) error {
+	seats, r, err := app.Draw(ctx, id, spec)
+	if err != nil {
+		return fmt.Errorf("simchain: draw auditors: %w", err)
+	}
+	run.AuditGas += r.GasUsed
+	t, err := app.Task(ctx, id)
+	if err != nil {
+		return err
+	}
+	if t.State != chain.TaskAuditing {
+		return nil // too few auditors: judged without
+	}
+	var commits, discloses [3]uint64
+	if _, err := commitAndDisclose(ctx, id, seats[3:], nodeClient, score, resultHash, commits[:], discloses[:]); err != nil {
+		return fmt.Errorf("simchain: audit: %w", err)
+	}
+	for i := range 3 {
+		run.AuditGas += commits[i] + discloses[i]
+	}
+	return nil
+}
+
+func runToJudged(ctx context.Context, app *chain.Client, nodeClient func(common.Address) *chain.Client, spec chain.Spec, fee *big.Int, resultHash *common.Hash) (TaskRun, error) {
+	id, nodes, rs, err := app.CreateTask(ctx, spec, 600, fee)
 	if err != nil {
 		return TaskRun{}, err
 	}
-	run := TaskRun{ID: id, Nodes: nodes, CreateGas: rcpt.GasUsed}
+	run := TaskRun{ID: id, Nodes: nodes, CreateGas: rs.Create.GasUsed, DrawGas: rs.Draw.GasUsed}
 	score := chain.ImageScore(0x0123456789abcdef)
 	if spec.Type == chain.TaskText {
 		score = chain.TextScore([32]byte{1})
 	}
-	var nonces [3][32]byte
-	accts := make([]*chain.Client, 3)
+	votes, err := commitAndDisclose(ctx, id, nodes[:], nodeClient, score, resultHash, run.CommitGas[:], run.DiscloseGas[:])
+	if err != nil {
+		return run, err
+	}
+	copy(run.Votes[:], votes)
+	t, err := app.Task(ctx, id)
+	if err != nil {
+		return run, err
+	}
+	if t.State == chain.TaskAuditing {
+		run.Audited = true
+		if err := audit(ctx, app, nodeClient, spec, id, score, resultHash, &run); err != nil {
+			return run, err
+		}
+	}
+	return run, nil
+}
+
+// commitAndDisclose has each of nodes commit to score (with a result hash
+// of its own) and then disclose it, recording the gas of each step.
+func commitAndDisclose(ctx context.Context, id uint64, nodes []common.Address, nodeClient func(common.Address) *chain.Client, score []byte, resultHash *common.Hash, commitGas, discloseGas []uint64) ([]chain.Vote, error) {
+	votes := make([]chain.Vote, len(nodes))
+	accts := make([]*chain.Client, len(nodes))
 	for i, a := range nodes {
 		if accts[i] = nodeClient(a); accts[i] == nil {
-			return run, fmt.Errorf("simchain: selected node %s is not one of ours", a)
+			return nil, fmt.Errorf("simchain: selected node %s is not one of ours", a)
 		}
-		if _, err := rand.Read(nonces[i][:]); err != nil {
-			return run, err
+		votes[i] = chain.Vote{Score: score, ResultHash: common.BytesToHash(a.Bytes())}
+		if resultHash != nil {
+			votes[i].ResultHash = *resultHash
 		}
-		c, err := chain.Commitment(id, a, score, nonces[i])
+		if _, err := rand.Read(votes[i].Nonce[:]); err != nil {
+			return nil, err
+		}
+		c, err := accts[i].Commitment(id, votes[i])
 		if err != nil {
-			return run, err
+			return nil, err
 		}
 		r, err := accts[i].Commit(ctx, id, c)
 		if err != nil {
-			return run, fmt.Errorf("simchain: commit: %w", err)
+			return nil, fmt.Errorf("simchain: commit: %w", err)
 		}
-		run.CommitGas[i] = r.GasUsed
+		commitGas[i] = r.GasUsed
 	}
-	for i := range 3 {
-		r, err := accts[i].Disclose(ctx, id, score, nonces[i])
+	for i := range nodes {
+		r, err := accts[i].Disclose(ctx, id, votes[i])
 		if err != nil {
-			return run, fmt.Errorf("simchain: disclose: %w", err)
+			return nil, fmt.Errorf("simchain: disclose: %w", err)
 		}
-		run.DiscloseGas[i] = r.GasUsed
+		discloseGas[i] = r.GasUsed
 	}
-	return run, nil
+	return votes, nil
 }
 
 // Account returns the account with address a, or nil.

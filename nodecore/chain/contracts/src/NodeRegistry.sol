@@ -5,12 +5,14 @@ import {IRandomSource} from "./Randomness.sol";
 import {Payouts} from "./Payouts.sol";
 
 /// @title NodeRegistry: the nodes of the Hydrogen network, their stake,
-/// their models, their quality of service, and the random selection of
-/// nodes for tasks.
-/// @notice Selection never scans the network: available nodes live in
-/// indexed sets (one per VRAM class, one per model), and a selection draws
-/// random members with a bounded number of tries. Its gas is flat in the
-/// number of nodes. See docs/protocol.md.
+/// their models, their record, and the random selection of nodes for tasks.
+/// @notice Selection never scans the network. Available nodes live in
+/// pools indexed by version (major.minor) and VRAM class, so every member
+/// of a task's pools is eligible for it; proven holders of a model (nodes
+/// that did validated work with it) live in a set per model. A selection
+/// draws random members with a bounded number of tries: its gas is flat in
+/// the number of nodes. A node's record (score, yields, kicks, slashes)
+/// belongs to its address and survives quitting. See docs/protocol.md.
 contract NodeRegistry is Payouts {
     // ----------------------------------------------------------------- types
 
@@ -24,17 +26,33 @@ contract NodeRegistry is Payouts {
         Paused // 5: in the network, takes no tasks
     }
 
+    /// What the end of a task means for one of its nodes.
+    enum Verdict {
+        Free, // 0: released without a score (a task that never started)
+        Scored, // 1: scored with its points (0 points: a timeout)
+        Honest, // 2: agreed with the result: scored, proves the task's model, shares slashed stake
+        Slash, // 3: clearly disagreed with the result: whole stake slashed, removed
+        Silent // 4: committed and never disclosed: silencePenaltyBps of its stake slashed
+    }
+
     struct Node {
         NodeState state;
         uint24 version; // major<<16 | minor<<8 | patch
         uint8 class; // VRAM class, see classOf
         uint32 vramMiB;
         uint32 qos; // rolling score, 0..QOS_MAX
-        uint16 yields; // yields counted in yieldEpoch
-        uint64 yieldEpoch; // the yield period those yields belong to
         uint64 task; // the task it runs, 0 for none
+        uint40 resumeAfter; // no resume (after a hand-back) or rejoin (after a kick or slash) before this
+        uint16 kicks;
+        uint16 slashes;
         bytes32 gpuId; // keccak256 of the GPU name
         uint256 stake;
+        uint256 unbonding; // stake on its way out, withdrawable from unbondAt
+        uint64 unbondAt;
+        uint32 yields; // yields ever
+        uint8 yieldNext; // next entry of yieldTimes
+        bool joined; // has been a member: its record is kept
+        uint32[8] yieldTimes; // the last maxYields yields (a ring)
     }
 
     /// What a task asks of a node.
@@ -51,16 +69,32 @@ contract NodeRegistry is Payouts {
         uint32 qosWindow; // the rolling score averages about this many tasks
         uint32 kickThreshold; // a node whose score falls below this is removed
         uint32 yieldCost; // score a yield costs, out of QOS_MAX
-        uint16 maxYields; // yields allowed per yield period
+        uint16 maxYields; // yields allowed in any yieldPeriod (at most 8)
         uint64 yieldPeriod; // seconds
-        uint8 minHolders; // fewer holders of a model than this triggers downloads
-        uint8 notifyCount; // how many nodes are told to download it
+        uint8 minHolders; // fewer proven holders of a model than this: drawn from all nodes, downloads asked
+        uint8 notifyCount; // how many nodes one task may ask to download
         uint8 maxModels; // models one node may declare
+        uint64 unbondingPeriod; // seconds from leaving until the stake can be withdrawn
+        uint64 rejoinDelay; // seconds a kicked or slashed node waits before joining again
+        uint32 rejoinScore; // a kicked node's score when it rejoins, if lower
+        uint64 resumeDelay; // seconds after an owner's hand-back before the node may resume
+        uint16 silencePenaltyBps; // share of the stake a silent node loses
+        uint64 notifyCooldown; // seconds between download requests for one model, or by one creator
     }
 
     struct AddressSet {
         address[] items;
         mapping(address => uint256) pos; // index + 1; 0 = absent
+    }
+
+    /// The unpaused members of a version and VRAM class: the available
+    /// ones first, the busy ones after. A task's draw and end move a node
+    /// across the boundary by swaps, which rewrite slots instead of
+    /// clearing and re-creating them (a fifth of the gas).
+    struct Pool {
+        address[] items; // [0, live): available; [live, length): busy
+        mapping(address => uint256) pos; // index + 1; 0 = absent
+        uint256 live;
     }
 
     // ------------------------------------------------------------- constants
@@ -71,37 +105,42 @@ contract NodeRegistry is Payouts {
     uint32 public constant POINT_SCALE = 1_000;
     /// VRAM classes by their lower bound in MiB.
     uint8 public constant CLASSES = 8;
-    /// Random draws per node to find in the model pool before falling back.
+    /// Random draws per node to find among a model's holders before falling back.
     uint256 internal constant MODEL_TRIES = 4;
-    /// Random draws per node to find in the whole pool before giving up.
-    uint256 internal constant POOL_TRIES = 8;
+    /// Random draws per node among a GPU's members.
+    uint256 internal constant GPU_TRIES = 8;
+    /// A model's entry in modelPos: index + 1, and this bit once proven.
+    uint256 internal constant PROVEN = 1 << 255;
 
     // ----------------------------------------------------------------- state
 
     IRandomSource public immutable random;
     address public immutable deployer;
-    address public immutable treasury;
     Params internal params;
     address public taskManager;
 
     mapping(address => Node) internal nodes;
-    mapping(address => bytes32[]) internal nodeModels;
-    mapping(address => mapping(bytes32 => uint256)) internal modelPos; // index + 1
-    AddressSet[CLASSES] internal available;
-    mapping(bytes32 => AddressSet) internal holders; // joined, unpaused nodes per model
+    mapping(address => bytes32[]) internal nodeModels; // declared models
+    mapping(address => mapping(bytes32 => uint256)) internal modelPos; // index + 1 | PROVEN
+    mapping(bytes32 => Pool) internal pools; // unpaused members by poolKey(version, class)
+    mapping(bytes32 => AddressSet) internal gpuMembers; // unpaused members by gpuKey(version, gpu)
+    mapping(bytes32 => AddressSet) internal holders; // unpaused proven holders per model
     /// @notice The number of nodes in the network (in any state but Quit).
     uint256 public memberCount;
     mapping(bytes32 => mapping(address => bool)) public downloadPending;
+    mapping(bytes32 => uint256) public lastNotice; // per model and per creator (as bytes32)
 
     // ---------------------------------------------------------------- events
 
     event NodeJoined(address indexed node, string gpuName, bytes32 gpuId, uint32 vramMiB, uint24 version, uint256 stake);
     event NodeStateChanged(address indexed node, NodeState state);
     event NodeKicked(address indexed node, uint32 qos);
-    event NodeSlashed(address indexed node, uint256 stake, uint64 indexed task);
+    event NodeSlashed(address indexed node, uint256 amount, uint64 indexed task);
     event ModelReported(address indexed node, bytes32 indexed model, bool held);
+    event ModelProven(address indexed node, bytes32 indexed model);
     event DownloadRequested(address indexed node, bytes32 indexed model);
     event QosChanged(address indexed node, uint32 qos, uint32 points);
+    event StakeShared(uint64 indexed task, uint256 amount, uint256 recipients);
 
     // ---------------------------------------------------------------- errors
 
@@ -112,17 +151,18 @@ contract NodeRegistry is Payouts {
     error TooManyModels(uint256 count, uint256 max);
     error BadNode();
     error YieldLimit(uint16 used, uint16 max);
+    error TooEarly(uint256 until);
+    error Unbonding(uint256 until);
 
     modifier onlyTasks() {
         if (msg.sender != taskManager) revert NotTaskManager();
         _;
     }
 
-
-    constructor(IRandomSource random_, address treasury_, Params memory p) {
+    constructor(IRandomSource random_, Params memory p) {
+        if (p.maxYields == 0 || p.maxYields > 8) revert BadNode();
         random = random_;
         deployer = msg.sender;
-        treasury = treasury_;
         params = p;
     }
 
@@ -135,44 +175,47 @@ contract NodeRegistry is Payouts {
 
     // ------------------------------------------------------------ node calls
 
-    /// @notice Joins the network with a stake of at least minStake.
+    /// @notice Joins the network with a stake of at least minStake (a stake
+    /// still unbonding counts). A returning address keeps its record.
     function join(string calldata gpuName, uint32 vramMiB, uint24 version, bytes32[] calldata models)
         external
         payable
     {
         Node storage n = nodes[msg.sender];
         if (n.state != NodeState.Quit) revert BadState(n.state);
-        if (msg.value < params.minStake) revert StakeTooLow(msg.value, params.minStake);
+        if (n.joined && block.timestamp < n.resumeAfter) revert TooEarly(n.resumeAfter);
+        uint256 stake = msg.value + n.unbonding;
+        if (stake < params.minStake) revert StakeTooLow(stake, params.minStake);
         if (vramMiB == 0 || bytes(gpuName).length == 0 || bytes(gpuName).length > 64) revert BadNode();
         if (models.length > params.maxModels) revert TooManyModels(models.length, params.maxModels);
         bytes32 gpuId = keccak256(bytes(gpuName));
-        nodes[msg.sender] = Node({
-            state: NodeState.Available,
-            version: version,
-            class: classOf(vramMiB),
-            vramMiB: vramMiB,
-            qos: QOS_MAX,
-            yields: 0,
-            yieldEpoch: 0,
-            task: 0,
-            gpuId: gpuId,
-            stake: msg.value
-        });
+        if (!n.joined) {
+            n.joined = true;
+            n.qos = QOS_MAX;
+        } else if (n.qos < params.rejoinScore) {
+            n.qos = params.rejoinScore; // back on probation after a kick
+        }
+        n.version = version;
+        n.class = classOf(vramMiB);
+        n.vramMiB = vramMiB;
+        n.gpuId = gpuId;
+        n.stake = stake;
+        n.unbonding = 0;
+        n.unbondAt = 0;
         ++memberCount;
         for (uint256 i; i < models.length; ++i) {
-            _addModel(msg.sender, models[i], true);
+            _declare(msg.sender, models[i]);
         }
-        _add(available[classOf(vramMiB)], msg.sender);
-        emit NodeJoined(msg.sender, gpuName, gpuId, vramMiB, version, msg.value);
-        emit NodeStateChanged(msg.sender, NodeState.Available);
+        emit NodeJoined(msg.sender, gpuName, gpuId, vramMiB, version, stake);
+        _enter(msg.sender, n);
     }
 
     /// @notice Stops taking tasks; a busy node pauses when its task ends.
     function pause() external {
         Node storage n = nodes[msg.sender];
         if (n.state == NodeState.Available) {
-            _remove(available[n.class], msg.sender);
-            _setHolding(msg.sender, false);
+            _poolLeave(pools[_poolKey(n)], msg.sender);
+            _setMember(msg.sender, n, false);
             _setState(msg.sender, n, NodeState.Paused);
         } else if (n.state == NodeState.Busy) {
             _setState(msg.sender, n, NodeState.PendingPause);
@@ -185,9 +228,8 @@ contract NodeRegistry is Payouts {
     function resume() external {
         Node storage n = nodes[msg.sender];
         if (n.state == NodeState.Paused) {
-            _setHolding(msg.sender, true);
-            _add(available[n.class], msg.sender);
-            _setState(msg.sender, n, NodeState.Available);
+            if (block.timestamp < n.resumeAfter) revert TooEarly(n.resumeAfter);
+            _enter(msg.sender, n);
         } else if (n.state == NodeState.PendingPause) {
             _setState(msg.sender, n, NodeState.Busy);
         } else {
@@ -195,12 +237,12 @@ contract NodeRegistry is Payouts {
         }
     }
 
-    /// @notice Leaves the network and gets the stake back (to withdraw); a
-    /// busy node quits when its task ends.
+    /// @notice Leaves the network; the stake unbonds and can be withdrawn
+    /// after unbondingPeriod. A busy node quits when its task ends.
     function quit() external {
         Node storage n = nodes[msg.sender];
         if (n.state == NodeState.Available || n.state == NodeState.Paused) {
-            _leave(msg.sender, n, true);
+            _leave(msg.sender, n);
         } else if (n.state == NodeState.Busy || n.state == NodeState.PendingPause) {
             _setState(msg.sender, n, NodeState.PendingQuit);
         } else {
@@ -208,7 +250,10 @@ contract NodeRegistry is Payouts {
         }
     }
 
-    /// @notice Reports that this node now holds (or no longer holds) a model.
+    /// @notice Declares that this node holds (or dropped) a model. A
+    /// declaration earns no preference in selection: only validated work
+    /// with the model makes a node one of its holders. It stops download
+    /// requests for the model.
     function reportModel(bytes32 model, bool held) external {
         Node storage n = nodes[msg.sender];
         if (n.state == NodeState.Quit) revert BadState(n.state);
@@ -216,80 +261,112 @@ contract NodeRegistry is Payouts {
             if (modelPos[msg.sender][model] == 0 && nodeModels[msg.sender].length >= params.maxModels) {
                 revert TooManyModels(nodeModels[msg.sender].length + 1, params.maxModels);
             }
-            _addModel(msg.sender, model, n.state != NodeState.Paused);
+            _declare(msg.sender, model);
             delete downloadPending[model][msg.sender];
         } else {
-            _removeModel(msg.sender, model);
+            _dropModel(msg.sender, model);
         }
         emit ModelReported(msg.sender, model, held);
     }
 
-
     // ------------------------------------------------------ task manager calls
 
-    /// @notice Selects up to `count` eligible nodes for a task and marks them
-    /// busy; then asks more nodes to download any model that too few hold,
-    /// and the first model when its holders could not fill the task (demand
-    /// outgrew them).
+    /// @notice Draws up to `count` eligible nodes for a task and marks them
+    /// busy: up to count-1 from the proven holders of the first model when
+    /// there are enough of them, the rest (at least one seat, so newcomers
+    /// get work) from every available node the task fits. Then asks nodes
+    /// to download models too few hold (rate-limited per model and creator).
     /// @return chosen the selected nodes (fewer than count if not enough
     /// eligible nodes could be drawn).
-    function assign(uint64 taskId, Requirements calldata req, uint256 count, bytes32 seed)
+    function assign(uint64 taskId, Requirements calldata req, uint256 count, uint256 word, address creator)
         external
         onlyTasks
         returns (address[] memory chosen)
     {
-        uint256 word = random.randomWord(seed);
+        chosen = new address[](count);
+        uint256 found;
         bool short;
-        (chosen, short) = _select(taskId, req, count, word);
-        _notifyDownloads(req, word, short);
+        if (req.models.length > 0 && count > 1 && holders[req.models[0]].items.length >= params.minHolders) {
+            found = _selectHolders(taskId, req, word, chosen, count - 1);
+            short = found < count - 1;
+        }
+        found = _selectPool(taskId, req, word, chosen, found);
+        assembly {
+            mstore(chosen, found)
+        }
+        _notifyDownloads(req, word, short, creator);
     }
 
-    /// @notice Ends a task for nodes: applies their points, slashes those
-    /// in `slashMask`, and lands pending pauses and quits.
-    function release(uint64 taskId, address[3] calldata who, uint32[3] calldata points, uint8 slashMask)
-        external
-        onlyTasks
-    {
-        for (uint256 i; i < 3; ++i) {
+    /// @notice Ends a task for its nodes: applies each verdict, lands
+    /// pending pauses and quits, kicks nodes whose score fell too low, and
+    /// shares slashed stake among the honest nodes (burned if none).
+    function release(
+        uint64 taskId,
+        address[6] calldata who,
+        uint8[6] calldata points,
+        Verdict[6] calldata verdicts,
+        bytes32 model
+    ) external onlyTasks {
+        uint256 pot;
+        for (uint256 i; i < 6; ++i) {
             address a = who[i];
             if (a == address(0)) continue;
             Node storage n = nodes[a];
             if (n.task != taskId) continue;
-            if (slashMask & uint8(1 << i) != 0) {
-                _slash(a, n, taskId);
+            Verdict v = verdicts[i];
+            if (v == Verdict.Slash) {
+                pot += _slash(a, n, taskId, 10_000);
                 continue;
             }
-            _score(a, n, points[i]);
+            if (v == Verdict.Silent) {
+                pot += _slash(a, n, taskId, params.silencePenaltyBps);
+                if (n.state == NodeState.Quit) continue;
+                _score(a, n, 0);
+            } else if (v != Verdict.Free) {
+                _score(a, n, points[i]);
+            }
+            if (v == Verdict.Honest) {
+                if (model != bytes32(0)) _prove(a, n, model);
+            }
             _land(a, n);
             if (n.state != NodeState.Quit && n.qos < params.kickThreshold) {
                 emit NodeKicked(a, n.qos);
-                _leave(a, n, true);
+                n.kicks++;
+                n.resumeAfter = uint40(block.timestamp + params.rejoinDelay);
+                _leave(a, n);
             }
         }
+        if (pot > 0) _share(taskId, who, verdicts, pot);
     }
 
-    /// @notice Hands a task back for `node` and draws a replacement. The
-    /// node pays yieldCost from its score, at most maxYields times per
-    /// yield period; it is not slashed.
-    /// @return replacement the new node, or 0 if none could be drawn.
-    function yieldTask(uint64 taskId, address node, Requirements calldata req, bytes32 seed)
-        external
-        onlyTasks
-        returns (address replacement)
-    {
+    /// @notice Hands a task back for `node`. An ordinary yield costs
+    /// yieldCost of its score, at most maxYields in any yieldPeriod; the
+    /// node is free again. A hand-back (the owner came back) costs nothing
+    /// and is not counted, and pauses the node at once, for at least
+    /// resumeDelay. Either way the replacement is drawn later by the task
+    /// manager, from randomness the node cannot see now.
+    function yieldTask(uint64 taskId, address node, bool handBack) external onlyTasks {
         Node storage n = nodes[node];
         if (n.task != taskId) revert BadState(n.state);
-        uint64 epoch = uint64(block.timestamp / params.yieldPeriod);
-        if (n.yieldEpoch != epoch) {
-            n.yieldEpoch = epoch;
-            n.yields = 0;
+        if (handBack) {
+            n.resumeAfter = uint40(block.timestamp + params.resumeDelay);
+            n.task = 0;
+            if (n.state == NodeState.PendingQuit) {
+                _leave(node, n);
+            } else {
+                _poolLeave(pools[_poolKey(n)], node);
+                _setMember(node, n, false);
+                _setState(node, n, NodeState.Paused);
+            }
+            return;
         }
-        if (n.yields >= params.maxYields) revert YieldLimit(n.yields, params.maxYields);
+        uint16 max = params.maxYields;
+        uint8 next = n.yieldNext;
+        uint32 oldest = n.yieldTimes[next];
+        if (oldest != 0 && block.timestamp < uint256(oldest) + params.yieldPeriod) revert YieldLimit(max, max);
+        n.yieldTimes[next] = uint32(block.timestamp);
+        n.yieldNext = uint8((uint256(next) + 1) % max);
         n.yields++;
-        // Draw the replacement while the yielding node is still busy, so it
-        // cannot draw itself.
-        (address[] memory r,) = _select(taskId, req, 1, random.randomWord(seed));
-        if (r.length == 1) replacement = r[0];
         uint32 cost = params.yieldCost < n.qos ? params.yieldCost : n.qos;
         n.qos -= cost;
         emit QosChanged(node, n.qos, 0);
@@ -310,14 +387,21 @@ contract NodeRegistry is Payouts {
         return nodeModels[node];
     }
 
+    /// @notice How many unpaused nodes have proven they hold a model.
     function holderCount(bytes32 model) external view returns (uint256) {
         return holders[model].items.length;
     }
 
-    /// @notice The number of available nodes in VRAM classes >= class.
-    function availableCount(uint8 class) public view returns (uint256 total) {
+    /// @notice Whether a node has proven (by validated work) that it holds a model.
+    function isProven(address node, bytes32 model) external view returns (bool) {
+        return modelPos[node][model] & PROVEN != 0;
+    }
+
+    /// @notice The number of available nodes of a version's major.minor in
+    /// VRAM classes >= class.
+    function poolCount(uint24 version, uint8 class) public view returns (uint256 total) {
         for (uint256 c = class; c < CLASSES; ++c) {
-            total += available[c].items.length;
+            total += pools[_key(version, uint8(c))].live;
         }
     }
 
@@ -334,76 +418,77 @@ contract NodeRegistry is Payouts {
         return 0;
     }
 
-    /// @notice Whether a node of `nodeVersion` can run a task of `taskVersion`:
-    /// same major; a newer minor, or the same minor with patch >= the task's.
+    /// @notice The class a task's VRAM need is rounded up to: the smallest
+    /// class whose every card has at least minVramMiB (8 when none does).
+    function classFor(uint32 minVramMiB) public pure returns (uint8) {
+        if (minVramMiB == 0) return 0;
+        uint8 c = classOf(minVramMiB);
+        if (_bound(c) < minVramMiB) c++;
+        return c;
+    }
+
+    /// @notice Whether a node of `nodeVersion` can run a task of
+    /// `taskVersion`: the same major and minor (patches are compatible).
     function versionCompatible(uint24 nodeVersion, uint24 taskVersion) public pure returns (bool) {
-        if (nodeVersion >> 16 != taskVersion >> 16) return false;
-        uint8 nMinor = uint8(nodeVersion >> 8);
-        uint8 tMinor = uint8(taskVersion >> 8);
-        if (nMinor != tMinor) return nMinor > tMinor;
-        return uint8(nodeVersion) >= uint8(taskVersion);
+        return nodeVersion >> 8 == taskVersion >> 8;
     }
 
     // ------------------------------------------------------------- selection
 
-    /// @dev `short` is true when the first model's holders were enough to
-    /// draw from but too few of them were free to fill the task.
-    function _select(uint64 taskId, Requirements calldata req, uint256 count, uint256 word)
-        internal
-        returns (address[] memory chosen, bool short)
-    {
-        chosen = new address[](count);
-        uint256 found;
-        if (req.models.length > 0 && holders[req.models[0]].items.length >= params.minHolders) {
-            found = _selectHolders(taskId, req, word, chosen);
-            short = found < count;
-        }
-        found = _selectAny(taskId, req, word, chosen, found);
-        assembly {
-            mstore(chosen, found)
-        }
-    }
-
-    /// @dev Prefers nodes holding the first model, when enough do. The
-    /// holder set does not change while we draw, so the draws are distinct
-    /// members: a partial Fisher-Yates shuffle whose few swaps live in memory.
-    function _selectHolders(uint64 taskId, Requirements calldata req, uint256 word, address[] memory chosen)
+    /// @dev Draws up to `want` distinct proven holders of the first model.
+    /// The holder set does not change while we draw: a partial Fisher-Yates
+    /// shuffle whose few swaps live in memory.
+    function _selectHolders(uint64 taskId, Requirements calldata req, uint256 word, address[] memory chosen, uint256 want)
         internal
         returns (uint256 found)
     {
         AddressSet storage pool = holders[req.models[0]];
         uint256 len = pool.items.length;
-        if (len < params.minHolders) return 0;
-        uint256 tries = chosen.length * MODEL_TRIES;
+        uint256 tries = want * MODEL_TRIES;
         if (tries > len) tries = len;
         uint256[] memory swapKey = new uint256[](tries);
         uint256[] memory swapVal = new uint256[](tries);
-        for (uint256 j; j < tries && found < chosen.length; ++j) {
-            uint256 i = j + _rand(word, j) % (len - j);
-            uint256 atI = _swapped(swapKey, swapVal, j, i);
-            swapKey[j] = i;
-            swapVal[j] = _swapped(swapKey, swapVal, j, j);
-            address a = pool.items[atI];
-            if (_eligible(a, req, true)) {
+        for (uint256 j; j < tries && found < want; ++j) {
+            address a = pool.items[_shuffle(swapKey, swapVal, j, j + _rand(word, j) % (len - j))];
+            if (_eligible(a, req)) {
                 _occupy(a, taskId);
                 chosen[found++] = a;
             }
         }
     }
 
-    /// @dev Fills the rest from every available node with a big enough
-    /// card: random draws, a bounded number of tries.
-    function _selectAny(uint64 taskId, Requirements calldata req, uint256 word, address[] memory chosen, uint256 found)
+    /// @dev Fills the rest: for an exact GPU from that GPU's members
+    /// (bounded tries), otherwise uniformly from the available pools of the
+    /// task's version and VRAM classes, whose every member is eligible.
+    function _selectPool(uint64 taskId, Requirements calldata req, uint256 word, address[] memory chosen, uint256 found)
         internal
         returns (uint256)
     {
-        uint8 minClass = classOf(req.minVramMiB);
-        uint256 tries = (chosen.length - found) * POOL_TRIES;
-        for (uint256 t; t < tries && found < chosen.length; ++t) {
-            uint256 total = availableCount(minClass);
+        if (req.gpuId != bytes32(0)) return _selectGpu(taskId, req, word, chosen, found);
+        uint8 minClass = classFor(req.minVramMiB);
+        for (uint256 t; found < chosen.length; ++t) {
+            uint256 total = poolCount(req.version, minClass);
             if (total == 0) break;
-            address a = _pick(minClass, _rand(word, 100 + t) % total);
-            if (_eligible(a, req, false)) {
+            address a = _pick(req.version, minClass, _rand(word, 100 + t) % total);
+            _occupy(a, taskId);
+            chosen[found++] = a;
+        }
+        return found;
+    }
+
+    /// @dev Draws a task that names its GPU from that GPU's members (who
+    /// may be busy: bounded tries).
+    function _selectGpu(uint64 taskId, Requirements calldata req, uint256 word, address[] memory chosen, uint256 found)
+        internal
+        returns (uint256)
+    {
+        AddressSet storage g = gpuMembers[_gpuKey(req.version, req.gpuId)];
+        uint256 tries = (chosen.length - found) * GPU_TRIES;
+        for (uint256 t; t < tries && found < chosen.length; ++t) {
+            uint256 len = g.items.length;
+            if (len == 0) break;
+            address a = g.items[_rand(word, 100 + t) % len];
+            if (nodes[a].state == NodeState.Available && nodes[a].vramMiB >= req.minVramMiB) {
                 _occupy(a, taskId);
                 chosen[found++] = a;
             }
@@ -411,27 +496,32 @@ contract NodeRegistry is Payouts {
         return found;
     }
 
-    /// @dev Tells up to notifyCount eligible available nodes lacking each
-    /// under-held model (and the first model, when its holders were too busy
-    /// to fill the task) to download it. It walks the available nodes from a
-    /// random start, so every node it looks at is a different one, and
-    /// looks at no more than 3 × notifyCount: flat gas.
-    function _notifyDownloads(Requirements calldata req, uint256 word, bool firstShort) internal {
-        uint8 minClass = classOf(req.minVramMiB);
-        uint256 total = availableCount(minClass);
+    /// @dev Asks up to notifyCount available nodes lacking a model that too
+    /// few have proven (or the first model, when its holders were too busy
+    /// to fill the task) to download it: at most once per notifyCooldown per
+    /// model and per creator. It walks the pools from a random start and
+    /// looks at no more than 3 × notifyCount nodes: flat gas.
+    function _notifyDownloads(Requirements calldata req, uint256 word, bool firstShort, address creator) internal {
+        if (req.gpuId != bytes32(0)) return;
+        bytes32 creatorKey = bytes32(uint256(uint160(creator)));
+        uint256 cooldown = params.notifyCooldown;
+        if (lastNotice[creatorKey] != 0 && block.timestamp < lastNotice[creatorKey] + cooldown) return;
+        uint8 minClass = classFor(req.minVramMiB);
+        uint256 total = poolCount(req.version, minClass);
         if (total == 0) return;
-        for (uint256 m; m < req.models.length; ++m) {
+        uint256 sent;
+        uint256 limit = uint256(params.notifyCount) * 3;
+        if (limit > total) limit = total;
+        for (uint256 m; m < req.models.length && sent < params.notifyCount; ++m) {
             bytes32 model = req.models[m];
             if (holders[model].items.length >= params.minHolders && !(m == 0 && firstShort)) continue;
+            if (lastNotice[model] != 0 && block.timestamp < lastNotice[model] + cooldown) continue;
+            lastNotice[model] = block.timestamp;
+            lastNotice[creatorKey] = block.timestamp;
             uint256 start = _rand(word, 1_000 + m) % total;
-            uint256 limit = uint256(params.notifyCount) * 3;
-            if (limit > total) limit = total;
-            uint256 sent;
             for (uint256 k; k < limit && sent < params.notifyCount; ++k) {
-                address a = _pick(minClass, (start + k) % total);
-                if (modelPos[a][model] != 0 || downloadPending[model][a] || !_eligible(a, req, false)) {
-                    continue;
-                }
+                address a = _pick(req.version, minClass, (start + k) % total);
+                if (modelPos[a][model] != 0 || downloadPending[model][a]) continue;
                 downloadPending[model][a] = true;
                 emit DownloadRequested(a, model);
                 sent++;
@@ -439,18 +529,28 @@ contract NodeRegistry is Payouts {
         }
     }
 
-    function _eligible(address a, Requirements calldata req, bool needModels) internal view returns (bool) {
+    function _eligible(address a, Requirements calldata req) internal view returns (bool) {
         Node storage n = nodes[a];
         if (n.state != NodeState.Available) return false;
         if (n.vramMiB < req.minVramMiB) return false;
         if (req.gpuId != bytes32(0) && n.gpuId != req.gpuId) return false;
         if (!versionCompatible(n.version, req.version)) return false;
-        if (needModels) {
-            for (uint256 i; i < req.models.length; ++i) {
-                if (modelPos[a][req.models[i]] == 0) return false;
-            }
+        for (uint256 i = 1; i < req.models.length; ++i) {
+            if (modelPos[a][req.models[i]] == 0) return false;
         }
         return true;
+    }
+
+    /// @dev Step j of the shuffle: swaps positions j and i, returns what
+    /// was at i.
+    function _shuffle(uint256[] memory swapKey, uint256[] memory swapVal, uint256 j, uint256 i)
+        internal
+        pure
+        returns (uint256 atI)
+    {
+        atI = _swapped(swapKey, swapVal, j, i);
+        swapKey[j] = i;
+        swapVal[j] = _swapped(swapKey, swapVal, j, j);
     }
 
     /// @dev The value at position p of a virtually shuffled 0..len-1 after
@@ -466,13 +566,14 @@ contract NodeRegistry is Payouts {
         return p;
     }
 
-    function _pick(uint8 minClass, uint256 i) internal view returns (address) {
-        for (uint8 c = minClass; c < CLASSES; ++c) {
-            uint256 len = available[c].items.length;
-            if (i < len) return available[c].items[i];
+    function _pick(uint24 version, uint8 minClass, uint256 i) internal view returns (address) {
+        for (uint256 c = minClass; c < CLASSES; ++c) {
+            Pool storage s = pools[_key(version, uint8(c))];
+            uint256 len = s.live;
+            if (i < len) return s.items[i];
             i -= len;
         }
-        revert BadNode(); // unreachable: i < availableCount(minClass)
+        revert BadNode(); // unreachable: i < poolCount(version, minClass)
     }
 
     function _rand(uint256 word, uint256 i) internal pure returns (uint256) {
@@ -481,9 +582,34 @@ contract NodeRegistry is Payouts {
 
     function _occupy(address a, uint64 taskId) internal {
         Node storage n = nodes[a];
-        _remove(available[n.class], a);
+        _poolOff(pools[_poolKey(n)], a);
         n.task = taskId;
         _setState(a, n, NodeState.Busy);
+    }
+
+    /// @dev The lower bound in MiB of VRAM class c (c = 8: above every card).
+    function _bound(uint8 c) internal pure returns (uint32) {
+        if (c == 0) return 0;
+        if (c == 1) return 8192;
+        if (c == 2) return 12288;
+        if (c == 3) return 16384;
+        if (c == 4) return 24576;
+        if (c == 5) return 32768;
+        if (c == 6) return 49152;
+        if (c == 7) return 81920;
+        return type(uint32).max;
+    }
+
+    function _key(uint24 version, uint8 class) internal pure returns (bytes32) {
+        return bytes32((uint256(version >> 8) << 8) | class);
+    }
+
+    function _poolKey(Node storage n) internal view returns (bytes32) {
+        return _key(n.version, n.class);
+    }
+
+    function _gpuKey(uint24 version, bytes32 gpuId) internal pure returns (bytes32) {
+        return keccak256(abi.encode(version >> 8, gpuId));
     }
 
     // ------------------------------------------------------- state changes
@@ -494,44 +620,102 @@ contract NodeRegistry is Payouts {
         emit QosChanged(a, n.qos, points);
     }
 
+    /// @dev Makes a member available: into its pool, its GPU's members and
+    /// the holder sets of the models it proved.
+    function _enter(address a, Node storage n) internal {
+        _setMember(a, n, true);
+        Pool storage p = pools[_poolKey(n)];
+        if (p.pos[a] == 0) {
+            p.items.push(a);
+            p.pos[a] = p.items.length;
+        }
+        _poolOn(p, a);
+        _setState(a, n, NodeState.Available);
+    }
+
     /// @dev Lands a node whose task ended.
     function _land(address a, Node storage n) internal {
         n.task = 0;
         if (n.state == NodeState.Busy) {
-            _add(available[n.class], a);
+            _poolOn(pools[_poolKey(n)], a);
             _setState(a, n, NodeState.Available);
         } else if (n.state == NodeState.PendingPause) {
-            _setHolding(a, false);
+            _poolLeave(pools[_poolKey(n)], a);
+            _setMember(a, n, false);
             _setState(a, n, NodeState.Paused);
         } else if (n.state == NodeState.PendingQuit) {
-            _leave(a, n, true);
+            _leave(a, n);
         }
     }
 
-    function _slash(address a, Node storage n, uint64 taskId) internal {
-        uint256 stake = n.stake;
-        n.stake = 0;
-        balances[treasury] += stake;
-        emit NodeSlashed(a, stake, taskId);
-        _leave(a, n, false);
+    /// @dev Takes bps/10000 of a node's stake (stake and unbonding). A full
+    /// slash, or one that leaves less than minStake, removes the node.
+    function _slash(address a, Node storage n, uint64 taskId, uint256 bps) internal returns (uint256 amount) {
+        uint256 held = n.stake + n.unbonding;
+        amount = held * bps / 10_000;
+        uint256 fromStake = amount < n.stake ? amount : n.stake;
+        n.stake -= fromStake;
+        n.unbonding -= amount - fromStake;
+        n.slashes++;
+        emit NodeSlashed(a, amount, taskId);
+        if (bps >= 10_000 || n.stake < params.minStake) {
+            n.resumeAfter = uint40(block.timestamp + params.rejoinDelay);
+            _leave(a, n);
+        }
     }
 
-    /// @dev Removes a node from every set; returns its stake if refund.
-    function _leave(address a, Node storage n, bool refund) internal {
-        if (n.state == NodeState.Available) _remove(available[n.class], a);
-        if (n.state != NodeState.Paused) _setHolding(a, false);
+    /// @dev Shares slashed stake equally among the task's honest nodes (the
+    /// rounding dust to the first); with none, it stays in the contract for
+    /// good (burned): nobody, the deployer included, profits from a slash
+    /// without having been right.
+    function _share(uint64 taskId, address[6] calldata who, Verdict[6] calldata verdicts, uint256 pot) internal {
+        uint256 honest;
+        for (uint256 i; i < 6; ++i) {
+            if (verdicts[i] == Verdict.Honest && who[i] != address(0)) honest++;
+        }
+        if (honest == 0) {
+            emit StakeShared(taskId, pot, 0);
+            return;
+        }
+        uint256 each = pot / honest;
+        uint256 dust = pot - each * honest;
+        for (uint256 i; i < 6; ++i) {
+            if (verdicts[i] != Verdict.Honest || who[i] == address(0)) continue;
+            balances[who[i]] += each + dust;
+            dust = 0;
+        }
+        emit StakeShared(taskId, pot, honest);
+    }
+
+    /// @dev Removes a node from every set; its stake starts unbonding.
+    function _leave(address a, Node storage n) internal {
+        _poolLeave(pools[_poolKey(n)], a);
+        if (n.state != NodeState.Paused) _setMember(a, n, false);
         bytes32[] storage ms = nodeModels[a];
         for (uint256 i; i < ms.length; ++i) {
             delete modelPos[a][ms[i]];
         }
         delete nodeModels[a];
-        if (refund && n.stake > 0) {
-            balances[a] += n.stake;
+        if (n.stake > 0) {
+            n.unbonding += n.stake;
             n.stake = 0;
+            n.unbondAt = uint64(block.timestamp + params.unbondingPeriod);
         }
         n.task = 0;
         --memberCount;
         _setState(a, n, NodeState.Quit);
+    }
+
+    /// @dev Stake whose unbonding ended becomes withdrawable.
+    function _beforeWithdraw(address who) internal override {
+        Node storage n = nodes[who];
+        if (n.unbonding == 0) return;
+        if (block.timestamp < n.unbondAt) {
+            if (balances[who] == 0) revert Unbonding(n.unbondAt);
+            return;
+        }
+        balances[who] += n.unbonding;
+        n.unbonding = 0;
     }
 
     function _setState(address a, Node storage n, NodeState s) internal {
@@ -539,32 +723,89 @@ contract NodeRegistry is Payouts {
         emit NodeStateChanged(a, s);
     }
 
-    /// @dev Adds or removes a node from the holder sets of all its models.
-    function _setHolding(address a, bool on) internal {
+    /// @dev Adds or removes an unpaused member from its GPU's members and
+    /// the holder sets of the models it proved.
+    function _setMember(address a, Node storage n, bool on) internal {
+        if (on) _add(gpuMembers[_gpuKey(n.version, n.gpuId)], a);
+        else _remove(gpuMembers[_gpuKey(n.version, n.gpuId)], a);
         bytes32[] storage ms = nodeModels[a];
         for (uint256 i; i < ms.length; ++i) {
+            if (modelPos[a][ms[i]] & PROVEN == 0) continue;
             if (on) _add(holders[ms[i]], a);
             else _remove(holders[ms[i]], a);
         }
     }
 
-    function _addModel(address a, bytes32 model, bool hold) internal {
+    function _declare(address a, bytes32 model) internal {
         if (modelPos[a][model] != 0) return;
         nodeModels[a].push(model);
         modelPos[a][model] = nodeModels[a].length;
-        if (hold) _add(holders[model], a);
     }
 
-    function _removeModel(address a, bytes32 model) internal {
+    /// @dev Validated work with a model proves the node holds it; the model
+    /// is declared for it if it has room.
+    function _prove(address a, Node storage n, bytes32 model) internal {
         uint256 p = modelPos[a][model];
+        if (p & PROVEN != 0) return;
+        if (p == 0) {
+            if (nodeModels[a].length >= params.maxModels) return;
+            _declare(a, model);
+            p = modelPos[a][model];
+            delete downloadPending[model][a];
+        }
+        modelPos[a][model] = p | PROVEN;
+        if (n.state != NodeState.Paused && n.state != NodeState.PendingPause) _add(holders[model], a);
+        emit ModelProven(a, model);
+    }
+
+    function _dropModel(address a, bytes32 model) internal {
+        uint256 p = modelPos[a][model] & ~PROVEN;
         if (p == 0) return;
         bytes32[] storage ms = nodeModels[a];
         bytes32 last = ms[ms.length - 1];
         ms[p - 1] = last;
-        modelPos[a][last] = p;
+        if (last != model) modelPos[a][last] = (modelPos[a][last] & PROVEN) | p;
         ms.pop();
         delete modelPos[a][model];
         _remove(holders[model], a);
+    }
+
+    /// @dev Moves a pool member into the available part.
+    function _poolOn(Pool storage s, address a) internal {
+        uint256 p = s.pos[a] - 1;
+        uint256 live = s.live;
+        if (p < live) return;
+        if (p != live) _poolSwap(s, p, live);
+        s.live = live + 1;
+    }
+
+    /// @dev Moves a pool member into the busy part.
+    function _poolOff(Pool storage s, address a) internal {
+        uint256 p = s.pos[a];
+        uint256 live = s.live;
+        if (p == 0 || p > live) return;
+        if (p != live) _poolSwap(s, p - 1, live - 1);
+        s.live = live - 1;
+    }
+
+    /// @dev Takes a node out of its pool altogether.
+    function _poolLeave(Pool storage s, address a) internal {
+        if (s.pos[a] == 0) return;
+        _poolOff(s, a);
+        uint256 p = s.pos[a];
+        uint256 len = s.items.length;
+        if (p != len) _poolSwap(s, p - 1, len - 1);
+        s.items.pop();
+        delete s.pos[a];
+    }
+
+    function _poolSwap(Pool storage s, uint256 i, uint256 j) internal {
+        address x = s.items[i];
+        address y = s.items[j];
+        s.items[i] = y;
+        s.items[j] = x;
+        s.pos[y] = i + 1;
+        s.pos[x] = j + 1;
     }
 
     function _add(AddressSet storage s, address a) internal {

@@ -24,6 +24,7 @@ abstract contract Payouts {
 
     /// @notice Sends msg.sender everything this contract owes it.
     function withdraw() external nonReentrant {
+        _beforeWithdraw(msg.sender);
         uint256 amount = balances[msg.sender];
         if (amount == 0) revert NothingToWithdraw();
         balances[msg.sender] = 0;
@@ -31,4 +32,8 @@ abstract contract Payouts {
         if (!ok) revert TransferFailed();
         emit Withdrawn(msg.sender, amount);
     }
+
+    /// @dev Moves what has become due to `who` into its balance (the
+    /// registry: stake whose unbonding ended).
+    function _beforeWithdraw(address who) internal virtual {}
 }

@@ -2,14 +2,18 @@
 pragma solidity ^0.8.28;
 
 import {NodeRegistry} from "./NodeRegistry.sol";
+import {IRandomSource, RandomStatus} from "./Randomness.sol";
 import {Payouts} from "./Payouts.sol";
 
 /// @title TaskManager: the life of a task, from creation to payout.
-/// @notice An application pays a fee and creates a task; the registry
-/// draws three nodes; each commits to a hash of its result score and a
-/// secret nonce, then, once all have committed, discloses the score. Two
-/// agreeing scores of three validate the task: the agreeing nodes share
-/// the fee, a disagreeing node is slashed. No majority refunds the fee.
+/// @notice An application pays a fee and creates a task; three nodes are
+/// drawn in a later block, from randomness nobody could see when the task
+/// was created. Each commits to a hash of its score, its result's hash and
+/// a secret nonce, then, once all have committed, discloses them. A share
+/// of tasks, unpredictable when nodes commit, and every task whose nodes
+/// disagree, is audited by three more nodes: whoever is on the wrong side
+/// of the audit is slashed, and the slashed stake goes to the right side.
+/// The fee is paid when a node that was right records its result.
 /// See docs/protocol.md.
 contract TaskManager is Payouts {
     enum TaskType {
@@ -22,20 +26,25 @@ contract TaskManager is Payouts {
         None, // 0: no such task
         Committing, // 1: selected nodes commit to their scores
         Disclosing, // 2: committed nodes disclose their scores
-        Validated, // 3: paid; waiting for the result hash
-        Done, // 4: result hash recorded
-        Aborted // 5: refunded
+        Validated, // 3: judged; the fee waits for the result
+        Done, // 4: result recorded, fee paid
+        Aborted, // 5: refunded (see the outcome)
+        Drawing, // 6: created; its nodes are drawn from a later block
+        Auditing, // 7: auditors are drawn and commit
+        AuditDisclosing // 8: auditors disclose
     }
 
-    /// Why a task was aborted or how it settled.
+    /// How a task ended.
     enum Outcome {
         Success, // 0
         NoMajority, // 1: the disclosed scores did not agree
-        TooFewNodes // 2: fewer than two nodes committed in time
+        TooFewNodes, // 2: fewer than two nodes could be drawn or committed in time
+        NoArguments, // 3: the nodes could not get the arguments; they keep a share
+        NoResult // 4: no node that was right recorded the result in time
     }
 
     /// What the creator asks for. Its hash is stored; the full spec is in
-    /// the TaskCreated event and must be passed back to yieldTask.
+    /// the TaskCreated event and is passed back to draw and yieldTask.
     struct Spec {
         TaskType taskType;
         bytes32 argsHash; // sha256 of the arguments stored in the relay
@@ -49,55 +58,77 @@ contract TaskManager is Payouts {
         address creator;
         uint96 fee;
         bytes32 specHash;
+        bytes32 model; // the first model: validated work proves a node holds it
         bytes32 resultHash;
-        uint64 commitDeadline;
-        uint64 discloseDeadline;
+        uint40 round; // the randomness round awaited: a draw, or the audit coin
+        uint40 commitDeadline; // of the current phase
+        uint40 deadline; // disclose deadline of the current phase; when Validated, the result deadline
+        uint32 timeout; // seconds nodes get to commit
         TaskState state;
         TaskType taskType;
-        uint8 commits; // how many have committed
-        uint8 discloses; // how many have disclosed
-        uint8 disclosed; // bit i: node i disclosed
-        uint8 honest; // bit i: node i was paid (set at settlement)
-        uint8 p0; // points per node, by commit order (10/5/2)
-        uint8 p1;
-        uint8 p2;
-        address[3] nodes;
-        bytes32[3] commitments;
+        Outcome outcome;
+        uint8 vacant; // bit i: seat i waits for a draw
+        uint8 committed; // bit i: seat i committed
+        uint8 disclosed; // bit i: seat i disclosed
+        uint8 honest; // bit i: seat i was right (set when judged)
+        uint8 slashed; // bit i: seat i was slashed
+        uint48 points; // 8 bits per seat: QoS points by commit order
+        bool coin; // Validated, agreeing: the audit coin is still to be flipped (from round)
+        address[6] nodes; // seats 0-2: the task's nodes; 3-5: auditors
+        bytes32[6] commitments;
     }
 
     struct Params {
         uint64 minTimeout; // seconds a task must give nodes to commit
         uint64 maxTimeout;
         uint64 discloseWindow; // seconds to disclose after the commit phase
-        uint8 distanceThreshold; // max Hamming distance of two agreeing image hashes
+        uint8 distanceThreshold; // most differing bits per image for two image scores to agree
+        uint8 doubtThreshold; // most differing bits before a score clearly disagrees (slashable)
         uint8 maxImages; // images one image task may return
         uint8 maxModels; // models one task may need
+        uint256 minFee;
+        uint16 auditRateBps; // share of agreeing tasks audited, in basis points
+        uint16 argsShareBps; // share of the fee nodes keep when the arguments never arrived
+        uint64 replaceTime; // a yield must leave a replacement this long before the commit deadline
+        uint64 resultWindow; // seconds to record the result once judged
     }
 
     uint8 public constant POINTS_FIRST = 10;
-    uint8 public constant POINTS_SECOND = 5;
-    uint8 public constant POINTS_THIRD = 2;
+    uint8 public constant POINTS_SECOND = 9;
+    uint8 public constant POINTS_THIRD = 8;
+    /// The score a node discloses when it could not get the arguments.
+    bytes1 public constant NO_ARGUMENTS = 0x00;
+
+    uint8 internal constant TASK_SEATS = 0x07;
+    uint8 internal constant AUDIT_SEATS = 0x38;
+
+    /// Relations of two scores.
+    uint8 internal constant AGREE = 0;
+    uint8 internal constant DOUBT = 1;
+    uint8 internal constant DIFFER = 2;
 
     NodeRegistry public immutable registry;
+    IRandomSource public immutable random;
     Params internal params;
     uint64 public taskCount;
     mapping(uint256 => Task) internal tasks;
-    mapping(uint256 => bytes[3]) internal scores;
+    mapping(uint256 => bytes[6]) internal scores;
 
-    event TaskCreated(uint256 indexed id, address indexed creator, Spec spec, uint256 fee, uint64 commitDeadline);
+    event TaskCreated(uint256 indexed id, address indexed creator, Spec spec, uint256 fee, uint32 timeout);
+    event TaskDrawing(uint256 indexed id, uint256 round);
     event TaskAssigned(uint256 indexed id, address indexed node, uint8 slot);
     event TaskCommitted(uint256 indexed id, address indexed node, uint8 order);
     event TaskDisclosing(uint256 indexed id, uint64 discloseDeadline);
-    event TaskDisclosed(uint256 indexed id, address indexed node, bytes score);
-    event TaskYielded(uint256 indexed id, address indexed node, address indexed replacement, uint8 slot);
+    event TaskDisclosed(uint256 indexed id, address indexed node, bytes score, bytes32 resultHash);
+    event TaskYielded(uint256 indexed id, address indexed node, uint8 slot, bool handBack);
+    event TaskAuditing(uint256 indexed id, bool disagreement);
     event TaskSettled(uint256 indexed id, TaskState state, Outcome outcome, uint8 honest, uint8 slashed);
     event TaskResult(uint256 indexed id, bytes32 resultHash, address indexed node);
 
-    error NoFee();
+    error FeeTooLow(uint256 sent, uint256 minFee);
     error FeeTooLarge();
     error BadTimeout(uint64 timeout);
     error TooManyModels(uint256 count);
-    error NotEnoughNodes(uint256 found);
     error BadTaskState(TaskState state);
     error NotSelected();
     error AlreadyCommitted();
@@ -106,147 +137,235 @@ contract TaskManager is Payouts {
     error EmptyCommitment();
     error CommitDeadlinePassed();
     error DiscloseDeadlinePassed();
+    error ResultDeadlinePassed();
     error BadCommitment();
     error BadScore();
     error TooEarly();
+    error TooLateToYield();
+    error NothingToDraw();
     error SpecMismatch();
     error NotHonest();
 
-
     constructor(NodeRegistry registry_, Params memory p) {
         registry = registry_;
+        random = registry_.random();
         params = p;
     }
 
     // --------------------------------------------------------- applications
 
-    /// @notice Creates a task paying msg.value, and assigns it to three nodes.
-    function createTask(Spec calldata spec, uint64 timeout) external payable returns (uint256 id) {
-        if (msg.value == 0) revert NoFee();
+    /// @notice Creates a task paying msg.value (at least minFee). Its nodes
+    /// are drawn by `draw` from the next block on.
+    function createTask(Spec calldata spec, uint32 timeout) external payable returns (uint256 id) {
+        if (msg.value < params.minFee) revert FeeTooLow(msg.value, params.minFee);
         if (msg.value > type(uint96).max) revert FeeTooLarge();
         if (timeout < params.minTimeout || timeout > params.maxTimeout) revert BadTimeout(timeout);
         if (spec.models.length > params.maxModels) revert TooManyModels(spec.models.length);
         id = ++taskCount;
-        bytes32 specHash = keccak256(abi.encode(spec));
-        address[] memory chosen = registry.assign(
-            uint64(id),
-            NodeRegistry.Requirements(spec.minVramMiB, spec.gpuId, spec.version, spec.models),
-            3,
-            keccak256(abi.encode(id, msg.sender, specHash))
-        );
-        if (chosen.length < 3) revert NotEnoughNodes(chosen.length);
         Task storage t = tasks[id];
         t.creator = msg.sender;
         t.fee = uint96(msg.value);
-        t.specHash = specHash;
-        t.commitDeadline = uint64(block.timestamp) + timeout;
-        t.state = TaskState.Committing;
+        t.specHash = keccak256(abi.encode(spec));
+        if (spec.models.length > 0) t.model = spec.models[0];
+        t.timeout = timeout;
+        t.state = TaskState.Drawing;
         t.taskType = spec.taskType;
-        emit TaskCreated(id, msg.sender, spec, msg.value, t.commitDeadline);
-        for (uint8 i; i < 3; ++i) {
-            t.nodes[i] = chosen[i];
-            emit TaskAssigned(id, chosen[i], i);
+        t.vacant = TASK_SEATS;
+        emit TaskCreated(id, msg.sender, spec, msg.value, timeout);
+        _request(id, t);
+    }
+
+    // ---------------------------------------------------------------- anyone
+
+    /// @notice Fills a task's empty seats (its three nodes, a yielded seat,
+    /// the auditors) from the randomness of the round it awaits. Anyone
+    /// may call it once the round's word is known; the outcome does not
+    /// depend on who calls. An expired round is requested again.
+    function draw(uint256 id, Spec calldata spec) external {
+        Task storage t = tasks[id];
+        TaskState s = t.state;
+        if (t.vacant == 0 || (s != TaskState.Drawing && s != TaskState.Committing && s != TaskState.Auditing)) {
+            revert NothingToDraw();
         }
+        if (keccak256(abi.encode(spec)) != t.specHash) revert SpecMismatch();
+        (RandomStatus st, uint256 word) = random.reveal(t.round);
+        if (st == RandomStatus.Pending) revert TooEarly();
+        if (st == RandomStatus.Expired) {
+            _request(id, t);
+            return;
+        }
+        uint8 vacant = t.vacant;
+        t.vacant = 0;
+        if (t.commitDeadline != 0 && s != TaskState.Drawing && block.timestamp + params.replaceTime > t.commitDeadline) {
+            _seatsChanged(id, t); // too late for a replacement: the seats stay empty
+            return;
+        }
+        address[] memory chosen = registry.assign(
+            uint64(id),
+            NodeRegistry.Requirements(spec.minVramMiB, spec.gpuId, spec.version, spec.models),
+            _count(vacant),
+            uint256(keccak256(abi.encode(word, id))),
+            t.creator
+        );
+        uint256 k;
+        for (uint8 i; i < 6; ++i) {
+            if (vacant & (1 << i) == 0) continue;
+            address a = k < chosen.length ? chosen[k++] : address(0);
+            t.nodes[i] = a;
+            if (a != address(0)) emit TaskAssigned(id, a, i);
+        }
+        if (s == TaskState.Drawing) {
+            if (chosen.length < 3) {
+                _abort(id, t, Outcome.TooFewNodes, true);
+                return;
+            }
+            t.state = TaskState.Committing;
+            t.commitDeadline = uint40(block.timestamp + t.timeout);
+        } else if (s == TaskState.Auditing && t.commitDeadline == 0) {
+            if (chosen.length < 2) {
+                _finalize(id, t); // too few auditors: judged on the task's own nodes
+                return;
+            }
+            t.commitDeadline = uint40(block.timestamp + t.timeout);
+        } else {
+            _seatsChanged(id, t);
+        }
+    }
+
+    /// @notice Closes a phase whose deadline passed: after the commit
+    /// deadline, opens disclosure for the nodes that committed (or refunds
+    /// when fewer than two did); after the disclose deadline, judges with
+    /// what was disclosed. A judged task whose result was not recorded by
+    /// its deadline is refunded.
+    function close(uint256 id) external {
+        Task storage t = tasks[id];
+        TaskState s = t.state;
+        if (s == TaskState.Validated) {
+            bool flipping = t.coin;
+            if (flipping && _flip(id, t)) return; // anyone may flip the coin
+            if (block.timestamp <= t.deadline) {
+                if (flipping) return; // flipped: the verdicts are final now
+                revert TooEarly();
+            }
+            t.outcome = Outcome.NoResult;
+            t.state = TaskState.Aborted;
+            balances[t.creator] += t.fee;
+            emit TaskSettled(id, TaskState.Aborted, Outcome.NoResult, t.honest, t.slashed);
+            return;
+        }
+        if (s == TaskState.Committing || (s == TaskState.Auditing && t.commitDeadline != 0)) {
+            if (block.timestamp <= t.commitDeadline) revert TooEarly();
+            t.vacant = 0;
+            if (_count(t.committed & _phase(s)) < 2) {
+                if (s == TaskState.Committing) _abort(id, t, Outcome.TooFewNodes, false);
+                else _finalize(id, t);
+                return;
+            }
+            // Disclosure opens now (its window counts from the commit
+            // deadline); the nodes that committed disclose.
+            _startDisclosing(id, t, t.commitDeadline);
+            return;
+        }
+        if (s != TaskState.Disclosing && s != TaskState.AuditDisclosing) revert BadTaskState(s);
+        if (block.timestamp <= t.deadline) revert TooEarly();
+        _phaseDisclosed(id, t);
     }
 
     // ---------------------------------------------------------------- nodes
 
-    /// @notice Commits to a score: keccak256(abi.encode(id, node, score, nonce)).
+    /// @notice Commits to a score and a result: keccak256(abi.encode(chainid,
+    /// this contract, id, node, score, resultHash, nonce)).
     function commit(uint256 id, bytes32 commitment) external {
         Task storage t = tasks[id];
-        if (t.state != TaskState.Committing) revert BadTaskState(t.state);
+        TaskState s = t.state;
+        if (s != TaskState.Committing && !(s == TaskState.Auditing && t.commitDeadline != 0)) revert BadTaskState(s);
         if (block.timestamp > t.commitDeadline) revert CommitDeadlinePassed();
         if (commitment == bytes32(0)) revert EmptyCommitment();
-        uint8 slot = _slot(t, msg.sender);
-        if (t.commitments[slot] != bytes32(0)) revert AlreadyCommitted();
+        uint8 phase = _phase(s);
+        uint8 slot = _slot(t, msg.sender, phase);
+        uint8 bit = uint8(1) << slot;
+        if (t.committed & bit != 0) revert AlreadyCommitted();
         t.commitments[slot] = commitment;
-        uint8 order = ++t.commits;
-        uint8 pts = order == 1 ? POINTS_FIRST : order == 2 ? POINTS_SECOND : POINTS_THIRD;
-        if (slot == 0) t.p0 = pts;
-        else if (slot == 1) t.p1 = pts;
-        else t.p2 = pts;
+        t.committed |= bit;
+        uint8 order = _count(t.committed & phase);
+        uint48 pts = order == 1 ? POINTS_FIRST : order == 2 ? POINTS_SECOND : POINTS_THIRD;
+        t.points |= pts << (8 * slot);
         emit TaskCommitted(id, msg.sender, order);
-        if (order == _nodeCount(t)) _startDisclosing(id, t, uint64(block.timestamp));
+        _seatsChanged(id, t);
     }
 
-    /// @notice Discloses the score committed to. The last disclosure settles.
-    function disclose(uint256 id, bytes calldata score, bytes32 nonce) external {
+    /// @notice Discloses the score and result hash committed to. The last
+    /// disclosure of a phase judges it.
+    function disclose(uint256 id, bytes calldata score, bytes32 resultHash, bytes32 nonce) external {
         Task storage t = tasks[id];
-        if (t.state == TaskState.Committing && block.timestamp > t.commitDeadline && t.commits >= 2) {
+        TaskState s = t.state;
+        if (
+            (s == TaskState.Committing || (s == TaskState.Auditing && t.commitDeadline != 0))
+                && block.timestamp > t.commitDeadline && _count(t.committed & _phase(s)) >= 2
+        ) {
+            t.vacant = 0;
             _startDisclosing(id, t, t.commitDeadline);
+            s = t.state;
         }
-        if (t.state != TaskState.Disclosing) revert BadTaskState(t.state);
-        if (block.timestamp > t.discloseDeadline) revert DiscloseDeadlinePassed();
-        uint8 slot = _slot(t, msg.sender);
-        bytes32 c = t.commitments[slot];
-        if (c == bytes32(0)) revert NotCommitted();
-        if (t.disclosed & (uint8(1) << slot) != 0) revert AlreadyDisclosed();
-        if (keccak256(abi.encode(id, msg.sender, score, nonce)) != c) revert BadCommitment();
+        if (s != TaskState.Disclosing && s != TaskState.AuditDisclosing) revert BadTaskState(s);
+        if (block.timestamp > t.deadline) revert DiscloseDeadlinePassed();
+        uint8 phase = _phase(s);
+        uint8 slot = _slot(t, msg.sender, phase);
+        uint8 bit = uint8(1) << slot;
+        if (t.committed & bit == 0) revert NotCommitted();
+        if (t.disclosed & bit != 0) revert AlreadyDisclosed();
+        if (commitmentOf(id, msg.sender, score, resultHash, nonce) != t.commitments[slot]) revert BadCommitment();
         if (!_validScore(t.taskType, score)) revert BadScore();
         scores[id][slot] = score;
-        t.disclosed |= uint8(1) << slot;
-        emit TaskDisclosed(id, msg.sender, score);
-        if (++t.discloses == t.commits) _settle(id, t);
+        t.disclosed |= bit;
+        emit TaskDisclosed(id, msg.sender, score, resultHash);
+        if (t.disclosed & phase == t.committed & phase) _phaseDisclosed(id, t);
     }
 
-    /// @notice Hands a selected task back before committing (the owner came
-    /// back). A replacement is drawn; the node is not slashed.
-    function yieldTask(uint256 id, Spec calldata spec) external {
+    /// @notice Hands a selected task back before committing. An ordinary
+    /// yield must leave a replacement replaceTime before the commit
+    /// deadline and costs the node score; a hand-back (the owner came back)
+    /// costs nothing, pauses the node, and may come later: then the seat
+    /// stays empty. The replacement is drawn from a later block.
+    function yieldTask(uint256 id, Spec calldata spec, bool handBack) external {
         Task storage t = tasks[id];
-        if (t.state != TaskState.Committing) revert BadTaskState(t.state);
+        TaskState s = t.state;
+        if (s != TaskState.Committing && s != TaskState.Auditing) revert BadTaskState(s);
         if (keccak256(abi.encode(spec)) != t.specHash) revert SpecMismatch();
-        uint8 slot = _slot(t, msg.sender);
-        if (t.commitments[slot] != bytes32(0)) revert AlreadyCommitted();
-        address replacement = registry.yieldTask(
-            uint64(id),
-            msg.sender,
-            NodeRegistry.Requirements(spec.minVramMiB, spec.gpuId, spec.version, spec.models),
-            keccak256(abi.encode(id, msg.sender, block.number))
-        );
-        t.nodes[slot] = replacement;
-        emit TaskYielded(id, msg.sender, replacement, slot);
-        if (replacement != address(0)) {
-            emit TaskAssigned(id, replacement, slot);
-            return;
-        }
-        uint8 left = _nodeCount(t);
-        if (left < 2) {
-            _abort(id, t, Outcome.TooFewNodes);
-        } else if (t.commits == left) {
-            _startDisclosing(id, t, uint64(block.timestamp));
+        uint8 slot = _slot(t, msg.sender, _phase(s));
+        if (t.committed & (uint8(1) << slot) != 0) revert AlreadyCommitted();
+        if (block.timestamp > t.commitDeadline) revert CommitDeadlinePassed();
+        bool replace = block.timestamp + params.replaceTime <= t.commitDeadline;
+        if (!replace && !handBack) revert TooLateToYield();
+        registry.yieldTask(uint64(id), msg.sender, handBack);
+        t.nodes[slot] = address(0);
+        emit TaskYielded(id, msg.sender, slot, handBack);
+        if (replace) {
+            t.vacant |= uint8(1) << slot;
+            _request(id, t); // a fresh round: nobody who acted before it can know the draw
+        } else {
+            _seatsChanged(id, t);
         }
     }
 
-    /// @notice Records the hash of the result a paid node uploaded.
-    function submitResult(uint256 id, bytes32 resultHash) external {
+    /// @notice Records the result of a judged task, by a node that was
+    /// right, with the score, result hash and nonce it committed to; the
+    /// fee is then paid to every node that was right. On an agreeing task
+    /// it first flips the audit coin: when that starts an audit, nothing
+    /// is recorded and the result waits for the audit's verdict.
+    function submitResult(uint256 id, bytes calldata score, bytes32 resultHash, bytes32 nonce) external {
         Task storage t = tasks[id];
         if (t.state != TaskState.Validated) revert BadTaskState(t.state);
-        uint8 slot = _slot(t, msg.sender);
+        if (block.timestamp > t.deadline) revert ResultDeadlinePassed();
+        if (t.coin && _flip(id, t)) return; // audited: the result waits for the audit
+        uint8 slot = _slot(t, msg.sender, TASK_SEATS | AUDIT_SEATS);
         if (t.honest & (uint8(1) << slot) == 0) revert NotHonest();
+        if (commitmentOf(id, msg.sender, score, resultHash, nonce) != t.commitments[slot]) revert BadCommitment();
         t.resultHash = resultHash;
         t.state = TaskState.Done;
+        _pay(t, t.fee, t.honest);
         emit TaskResult(id, resultHash, msg.sender);
     }
-
-    // --------------------------------------------------------------- anyone
-
-    /// @notice Closes a task whose deadline passed: settles with the scores
-    /// disclosed so far, or refunds when fewer than two nodes committed.
-    function close(uint256 id) external {
-        Task storage t = tasks[id];
-        if (t.state == TaskState.Committing) {
-            if (block.timestamp <= t.commitDeadline) revert TooEarly();
-            if (t.commits < 2) {
-                _abort(id, t, Outcome.TooFewNodes);
-                return;
-            }
-            _startDisclosing(id, t, t.commitDeadline);
-        }
-        if (t.state != TaskState.Disclosing) revert BadTaskState(t.state);
-        if (block.timestamp <= t.discloseDeadline) revert TooEarly();
-        _settle(id, t);
-    }
-
 
     // ---------------------------------------------------------------- views
 
@@ -258,23 +377,27 @@ contract TaskManager is Payouts {
         return tasks[id];
     }
 
-    function getScores(uint256 id) external view returns (bytes[3] memory) {
+    function getScores(uint256 id) external view returns (bytes[6] memory) {
         return scores[id];
     }
 
-    /// @notice The commitment a node sends for a score and nonce.
-    function commitmentOf(uint256 id, address node, bytes calldata score, bytes32 nonce)
-        external
-        pure
+    /// @notice The commitment a node sends for a score, result and nonce:
+    /// bound to this chain, this contract, the task and the node.
+    function commitmentOf(uint256 id, address node, bytes calldata score, bytes32 resultHash, bytes32 nonce)
+        public
+        view
         returns (bytes32)
     {
-        return keccak256(abi.encode(id, node, score, nonce));
+        return keccak256(abi.encode(block.chainid, address(this), id, node, score, resultHash, nonce));
     }
 
-    /// @notice Whether two disclosed scores agree under the task type's rule.
-    function scoresAgree(TaskType tt, bytes memory a, bytes memory b) public view returns (bool) {
-        if (a.length != b.length) return false;
-        if (tt == TaskType.Text) return keccak256(a) == keccak256(b);
+    /// @notice How two disclosed scores relate: 0 agree, 1 doubt (neither
+    /// paid nor slashable), 2 differ. Image scores compare image by image,
+    /// by the most differing bits of any image; text scores must be equal.
+    function relation(TaskType tt, bytes memory a, bytes memory b) public view returns (uint8) {
+        if (a.length != b.length) return DIFFER;
+        if (tt == TaskType.Text || a.length == 1) return keccak256(a) == keccak256(b) ? AGREE : DIFFER;
+        uint256 worst;
         for (uint256 off; off < a.length; off += 8) {
             uint64 x;
             uint64 y;
@@ -282,99 +405,329 @@ contract TaskManager is Payouts {
                 x := shr(192, mload(add(add(a, 32), off)))
                 y := shr(192, mload(add(add(b, 32), off)))
             }
-            if (_popcount(x ^ y) > params.distanceThreshold) return false;
+            uint256 d = _popcount(x ^ y);
+            if (d > worst) worst = d;
         }
-        return true;
+        if (worst <= params.distanceThreshold) return AGREE;
+        if (worst <= params.doubtThreshold) return DOUBT;
+        return DIFFER;
     }
 
     // ------------------------------------------------------------- internals
 
-    function _slot(Task storage t, address node) internal view returns (uint8) {
+    function _request(uint256 id, Task storage t) internal {
+        uint256 round = random.request();
+        t.round = uint40(round);
+        emit TaskDrawing(id, round);
+    }
+
+    /// @dev The seats of the phase a state belongs to.
+    function _phase(TaskState s) internal pure returns (uint8) {
+        return s == TaskState.Auditing || s == TaskState.AuditDisclosing ? AUDIT_SEATS : TASK_SEATS;
+    }
+
+    function _slot(Task storage t, address node, uint8 seats) internal view returns (uint8) {
         if (node == address(0)) revert NotSelected();
-        if (t.nodes[0] == node) return 0;
-        if (t.nodes[1] == node) return 1;
-        if (t.nodes[2] == node) return 2;
+        for (uint8 i; i < 6; ++i) {
+            if (seats & (1 << i) != 0 && t.nodes[i] == node) return i;
+        }
         revert NotSelected();
     }
 
-    function _nodeCount(Task storage t) internal view returns (uint8 n) {
-        for (uint256 i; i < 3; ++i) {
-            if (t.nodes[i] != address(0)) n++;
+    /// @dev The seats of the current phase holding a node.
+    function _live(Task storage t, uint8 phase) internal view returns (uint8 live) {
+        for (uint8 i; i < 6; ++i) {
+            if (phase & (1 << i) != 0 && t.nodes[i] != address(0)) live |= uint8(1 << i);
         }
     }
 
+    /// @dev After a commit, a draw or a seat left empty: the phase moves on
+    /// when every seat is filled and committed; with fewer than two nodes
+    /// left it ends.
+    function _seatsChanged(uint256 id, Task storage t) internal {
+        uint8 phase = _phase(t.state);
+        if (t.vacant & phase != 0) return;
+        uint8 live = _live(t, phase);
+        if (_count(live) < 2) {
+            if (t.state == TaskState.Committing) _abort(id, t, Outcome.TooFewNodes, false);
+            else _finalize(id, t);
+            return;
+        }
+        if (t.committed & phase == live) _startDisclosing(id, t, uint64(block.timestamp));
+    }
+
     function _startDisclosing(uint256 id, Task storage t, uint64 from) internal {
-        t.state = TaskState.Disclosing;
-        t.discloseDeadline = from + params.discloseWindow;
-        emit TaskDisclosing(id, t.discloseDeadline);
+        if (t.state == TaskState.Committing) {
+            t.state = TaskState.Disclosing;
+        } else {
+            t.state = TaskState.AuditDisclosing;
+        }
+        t.deadline = uint40(from + params.discloseWindow);
+        emit TaskDisclosing(id, t.deadline);
+    }
+
+    function _phaseDisclosed(uint256 id, Task storage t) internal {
+        if (t.state == TaskState.Disclosing) _judge(id, t);
+        else _finalize(id, t);
+    }
+
+    /// @dev Judges the task's own three nodes. A disagreement (a score that
+    /// clearly differs, or no two that agree) is audited at once. An
+    /// agreeing task is Validated with its coin pending: the coin is read
+    /// from this block, which nobody could know while disclosing, and is
+    /// flipped by the next action on the task (recording the result, or
+    /// anyone's close); it audits auditRateBps of agreeing tasks. The
+    /// nodes stay on the task until then, so an audit can still slash them.
+    function _judge(uint256 id, Task storage t) internal {
+        (bool found, uint8 i, uint8 j) = _pair(id, t, TASK_SEATS);
+        if (found && _isNoArgs(scores[id][i])) {
+            _settleNoArgs(id, t);
+            return;
+        }
+        bool disagreement = !found && _count(t.disclosed & TASK_SEATS) >= 2;
+        uint8 honest;
+        if (found) {
+            for (uint8 k; k < 3; ++k) {
+                if (t.disclosed & (1 << k) == 0) continue;
+                uint8 r = _versus(id, t, k, i, j);
+                if (r == DIFFER) disagreement = true;
+                if (r == AGREE) honest |= uint8(1 << k);
+            }
+        }
+        if (!found && !disagreement) {
+            _abort(id, t, Outcome.NoMajority, false);
+            return;
+        }
+        if (disagreement) {
+            _startAudit(id, t, true);
+            return;
+        }
+        t.honest = honest;
+        t.state = TaskState.Validated;
+        t.coin = true;
+        t.round = uint40(random.request());
+        t.deadline = uint40(block.timestamp + params.resultWindow);
+        emit TaskSettled(id, TaskState.Validated, Outcome.Success, honest, 0);
+    }
+
+    function _startAudit(uint256 id, Task storage t, bool disagreement) internal {
+        t.state = TaskState.Auditing;
+        t.coin = false;
+        t.commitDeadline = 0;
+        t.vacant = AUDIT_SEATS;
+        emit TaskAuditing(id, disagreement);
+        _request(id, t);
+    }
+
+    /// @dev Flips a validated task's audit coin: an audit starts (true), or
+    /// the task's own verdicts become final (false). A round that can no
+    /// longer be read audits: waiting must not help a cheater.
+    function _flip(uint256 id, Task storage t) internal returns (bool audited) {
+        (RandomStatus st, uint256 word) = random.reveal(t.round);
+        if (st == RandomStatus.Pending) revert TooEarly();
+        if (st == RandomStatus.Expired || uint256(keccak256(abi.encode(word, id, "audit"))) % 10_000 < params.auditRateBps) {
+            _startAudit(id, t, false);
+            return true;
+        }
+        uint40 deadline = t.deadline;
+        _finalize(id, t);
+        t.coin = false;
+        t.deadline = deadline;
+    }
+
+    /// @dev The final verdicts. The reference is the score most disclosed
+    /// scores agree with, over all seats (the task's and the auditors'). A
+    /// node that clearly differs from it is slashed only when at least two
+    /// auditors disclosed and the reference has a strict majority of the
+    /// disclosures: two colluding auditors cannot outvote four honest
+    /// nodes, and a tie establishes nothing (refunded, nobody slashed; see
+    /// docs/protocol.md on what a tie still lets through). Without an audit
+    /// the task's own judgement stands and nobody is slashed for differing.
+    function _finalize(uint256 id, Task storage t) internal {
+        bool audited = _count(t.disclosed & AUDIT_SEATS) >= 2;
+        uint8 i;
+        uint8 support;
+        if (!audited && t.coin) {
+            // The coin kept the task's own judgement: its first honest seat.
+            support = _count(t.honest);
+            while (support > 0 && t.honest & (1 << i) == 0) i++;
+        } else {
+            (i, support) = _reference(id, t);
+        }
+        bool found = support >= 2;
+        uint8 j = i;
+        bool trusted = audited && uint256(support) * 2 > _count(t.disclosed);
+        if (audited && !trusted) found = false;
+        if (found && _isNoArgs(scores[id][i])) {
+            _settleNoArgs(id, t);
+            return;
+        }
+        NodeRegistry.Verdict[6] memory v;
+        uint8 honest;
+        uint8 slashed;
+        // Auditors drawn too few to start get no score.
+        uint8 free = t.state == TaskState.Auditing && t.commitDeadline == 0 ? AUDIT_SEATS : 0;
+        for (uint8 k; k < 6; ++k) {
+            uint8 bit = uint8(1) << k;
+            if (t.nodes[k] == address(0)) continue;
+            if (free & bit != 0) {
+                v[k] = NodeRegistry.Verdict.Free;
+            } else if (t.committed & bit == 0) {
+                v[k] = NodeRegistry.Verdict.Scored; // a timeout: no points
+            } else if (t.disclosed & bit == 0) {
+                v[k] = NodeRegistry.Verdict.Silent;
+                slashed |= bit;
+            } else if (!found) {
+                v[k] = NodeRegistry.Verdict.Scored;
+            } else {
+                uint8 r = _versus(id, t, k, i, j);
+                if (r == AGREE) {
+                    v[k] = NodeRegistry.Verdict.Honest;
+                    honest |= bit;
+                } else if (r == DIFFER && trusted && !_isNoArgs(scores[id][k])) {
+                    v[k] = NodeRegistry.Verdict.Slash;
+                    slashed |= bit;
+                } else {
+                    v[k] = NodeRegistry.Verdict.Scored;
+                }
+            }
+        }
+        uint8[6] memory pts = _pointsOf(t, honest | (t.disclosed & ~slashed));
+        t.honest = honest;
+        t.slashed = slashed;
+        if (!found) {
+            t.state = TaskState.Aborted;
+            t.outcome = Outcome.NoMajority;
+            balances[t.creator] += t.fee;
+        } else {
+            t.state = TaskState.Validated;
+            t.deadline = uint40(block.timestamp + params.resultWindow);
+        }
+        registry.release(uint64(id), t.nodes, pts, v, t.model);
+        emit TaskSettled(id, t.state, t.outcome, honest, slashed);
+    }
+
+    /// @dev The nodes could not get the arguments: those that disclosed
+    /// share argsShareBps of the fee, the creator gets the rest, nobody
+    /// loses score, a node that stayed silent is still penalised.
+    function _settleNoArgs(uint256 id, Task storage t) internal {
+        NodeRegistry.Verdict[6] memory v;
+        uint8 slashed;
+        for (uint8 k; k < 6; ++k) {
+            uint8 bit = uint8(1) << k;
+            if (t.nodes[k] == address(0)) continue;
+            if (t.committed & bit != 0 && t.disclosed & bit == 0) {
+                v[k] = NodeRegistry.Verdict.Silent;
+                slashed |= bit;
+            } else {
+                v[k] = NodeRegistry.Verdict.Scored;
+            }
+        }
+        uint256 share = uint256(t.fee) * params.argsShareBps / 10_000;
+        _pay(t, share, t.disclosed);
+        balances[t.creator] += t.fee - share;
+        t.state = TaskState.Aborted;
+        t.outcome = Outcome.NoArguments;
+        t.honest = t.disclosed;
+        t.slashed = slashed;
+        registry.release(uint64(id), t.nodes, _pointsOf(t, t.committed), v, bytes32(0));
+        emit TaskSettled(id, TaskState.Aborted, Outcome.NoArguments, t.disclosed, slashed);
+    }
+
+    /// @dev Refunds the creator. `free` releases the nodes without a score
+    /// (the task never started); otherwise nodes that committed keep their
+    /// points and the others timed out.
+    function _abort(uint256 id, Task storage t, Outcome why, bool free) internal {
+        NodeRegistry.Verdict[6] memory v;
+        uint8 silent = why == Outcome.NoMajority ? t.committed & ~t.disclosed : 0;
+        for (uint8 k; k < 6; ++k) {
+            if (free) v[k] = NodeRegistry.Verdict.Free;
+            else if (silent & (1 << k) != 0) v[k] = NodeRegistry.Verdict.Silent;
+            else v[k] = NodeRegistry.Verdict.Scored;
+        }
+        uint8 keep = why == Outcome.NoMajority ? t.disclosed : t.committed;
+        t.state = TaskState.Aborted;
+        t.outcome = why;
+        t.slashed = silent;
+        balances[t.creator] += t.fee;
+        registry.release(uint64(id), t.nodes, _pointsOf(t, keep), v, bytes32(0));
+        emit TaskSettled(id, TaskState.Aborted, why, 0, silent);
+    }
+
+    /// @dev Pays `amount` equally to the seats in `mask`, the rounding dust
+    /// to the first.
+    function _pay(Task storage t, uint256 amount, uint8 mask) internal {
+        uint256 n = _count(mask);
+        if (n == 0) {
+            balances[t.creator] += amount;
+            return;
+        }
+        uint256 each = amount / n;
+        uint256 dust = amount - each * n;
+        for (uint8 k; k < 6; ++k) {
+            if (mask & (1 << k) == 0) continue;
+            balances[t.nodes[k]] += each + dust;
+            dust = 0;
+        }
+    }
+
+    /// @dev The disclosed seat whose score the most disclosed scores agree
+    /// with (itself included), and how many.
+    function _reference(uint256 id, Task storage t) internal view returns (uint8 best, uint8 support) {
+        uint8 d = t.disclosed;
+        bytes[6] storage s = scores[id];
+        for (uint8 k; k < 6; ++k) {
+            if (d & (1 << k) == 0) continue;
+            uint8 n;
+            for (uint8 m; m < 6; ++m) {
+                if (d & (1 << m) != 0 && (m == k || relation(t.taskType, s[k], s[m]) == AGREE)) n++;
+            }
+            if (n > support) (best, support) = (k, n);
+        }
+    }
+
+    /// @dev The first agreeing pair of disclosed scores among `seats`.
+    function _pair(uint256 id, Task storage t, uint8 seats) internal view returns (bool, uint8, uint8) {
+        uint8 d = t.disclosed & seats;
+        bytes[6] storage s = scores[id];
+        for (uint8 i; i < 6; ++i) {
+            if (d & (1 << i) == 0) continue;
+            for (uint8 j = i + 1; j < 6; ++j) {
+                if (d & (1 << j) != 0 && relation(t.taskType, s[i], s[j]) == AGREE) return (true, i, j);
+            }
+        }
+        return (false, 0, 0);
+    }
+
+    /// @dev How seat k's score relates to the agreeing pair (i, j): the
+    /// closer of the two relations.
+    function _versus(uint256 id, Task storage t, uint8 k, uint8 i, uint8 j) internal view returns (uint8) {
+        bytes[6] storage s = scores[id];
+        uint8 a = relation(t.taskType, s[k], s[i]);
+        uint8 b = relation(t.taskType, s[k], s[j]);
+        return a < b ? a : b;
+    }
+
+    function _isNoArgs(bytes storage score) internal view returns (bool) {
+        return score.length == 1 && score[0] == NO_ARGUMENTS;
+    }
+
+    /// @dev The points of each seat, zero outside `keep`.
+    function _pointsOf(Task storage t, uint8 keep) internal view returns (uint8[6] memory p) {
+        uint48 all = t.points;
+        for (uint8 k; k < 6; ++k) {
+            if (keep & (1 << k) != 0) p[k] = uint8(all >> (8 * k));
+        }
     }
 
     function _validScore(TaskType tt, bytes calldata score) internal view returns (bool) {
+        if (score.length == 1) return score[0] == NO_ARGUMENTS;
         if (tt == TaskType.Text) return score.length == 32;
         return score.length > 0 && score.length % 8 == 0 && score.length / 8 <= params.maxImages;
     }
 
-    function _points(Task storage t) internal view returns (uint32[3] memory p) {
-        p[0] = t.p0;
-        p[1] = t.p1;
-        p[2] = t.p2;
-    }
-
-    function _settle(uint256 id, Task storage t) internal {
-        bytes[3] storage s = scores[id];
-        uint8 d = t.disclosed;
-        // Find an agreeing pair; a third node is honest if it agrees with
-        // either member of the pair.
-        uint8 honest;
-        for (uint8 i; i < 3 && honest == 0; ++i) {
-            for (uint8 j = i + 1; j < 3; ++j) {
-                if (d & (1 << i) != 0 && d & (1 << j) != 0 && scoresAgree(t.taskType, s[i], s[j])) {
-                    honest = uint8((1 << i) | (1 << j));
-                    uint8 k = 3 - i - j;
-                    if (d & (1 << k) != 0 && (scoresAgree(t.taskType, s[k], s[i]) || scoresAgree(t.taskType, s[k], s[j]))) {
-                        honest |= uint8(1 << k);
-                    }
-                    break;
-                }
-            }
-        }
-        uint32[3] memory pts = _points(t);
-        if (honest == 0) {
-            _abort(id, t, Outcome.NoMajority);
-            return;
-        }
-        uint8 slashed = d & ~honest;
-        uint256 paid = honest == 7 ? 3 : 2;
-        uint256 share = t.fee / paid;
-        uint256 dust = t.fee - share * paid;
-        bool first = true;
-        for (uint256 i; i < 3; ++i) {
-            if (honest & (1 << i) == 0) {
-                if (slashed & (1 << i) == 0) pts[i] = 0; // absent: a timeout
-                continue;
-            }
-            balances[t.nodes[i]] += first ? share + dust : share;
-            first = false;
-        }
-        t.honest = honest;
-        t.state = TaskState.Validated;
-        registry.release(uint64(id), t.nodes, pts, slashed);
-        emit TaskSettled(id, TaskState.Validated, Outcome.Success, honest, slashed);
-    }
-
-    function _abort(uint256 id, Task storage t, Outcome why) internal {
-        // Nodes that did their part keep their points; the others timed out.
-        uint32[3] memory pts = _points(t);
-        for (uint256 i; i < 3; ++i) {
-            bool didPart = why == Outcome.NoMajority
-                ? t.disclosed & (1 << i) != 0
-                : t.commitments[i] != bytes32(0);
-            if (!didPart) pts[i] = 0;
-        }
-        t.state = TaskState.Aborted;
-        balances[t.creator] += t.fee;
-        registry.release(uint64(id), t.nodes, pts, 0);
-        emit TaskSettled(id, TaskState.Aborted, why, 0, 0);
+    function _count(uint8 x) internal pure returns (uint8 n) {
+        for (; x != 0; x &= x - 1) n++;
     }
 
     function _popcount(uint64 x) internal pure returns (uint256) {

@@ -30,8 +30,12 @@ contract ReentrantNode {
         tasks.commit(id, c);
     }
 
-    function disclose(uint256 id, bytes calldata score, bytes32 nonce) external {
-        tasks.disclose(id, score, nonce);
+    function disclose(uint256 id, bytes calldata score, bytes32 resultHash, bytes32 nonce) external {
+        tasks.disclose(id, score, resultHash, nonce);
+    }
+
+    function submitResult(uint256 id, bytes calldata score, bytes32 resultHash, bytes32 nonce) external {
+        tasks.submitResult(id, score, resultHash, nonce);
     }
 
     function withdrawFees() external {
