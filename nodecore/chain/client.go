@@ -266,27 +266,21 @@ func (c *Client) Create(ctx context.Context, spec Spec, timeoutSeconds uint64, f
 
 // Draw fills a task's empty seats from the randomness its round awaited;
 // anyone may send it once that round's block is past. It returns the seats
-// assigned by this draw (zero elsewhere). An expired round is requested
-// again, and Draw waits for it.
+// assigned by this draw (zero elsewhere). When nothing was assigned (an
+// expired round, an audit waiting for free nodes) a new round was
+// requested: draw again later.
 func (c *Client) Draw(ctx context.Context, id uint64, spec Spec) ([Seats]common.Address, *types.Receipt, error) {
 	var seats [Seats]common.Address
-	for {
-		rcpt, err := c.sendTasksLater(ctx, c.tm.PackDraw(bigU(id), spec.binding()), DrawGas)
-		if err != nil {
-			return seats, rcpt, err
-		}
-		redrawn := false
-		for _, l := range rcpt.Logs {
-			if ev, err := c.tm.UnpackTaskAssignedEvent(l); err == nil && int(ev.Slot) < Seats {
-				seats[ev.Slot] = ev.Node
-			} else if _, err := c.tm.UnpackTaskDrawingEvent(l); err == nil {
-				redrawn = true
-			}
-		}
-		if !redrawn {
-			return seats, rcpt, nil
+	rcpt, err := c.sendTasksLater(ctx, c.tm.PackDraw(bigU(id), spec.binding()), DrawGas)
+	if err != nil {
+		return seats, rcpt, err
+	}
+	for _, l := range rcpt.Logs {
+		if ev, err := c.tm.UnpackTaskAssignedEvent(l); err == nil && int(ev.Slot) < Seats {
+			seats[ev.Slot] = ev.Node
 		}
 	}
+	return seats, rcpt, nil
 }
 
 // CloseTask moves a task whose deadline passed on (opens disclosure,
@@ -343,7 +337,8 @@ func (c *Client) NodeModels(ctx context.Context, addr common.Address) ([]common.
 }
 
 // TaskInfo is a task as the task manager stores it. Seats 0-2 are the
-// task's nodes, 3-5 its auditors; the masks have bit i for seat i.
+// task's nodes, 3-5 its first audit panel, 6-8 its second; the masks have
+// bit i for seat i.
 type TaskInfo struct {
 	Creator          common.Address
 	Fee              *big.Int
@@ -358,11 +353,12 @@ type TaskInfo struct {
 	State            TaskState
 	Type             TaskType
 	Outcome          Outcome
-	Vacant           uint8 // seats waiting for a draw
-	Committed        uint8
-	Disclosed        uint8
-	Honest           uint8 // seats that were right (set when judged)
-	Slashed          uint8
+	Panels           uint8  // audit panels drawn (0 to 2)
+	Vacant           uint16 // seats waiting for a draw
+	Committed        uint16
+	Disclosed        uint16
+	Honest           uint16 // seats that were right (set when judged)
+	Slashed          uint16
 	// Coin: Validated by its own nodes, the audit coin still to flip (by
 	// the next SubmitResult or anyone's CloseTask); until then an audit
 	// may still change the verdicts.
@@ -373,20 +369,23 @@ type TaskInfo struct {
 }
 
 // Phase is the mask of the seats of the task's current phase: its own
-// nodes, or its auditors.
-func (t TaskInfo) Phase() uint8 {
-	if t.State == TaskAuditing || t.State == TaskAuditDisclosing {
-		return AuditSeats
+// nodes, or the audit panel at work.
+func (t TaskInfo) Phase() uint16 {
+	switch {
+	case t.State != TaskAuditing && t.State != TaskAuditDisclosing:
+		return TaskSeats
+	case t.Panels == 2:
+		return Panel2Seats
 	}
-	return TaskSeats
+	return Panel1Seats
 }
 
 // Commits is how many seats of the current phase committed.
-func (t TaskInfo) Commits() int { return bits.OnesCount8(t.Committed & t.Phase()) }
+func (t TaskInfo) Commits() int { return bits.OnesCount16(t.Committed & t.Phase()) }
 
 // Audited reports whether auditors were drawn for the task.
 func (t TaskInfo) Audited() bool {
-	for _, a := range t.Nodes[3:] {
+	for _, a := range t.Nodes[TaskSeatCount:] {
 		if a != (common.Address{}) {
 			return true
 		}
@@ -404,7 +403,7 @@ func (c *Client) Task(ctx context.Context, id uint64) (TaskInfo, error) {
 		Creator: t.Creator, Fee: t.Fee, SpecHash: t.SpecHash, Model: t.Model, ResultHash: t.ResultHash,
 		Round: t.Round.Uint64(), CommitDeadline: t.CommitDeadline.Uint64(), Timeout: t.Timeout,
 		State: TaskState(t.State), Type: TaskType(t.TaskType), Outcome: Outcome(t.Outcome),
-		Vacant: t.Vacant, Committed: t.Committed, Disclosed: t.Disclosed, Honest: t.Honest, Slashed: t.Slashed,
+		Panels: t.Panels, Vacant: t.Vacant, Committed: t.Committed, Disclosed: t.Disclosed, Honest: t.Honest, Slashed: t.Slashed,
 		Coin: t.Coin, Nodes: t.Nodes,
 	}
 	if info.State == TaskValidated {

@@ -564,11 +564,11 @@ func TestFinding03RisklessCollusion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	aud := fAccts(t, n, drawn[3:])
+	aud := fAccts(t, n, drawn[3:6])
 	fPlay(t, id, aud, fVotes(t, fTrue, fTrue, fTrue))
 	ti := fTask(t, n, id)
 	vs := fIndex(seats, victim)
-	if ti.State != chain.TaskValidated || ti.Honest != chain.AuditSeats|1<<vs || ti.Slashed != chain.TaskSeats&^(1<<vs) {
+	if ti.State != chain.TaskValidated || ti.Honest != chain.Panel1Seats|1<<vs || ti.Slashed != chain.TaskSeats&^(1<<vs) {
 		t.Fatalf("after the audit: %s honest %06b slashed %06b", ti.State, ti.Honest, ti.Slashed)
 	}
 	fSubmit(t, victim, id, votes[vs])
@@ -643,11 +643,12 @@ func TestFinding03RisklessCollusion(t *testing.T) {
 // face four honest votes (the task's three and the third auditor's): the
 // verdict follows the majority of all six seats, so the two colluders lose
 // their whole stake, shared by the four, and the four are paid. Three
-// colluding auditors against three agreeing nodes are a tie, which
-// establishes nothing: nobody is slashed and the creator is refunded.
+// colluding auditors against three agreeing nodes are a tie, which calls a
+// second panel: three honest auditors there make six against three, and
+// the colluding panel is slashed.
 func TestFinding03ColludingAuditorsSlashAgreeingNodes(t *testing.T) {
-	n := simchain.New(t, 10, fParams(10_000)) // every agreeing task audited
-	honest, colluders, h4, trio, app := n.Accounts[:3], n.Accounts[3:5], n.Accounts[5], n.Accounts[6:9], n.Accounts[9]
+	n := simchain.New(t, 13, fParams(10_000)) // every agreeing task audited
+	honest, colluders, h4, trio, app, second := n.Accounts[:3], n.Accounts[3:5], n.Accounts[5], n.Accounts[6:9], n.Accounts[9], n.Accounts[10:13]
 	spec := fSpec()
 	fJoin(t, honest, 24576, fVer)
 
@@ -670,7 +671,7 @@ func TestFinding03ColludingAuditorsSlashAgreeingNodes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return id, seats, votes, fAccts(t, n, drawn[3:])
+		return id, seats, votes, fAccts(t, n, drawn[3:6])
 	}
 
 	// Two colluding auditors of three.
@@ -689,10 +690,10 @@ func TestFinding03ColludingAuditorsSlashAgreeingNodes(t *testing.T) {
 	}
 	fPlay(t, id, aud, avotes)
 	ti := fTask(t, n, id)
-	honestMask := chain.TaskSeats | uint8(1)<<(3+ha)
-	if ti.State != chain.TaskValidated || ti.Honest != honestMask || ti.Slashed != chain.AuditSeats&^honestMask {
+	honestMask := chain.TaskSeats | uint16(1)<<(3+ha)
+	if ti.State != chain.TaskValidated || ti.Honest != honestMask || ti.Slashed != chain.Panel1Seats&^honestMask {
 		t.Fatalf("two colluding auditors: %s honest %06b slashed %06b, want validated, honest %06b, slashed %06b",
-			ti.State, ti.Honest, ti.Slashed, honestMask, chain.AuditSeats&^honestMask)
+			ti.State, ti.Honest, ti.Slashed, honestMask, chain.Panel1Seats&^honestMask)
 	}
 	fSubmit(t, seats[0], id, votes[0])
 	for _, c := range colluders {
@@ -712,30 +713,46 @@ func TestFinding03ColludingAuditorsSlashAgreeingNodes(t *testing.T) {
 		fWantBig(t, "honest seat's fee", fFeeBal(t, n, h.Addr), fEth(3, 4))
 	}
 
-	// All three auditors colluding: three votes against three, a tie.
+	// All three auditors colluding: three votes against three, a tie,
+	// which calls a second panel; three honest auditors there make it six
+	// against three, and the colluding panel loses its stake.
 	if _, err := h4.Client.Pause(fctx); err != nil { // the task's seats go to the honest three
 		t.Fatal(err)
 	}
-	id, _, _, aud = audit(trio)
+	id, seats, votes, aud = audit(trio)
 	for _, a := range aud {
 		if fIndex(trio, a) < 0 {
 			t.Fatalf("auditors %v: want the colluding trio", aud)
 		}
 	}
-	appBefore := fFeeBal(t, n, app.Addr)
 	fPlay(t, id, aud, fVotes(t, fFake, fFake, fFake))
 	ti = fTask(t, n, id)
-	if ti.State != chain.TaskAborted || ti.Outcome != chain.OutcomeNoMajority || ti.Slashed != 0 || ti.Honest != 0 {
-		t.Fatalf("three colluding auditors: %s %s honest %06b slashed %06b, want aborted without a majority, nobody slashed",
-			ti.State, ti.Outcome, ti.Honest, ti.Slashed)
+	if ti.State != chain.TaskAuditing || ti.Panels != 2 || ti.Slashed != 0 {
+		t.Fatalf("three colluding auditors against three: %s panels %d slashed %09b, want a second panel", ti.State, ti.Panels, ti.Slashed)
 	}
-	fWantBig(t, "creator's refund after a tie", new(big.Int).Sub(fFeeBal(t, n, app.Addr), appBefore), fFee)
-	for _, h := range honest {
-		ni := fNode(t, n, h.Addr)
-		if ni.State != chain.NodeAvailable || ni.Stake.Cmp(simchain.Eth(1)) != 0 || ni.Slashes != 0 {
-			t.Errorf("honest node %s after a tie: %s stake %s slashes %d, want available, untouched", h.Addr, ni.State, ni.Stake, ni.Slashes)
+	fJoin(t, second, 24576, fVer)
+	drawn, _, err := app.Client.Draw(fctx, id, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fPlay(t, id, fAccts(t, n, drawn[6:9]), fVotes(t, fTrue, fTrue, fTrue))
+	ti = fTask(t, n, id)
+	if ti.State != chain.TaskValidated || ti.Honest != chain.TaskSeats|chain.Panel2Seats || ti.Slashed != chain.Panel1Seats {
+		t.Fatalf("after the second panel: %s honest %09b slashed %09b, want the task and the second panel right, the colluding panel slashed",
+			ti.State, ti.Honest, ti.Slashed)
+	}
+	fSubmit(t, seats[0], id, votes[0])
+	for _, c := range trio {
+		if ni := fNode(t, n, c.Addr); ni.State != chain.NodeQuit || ni.Stake.Sign() != 0 || ni.Slashes != 1 {
+			t.Errorf("colluding auditor %s: %s stake %s slashes %d, want slashed out", c.Addr, ni.State, ni.Stake, ni.Slashes)
 		}
-		fWantBig(t, "honest node's share after a tie", fStakeBal(t, n, h.Addr), fEth(2, 4))
+	}
+	for _, h := range honest {
+		if ni := fNode(t, n, h.Addr); ni.Stake.Cmp(simchain.Eth(1)) != 0 || ni.Slashes != 0 {
+			t.Errorf("honest node %s after the tie: stake %s slashes %d, want untouched", h.Addr, ni.Stake, ni.Slashes)
+		}
+		// 2/4 ETH from the first case, then 3 ETH shared by six.
+		fWantBig(t, "honest node's shares", fStakeBal(t, n, h.Addr), new(big.Int).Add(fEth(2, 4), fEth(3, 6)))
 	}
 }
 
@@ -850,7 +867,7 @@ func TestFinding03AuditCoinUnknownBeforeDisclosure(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			fPlay(t, id, fAccts(t, n, drawn[3:]), fVotes(t, fTrue, fTrue, fTrue))
+			fPlay(t, id, fAccts(t, n, drawn[3:6]), fVotes(t, fTrue, fTrue, fTrue))
 			fSubmit(t, seats[0], id, votes[0])
 		} else if ti.State != chain.TaskDone || ti.ResultHash != votes[0].ResultHash || fCount[*bindings.TaskManagerTaskResult](r) != 1 {
 			t.Fatalf("task %d: no audit, yet the result was not recorded: %s", id, ti.State)
@@ -877,12 +894,13 @@ func TestFinding03AuditCoinUnknownBeforeDisclosure(t *testing.T) {
 // judge: the creator is refunded). Disclosing junk gets the task validated
 // with its coin pending; the trio need not record the result, nor ever
 // flip the coin, but anyone may, even after the result deadline (here the
-// creator): the audit the coin calls is drawn all the same, and the
-// trio, on the wrong side of it, must lose its stake to the auditors.
+// creator): the audit the coin calls is drawn all the same. Three honest
+// auditors against the trio are a tie, which calls a second panel; the
+// trio, on the wrong side of six, loses its stake to the auditors.
 func TestFinding03JunkTrioCannotDodgeTheAudit(t *testing.T) {
 	p := fParams(10_000) // the coin always calls an audit: what is tested is who can flip it, and when
-	n := simchain.New(t, 10, p)
-	silent, junk, auditors, app := n.Accounts[:3], n.Accounts[3:6], n.Accounts[6:9], n.Accounts[9]
+	n := simchain.New(t, 13, p)
+	silent, junk, auditors, app, second := n.Accounts[:3], n.Accounts[3:6], n.Accounts[6:9], n.Accounts[9], n.Accounts[10:13]
 	spec := fSpec()
 	penalty := new(big.Int).Div(new(big.Int).Mul(simchain.Eth(1), big.NewInt(int64(p.Registry.SilencePenaltyBps))), big.NewInt(10_000))
 
@@ -942,33 +960,39 @@ func TestFinding03JunkTrioCannotDodgeTheAudit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	aud := fAccts(t, n, drawn[3:])
+	aud := fAccts(t, n, drawn[3:6])
 	for _, a := range aud {
 		if fIndex(auditors, a) < 0 {
 			t.Fatalf("auditors %v: want the three honest auditors", aud)
 		}
 	}
 	fPlay(t, id, aud, fVotes(t, fTrue, fTrue, fTrue))
+	// Three against three: a second panel decides.
+	ti = fTask(t, n, id)
+	if ti.State != chain.TaskAuditing || ti.Panels != 2 || ti.Slashed != 0 {
+		t.Fatalf("junk trio against three honest auditors: %s panels %d slashed %09b, want a second panel", ti.State, ti.Panels, ti.Slashed)
+	}
+	fJoin(t, second, 24576, fVer)
+	drawn, _, err = app.Client.Draw(fctx, id, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fPlay(t, id, fAccts(t, n, drawn[6:9]), fVotes(t, fTrue, fTrue, fTrue))
 	ti = fTask(t, n, id)
 	for _, s := range junk {
 		fWantBig(t, "junk member's fee", fFeeBal(t, n, s.Addr), new(big.Int))
 	}
-	if ti.Slashed != chain.TaskSeats {
-		t.Skipf("BUG: a trio holding all three seats that agrees on junk is not slashed by an audit of three honest auditors: "+
-			"%s %s honest %06b slashed %06b (TaskManager._finalize: three against three has no strict majority, so an audited "+
-			"tie slashes nobody; the trio risks nothing and keeps (1 - auditRate) of the fees of tasks it never ran)",
+	if ti.State != chain.TaskValidated || ti.Honest != chain.AuditSeats || ti.Slashed != chain.TaskSeats {
+		t.Fatalf("junk trio audited: %s %s honest %09b slashed %09b, want validated, the six auditors right, the trio slashed",
 			ti.State, ti.Outcome, ti.Honest, ti.Slashed)
-	}
-	if ti.State != chain.TaskValidated || ti.Honest != chain.AuditSeats {
-		t.Fatalf("junk trio audited: %s %s honest %06b, want validated, the auditors right", ti.State, ti.Outcome, ti.Honest)
 	}
 	for _, s := range junk {
 		if ni := fNode(t, n, s.Addr); ni.State != chain.NodeQuit || ni.Stake.Sign() != 0 || ni.Unbonding.Sign() != 0 {
 			t.Errorf("junk member %s: %s stake %s unbonding %s, want slashed out", s.Addr, ni.State, ni.Stake, ni.Unbonding)
 		}
 	}
-	for _, a := range aud {
-		fWantBig(t, "auditor's share of the slashed stake", fStakeBal(t, n, a.Addr), simchain.Eth(1))
+	for _, a := range append(aud, fAccts(t, n, drawn[6:9])...) {
+		fWantBig(t, "auditor's share of the slashed stake", fStakeBal(t, n, a.Addr), fEth(3, 6))
 	}
 }
 
@@ -1527,7 +1551,7 @@ func TestFinding11PHashEdges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fPlay(t, id, fAccts(t, n, drawn[3:]), fVotes(t, fTrue, fTrue, fTrue))
+	fPlay(t, id, fAccts(t, n, drawn[3:6]), fVotes(t, fTrue, fTrue, fTrue))
 	if ti := fTask(t, n, id); ti.State != chain.TaskValidated || ti.Slashed != 0b100 {
 		t.Fatalf("30 bits off: %s slashed %06b, want seat 2", ti.State, ti.Slashed)
 	}
@@ -1805,7 +1829,7 @@ func TestAlsoSlashedStakeGoesToHonestNodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fPlay(t, id, fAccts(t, n, drawn[3:]), fVotes(t, fTrue, fTrue, fTrue))
+	fPlay(t, id, fAccts(t, n, drawn[3:6]), fVotes(t, fTrue, fTrue, fTrue))
 	if ti := fTask(t, n, id); ti.Slashed != 1<<cs {
 		t.Fatalf("slashed %06b, want seat %d", ti.Slashed, cs)
 	}

@@ -115,8 +115,17 @@ func (tk *task) audit(t *testing.T, n *simchain.Net, app *simchain.Account, spec
 		t.Fatalf("draw auditors: %v", err)
 	}
 	au := &task{id: tk.id}
+	var panel []common.Address
+	for _, a := range seats[chain.TaskSeatCount:] {
+		if a != (common.Address{}) {
+			panel = append(panel, a)
+		}
+	}
+	if len(panel) != 3 {
+		t.Fatalf("drew %d auditors, want 3", len(panel))
+	}
 	for i := range 3 {
-		au.nodes[i] = byAddr(t, n, seats[3+i])
+		au.nodes[i] = byAddr(t, n, panel[i])
 		au.nonces[i] = tk.nonces[i]
 		au.nonces[i][0] ^= 0xa5
 	}
@@ -399,6 +408,22 @@ func TestNoMajorityRefunds(t *testing.T) {
 		t.Fatalf("task %s, want auditing", st)
 	}
 	tk.audit(t, n, app, imageSpec(), chain.ImageScore(0xf0f0f0f0f0f0f0f0), chain.ImageScore(0x3333333333333333), chain.ImageScore(0x5555555555555555))
+	// No majority after the first panel: a second is called; no node is
+	// free to sit on it, and once the wait for auditors is over the task
+	// is judged without it.
+	if ti := taskOf(t, app.Client, tk.id); ti.State != chain.TaskAuditing || ti.Panels != 2 {
+		t.Fatalf("after a first panel without a majority: %s panels %d", ti.State, ti.Panels)
+	}
+	if seats, _, err := app.Client.Draw(ctx, tk.id, imageSpec()); err != nil || seats != ([chain.Seats]common.Address{}) {
+		t.Fatalf("a draw with every node busy: %v %v", seats, err)
+	}
+	if st := taskOf(t, app.Client, tk.id).State; st != chain.TaskAuditing {
+		t.Fatalf("a draw short of auditors before the wait is over: %s, want still auditing", st)
+	}
+	n.Backend.Advance(601 * time.Second)
+	if _, _, err := app.Client.Draw(ctx, tk.id, imageSpec()); err != nil {
+		t.Fatal(err)
+	}
 	if st := taskOf(t, app.Client, tk.id).State; st != chain.TaskAborted {
 		t.Fatalf("task %s, want aborted", st)
 	}
@@ -525,6 +550,11 @@ func TestYieldHandsBackWithoutSlashing(t *testing.T) {
 	if y.State != chain.NodeAvailable || y.Stake.Cmp(simchain.Eth(1)) != 0 || y.QoS != 9500 || y.Yields != 1 {
 		t.Errorf("yielder: %+v; want available, stake kept, qos 9500, 1 yield", y)
 	}
+	// An ordinary yield leaves the node available: the replacement may be
+	// any node, the yielder included. This one steps aside for the test.
+	if _, err := yielder.Client.Pause(ctx); err != nil {
+		t.Fatal(err)
+	}
 	seats, _, err := app.Client.Draw(ctx, tk.id, spec)
 	if err != nil {
 		t.Fatal(err)
@@ -545,6 +575,9 @@ func TestYieldHandsBackWithoutSlashing(t *testing.T) {
 		t.Fatalf("task after a yield: %s", st)
 	}
 	flip(t, app, tk.id)
+	if _, err := yielder.Client.Resume(ctx); err != nil {
+		t.Fatal(err)
+	}
 
 	// Three yields in any day; the fourth is refused. Tasks that do not
 	// reach the yielder are closed after their deadline to free their nodes.

@@ -88,11 +88,15 @@ func (o Outcome) String() string { return enumName(outcomeNames, uint8(o), "Outc
 // MarshalText encodes the outcome as its name.
 func (o Outcome) MarshalText() ([]byte, error) { return enumText(outcomeNames, uint8(o), "outcome") }
 
-// Seats of a task: 0-2 are its nodes, 3-5 its auditors.
+// Seats of a task: 0-2 are its nodes, 3-5 its first audit panel, 6-8
+// the second (drawn when the first leaves no majority).
 const (
-	Seats      = 6
-	TaskSeats  = 0x07
-	AuditSeats = 0x38
+	Seats         = 9
+	TaskSeatCount = 3
+	TaskSeats     = 0x007
+	Panel1Seats   = 0x038
+	Panel2Seats   = 0x1c0
+	AuditSeats    = Panel1Seats | Panel2Seats
 )
 
 // String returns the state's name.

@@ -42,7 +42,7 @@ func TestCommandLine(t *testing.T) {
 		{name: "relay without flags", args: []string{"relay"}, wantCode: ExitUsage, wantErr: []string{"relay needs -data and -rpc"}},
 		{name: "relay short retention", args: []string{"relay", "-data", "/tmp/x", "-rpc", "http://127.0.0.1:1", "-retention", "1s"}, wantCode: ExitUsage, wantErr: []string{"-retention must be"}},
 		{name: "relay without network file", args: []string{"relay", "-data", "/tmp/x", "-rpc", "http://127.0.0.1:1", "-network", "/nonexistent/network.json"}, wantCode: ExitFailure, wantErr: []string{"no such file"}},
-		{name: "bench gas", args: []string{"bench", "gas", "-nodes", "3,6", "-tasks", "1"}, wantCode: ExitOK, wantOut: []string{"total per task", "disclose 3 + settle", "registered nodes"}},
+		{name: "bench gas", args: []string{"bench", "gas", "-nodes", "10,20", "-tasks", "3"}, wantCode: ExitOK, wantOut: []string{"total per task", "disclose 3 + judge", "audit amortised", "registered nodes"}},
 		{name: "help lists the node commands", args: []string{"--help"}, wantCode: ExitOK, wantOut: []string{"  run ", "  devnet ", "  wallet "}},
 		{name: "devnet stray argument", args: []string{"devnet", "now"}, wantCode: ExitUsage, wantErr: []string{"devnet takes no arguments"}},
 		{name: "devnet negative peers", args: []string{"devnet", "-peers", "-1"}, wantCode: ExitUsage, wantErr: []string{"-peers and -cheaters"}},

@@ -21,7 +21,7 @@ import (
 func (e *env) deployCommand() *ffcli.Command {
 	fs := e.flagSet("deploy")
 	rpcURL := fs.String("rpc", "", "the chain's JSON-RPC `URL` (http://, ws:// or an IPC path)")
-	keyFile := fs.String("key", "", "`file` with the tx.From()'s key: a hex private key or a keystore JSON")
+	keyFile := fs.String("key", "", "`file` with the deployer's key: a hex private key or a keystore JSON")
 	passFile := fs.String("passphrase-file", "", "`file` with the keystore passphrase (for a keystore key)")
 	paramsFile := fs.String("params", "", "JSON `file` with the deployment parameters (default: the devnet's)")
 	out := fs.String("out", "network.json", "where to write the network `file` nodes load")

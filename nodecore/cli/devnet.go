@@ -33,7 +33,7 @@ func (e *env) devnetCommand() *ffcli.Command {
 	useDocker := fs.String("docker", "auto", "run the honest peers' engines in worker containers: auto (when a Docker engine answers), on, off")
 	return &ffcli.Command{
 		Name:       "devnet",
-		ShortUsage: "hydrogend devnet [-peers 3] [-cheaters 0] [-rate 6] [-tasks N -exit-when-done]",
+		ShortUsage: "hydrogend devnet [-peers 5] [-cheaters 0] [-rate 6] [-tasks N -exit-when-done]",
 		ShortHelp:  "Run a whole Hydrogen network on this machine: chain, contracts, relay, demo application and peers.",
 		LongHelp: "Starts an in-process EVM chain served over JSON-RPC (HTTP and WebSocket) on\n" +
 			"loopback, deploys the contracts, funds accounts, starts the relay with a faucet,\n" +

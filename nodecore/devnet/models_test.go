@@ -3,22 +3,18 @@ package devnet
 import (
 	"context"
 	"math/big"
-	"net/http"
 	"os"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain/bindings"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
 	"github.com/hydrogen-network/hydrogen/nodecore/models"
-	"github.com/hydrogen-network/hydrogen/nodecore/node"
 )
 
 // TestModelDistribution is the issue's end-to-end run: a task needs a
@@ -61,11 +57,21 @@ func TestModelDistribution(t *testing.T) {
 	}
 	waitTask(t, ctx, d, first)
 	// Every peer holds it now: the two asked, in the background; the three
-	// picked, on demand, since the task needed it. All report it.
-	waitFor(t, ctx, "5 holders of the LoRA on chain", func() bool {
-		n, err := d.App().HolderCount(ctx, lora)
-		return err == nil && n == 5
+	// picked, on demand, since the task needed it. All declare it; the
+	// three that ran the task have proven it.
+	waitFor(t, ctx, "5 peers declaring the LoRA on chain", func() bool {
+		n := 0
+		for _, p := range d.Peers {
+			ms, err := d.App().NodeModels(ctx, p.Addr)
+			if err == nil && slices.Contains(ms, lora) {
+				n++
+			}
+		}
+		return n == 5
 	})
+	if n, err := d.App().HolderCount(ctx, lora); err != nil || n != 3 {
+		t.Fatalf("%d proven holders of the LoRA after one task (%v), want its 3 nodes", n, err)
+	}
 	for _, p := range d.Peers {
 		if !p.Models.Has(DemoLoRA) {
 			t.Fatalf("%s does not hold the LoRA", p.Name)
@@ -80,38 +86,22 @@ func TestModelDistribution(t *testing.T) {
 		t.Fatalf("the model server answered %d requests for 5 downloads", r)
 	}
 
-	// Three bystanders join without the model.
-	var bystanders []common.Address
-	for range 3 {
-		k, _ := crypto.GenerateKey()
-		addr := crypto.PubkeyToAddress(k.PublicKey)
-		resp, err := http.Post(d.FaucetURL, "application/json", strings.NewReader(`{"address":"`+addr.Hex()+`"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		tx, err := chain.NewTransactor(ctx, d.Chain, k, nil, chain.ProtocolABIs()...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tx.PollInterval = 20 * time.Millisecond
-		c := chain.NewClient(d.Chain, d.Network, tx)
-		if _, err := c.Join(ctx, chain.JoinRequest{GPUName: "bystander", VRAMMiB: 24576, Version: node.EngineVersion, Stake: d.Network.Params.Registry.MinStake}); err != nil {
-			t.Fatal(err)
-		}
-		bystanders = append(bystanders, addr)
-	}
-	// Each task needing the LoRA goes to nodes that hold it.
+	// Each task needing the LoRA gives at least two of its seats to nodes
+	// that proved it (the third is drawn from everyone).
 	for i := range 4 {
 		id, err := src.CreateWith(ctx, engine.KindImage, DemoLoRA)
 		if err != nil {
 			t.Fatal(err)
 		}
 		picked := src.Tasks()[i+1].Nodes
+		proven := 0
 		for _, a := range picked {
-			if slices.Contains(bystanders, a) {
-				t.Fatalf("task %d went to %s, which does not hold its model", id, a)
+			if ok, err := d.App().IsProven(ctx, a, lora); err == nil && ok {
+				proven++
 			}
+		}
+		if proven < 2 {
+			t.Fatalf("task %d went to %d proven holders of its model, want at least 2", id, proven)
 		}
 		waitTask(t, ctx, d, id)
 	}
@@ -161,7 +151,7 @@ func waitTask(t *testing.T, ctx context.Context, d *Devnet, id uint64) {
 		if info.State == chain.TaskAborted {
 			t.Fatalf("task %d aborted", id)
 		}
-		return info.State == chain.TaskDone || info.State == chain.TaskValidated
+		return info.State == chain.TaskDone || (info.State == chain.TaskValidated && !info.Coin)
 	})
 }
 

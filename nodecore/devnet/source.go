@@ -49,9 +49,9 @@ type SourceTask struct {
 	Kind      string
 	Nodes     [3]common.Address
 	State     chain.TaskState
-	Honest    uint8 // slots paid
-	Disclosed uint8 // slots that disclosed
-	Checked   bool  // the result was fetched and matched
+	Honest    uint16 // slots paid
+	Disclosed uint16 // slots that disclosed
+	Checked   bool   // the result was fetched and matched
 	Problem   string
 	validated time.Time
 	args      engine.Args
@@ -132,7 +132,17 @@ func (s *Source) CreateWith(ctx context.Context, kind, extra string) (uint64, er
 		ms[0], ms[len(ms)-1] = ms[len(ms)-1], ms[0] // the rare one first: its holders run it
 	}
 	spec := chain.Spec{Type: typ, ArgsHash: relay.ArgsHash(args), MinVRAMMiB: 4096, Version: node.EngineVersion, Models: ms}
+	// A task the draw cannot fill is refunded, but its two transactions
+	// are paid for: look first.
+	if free, err := s.client.AvailableNodes(ctx, node.EngineVersion); err != nil {
+		return 0, err
+	} else if free < 3 {
+		return 0, chain.ErrNotEnoughNodes
+	}
 	id, nodes, _, err := s.client.CreateTask(ctx, spec, s.Timeout, s.Fee)
+	if errors.Is(err, chain.ErrNotEnoughNodes) {
+		return 0, err // refunded; nothing to follow
+	}
 	if err != nil {
 		return 0, err
 	}

@@ -203,7 +203,16 @@ func (n *Node) stakeAndJoin(ctx context.Context) error {
 		return err
 	}
 	n.set(StateAvailable, ReasonNone)
-	n.log.Info("joined the network", "gpu", n.cfg.GPUName, "vram_mib", n.cfg.VRAMMiB, "stake_wei", n.cfg.Stake)
+	n.log.Info("joined the network", "gpu", n.cfg.GPUName, "vram_mib", n.cfg.VRAMMiB, "stake_wei", stake)
+	if ok, why := n.Hireable(); !ok {
+		// The owner is here (or the policy says no): out of the drawable
+		// nodes at once rather than drawn and handing tasks back.
+		if _, err := n.client.Pause(ctx); err != nil {
+			n.log.Warn("pausing after the join failed", "why", why, "err", err)
+		} else {
+			n.refresh(ctx, ReasonUserPaused)
+		}
+	}
 	return nil
 }
 

@@ -44,7 +44,7 @@ func (w *world) timeOut(r *running) uint64 {
 		if slot < 0 {
 			w.t.Fatalf("the slow node is not on task %d: %v", id, t.Nodes)
 		}
-		if bits.OnesCount8(t.Committed&^bit(slot)) == 2 {
+		if bits.OnesCount16(t.Committed&^bit(slot)) == 2 {
 			break
 		}
 		if time.Now().After(deadline) {

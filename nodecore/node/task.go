@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"math/bits"
 	"strings"
 	"time"
+
+	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
@@ -51,7 +54,7 @@ func (n *Node) slotOf(t chain.TaskInfo) int {
 	return -1
 }
 
-func bit(slot int) uint8 { return 1 << slot }
+func bit(slot int) uint16 { return 1 << slot }
 
 // commitPhase reports whether the task's current phase takes commitments
 // (the task's own, or its audit's once the auditors are drawn).
@@ -283,11 +286,29 @@ func (n *Node) advanceLocked(ctx context.Context, id uint64) error {
 	slot := n.slotOf(t)
 	now := uint64(n.cfg.Now().Unix())
 	n.log.Debug("advance", "task", id, "state", t.State, "slot", slot, "committed", t.Committed, "disclosed", t.Disclosed)
-	if slot >= 0 && t.Vacant != 0 && (t.State == chain.TaskCommitting || t.State == chain.TaskAuditing) {
-		// A seat was handed back, or auditors are needed: any node of the
-		// task may draw, and each wants the task to go on.
-		if t, err = n.drawLocked(ctx, id); err != nil {
-			return err
+	if slot >= 0 && t.Vacant != 0 && (t.State == chain.TaskCommitting || t.State == chain.TaskAuditing) && n.drawsFor(t, slot) {
+		// A seat was handed back, or auditors are needed: the task's
+		// first node draws (each wants the task to go on) once enough
+		// nodes are free to fill the seats, or the audit's wait is over.
+		need := uint64(bits.OnesCount16(t.Vacant))
+		if t.State == chain.TaskAuditing {
+			need = 2
+		}
+		free, err := n.client.AvailableNodes(ctx, n.cfg.Version)
+		members, merr := n.client.MemberCount(ctx)
+		seated := 0
+		for _, a := range t.Nodes {
+			if a != (common.Address{}) {
+				seated++
+			}
+		}
+		// No use waiting for auditors in a network too small to have them.
+		tooSmall := merr == nil && members < uint64(seated)+2
+		waited := t.State == chain.TaskAuditing && t.CommitDeadline == 0 && now > t.DiscloseDeadline
+		if err == nil && (free >= need || waited || tooSmall || t.State == chain.TaskCommitting) {
+			if t, err = n.drawLocked(ctx, id); err != nil {
+				return err
+			}
 		}
 	}
 	mine := slot >= 0 && t.Committed&bit(slot) != 0
@@ -347,6 +368,18 @@ func (n *Node) advanceLocked(ctx context.Context, id uint64) error {
 		return n.settleLocked(ctx, id, t, slot)
 	}
 	return nil
+}
+
+// drawsFor reports whether the node in slot is the one that draws the
+// task's empty seats: the first of the task's own nodes still on it (an
+// auditor, when none is).
+func (n *Node) drawsFor(t chain.TaskInfo, slot int) bool {
+	for i, a := range t.Nodes {
+		if a != (common.Address{}) {
+			return i == slot
+		}
+	}
+	return false
 }
 
 // drawLocked fills a task's empty seats; another node may have been first.
@@ -433,7 +466,7 @@ func (n *Node) settleLocked(ctx context.Context, id uint64, t chain.TaskInfo, sl
 // outcome, the fee it earned, the stake it lost, and why.
 func (n *Node) verdict(t chain.TaskInfo, slot int) (ledger.Outcome, *big.Int, *big.Int, string) {
 	earned, lost := new(big.Int), new(big.Int)
-	in := func(mask uint8) bool { return slot >= 0 && mask&bit(slot) != 0 }
+	in := func(mask uint16) bool { return slot >= 0 && mask&bit(slot) != 0 }
 	if in(t.Slashed) {
 		if in(t.Disclosed) {
 			return ledger.Slashed, earned, lost.Set(n.cfg.Stake), "this node's score clearly differed from the agreed one"
@@ -466,7 +499,7 @@ func (n *Node) verdict(t chain.TaskInfo, slot int) (ledger.Outcome, *big.Int, *b
 
 // share is what the contract paid the seat slot of mask out of amount:
 // split equally among the seats of mask, the rounding dust to the first.
-func share(amount *big.Int, mask uint8, slot int) *big.Int {
+func share(amount *big.Int, mask uint16, slot int) *big.Int {
 	paid, first := 0, -1
 	for i := range chain.Seats {
 		if mask&bit(i) != 0 {

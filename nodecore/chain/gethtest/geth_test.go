@@ -264,7 +264,7 @@ func TestProtocolOnGeth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ti, err := app.Task(ctx, run.ID); err != nil || ti.State != chain.TaskValidated {
+	if ti, err := app.Task(ctx, run.ID); err != nil || ti.State != chain.TaskDone {
 		t.Fatalf("first task: %+v %v", ti, err)
 	}
 
@@ -277,7 +277,7 @@ func TestProtocolOnGeth(t *testing.T) {
 	if err != nil {
 		t.Fatalf("task after the restart: %v\n%s", err, g.output())
 	}
-	if ti, err := app.Task(ctx, run2.ID); err != nil || ti.State != chain.TaskValidated {
+	if ti, err := app.Task(ctx, run2.ID); err != nil || ti.State != chain.TaskDone {
 		t.Fatalf("second task: %+v %v", ti, err)
 	}
 

@@ -101,11 +101,17 @@ func audit(ctx context.Context, app *chain.Client, nodeClient func(common.Addres
 	if t.State != chain.TaskAuditing {
 		return nil // too few auditors: judged without
 	}
-	var commits, discloses [3]uint64
-	if _, err := commitAndDisclose(ctx, id, seats[3:], nodeClient, score, resultHash, commits[:], discloses[:]); err != nil {
+	var panel []common.Address
+	for _, a := range seats[chain.TaskSeatCount:] {
+		if a != (common.Address{}) {
+			panel = append(panel, a)
+		}
+	}
+	commits, discloses := make([]uint64, len(panel)), make([]uint64, len(panel))
+	if _, err := commitAndDisclose(ctx, id, panel, nodeClient, score, resultHash, commits, discloses); err != nil {
 		return fmt.Errorf("simchain: audit: %w", err)
 	}
-	for i := range 3 {
+	for i := range panel {
 		run.AuditGas += commits[i] + discloses[i]
 	}
 	return nil

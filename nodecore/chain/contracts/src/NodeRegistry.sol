@@ -87,13 +87,14 @@ contract NodeRegistry is Payouts {
         mapping(address => uint256) pos; // index + 1; 0 = absent
     }
 
-    /// The unpaused members of a version and VRAM class: the available
-    /// ones first, the busy ones after. A task's draw and end move a node
-    /// across the boundary by swaps, which rewrite slots instead of
-    /// clearing and re-creating them (a fifth of the gas).
+    /// The available members of a version and VRAM class, in
+    /// items[0, live). A busy member keeps pos = BUSY. A draw and a task's
+    /// end move a node out and back by rewriting slots that stay in use
+    /// (stale entries past live are never read), never clearing and
+    /// re-creating them: a fifth of the gas.
     struct Pool {
-        address[] items; // [0, live): available; [live, length): busy
-        mapping(address => uint256) pos; // index + 1; 0 = absent
+        address[] items;
+        mapping(address => uint256) pos; // index + 1; BUSY; 0 = not a member
         uint256 live;
     }
 
@@ -111,6 +112,8 @@ contract NodeRegistry is Payouts {
     uint256 internal constant GPU_TRIES = 8;
     /// A model's entry in modelPos: index + 1, and this bit once proven.
     uint256 internal constant PROVEN = 1 << 255;
+    /// A busy pool member's position.
+    uint256 internal constant BUSY = type(uint256).max;
 
     // ----------------------------------------------------------------- state
 
@@ -302,13 +305,13 @@ contract NodeRegistry is Payouts {
     /// shares slashed stake among the honest nodes (burned if none).
     function release(
         uint64 taskId,
-        address[6] calldata who,
-        uint8[6] calldata points,
-        Verdict[6] calldata verdicts,
+        address[9] calldata who,
+        uint8[9] calldata points,
+        Verdict[9] calldata verdicts,
         bytes32 model
     ) external onlyTasks {
         uint256 pot;
-        for (uint256 i; i < 6; ++i) {
+        for (uint256 i; i < 9; ++i) {
             address a = who[i];
             if (a == address(0)) continue;
             Node storage n = nodes[a];
@@ -624,12 +627,7 @@ contract NodeRegistry is Payouts {
     /// the holder sets of the models it proved.
     function _enter(address a, Node storage n) internal {
         _setMember(a, n, true);
-        Pool storage p = pools[_poolKey(n)];
-        if (p.pos[a] == 0) {
-            p.items.push(a);
-            p.pos[a] = p.items.length;
-        }
-        _poolOn(p, a);
+        _poolOn(pools[_poolKey(n)], a);
         _setState(a, n, NodeState.Available);
     }
 
@@ -668,9 +666,9 @@ contract NodeRegistry is Payouts {
     /// rounding dust to the first); with none, it stays in the contract for
     /// good (burned): nobody, the deployer included, profits from a slash
     /// without having been right.
-    function _share(uint64 taskId, address[6] calldata who, Verdict[6] calldata verdicts, uint256 pot) internal {
+    function _share(uint64 taskId, address[9] calldata who, Verdict[9] calldata verdicts, uint256 pot) internal {
         uint256 honest;
-        for (uint256 i; i < 6; ++i) {
+        for (uint256 i; i < 9; ++i) {
             if (verdicts[i] == Verdict.Honest && who[i] != address(0)) honest++;
         }
         if (honest == 0) {
@@ -679,7 +677,7 @@ contract NodeRegistry is Payouts {
         }
         uint256 each = pot / honest;
         uint256 dust = pot - each * honest;
-        for (uint256 i; i < 6; ++i) {
+        for (uint256 i; i < 9; ++i) {
             if (verdicts[i] != Verdict.Honest || who[i] == address(0)) continue;
             balances[who[i]] += each + dust;
             dust = 0;
@@ -770,42 +768,37 @@ contract NodeRegistry is Payouts {
         _remove(holders[model], a);
     }
 
-    /// @dev Moves a pool member into the available part.
+    /// @dev Makes a node an available member of its pool (a busy member,
+    /// or a new one).
     function _poolOn(Pool storage s, address a) internal {
-        uint256 p = s.pos[a] - 1;
+        uint256 p = s.pos[a];
+        if (p != 0 && p != BUSY) return;
         uint256 live = s.live;
-        if (p < live) return;
-        if (p != live) _poolSwap(s, p, live);
+        if (live < s.items.length) s.items[live] = a;
+        else s.items.push(a);
+        s.pos[a] = live + 1;
         s.live = live + 1;
     }
 
-    /// @dev Moves a pool member into the busy part.
+    /// @dev Makes an available member busy: the last available one takes
+    /// its place.
     function _poolOff(Pool storage s, address a) internal {
         uint256 p = s.pos[a];
+        if (p == 0 || p == BUSY) return;
         uint256 live = s.live;
-        if (p == 0 || p > live) return;
-        if (p != live) _poolSwap(s, p - 1, live - 1);
+        if (p != live) {
+            address last = s.items[live - 1];
+            s.items[p - 1] = last;
+            s.pos[last] = p;
+        }
+        s.pos[a] = BUSY;
         s.live = live - 1;
     }
 
     /// @dev Takes a node out of its pool altogether.
     function _poolLeave(Pool storage s, address a) internal {
-        if (s.pos[a] == 0) return;
         _poolOff(s, a);
-        uint256 p = s.pos[a];
-        uint256 len = s.items.length;
-        if (p != len) _poolSwap(s, p - 1, len - 1);
-        s.items.pop();
         delete s.pos[a];
-    }
-
-    function _poolSwap(Pool storage s, uint256 i, uint256 j) internal {
-        address x = s.items[i];
-        address y = s.items[j];
-        s.items[i] = y;
-        s.items[j] = x;
-        s.pos[y] = i + 1;
-        s.pos[x] = j + 1;
     }
 
     function _add(AddressSet storage s, address a) internal {

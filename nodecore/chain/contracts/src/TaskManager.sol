@@ -67,15 +67,16 @@ contract TaskManager is Payouts {
         TaskState state;
         TaskType taskType;
         Outcome outcome;
-        uint8 vacant; // bit i: seat i waits for a draw
-        uint8 committed; // bit i: seat i committed
-        uint8 disclosed; // bit i: seat i disclosed
-        uint8 honest; // bit i: seat i was right (set when judged)
-        uint8 slashed; // bit i: seat i was slashed
-        uint48 points; // 8 bits per seat: QoS points by commit order
+        uint8 panels; // audit panels drawn (0 to 2)
+        uint16 vacant; // bit i: seat i waits for a draw
+        uint16 committed; // bit i: seat i committed
+        uint16 disclosed; // bit i: seat i disclosed
+        uint16 honest; // bit i: seat i was right (set when judged)
+        uint16 slashed; // bit i: seat i was slashed
+        uint72 points; // 8 bits per seat: QoS points by commit order
         bool coin; // Validated, agreeing: the audit coin is still to be flipped (from round)
-        address[6] nodes; // seats 0-2: the task's nodes; 3-5: auditors
-        bytes32[6] commitments;
+        address[9] nodes; // seats 0-2: the task's nodes; 3-5: the first audit panel; 6-8: the second
+        bytes32[9] commitments;
     }
 
     struct Params {
@@ -99,8 +100,11 @@ contract TaskManager is Payouts {
     /// The score a node discloses when it could not get the arguments.
     bytes1 public constant NO_ARGUMENTS = 0x00;
 
-    uint8 internal constant TASK_SEATS = 0x07;
-    uint8 internal constant AUDIT_SEATS = 0x38;
+    uint8 internal constant SEATS = 9;
+    uint16 internal constant TASK_SEATS = 0x007;
+    uint16 internal constant PANEL_1 = 0x038;
+    uint16 internal constant PANEL_2 = 0x1C0;
+    uint16 internal constant AUDIT_SEATS = 0x1F8;
 
     /// Relations of two scores.
     uint8 internal constant AGREE = 0;
@@ -112,7 +116,7 @@ contract TaskManager is Payouts {
     Params internal params;
     uint64 public taskCount;
     mapping(uint256 => Task) internal tasks;
-    mapping(uint256 => bytes[6]) internal scores;
+    mapping(uint256 => bytes[9]) internal scores;
 
     event TaskCreated(uint256 indexed id, address indexed creator, Spec spec, uint256 fee, uint32 timeout);
     event TaskDrawing(uint256 indexed id, uint256 round);
@@ -122,7 +126,7 @@ contract TaskManager is Payouts {
     event TaskDisclosed(uint256 indexed id, address indexed node, bytes score, bytes32 resultHash);
     event TaskYielded(uint256 indexed id, address indexed node, uint8 slot, bool handBack);
     event TaskAuditing(uint256 indexed id, bool disagreement);
-    event TaskSettled(uint256 indexed id, TaskState state, Outcome outcome, uint8 honest, uint8 slashed);
+    event TaskSettled(uint256 indexed id, TaskState state, Outcome outcome, uint16 honest, uint16 slashed);
     event TaskResult(uint256 indexed id, bytes32 resultHash, address indexed node);
 
     error FeeTooLow(uint256 sent, uint256 minFee);
@@ -194,7 +198,7 @@ contract TaskManager is Payouts {
             _request(id, t);
             return;
         }
-        uint8 vacant = t.vacant;
+        uint16 vacant = t.vacant;
         t.vacant = 0;
         if (t.commitDeadline != 0 && s != TaskState.Drawing && block.timestamp + params.replaceTime > t.commitDeadline) {
             _seatsChanged(id, t); // too late for a replacement: the seats stay empty
@@ -207,12 +211,17 @@ contract TaskManager is Payouts {
             uint256(keccak256(abi.encode(word, id))),
             t.creator
         );
+        // A task that cannot have its three nodes is refunded at once, and an
+        // audit short of two auditors waits: the nodes drawn are freed
+        // without ever being assigned.
+        bool refund = (s == TaskState.Drawing && chosen.length < 3)
+            || (s == TaskState.Auditing && t.commitDeadline == 0 && chosen.length < 2);
         uint256 k;
-        for (uint8 i; i < 6; ++i) {
-            if (vacant & (1 << i) == 0) continue;
+        for (uint8 i; i < SEATS; ++i) {
+            if (vacant & (uint16(1) << i) == 0) continue;
             address a = k < chosen.length ? chosen[k++] : address(0);
             t.nodes[i] = a;
-            if (a != address(0)) emit TaskAssigned(id, a, i);
+            if (a != address(0) && !refund) emit TaskAssigned(id, a, i);
         }
         if (s == TaskState.Drawing) {
             if (chosen.length < 3) {
@@ -223,7 +232,18 @@ contract TaskManager is Payouts {
             t.commitDeadline = uint40(block.timestamp + t.timeout);
         } else if (s == TaskState.Auditing && t.commitDeadline == 0) {
             if (chosen.length < 2) {
-                _finalize(id, t); // too few auditors: judged on the task's own nodes
+                // Waiting helps only when the network has two more members
+                // than the task holds.
+                uint256 others = registry.memberCount() - _count(_live(t, TASK_SEATS | AUDIT_SEATS) & ~vacant);
+                if (block.timestamp <= t.deadline && others >= 2) {
+                    // Too few free nodes now: free the few drawn and wait
+                    // (the task's nodes stay on it) for a later draw.
+                    _freeSeats(id, t, vacant);
+                    t.vacant = vacant;
+                    _request(id, t);
+                    return;
+                }
+                _finalize(id, t); // none for too long: judged on the task's own nodes
                 return;
             }
             t.commitDeadline = uint40(block.timestamp + t.timeout);
@@ -256,7 +276,7 @@ contract TaskManager is Payouts {
         if (s == TaskState.Committing || (s == TaskState.Auditing && t.commitDeadline != 0)) {
             if (block.timestamp <= t.commitDeadline) revert TooEarly();
             t.vacant = 0;
-            if (_count(t.committed & _phase(s)) < 2) {
+            if (_count(t.committed & _phase(s, t.panels)) < 2) {
                 if (s == TaskState.Committing) _abort(id, t, Outcome.TooFewNodes, false);
                 else _finalize(id, t);
                 return;
@@ -281,14 +301,14 @@ contract TaskManager is Payouts {
         if (s != TaskState.Committing && !(s == TaskState.Auditing && t.commitDeadline != 0)) revert BadTaskState(s);
         if (block.timestamp > t.commitDeadline) revert CommitDeadlinePassed();
         if (commitment == bytes32(0)) revert EmptyCommitment();
-        uint8 phase = _phase(s);
+        uint16 phase = _phase(s, t.panels);
         uint8 slot = _slot(t, msg.sender, phase);
-        uint8 bit = uint8(1) << slot;
+        uint16 bit = uint16(1) << slot;
         if (t.committed & bit != 0) revert AlreadyCommitted();
         t.commitments[slot] = commitment;
         t.committed |= bit;
         uint8 order = _count(t.committed & phase);
-        uint48 pts = order == 1 ? POINTS_FIRST : order == 2 ? POINTS_SECOND : POINTS_THIRD;
+        uint72 pts = order == 1 ? POINTS_FIRST : order == 2 ? POINTS_SECOND : POINTS_THIRD;
         t.points |= pts << (8 * slot);
         emit TaskCommitted(id, msg.sender, order);
         _seatsChanged(id, t);
@@ -301,7 +321,7 @@ contract TaskManager is Payouts {
         TaskState s = t.state;
         if (
             (s == TaskState.Committing || (s == TaskState.Auditing && t.commitDeadline != 0))
-                && block.timestamp > t.commitDeadline && _count(t.committed & _phase(s)) >= 2
+                && block.timestamp > t.commitDeadline && _count(t.committed & _phase(s, t.panels)) >= 2
         ) {
             t.vacant = 0;
             _startDisclosing(id, t, t.commitDeadline);
@@ -309,9 +329,9 @@ contract TaskManager is Payouts {
         }
         if (s != TaskState.Disclosing && s != TaskState.AuditDisclosing) revert BadTaskState(s);
         if (block.timestamp > t.deadline) revert DiscloseDeadlinePassed();
-        uint8 phase = _phase(s);
+        uint16 phase = _phase(s, t.panels);
         uint8 slot = _slot(t, msg.sender, phase);
-        uint8 bit = uint8(1) << slot;
+        uint16 bit = uint16(1) << slot;
         if (t.committed & bit == 0) revert NotCommitted();
         if (t.disclosed & bit != 0) revert AlreadyDisclosed();
         if (commitmentOf(id, msg.sender, score, resultHash, nonce) != t.commitments[slot]) revert BadCommitment();
@@ -332,8 +352,8 @@ contract TaskManager is Payouts {
         TaskState s = t.state;
         if (s != TaskState.Committing && s != TaskState.Auditing) revert BadTaskState(s);
         if (keccak256(abi.encode(spec)) != t.specHash) revert SpecMismatch();
-        uint8 slot = _slot(t, msg.sender, _phase(s));
-        if (t.committed & (uint8(1) << slot) != 0) revert AlreadyCommitted();
+        uint8 slot = _slot(t, msg.sender, _phase(s, t.panels));
+        if (t.committed & (uint16(1) << slot) != 0) revert AlreadyCommitted();
         if (block.timestamp > t.commitDeadline) revert CommitDeadlinePassed();
         bool replace = block.timestamp + params.replaceTime <= t.commitDeadline;
         if (!replace && !handBack) revert TooLateToYield();
@@ -341,7 +361,7 @@ contract TaskManager is Payouts {
         t.nodes[slot] = address(0);
         emit TaskYielded(id, msg.sender, slot, handBack);
         if (replace) {
-            t.vacant |= uint8(1) << slot;
+            t.vacant |= uint16(1) << slot;
             _request(id, t); // a fresh round: nobody who acted before it can know the draw
         } else {
             _seatsChanged(id, t);
@@ -359,7 +379,7 @@ contract TaskManager is Payouts {
         if (block.timestamp > t.deadline) revert ResultDeadlinePassed();
         if (t.coin && _flip(id, t)) return; // audited: the result waits for the audit
         uint8 slot = _slot(t, msg.sender, TASK_SEATS | AUDIT_SEATS);
-        if (t.honest & (uint8(1) << slot) == 0) revert NotHonest();
+        if (t.honest & (uint16(1) << slot) == 0) revert NotHonest();
         if (commitmentOf(id, msg.sender, score, resultHash, nonce) != t.commitments[slot]) revert BadCommitment();
         t.resultHash = resultHash;
         t.state = TaskState.Done;
@@ -377,7 +397,7 @@ contract TaskManager is Payouts {
         return tasks[id];
     }
 
-    function getScores(uint256 id) external view returns (bytes[6] memory) {
+    function getScores(uint256 id) external view returns (bytes[9] memory) {
         return scores[id];
     }
 
@@ -422,22 +442,23 @@ contract TaskManager is Payouts {
     }
 
     /// @dev The seats of the phase a state belongs to.
-    function _phase(TaskState s) internal pure returns (uint8) {
-        return s == TaskState.Auditing || s == TaskState.AuditDisclosing ? AUDIT_SEATS : TASK_SEATS;
+    function _phase(TaskState s, uint8 panels) internal pure returns (uint16) {
+        if (s != TaskState.Auditing && s != TaskState.AuditDisclosing) return TASK_SEATS;
+        return panels == 2 ? PANEL_2 : PANEL_1;
     }
 
-    function _slot(Task storage t, address node, uint8 seats) internal view returns (uint8) {
+    function _slot(Task storage t, address node, uint16 seats) internal view returns (uint8) {
         if (node == address(0)) revert NotSelected();
-        for (uint8 i; i < 6; ++i) {
-            if (seats & (1 << i) != 0 && t.nodes[i] == node) return i;
+        for (uint8 i; i < SEATS; ++i) {
+            if (seats & (uint16(1) << i) != 0 && t.nodes[i] == node) return i;
         }
         revert NotSelected();
     }
 
     /// @dev The seats of the current phase holding a node.
-    function _live(Task storage t, uint8 phase) internal view returns (uint8 live) {
-        for (uint8 i; i < 6; ++i) {
-            if (phase & (1 << i) != 0 && t.nodes[i] != address(0)) live |= uint8(1 << i);
+    function _live(Task storage t, uint16 phase) internal view returns (uint16 live) {
+        for (uint8 i; i < SEATS; ++i) {
+            if (phase & (uint16(1) << i) != 0 && t.nodes[i] != address(0)) live |= (uint16(1) << i);
         }
     }
 
@@ -445,9 +466,9 @@ contract TaskManager is Payouts {
     /// when every seat is filled and committed; with fewer than two nodes
     /// left it ends.
     function _seatsChanged(uint256 id, Task storage t) internal {
-        uint8 phase = _phase(t.state);
+        uint16 phase = _phase(t.state, t.panels);
         if (t.vacant & phase != 0) return;
-        uint8 live = _live(t, phase);
+        uint16 live = _live(t, phase);
         if (_count(live) < 2) {
             if (t.state == TaskState.Committing) _abort(id, t, Outcome.TooFewNodes, false);
             else _finalize(id, t);
@@ -485,13 +506,13 @@ contract TaskManager is Payouts {
             return;
         }
         bool disagreement = !found && _count(t.disclosed & TASK_SEATS) >= 2;
-        uint8 honest;
+        uint16 honest;
         if (found) {
             for (uint8 k; k < 3; ++k) {
-                if (t.disclosed & (1 << k) == 0) continue;
+                if (t.disclosed & (uint16(1) << k) == 0) continue;
                 uint8 r = _versus(id, t, k, i, j);
                 if (r == DIFFER) disagreement = true;
-                if (r == AGREE) honest |= uint8(1 << k);
+                if (r == AGREE) honest |= (uint16(1) << k);
             }
         }
         if (!found && !disagreement) {
@@ -514,7 +535,9 @@ contract TaskManager is Payouts {
         t.state = TaskState.Auditing;
         t.coin = false;
         t.commitDeadline = 0;
-        t.vacant = AUDIT_SEATS;
+        t.panels++;
+        t.vacant = t.panels == 1 ? PANEL_1 : PANEL_2;
+        t.deadline = uint40(block.timestamp + t.timeout); // how long it may wait for auditors
         emit TaskAuditing(id, disagreement);
         _request(id, t);
     }
@@ -540,9 +563,11 @@ contract TaskManager is Payouts {
     /// node that clearly differs from it is slashed only when at least two
     /// auditors disclosed and the reference has a strict majority of the
     /// disclosures: two colluding auditors cannot outvote four honest
-    /// nodes, and a tie establishes nothing (refunded, nobody slashed; see
-    /// docs/protocol.md on what a tie still lets through). Without an audit
-    /// the task's own judgement stands and nobody is slashed for differing.
+    /// nodes. A first panel that leaves no strict majority (a tie: three
+    /// junk votes against three honest ones) calls a second panel; after
+    /// it, no majority establishes nothing (refunded, nobody slashed).
+    /// Without an audit the task's own judgement stands and nobody is
+    /// slashed for differing.
     function _finalize(uint256 id, Task storage t) internal {
         bool audited = _count(t.disclosed & AUDIT_SEATS) >= 2;
         uint8 i;
@@ -550,25 +575,33 @@ contract TaskManager is Payouts {
         if (!audited && t.coin) {
             // The coin kept the task's own judgement: its first honest seat.
             support = _count(t.honest);
-            while (support > 0 && t.honest & (1 << i) == 0) i++;
+            while (support > 0 && t.honest & (uint16(1) << i) == 0) i++;
         } else {
             (i, support) = _reference(id, t);
         }
         bool found = support >= 2;
         uint8 j = i;
         bool trusted = audited && uint256(support) * 2 > _count(t.disclosed);
-        if (audited && !trusted) found = false;
+        if (audited && !trusted) {
+            if (t.panels == 1 && _count(t.disclosed & PANEL_1) >= 2) {
+                // A tie (or no majority) after the first panel: a second
+                // panel of three breaks it; nine votes decide.
+                _startAudit(id, t, true);
+                return;
+            }
+            found = false;
+        }
         if (found && _isNoArgs(scores[id][i])) {
             _settleNoArgs(id, t);
             return;
         }
-        NodeRegistry.Verdict[6] memory v;
-        uint8 honest;
-        uint8 slashed;
+        NodeRegistry.Verdict[9] memory v;
+        uint16 honest;
+        uint16 slashed;
         // Auditors drawn too few to start get no score.
-        uint8 free = t.state == TaskState.Auditing && t.commitDeadline == 0 ? AUDIT_SEATS : 0;
-        for (uint8 k; k < 6; ++k) {
-            uint8 bit = uint8(1) << k;
+        uint16 free = t.state == TaskState.Auditing && t.commitDeadline == 0 ? _phase(t.state, t.panels) : 0;
+        for (uint8 k; k < SEATS; ++k) {
+            uint16 bit = uint16(1) << k;
             if (t.nodes[k] == address(0)) continue;
             if (free & bit != 0) {
                 v[k] = NodeRegistry.Verdict.Free;
@@ -592,7 +625,7 @@ contract TaskManager is Payouts {
                 }
             }
         }
-        uint8[6] memory pts = _pointsOf(t, honest | (t.disclosed & ~slashed));
+        uint8[9] memory pts = _pointsOf(t, honest | (t.disclosed & ~slashed));
         t.honest = honest;
         t.slashed = slashed;
         if (!found) {
@@ -611,10 +644,10 @@ contract TaskManager is Payouts {
     /// share argsShareBps of the fee, the creator gets the rest, nobody
     /// loses score, a node that stayed silent is still penalised.
     function _settleNoArgs(uint256 id, Task storage t) internal {
-        NodeRegistry.Verdict[6] memory v;
-        uint8 slashed;
-        for (uint8 k; k < 6; ++k) {
-            uint8 bit = uint8(1) << k;
+        NodeRegistry.Verdict[9] memory v;
+        uint16 slashed;
+        for (uint8 k; k < SEATS; ++k) {
+            uint16 bit = uint16(1) << k;
             if (t.nodes[k] == address(0)) continue;
             if (t.committed & bit != 0 && t.disclosed & bit == 0) {
                 v[k] = NodeRegistry.Verdict.Silent;
@@ -638,14 +671,14 @@ contract TaskManager is Payouts {
     /// (the task never started); otherwise nodes that committed keep their
     /// points and the others timed out.
     function _abort(uint256 id, Task storage t, Outcome why, bool free) internal {
-        NodeRegistry.Verdict[6] memory v;
-        uint8 silent = why == Outcome.NoMajority ? t.committed & ~t.disclosed : 0;
-        for (uint8 k; k < 6; ++k) {
+        NodeRegistry.Verdict[9] memory v;
+        uint16 silent = why == Outcome.NoMajority ? t.committed & ~t.disclosed : 0;
+        for (uint8 k; k < SEATS; ++k) {
             if (free) v[k] = NodeRegistry.Verdict.Free;
-            else if (silent & (1 << k) != 0) v[k] = NodeRegistry.Verdict.Silent;
+            else if (silent & (uint16(1) << k) != 0) v[k] = NodeRegistry.Verdict.Silent;
             else v[k] = NodeRegistry.Verdict.Scored;
         }
-        uint8 keep = why == Outcome.NoMajority ? t.disclosed : t.committed;
+        uint16 keep = why == Outcome.NoMajority ? t.disclosed : t.committed;
         t.state = TaskState.Aborted;
         t.outcome = why;
         t.slashed = silent;
@@ -654,9 +687,22 @@ contract TaskManager is Payouts {
         emit TaskSettled(id, TaskState.Aborted, why, 0, silent);
     }
 
+    /// @dev Releases the nodes in `seats` unscored and empties the seats.
+    function _freeSeats(uint256 id, Task storage t, uint16 seats) internal {
+        address[9] memory who;
+        uint8[9] memory pts;
+        NodeRegistry.Verdict[9] memory v;
+        for (uint8 k; k < SEATS; ++k) {
+            if (seats & (uint16(1) << k) == 0) continue;
+            who[k] = t.nodes[k];
+            t.nodes[k] = address(0);
+        }
+        registry.release(uint64(id), who, pts, v, bytes32(0));
+    }
+
     /// @dev Pays `amount` equally to the seats in `mask`, the rounding dust
     /// to the first.
-    function _pay(Task storage t, uint256 amount, uint8 mask) internal {
+    function _pay(Task storage t, uint256 amount, uint16 mask) internal {
         uint256 n = _count(mask);
         if (n == 0) {
             balances[t.creator] += amount;
@@ -664,8 +710,8 @@ contract TaskManager is Payouts {
         }
         uint256 each = amount / n;
         uint256 dust = amount - each * n;
-        for (uint8 k; k < 6; ++k) {
-            if (mask & (1 << k) == 0) continue;
+        for (uint8 k; k < SEATS; ++k) {
+            if (mask & (uint16(1) << k) == 0) continue;
             balances[t.nodes[k]] += each + dust;
             dust = 0;
         }
@@ -674,26 +720,26 @@ contract TaskManager is Payouts {
     /// @dev The disclosed seat whose score the most disclosed scores agree
     /// with (itself included), and how many.
     function _reference(uint256 id, Task storage t) internal view returns (uint8 best, uint8 support) {
-        uint8 d = t.disclosed;
-        bytes[6] storage s = scores[id];
-        for (uint8 k; k < 6; ++k) {
-            if (d & (1 << k) == 0) continue;
+        uint16 d = t.disclosed;
+        bytes[9] storage s = scores[id];
+        for (uint8 k; k < SEATS; ++k) {
+            if (d & (uint16(1) << k) == 0) continue;
             uint8 n;
-            for (uint8 m; m < 6; ++m) {
-                if (d & (1 << m) != 0 && (m == k || relation(t.taskType, s[k], s[m]) == AGREE)) n++;
+            for (uint8 m; m < SEATS; ++m) {
+                if (d & (uint16(1) << m) != 0 && (m == k || relation(t.taskType, s[k], s[m]) == AGREE)) n++;
             }
             if (n > support) (best, support) = (k, n);
         }
     }
 
     /// @dev The first agreeing pair of disclosed scores among `seats`.
-    function _pair(uint256 id, Task storage t, uint8 seats) internal view returns (bool, uint8, uint8) {
-        uint8 d = t.disclosed & seats;
-        bytes[6] storage s = scores[id];
-        for (uint8 i; i < 6; ++i) {
-            if (d & (1 << i) == 0) continue;
-            for (uint8 j = i + 1; j < 6; ++j) {
-                if (d & (1 << j) != 0 && relation(t.taskType, s[i], s[j]) == AGREE) return (true, i, j);
+    function _pair(uint256 id, Task storage t, uint16 seats) internal view returns (bool, uint8, uint8) {
+        uint16 d = t.disclosed & seats;
+        bytes[9] storage s = scores[id];
+        for (uint8 i; i < SEATS; ++i) {
+            if (d & (uint16(1) << i) == 0) continue;
+            for (uint8 j = i + 1; j < SEATS; ++j) {
+                if (d & (uint16(1) << j) != 0 && relation(t.taskType, s[i], s[j]) == AGREE) return (true, i, j);
             }
         }
         return (false, 0, 0);
@@ -702,7 +748,7 @@ contract TaskManager is Payouts {
     /// @dev How seat k's score relates to the agreeing pair (i, j): the
     /// closer of the two relations.
     function _versus(uint256 id, Task storage t, uint8 k, uint8 i, uint8 j) internal view returns (uint8) {
-        bytes[6] storage s = scores[id];
+        bytes[9] storage s = scores[id];
         uint8 a = relation(t.taskType, s[k], s[i]);
         uint8 b = relation(t.taskType, s[k], s[j]);
         return a < b ? a : b;
@@ -713,10 +759,10 @@ contract TaskManager is Payouts {
     }
 
     /// @dev The points of each seat, zero outside `keep`.
-    function _pointsOf(Task storage t, uint8 keep) internal view returns (uint8[6] memory p) {
-        uint48 all = t.points;
-        for (uint8 k; k < 6; ++k) {
-            if (keep & (1 << k) != 0) p[k] = uint8(all >> (8 * k));
+    function _pointsOf(Task storage t, uint16 keep) internal view returns (uint8[9] memory p) {
+        uint72 all = t.points;
+        for (uint8 k; k < SEATS; ++k) {
+            if (keep & (uint16(1) << k) != 0) p[k] = uint8(all >> (8 * k));
         }
     }
 
@@ -726,7 +772,7 @@ contract TaskManager is Payouts {
         return score.length > 0 && score.length % 8 == 0 && score.length / 8 <= params.maxImages;
     }
 
-    function _count(uint8 x) internal pure returns (uint8 n) {
+    function _count(uint16 x) internal pure returns (uint8 n) {
         for (; x != 0; x &= x - 1) n++;
     }
 
