@@ -408,21 +408,14 @@ func TestNoMajorityRefunds(t *testing.T) {
 		t.Fatalf("task %s, want auditing", st)
 	}
 	tk.audit(t, n, app, imageSpec(), chain.ImageScore(0xf0f0f0f0f0f0f0f0), chain.ImageScore(0x3333333333333333), chain.ImageScore(0x5555555555555555))
-	// No majority after the first panel: a second is called; no node is
-	// free to sit on it, and once the wait for auditors is over the task
-	// is judged without it.
+	// No majority after the first panel: a second is called; the network
+	// has no node left to sit on it (all six are on the task), so the draw
+	// judges at once without it.
 	if ti := taskOf(t, app.Client, tk.id); ti.State != chain.TaskAuditing || ti.Panels != 2 {
 		t.Fatalf("after a first panel without a majority: %s panels %d", ti.State, ti.Panels)
 	}
 	if seats, _, err := app.Client.Draw(ctx, tk.id, imageSpec()); err != nil || seats != ([chain.Seats]common.Address{}) {
-		t.Fatalf("a draw with every node busy: %v %v", seats, err)
-	}
-	if st := taskOf(t, app.Client, tk.id).State; st != chain.TaskAuditing {
-		t.Fatalf("a draw short of auditors before the wait is over: %s, want still auditing", st)
-	}
-	n.Backend.Advance(601 * time.Second)
-	if _, _, err := app.Client.Draw(ctx, tk.id, imageSpec()); err != nil {
-		t.Fatal(err)
+		t.Fatalf("a draw with every node on the task: %v %v", seats, err)
 	}
 	if st := taskOf(t, app.Client, tk.id).State; st != chain.TaskAborted {
 		t.Fatalf("task %s, want aborted", st)
@@ -841,5 +834,60 @@ func TestTaskSpecFromChain(t *testing.T) {
 	}
 	if _, _, err := app.Client.TaskSpec(ctx, 999); err == nil {
 		t.Fatal("a task that does not exist has a spec")
+	}
+}
+
+// TestAuditWaitsForFreeNodes: an audit that finds fewer than two free
+// nodes frees those it found and waits (the task's nodes stay on it); a
+// later draw, once nodes are free, seats the auditors.
+func TestAuditWaitsForFreeNodes(t *testing.T) {
+	n := simchain.New(t, 10, noAudits())
+	join(t, n.Accounts[:9])
+	app := n.Accounts[9]
+	tk := create(t, n, app, imageSpec(), simchain.Eth(3))
+	var others []*simchain.Account
+	for _, a := range n.Accounts[:9] {
+		if a != tk.nodes[0] && a != tk.nodes[1] && a != tk.nodes[2] {
+			others = append(others, a)
+		}
+	}
+	for _, a := range others[1:] { // one stays available
+		if _, err := a.Client.Pause(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tk.commit(t, 0, score)
+	tk.commit(t, 1, score)
+	tk.commit(t, 2, chain.ImageScore(0xdeadbeefdeadbeef^0xffff0000ffff, 0xfedcba9876543210^0xffffffff))
+	for slot := range 3 {
+		tk.disclose(t, slot)
+	}
+	seats, _, err := app.Client.Draw(ctx, tk.id, imageSpec())
+	if err != nil || seats != ([chain.Seats]common.Address{}) {
+		t.Fatalf("a draw with one free node: %v %v", seats, err)
+	}
+	ti := taskOf(t, app.Client, tk.id)
+	if ti.State != chain.TaskAuditing || ti.Vacant != chain.Panel1Seats || ti.Nodes[3] != (common.Address{}) {
+		t.Fatalf("after a short draw: %s vacant %09b nodes %v, want still waiting for auditors", ti.State, ti.Vacant, ti.Nodes)
+	}
+	if s := nodeOf(t, app.Client, others[0].Addr).State; s != chain.NodeAvailable {
+		t.Fatalf("the node drawn alone is %s, want freed", s)
+	}
+	for _, slot := range []int{0, 1, 2} {
+		if s := nodeOf(t, app.Client, tk.nodes[slot].Addr).State; s != chain.NodeBusy {
+			t.Fatalf("task node %d is %s while its audit waits, want busy", slot, s)
+		}
+	}
+	for _, a := range others[1:] {
+		if _, err := a.Client.Resume(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	audit := tk.audit(t, n, app, imageSpec(), score, score, score)
+	if len(audit) != 3 {
+		t.Fatal("no auditors once nodes were free")
+	}
+	if ti := taskOf(t, app.Client, tk.id); ti.State != chain.TaskValidated || ti.Slashed != 0b100 {
+		t.Fatalf("after the audit: %s slashed %09b", ti.State, ti.Slashed)
 	}
 }

@@ -218,14 +218,16 @@ func footprint(ctx context.Context, logw io.Writer, fr footprintRun) ([]footprin
 	c := &api.Client{Socket: sock}
 	deadline := time.Now().Add(90 * time.Second)
 	for {
-		if s, err := c.Status(ctx); err == nil && s.State == "available" {
+		// In the network: available, or paused on chain until the tray's
+		// presence (started next) says the owner is away.
+		if s, err := c.Status(ctx); err == nil && (s.State == "available" || s.State == "paused") {
 			break
 		}
 		if node.exited() {
-			return nil, errors.New("hydrogend exited before the node became available")
+			return nil, errors.New("hydrogend exited before the node joined")
 		}
 		if time.Now().After(deadline) {
-			return nil, errors.New("the node did not become available in 90 s")
+			return nil, errors.New("the node did not join in 90 s")
 		}
 		time.Sleep(200 * time.Millisecond)
 	}

@@ -224,6 +224,7 @@ func (s *Source) checkOne(ctx context.Context, t *SourceTask) error {
 	now := uint64(time.Now().Unix())
 	switch info.State {
 	case chain.TaskCommitting, chain.TaskDisclosing, chain.TaskAuditing, chain.TaskAuditDisclosing:
+		t.validated = time.Time{} // an audit the coin called: the wait for the result starts again after it
 		committing := info.State == chain.TaskCommitting || info.State == chain.TaskAuditing
 		if (committing && info.CommitDeadline != 0 && now > info.CommitDeadline) || (!committing && now > info.DiscloseDeadline) {
 			if _, err := s.client.CloseTask(ctx, t.ID); err != nil && !chain.IsRevert(err, "TooEarly") && !chain.IsRevert(err, "BadTaskState") {

@@ -124,6 +124,16 @@ func (l *Ledger) Receive(ctx context.Context, id uint64, kind string, models []s
 	return err
 }
 
+// Reopen makes a task this node handed back pending again: the network
+// drew the node for it once more (a replacement draw may pick the node
+// that yielded). What it did before stays recorded in the task's steps.
+func (l *Ledger) Reopen(ctx context.Context, id uint64, at time.Time) error {
+	_, err := l.db.ExecContext(ctx,
+		`UPDATE tasks SET outcome = 'pending', reason = '', updated_at = ? WHERE task_id = ? AND outcome IN ('yielded', 'failed')`,
+		at.UnixMilli(), int64(id))
+	return err
+}
+
 // SetModels replaces the task's models with the IDs its arguments name
 // (Receive records the chain's hashes; the arguments say more).
 func (l *Ledger) SetModels(ctx context.Context, id uint64, models []string) error {

@@ -160,6 +160,24 @@ func (n *Node) stakeAndJoin(ctx context.Context) error {
 	if info, err = n.client.Node(ctx, n.addr); err != nil {
 		return err
 	}
+	// A node removed by the network may join again only after the
+	// registry's delay: wait for it rather than fail.
+	for info.Joined && info.ResumeAfter > 0 {
+		head, err := n.cfg.Backend.HeaderByNumber(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if info.ResumeAfter <= head.Time {
+			break // the chain's clock, not this machine's, decides
+		}
+		until := time.Unix(int64(info.ResumeAfter), 0)
+		n.log.Info("waiting to rejoin: the network's delay after a removal", "until", until.UTC())
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(min(time.Duration(info.ResumeAfter-head.Time)*time.Second, 30*time.Second, 10*n.cfg.Poll+time.Second)):
+		}
+	}
 	stake := new(big.Int).Sub(n.cfg.Stake, info.Unbonding)
 	if stake.Sign() < 0 {
 		stake.SetInt64(0)
@@ -257,7 +275,13 @@ func (n *Node) withdrawStake(ctx context.Context, wait bool) error {
 		}
 		n.recordTx(ctx, ledger.MoveStakeReturned, got, r, "")
 		n.log.Info("the returned stake is back in the wallet", "wei", got)
-		return nil
+		if !wait {
+			return nil
+		}
+		if info, err = n.client.Node(ctx, n.addr); err != nil || info.Unbonding.Sign() == 0 {
+			return err
+		}
+		// Shares of slashed stake came first; the own stake still unbonds.
 	}
 }
 

@@ -86,6 +86,11 @@ type Node struct {
 	// ticker never act on the same task at once.
 	taskMu sync.Mutex
 
+	handedBack atomic.Bool // a hand-back paused the node on chain since the gate last opened
+
+	drawMu   sync.Mutex           // guards drawSeen
+	drawSeen map[uint64]time.Time // rounds this node saw awaiting a draw, and when
+
 	tx *chain.Transactor
 
 	// gateMu guards closed, why, cancelRun, running and engineTime: the
@@ -567,6 +572,33 @@ func (n *Node) SetHireable(ok bool, why string) {
 	n.closed, n.why = !ok, why
 	if !ok && n.cancelRun != nil {
 		n.cancelRun(ErrGateClosed)
+	}
+	if ok && n.handedBack.Swap(false) && n.runCtx != nil {
+		// A hand-back paused the node on chain by itself; resume it
+		// (after the registry's delay) whoever else pauses it.
+		n.bg.Go(func() { n.resumeAfterHandBack(n.runCtx) })
+	}
+}
+
+// resumeAfterHandBack resumes a node a hand-back paused, once the
+// registry allows it, while the gate stays open.
+func (n *Node) resumeAfterHandBack(ctx context.Context) {
+	for {
+		if ok, _ := n.Hireable(); !ok {
+			return
+		}
+		err := n.Resume(ctx)
+		if !chain.IsRevert(err, "TooEarly") {
+			if err != nil && ctx.Err() == nil {
+				n.log.Warn("resuming after a hand-back failed", "err", err)
+			}
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(5 * time.Second):
+		}
 	}
 }
 

@@ -92,8 +92,16 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 	if err := n.cfg.Ledger.Receive(ctx, id, kind, models, n.cfg.Now()); err != nil {
 		return err
 	}
+	if commitPhase(t) && t.Phase()&bit(slot) != 0 && t.Committed&bit(slot) == 0 {
+		// Seated to commit: a task handed back before and drawn again
+		// (a replacement draw may pick the yielder) is this node's again.
+		if err := n.cfg.Ledger.Reopen(ctx, id, n.cfg.Now()); err != nil {
+			return err
+		}
+		_ = n.cfg.Ledger.DropProgress(ctx, id)
+	}
 	n.hub.update(func(s *Snapshot) { s.Task, s.TaskKind, s.TaskModel, s.TaskPhase = id, kind, "", PhaseReceived })
-	if !commitPhase(t) || t.Committed&bit(slot) != 0 {
+	if !commitPhase(t) || t.Phase()&bit(slot) == 0 || t.Committed&bit(slot) != 0 {
 		return n.advanceLocked(ctx, id)
 	}
 	if _, ok, err := n.cfg.Ledger.LoadProgress(ctx, id); err != nil {
@@ -103,11 +111,11 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 	}
 
 	if ok, why := n.Hireable(); !ok {
-		return n.yieldLocked(ctx, id, spec, true, "the owner is using the computer: "+why)
+		return n.yieldOrStay(ctx, id, spec, true, "the owner is using the computer: "+why)
 	}
 	left := time.Unix(int64(t.CommitDeadline), 0).Sub(n.cfg.Now())
 	if left < n.cfg.MinTaskTime {
-		return n.yieldLocked(ctx, id, spec, false, fmt.Sprintf("only %s left before the commit deadline", left.Round(time.Second)))
+		return n.yieldOrStay(ctx, id, spec, false, fmt.Sprintf("only %s left before the commit deadline", left.Round(time.Second)))
 	}
 	args, err := n.fetchArgs(ctx, id, t)
 	if errors.Is(err, errCrash) || ctx.Err() != nil {
@@ -137,7 +145,7 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 	case errors.Is(err, errBadTask):
 		return n.noArgumentsLocked(ctx, id, err.Error())
 	case err != nil && ctx.Err() == nil:
-		return n.yieldLocked(ctx, id, spec, false, "the task's model could not be fetched: "+err.Error())
+		return n.yieldOrStay(ctx, id, spec, false, "the task's model could not be fetched: "+err.Error())
 	case err != nil:
 		return err
 	}
@@ -154,7 +162,7 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 	n.addTiming(id, func(t *TaskTiming) { t.Engine += ran })
 	if errors.Is(err, ErrGateClosed) && ctx.Err() == nil {
 		_, why := n.Hireable()
-		return n.yieldLocked(ctx, id, spec, true, "the owner took the GPU back: "+why)
+		return n.yieldOrStay(ctx, id, spec, true, "the owner took the GPU back: "+why)
 	}
 	if err != nil {
 		return n.failLocked(ctx, id, spec, fmt.Sprintf("%s: %v", n.cfg.Engine.Name(), err))
@@ -314,18 +322,18 @@ func (n *Node) advanceLocked(ctx context.Context, id uint64) error {
 	mine := slot >= 0 && t.Committed&bit(slot) != 0
 	switch t.State {
 	case chain.TaskCommitting, chain.TaskAuditing:
-		if t.CommitDeadline != 0 && now > t.CommitDeadline && (mine || slot < 0) {
-			if mine && t.Commits() >= 2 && t.Phase()&bit(slot) != 0 {
+		if t.CommitDeadline != 0 && now > t.CommitDeadline {
+			if mine && t.Commits() >= 2 && t.Phase()&bit(slot) != 0 && now <= t.CommitDeadline+n.cfg.Network.Params.Tasks.DiscloseWindow {
 				return n.discloseLocked(ctx, id, slot)
 			}
-			return n.closeLocked(ctx, id)
+			return n.closeLocked(ctx, id) // opens disclosure, or refunds when too few committed
 		}
 	case chain.TaskDisclosing, chain.TaskAuditDisclosing:
-		if mine && t.Phase()&bit(slot) != 0 && t.Disclosed&bit(slot) == 0 {
-			return n.discloseLocked(ctx, id, slot)
-		}
 		if now > t.DiscloseDeadline {
 			return n.closeLocked(ctx, id)
+		}
+		if mine && t.Phase()&bit(slot) != 0 && t.Disclosed&bit(slot) == 0 {
+			return n.discloseLocked(ctx, id, slot)
 		}
 	case chain.TaskValidated:
 		if t.Coin && (slot < 0 || t.Honest&bit(slot) == 0) {
@@ -370,16 +378,36 @@ func (n *Node) advanceLocked(ctx context.Context, id uint64) error {
 	return nil
 }
 
-// drawsFor reports whether the node in slot is the one that draws the
-// task's empty seats: the first of the task's own nodes still on it (an
-// auditor, when none is).
+// drawsFor reports whether the node in slot draws the task's empty seats
+// now: the first of the task's nodes at once, the others a few polls
+// later each (in case it is offline or busy computing); a draw another
+// node sent first fails its estimate and costs nothing.
 func (n *Node) drawsFor(t chain.TaskInfo, slot int) bool {
+	first := -1
 	for i, a := range t.Nodes {
 		if a != (common.Address{}) {
-			return i == slot
+			first = i
+			break
 		}
 	}
-	return false
+	if slot == first {
+		return true
+	}
+	n.drawMu.Lock()
+	defer n.drawMu.Unlock()
+	if n.drawSeen == nil {
+		n.drawSeen = map[uint64]time.Time{}
+	}
+	key := t.Round
+	seen, ok := n.drawSeen[key]
+	if !ok {
+		n.drawSeen[key] = time.Now()
+		if len(n.drawSeen) > 1024 {
+			clear(n.drawSeen)
+		}
+		return false
+	}
+	return time.Since(seen) > time.Duration(slot+2)*n.cfg.Poll
 }
 
 // drawLocked fills a task's empty seats; another node may have been first.
@@ -406,7 +434,10 @@ func (n *Node) discloseLocked(ctx context.Context, id uint64, slot int) error {
 	rcpt, err := n.client.Disclose(ctx, id, v)
 	n.log.Debug("disclose", "task", id, "err", err)
 	if err != nil {
-		if chain.IsRevert(err, "AlreadyDisclosed") || chain.IsRevert(err, "BadTaskState") || chain.IsRevert(err, "DiscloseDeadlinePassed") {
+		if chain.IsRevert(err, "DiscloseDeadlinePassed") {
+			return n.closeLocked(ctx, id)
+		}
+		if chain.IsRevert(err, "AlreadyDisclosed") || chain.IsRevert(err, "BadTaskState") {
 			return nil
 		}
 		return err
@@ -552,7 +583,7 @@ func (n *Node) deliverLocked(ctx context.Context, id uint64, t chain.TaskInfo) e
 			}
 		case chain.IsRevert(err, "TooEarly"):
 			return nil // the coin's block is not past yet: next tick
-		case chain.IsRevert(err, "BadTaskState") || chain.IsRevert(err, "ResultDeadlinePassed"):
+		case chain.IsRevert(err, "BadTaskState") || chain.IsRevert(err, "ResultDeadlinePassed") || chain.IsRevert(err, "NotHonest"):
 			if t, err = n.client.Task(ctx, id); err != nil {
 				return err
 			}
@@ -580,13 +611,30 @@ func (n *Node) deliverLocked(ctx context.Context, id uint64, t chain.TaskInfo) e
 	return nil
 }
 
+// yieldOrStay is yieldLocked for a node that, refused, stays on the task
+// (pending in its ledger) and lets the deadline ticker take it on.
+func (n *Node) yieldOrStay(ctx context.Context, id uint64, spec chain.Spec, handBack bool, why string) error {
+	if err := n.yieldLocked(ctx, id, spec, handBack, why); !errors.Is(err, errYieldFailed) {
+		return err
+	}
+	return nil
+}
+
+// errYieldFailed: the yield was refused; the node is still on the task.
+var errYieldFailed = errors.New("node: the yield failed")
+
 // yieldLocked hands a task back and records why. A hand-back (the owner
 // came back) costs nothing and pauses the node on chain at once.
 func (n *Node) yieldLocked(ctx context.Context, id uint64, spec chain.Spec, handBack bool, why string) error {
 	rcpt, err := n.client.Yield(ctx, id, spec, handBack)
-	if err != nil && !chain.IsRevert(err, "AlreadyCommitted") {
+	if chain.IsRevert(err, "AlreadyCommitted") {
+		return n.advanceLocked(ctx, id)
+	}
+	if err != nil {
+		// Still seated: the entry stays pending and the deadline ticker
+		// takes the task on (it times out, or closes).
 		n.log.Warn("yield failed", "task", id, "hand_back", handBack, "err", err)
-		return nil // the task will time out; the deadline ticker settles it
+		return errYieldFailed
 	}
 	if rcpt != nil {
 		_ = n.cfg.Ledger.Mark(ctx, id, ledger.Settled, n.cfg.Now(), "yield", rcpt.TxHash.Hex())
@@ -596,6 +644,11 @@ func (n *Node) yieldLocked(ctx context.Context, id uint64, spec chain.Spec, hand
 	}
 	n.hub.update(func(s *Snapshot) { s.Task, s.TaskKind, s.TaskModel, s.TaskPhase = 0, "", "", "" })
 	if handBack {
+		n.handedBack.Store(true)
+		if ok, _ := n.Hireable(); ok {
+			// The gate reopened meanwhile: resume once allowed.
+			n.SetHireable(true, "")
+		}
 		if info, err := n.client.Node(ctx, n.addr); err == nil {
 			n.setFromChain(info)
 		}
@@ -607,7 +660,9 @@ func (n *Node) yieldLocked(ctx context.Context, id uint64, spec chain.Spec, hand
 // gets another node instead of timing out.
 func (n *Node) failLocked(ctx context.Context, id uint64, spec chain.Spec, why string) error {
 	n.log.Warn("cannot run task", "task", id, "why", why)
-	if err := n.yieldLocked(ctx, id, spec, false, why); err != nil {
+	if err := n.yieldLocked(ctx, id, spec, false, why); errors.Is(err, errYieldFailed) {
+		return nil
+	} else if err != nil {
 		return err
 	}
 	return n.cfg.Ledger.Settle(ctx, id, ledger.Failed, nil, nil, why, n.cfg.Now())
