@@ -66,7 +66,10 @@ func TestFortyTasksWithACheater(t *testing.T) {
 				t.Errorf("%s: paid %d, slashed %d, earned %s, state %s", n.Name, n.Paid, n.Slashed, n.Earned, n.State)
 			}
 		}
-		if n.Tasks != n.Paid+n.Slashed {
+		// An honest node's every task is paid. A cheater's may also end
+		// unpaid and unslashed: its disagreement was judged without an
+		// audit when no auditors were free in time.
+		if !n.Cheater && n.Tasks != n.Paid+n.Slashed {
 			p := d.Peers[0]
 			for _, q := range d.Peers {
 				if q.Addr == n.Addr {
