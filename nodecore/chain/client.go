@@ -464,6 +464,22 @@ func (c *Client) AvailableNodes(ctx context.Context, v Version) (uint64, error) 
 	return n.Uint64(), nil
 }
 
+// PoolCount is how many available nodes a task of spec's version and
+// VRAM need may be drawn from (its pools; a task naming a GPU draws from
+// that GPU's members instead, which this does not count).
+func (c *Client) PoolCount(ctx context.Context, spec Spec) (uint64, error) {
+	opts := &bind.CallOpts{Context: ctx}
+	class, err := bind.Call(c.regC, opts, c.reg.PackClassFor(spec.MinVRAMMiB), c.reg.UnpackClassFor)
+	if err != nil {
+		return 0, err
+	}
+	n, err := bind.Call(c.regC, opts, c.reg.PackPoolCount(big.NewInt(int64(spec.Version.Packed())), class), c.reg.UnpackPoolCount)
+	if err != nil {
+		return 0, err
+	}
+	return n.Uint64(), nil
+}
+
 // MemberCount is how many nodes are in the network (any state but quit).
 func (c *Client) MemberCount(ctx context.Context) (uint64, error) {
 	n, err := bind.Call(c.regC, &bind.CallOpts{Context: ctx}, c.reg.PackMemberCount(), c.reg.UnpackMemberCount)

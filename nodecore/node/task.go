@@ -299,10 +299,10 @@ func (n *Node) advanceLocked(ctx context.Context, id uint64) error {
 		// first node draws (each wants the task to go on) once enough
 		// nodes are free to fill the seats, or the audit's wait is over.
 		need := uint64(bits.OnesCount16(t.Vacant))
-		if t.State == chain.TaskAuditing {
-			need = 2
+		if t.State == chain.TaskAuditing && t.CommitDeadline == 0 {
+			need = 2 // a panel starts with two
 		}
-		free, err := n.client.AvailableNodes(ctx, n.cfg.Version)
+		free, err := n.freeFor(ctx, id)
 		members, merr := n.client.MemberCount(ctx)
 		seated := 0
 		for _, a := range t.Nodes {
@@ -376,6 +376,19 @@ func (n *Node) advanceLocked(ctx context.Context, id uint64) error {
 		return n.settleLocked(ctx, id, t, slot)
 	}
 	return nil
+}
+
+// freeFor is how many nodes a draw for task id could seat now: the
+// task's pools (for a task naming a GPU, uncounted: as many as needed).
+func (n *Node) freeFor(ctx context.Context, id uint64) (uint64, error) {
+	spec, _, err := n.client.TaskSpec(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	if spec.GPU != (common.Hash{}) {
+		return chain.Seats, nil
+	}
+	return n.client.PoolCount(ctx, spec)
 }
 
 // drawsFor reports whether the node in slot draws the task's empty seats
