@@ -162,29 +162,17 @@ func fSubmit(t *testing.T, a *simchain.Account, id uint64, v chain.Vote) {
 
 func fTask(t *testing.T, n *simchain.Net, id uint64) chain.TaskInfo {
 	t.Helper()
-	ti, err := n.Deployer.Client.Task(fctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ti
+	return taskOf(t, n.Deployer.Client, id)
 }
 
 func fNode(t *testing.T, n *simchain.Net, a common.Address) chain.NodeInfo {
 	t.Helper()
-	ni, err := n.Deployer.Client.Node(fctx, a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ni
+	return nodeOf(t, n.Deployer.Client, a)
 }
 
 func fFeeBal(t *testing.T, n *simchain.Net, a common.Address) *big.Int {
 	t.Helper()
-	b, err := n.Deployer.Client.FeeBalance(fctx, a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return feeOf(t, n.Deployer.Client, a)
 }
 
 func fStakeBal(t *testing.T, n *simchain.Net, a common.Address) *big.Int {
