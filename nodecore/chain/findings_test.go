@@ -318,6 +318,24 @@ func fEth(num, den int64) *big.Int {
 	return new(big.Int).Div(simchain.Eth(num), big.NewInt(den))
 }
 
+// fWantShared checks that amounts add up to total, split equally (the
+// rounding dust to one of them).
+func fWantShared(t *testing.T, what string, amounts []*big.Int, total *big.Int) {
+	t.Helper()
+	sum := new(big.Int)
+	each := new(big.Int).Div(total, big.NewInt(int64(len(amounts))))
+	dust := new(big.Int).Sub(total, new(big.Int).Mul(each, big.NewInt(int64(len(amounts)))))
+	for _, a := range amounts {
+		sum.Add(sum, a)
+		if d := new(big.Int).Sub(a, each); d.Sign() < 0 || d.Cmp(dust) > 0 {
+			t.Errorf("%s: %s, want %s (+ up to %s of dust)", what, a, each, dust)
+		}
+	}
+	if sum.Cmp(total) != 0 {
+		t.Errorf("%s: %s in all, want %s", what, sum, total)
+	}
+}
+
 func fWantBig(t *testing.T, what string, got, want *big.Int) {
 	t.Helper()
 	if got.Cmp(want) != 0 {
@@ -521,15 +539,19 @@ func TestFinding02CreatorCannotChooseNodes(t *testing.T) {
 
 // TestFinding03RisklessCollusion covers finding 3: collusion is no longer
 // riskless. A pair holding two seats that agrees on a made-up score
-// disagrees with the honest third, which forces an audit; the auditors
-// side with the truth, both colluders lose their whole stake (shared by the
-// honest seats) and earn nothing. A colluder holding a single seat that
+// disagrees with the honest third, which forces an audit. The first panel
+// sides with the truth, but a first panel can only confirm what the task's
+// agreeing pair says, never overturn it (three colluding auditors could
+// otherwise do that to any honest task), so a second panel, drawn after
+// the first disclosed, decides: unanimous with the first panel, it gets
+// both colluders slashed wholly (their stake shared by the seven honest
+// seats, who also share the fee). A colluder holding a single seat that
 // commits and never discloses is slashed silencePenaltyBps of its stake.
 func TestFinding03RisklessCollusion(t *testing.T) {
 	p := fParams(0)
-	n := simchain.New(t, 8, p)
+	n := simchain.New(t, 11, p)
 	c1, c2, victim := n.Accounts[0], n.Accounts[1], n.Accounts[2]
-	auditors, c3, app := n.Accounts[3:6], n.Accounts[6], n.Accounts[7]
+	auditors, c3, app, second := n.Accounts[3:6], n.Accounts[6], n.Accounts[7], n.Accounts[8:11]
 	spec := fSpec()
 
 	// Two seats: the pair cheats, is audited and slashed.
@@ -555,9 +577,20 @@ func TestFinding03RisklessCollusion(t *testing.T) {
 	aud := fAccts(t, n, drawn[3:6])
 	fPlay(t, id, aud, fVotes(t, fTrue, fTrue, fTrue))
 	ti := fTask(t, n, id)
+	if ti.State != chain.TaskAuditing || ti.Panels != 2 || ti.Slashed != 0 {
+		t.Fatalf("a first panel against the task's pair: %s panels %d slashed %09b, want a second panel, nobody slashed yet", ti.State, ti.Panels, ti.Slashed)
+	}
+	fJoin(t, second, 24576, fVer)
+	drawn, _, err = app.Client.Draw(fctx, id, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aud2 := fAccts(t, n, drawn[6:9])
+	fPlay(t, id, aud2, fVotes(t, fTrue, fTrue, fTrue))
+	ti = fTask(t, n, id)
 	vs := fIndex(seats, victim)
-	if ti.State != chain.TaskValidated || ti.Honest != chain.Panel1Seats|1<<vs || ti.Slashed != chain.TaskSeats&^(1<<vs) {
-		t.Fatalf("after the audit: %s honest %06b slashed %06b", ti.State, ti.Honest, ti.Slashed)
+	if ti.State != chain.TaskValidated || ti.Honest != chain.AuditSeats|1<<vs || ti.Slashed != chain.TaskSeats&^(1<<vs) {
+		t.Fatalf("after the audit: %s honest %09b slashed %09b", ti.State, ti.Honest, ti.Slashed)
 	}
 	fSubmit(t, victim, id, votes[vs])
 	for _, c := range []*simchain.Account{c1, c2} {
@@ -567,20 +600,24 @@ func TestFinding03RisklessCollusion(t *testing.T) {
 		}
 		fWantBig(t, "colluder's fee", fFeeBal(t, n, c.Addr), new(big.Int))
 	}
-	for _, h := range append([]*simchain.Account{victim}, aud...) {
-		fWantBig(t, "honest seat's share of the slashed stake", fStakeBal(t, n, h.Addr), fEth(2, 4))
-		fWantBig(t, "honest seat's fee", fFeeBal(t, n, h.Addr), fEth(3, 4))
+	var shares, fees []*big.Int
+	for _, h := range append(append([]*simchain.Account{victim}, aud...), aud2...) {
+		shares = append(shares, fStakeBal(t, n, h.Addr))
+		fees = append(fees, fFeeBal(t, n, h.Addr))
 	}
+	fWantShared(t, "honest seats' shares of the slashed stake", shares, simchain.Eth(2))
+	fWantShared(t, "honest seats' fees", fees, fFee)
 
 	// One seat: committing junk and hiding costs stake.
 	fJoin(t, []*simchain.Account{c3}, 24576, fVer)
-	for _, a := range auditors[1:] {
+	away := append(append([]*simchain.Account{}, auditors[1:]...), second...)
+	for _, a := range away {
 		if _, err := a.Client.Pause(fctx); err != nil {
 			t.Fatal(err)
 		}
 	}
 	id, seats = fCreate(t, n, app, spec, fFee) // victim, auditors[0], c3
-	for _, a := range auditors[1:] {
+	for _, a := range away {
 		if _, err := a.Client.Resume(fctx); err != nil {
 			t.Fatal(err)
 		}
@@ -626,22 +663,42 @@ func TestFinding03RisklessCollusion(t *testing.T) {
 
 // TestFinding03ColludingAuditorsSlashAgreeingNodes covers finding 3 from
 // the auditors' side: colluders drawn as auditors (they see it in
-// TaskAssigned before they commit, so they act only then, at no risk)
-// cannot get a task's agreeing nodes slashed. Two of the three auditors
-// face four honest votes (the task's three and the third auditor's): the
-// verdict follows the majority of all six seats, so the two colluders lose
-// their whole stake, shared by the four, and the four are paid. Three
-// colluding auditors against three agreeing nodes are a tie, which calls a
-// second panel: three honest auditors there make six against three, and
-// the colluding panel is slashed.
+// TaskAssigned before they commit, so they act only then) cannot get a
+// task's agreeing nodes slashed. A first panel can only confirm the task;
+// any other first panel, even three colluders of three, calls a second
+// panel, drawn after the first disclosed, which the colluders cannot see
+// when they vote. Three honest auditors there confirm the task, and every
+// colluder, on the wrong side of an audited verdict, loses its whole
+// stake to the honest seats. (Overturning a task takes a second panel
+// unanimous with a first-panel auditor: at f = ⅓ colluding, one audit in
+// 27 for a panel whose auditors all collude, less than their stake at
+// risk; see docs/protocol.md.)
 func TestFinding03ColludingAuditorsSlashAgreeingNodes(t *testing.T) {
 	n := simchain.New(t, 13, fParams(10_000)) // every agreeing task audited
 	honest, colluders, h4, trio, app, second := n.Accounts[:3], n.Accounts[3:5], n.Accounts[5], n.Accounts[6:9], n.Accounts[9], n.Accounts[10:13]
 	spec := fSpec()
 	fJoin(t, honest, 24576, fVer)
+	fJoin(t, second, 24576, fVer)
+	pause := func(accts ...*simchain.Account) {
+		t.Helper()
+		for _, a := range accts {
+			if _, err := a.Client.Pause(fctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	resume := func(accts ...*simchain.Account) {
+		t.Helper()
+		for _, a := range accts {
+			if _, err := a.Client.Resume(fctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	pause(second...)
 
 	// audit has the task's nodes agree on the true score, the coin flipped
-	// by the creator, and the auditors drawn from the nodes joined now.
+	// by the creator, and the first panel drawn from the nodes joined now.
 	audit := func(joining []*simchain.Account) (uint64, []*simchain.Account, []chain.Vote, []*simchain.Account) {
 		t.Helper()
 		id, seats := fCreate(t, n, app, spec, fFee)
@@ -661,6 +718,59 @@ func TestFinding03ColludingAuditorsSlashAgreeingNodes(t *testing.T) {
 		}
 		return id, seats, votes, fAccts(t, n, drawn[3:6])
 	}
+	// secondPanel checks that the first panel settled nothing, draws the
+	// second panel from `second`, which votes the truth.
+	secondPanel := func(id uint64, what string) {
+		t.Helper()
+		if ti := fTask(t, n, id); ti.State != chain.TaskAuditing || ti.Panels != 2 || ti.Slashed != 0 {
+			t.Fatalf("%s: %s panels %d slashed %09b, want a second panel, nobody slashed yet", what, ti.State, ti.Panels, ti.Slashed)
+		}
+		resume(second...)
+		drawn, _, err := app.Client.Draw(fctx, id, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		aud2 := fAccts(t, n, drawn[6:9])
+		for _, a := range aud2 {
+			if fIndex(second, a) < 0 {
+				t.Fatalf("second panel %v: want %v", aud2, second)
+			}
+		}
+		fPlay(t, id, aud2, fVotes(t, fTrue, fTrue, fTrue))
+	}
+	stakes := func(accts []*simchain.Account) []*big.Int {
+		var b []*big.Int
+		for _, a := range accts {
+			b = append(b, fStakeBal(t, n, a.Addr))
+		}
+		return b
+	}
+	since := func(now, before []*big.Int) []*big.Int {
+		d := make([]*big.Int, len(now))
+		for i := range now {
+			d[i] = new(big.Int).Sub(now[i], before[i])
+		}
+		return d
+	}
+	wantSlashedOut := func(what string, accts []*simchain.Account) {
+		t.Helper()
+		for _, c := range accts {
+			ni := fNode(t, n, c.Addr)
+			if ni.State != chain.NodeQuit || ni.Stake.Sign() != 0 || ni.Unbonding.Sign() != 0 || ni.Slashes != 1 {
+				t.Errorf("%s %s: %s stake %s unbonding %s slashes %d, want quit with nothing", what, c.Addr, ni.State, ni.Stake, ni.Unbonding, ni.Slashes)
+			}
+			fWantBig(t, what+"'s fee", fFeeBal(t, n, c.Addr), new(big.Int))
+			fWantBig(t, what+"'s share", fStakeBal(t, n, c.Addr), new(big.Int))
+		}
+	}
+	wantUntouched := func(accts []*simchain.Account) {
+		t.Helper()
+		for _, h := range accts {
+			if ni := fNode(t, n, h.Addr); ni.Stake.Cmp(simchain.Eth(1)) != 0 || ni.Slashes != 0 {
+				t.Errorf("honest seat %s: stake %s slashes %d, want untouched", h.Addr, ni.Stake, ni.Slashes)
+			}
+		}
+	}
 
 	// Two colluding auditors of three.
 	id, seats, votes, aud := audit(append([]*simchain.Account{h4}, colluders...))
@@ -677,70 +787,99 @@ func TestFinding03ColludingAuditorsSlashAgreeingNodes(t *testing.T) {
 		}
 	}
 	fPlay(t, id, aud, avotes)
+	right := append(append(append([]*simchain.Account{}, honest...), h4), second...)
+	before := stakes(right)
+	secondPanel(id, "two colluding auditors")
 	ti := fTask(t, n, id)
-	honestMask := chain.TaskSeats | uint16(1)<<(3+ha)
+	honestMask := chain.TaskSeats | uint16(1)<<(3+ha) | chain.Panel2Seats
 	if ti.State != chain.TaskValidated || ti.Honest != honestMask || ti.Slashed != chain.Panel1Seats&^honestMask {
-		t.Fatalf("two colluding auditors: %s honest %06b slashed %06b, want validated, honest %06b, slashed %06b",
+		t.Fatalf("two colluding auditors: %s honest %09b slashed %09b, want validated, honest %09b, slashed %09b",
 			ti.State, ti.Honest, ti.Slashed, honestMask, chain.Panel1Seats&^honestMask)
 	}
 	fSubmit(t, seats[0], id, votes[0])
-	for _, c := range colluders {
-		ni := fNode(t, n, c.Addr)
-		if ni.State != chain.NodeQuit || ni.Stake.Sign() != 0 || ni.Unbonding.Sign() != 0 || ni.Slashes != 1 {
-			t.Errorf("colluding auditor: %s stake %s unbonding %s slashes %d, want quit with nothing", ni.State, ni.Stake, ni.Unbonding, ni.Slashes)
-		}
-		fWantBig(t, "colluding auditor's fee", fFeeBal(t, n, c.Addr), new(big.Int))
-		fWantBig(t, "colluding auditor's share", fStakeBal(t, n, c.Addr), new(big.Int))
-	}
-	four := append(append([]*simchain.Account{}, honest...), h4)
-	for _, h := range four {
-		if ni := fNode(t, n, h.Addr); ni.Stake.Cmp(simchain.Eth(1)) != 0 || ni.Slashes != 0 {
-			t.Errorf("honest seat %s: stake %s slashes %d, want untouched", h.Addr, ni.Stake, ni.Slashes)
-		}
-		fWantBig(t, "honest seat's share of the slashed stake", fStakeBal(t, n, h.Addr), fEth(2, 4))
-		fWantBig(t, "honest seat's fee", fFeeBal(t, n, h.Addr), fEth(3, 4))
-	}
+	wantSlashedOut("colluding auditor", colluders)
+	wantUntouched(right)
+	fWantShared(t, "honest seats' shares of the slashed stake", since(stakes(right), before), simchain.Eth(2))
 
-	// All three auditors colluding: three votes against three, a tie,
-	// which calls a second panel; three honest auditors there make it six
-	// against three, and the colluding panel loses its stake.
-	if _, err := h4.Client.Pause(fctx); err != nil { // the task's seats go to the honest three
-		t.Fatal(err)
-	}
-	id, seats, votes, aud = audit(trio)
+	// All three auditors of the first panel colluding: they settle
+	// nothing alone; the second panel confirms the task.
+	pause(h4)
+	pause(second...)
+	id, seats, votes, aud = audit(trio) // the task's seats go to the honest three
 	for _, a := range aud {
 		if fIndex(trio, a) < 0 {
 			t.Fatalf("auditors %v: want the colluding trio", aud)
 		}
 	}
 	fPlay(t, id, aud, fVotes(t, fFake, fFake, fFake))
-	ti = fTask(t, n, id)
-	if ti.State != chain.TaskAuditing || ti.Panels != 2 || ti.Slashed != 0 {
-		t.Fatalf("three colluding auditors against three: %s panels %d slashed %09b, want a second panel", ti.State, ti.Panels, ti.Slashed)
-	}
-	fJoin(t, second, 24576, fVer)
-	drawn, _, err := app.Client.Draw(fctx, id, spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fPlay(t, id, fAccts(t, n, drawn[6:9]), fVotes(t, fTrue, fTrue, fTrue))
+	right = append(append([]*simchain.Account{}, honest...), second...)
+	before = stakes(right)
+	secondPanel(id, "three colluding auditors")
 	ti = fTask(t, n, id)
 	if ti.State != chain.TaskValidated || ti.Honest != chain.TaskSeats|chain.Panel2Seats || ti.Slashed != chain.Panel1Seats {
 		t.Fatalf("after the second panel: %s honest %09b slashed %09b, want the task and the second panel right, the colluding panel slashed",
 			ti.State, ti.Honest, ti.Slashed)
 	}
 	fSubmit(t, seats[0], id, votes[0])
-	for _, c := range trio {
-		if ni := fNode(t, n, c.Addr); ni.State != chain.NodeQuit || ni.Stake.Sign() != 0 || ni.Slashes != 1 {
-			t.Errorf("colluding auditor %s: %s stake %s slashes %d, want slashed out", c.Addr, ni.State, ni.Stake, ni.Slashes)
-		}
+	wantSlashedOut("colluding auditor", trio)
+	wantUntouched(right)
+	fWantShared(t, "honest seats' shares of the slashed stake", since(stakes(right), before), simchain.Eth(3))
+}
+
+// TestFinding03AbsentAuditorsCannotOverturn covers the cheapest way for
+// colluding auditors to call the second panel: not committing at all (a
+// timeout costs score, no stake). The first panel then has one disclosure
+// and settles nothing, so a second panel is drawn; even when all three of
+// it collude, a verdict against the task's agreeing nodes needs a
+// first-panel auditor who disclosed the same and risked its stake. None
+// did: nothing is established (the creator is refunded), and nobody is
+// slashed.
+func TestFinding03AbsentAuditorsCannotOverturn(t *testing.T) {
+	n := simchain.New(t, 11, fParams(10_000))
+	honest, h4, absent, app, second := n.Accounts[:3], n.Accounts[3], n.Accounts[4:6], n.Accounts[6], n.Accounts[7:10]
+	spec := fSpec()
+	fJoin(t, honest, 24576, fVer)
+	id, seats := fCreate(t, n, app, spec, fFee)
+	fPlay(t, id, seats, fVotes(t, fTrue, fTrue, fTrue))
+	fFlip(t, n, app, id)
+	fJoin(t, append([]*simchain.Account{h4}, absent...), 24576, fVer)
+	drawn, _, err := app.Client.Draw(fctx, id, spec)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, h := range honest {
+	aud := fAccts(t, n, drawn[3:6])
+	if fIndex(aud, h4) < 0 {
+		t.Fatalf("auditors %v: want the honest auditor among them", aud)
+	}
+	q := fNode(t, n, h4.Addr).QoS
+	fCommit(t, h4, id, fVote(t, fTrue))
+	fAdvanceTo(t, n, fTask(t, n, id).CommitDeadline+1)
+	if _, err := app.Client.CloseTask(fctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if ti := fTask(t, n, id); ti.State != chain.TaskAuditing || ti.Panels != 2 || ti.Slashed != 0 {
+		t.Fatalf("a first panel with one commit: %s panels %d slashed %09b, want a second panel", ti.State, ti.Panels, ti.Slashed)
+	}
+	// The one that committed in time leaves with its points, not as silent.
+	if ni := fNode(t, n, h4.Addr); ni.State != chain.NodeAvailable || ni.Slashes != 0 || ni.QoS < q {
+		t.Fatalf("the lone committed auditor: %s slashes %d qos %d (was %d), want available, unslashed, scored", ni.State, ni.Slashes, ni.QoS, q)
+	}
+	fJoin(t, second, 24576, fVer)
+	drawn, _, err = app.Client.Draw(fctx, id, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	appBefore := fFeeBal(t, n, app.Addr)
+	fPlay(t, id, fAccts(t, n, drawn[6:9]), fVotes(t, fFake, fFake, fFake))
+	ti := fTask(t, n, id)
+	if ti.State != chain.TaskAborted || ti.Outcome != chain.OutcomeNoMajority || ti.Slashed != 0 {
+		t.Fatalf("a colluding second panel without first-panel support: %s %s slashed %09b, want aborted, nobody slashed", ti.State, ti.Outcome, ti.Slashed)
+	}
+	fWantBig(t, "creator's refund", new(big.Int).Sub(fFeeBal(t, n, app.Addr), appBefore), fFee)
+	for _, h := range append(append([]*simchain.Account{}, honest...), h4) {
 		if ni := fNode(t, n, h.Addr); ni.Stake.Cmp(simchain.Eth(1)) != 0 || ni.Slashes != 0 {
-			t.Errorf("honest node %s after the tie: stake %s slashes %d, want untouched", h.Addr, ni.Stake, ni.Slashes)
+			t.Errorf("honest seat %s: stake %s slashes %d, want untouched", h.Addr, ni.Stake, ni.Slashes)
 		}
-		// 2/4 ETH from the first case, then 3 ETH shared by six.
-		fWantBig(t, "honest node's shares", fStakeBal(t, n, h.Addr), new(big.Int).Add(fEth(2, 4), fEth(3, 6)))
 	}
 }
 

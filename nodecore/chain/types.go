@@ -89,7 +89,7 @@ func (o Outcome) String() string { return enumName(outcomeNames, uint8(o), "Outc
 func (o Outcome) MarshalText() ([]byte, error) { return enumText(outcomeNames, uint8(o), "outcome") }
 
 // Seats of a task: 0-2 are its nodes, 3-5 its first audit panel, 6-8
-// the second (drawn when the first leaves no majority).
+// the second (drawn when the first does not confirm the task).
 const (
 	Seats         = 9
 	TaskSeatCount = 3

@@ -123,27 +123,27 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 	}
 	var re *relay.Error
 	if errors.As(err, &re) && re.Code == relay.CodeNotFound {
-		return n.noArgumentsLocked(ctx, id, "the application never stored the task's arguments in the relay")
+		return n.noArgumentsLocked(ctx, id, slot, spec, "the application never stored the task's arguments in the relay")
 	}
 	if err != nil {
 		return n.failLocked(ctx, id, spec, fmt.Sprintf("fetching the arguments: %v", err))
 	}
 	if relay.ArgsHash(args) != spec.ArgsHash {
-		return n.noArgumentsLocked(ctx, id, "the relay's arguments do not match the chain's hash")
+		return n.noArgumentsLocked(ctx, id, slot, spec, "the relay's arguments do not match the chain's hash")
 	}
 	if err := n.crash(PhaseFetched, id); err != nil {
 		return err
 	}
 	a, err := engine.ParseArgs(args)
 	if err != nil {
-		return n.noArgumentsLocked(ctx, id, "the task's arguments are invalid: "+err.Error())
+		return n.noArgumentsLocked(ctx, id, slot, spec, "the task's arguments are invalid: "+err.Error())
 	}
 	n.learnModels(a)
 	_ = n.cfg.Ledger.SetModels(ctx, id, a.ModelIDs()) // names for the app; the chain's hashes otherwise
 	release, err := n.taskModels(ctx, id, t, a)
 	switch {
 	case errors.Is(err, errBadTask):
-		return n.noArgumentsLocked(ctx, id, err.Error())
+		return n.noArgumentsLocked(ctx, id, slot, spec, err.Error())
 	case err != nil && ctx.Err() == nil:
 		return n.yieldOrStay(ctx, id, spec, false, "the task's model could not be fetched: "+err.Error())
 	case err != nil:
@@ -198,8 +198,14 @@ func (n *Node) saveVote(ctx context.Context, id uint64, score, bundle []byte) er
 
 // noArgumentsLocked votes that the task's arguments could not be had: the
 // creator's fault. If the other nodes agree, the creator pays them a share
-// of the fee and nobody loses score.
-func (n *Node) noArgumentsLocked(ctx context.Context, id uint64, why string) error {
+// of the fee and nobody loses score. An auditor does not vote so: the
+// task's own nodes had the arguments, and the chain takes an auditor's
+// NO_ARGUMENTS for silence; it gives the seat up like any task it cannot
+// run.
+func (n *Node) noArgumentsLocked(ctx context.Context, id uint64, slot int, spec chain.Spec, why string) error {
+	if slot >= chain.TaskSeatCount {
+		return n.failLocked(ctx, id, spec, "auditing without the task's arguments: "+why)
+	}
 	n.log.Warn("the task's arguments are missing", "task", id, "why", why)
 	if err := n.saveVote(ctx, id, chain.NoArgumentsScore(), nil); err != nil {
 		return err

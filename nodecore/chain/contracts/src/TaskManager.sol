@@ -277,8 +277,12 @@ contract TaskManager is Payouts {
             if (block.timestamp <= t.commitDeadline) revert TooEarly();
             t.vacant = 0;
             if (_count(t.committed & _phase(s, t.panels)) < 2) {
-                if (s == TaskState.Committing) _abort(id, t, Outcome.TooFewNodes, false);
-                else _finalize(id, t);
+                if (s == TaskState.Committing) {
+                    _abort(id, t, Outcome.TooFewNodes, false);
+                } else {
+                    _releaseLone(id, t);
+                    _finalize(id, t);
+                }
                 return;
             }
             // Disclosure opens now (its window counts from the commit
@@ -470,8 +474,12 @@ contract TaskManager is Payouts {
         if (t.vacant & phase != 0) return;
         uint16 live = _live(t, phase);
         if (_count(live) < 2) {
-            if (t.state == TaskState.Committing) _abort(id, t, Outcome.TooFewNodes, false);
-            else _finalize(id, t);
+            if (t.state == TaskState.Committing) {
+                _abort(id, t, Outcome.TooFewNodes, false);
+            } else {
+                _releaseLone(id, t);
+                _finalize(id, t);
+            }
             return;
         }
         if (t.committed & phase == live) _startDisclosing(id, t, uint64(block.timestamp));
@@ -558,42 +566,40 @@ contract TaskManager is Payouts {
         t.deadline = deadline;
     }
 
-    /// @dev The final verdicts. The reference is the score most disclosed
-    /// scores agree with, over all seats (the task's and the auditors'). A
-    /// node that clearly differs from it is slashed only when at least two
-    /// auditors disclosed and the reference has a strict majority of the
-    /// disclosures: two colluding auditors cannot outvote four honest
-    /// nodes. A first panel that leaves no strict majority (a tie: three
-    /// junk votes against three honest ones) calls a second panel; after
-    /// it, no majority establishes nothing (refunded, nobody slashed).
-    /// Without an audit the task's own judgement stands and nobody is
-    /// slashed for differing.
+    /// @dev The final verdicts. The task's own agreeing pair is the
+    /// presumption. A first panel can only confirm it: when at least two
+    /// of its auditors disclosed and every one of them agrees with it, it
+    /// stands. Anything else (a panel that differs, is split, in doubt,
+    /// silent or timed out) calls a second panel, drawn after the first
+    /// disclosed, which decides alone and only unanimously (at least two
+    /// disclosed, all agreeing); otherwise nothing is established
+    /// (refunded, nobody slashed for differing). So a junk trio cannot
+    /// outvote honest auditors with its three seats, and auditors who see
+    /// that they hold a panel cannot use it: overturning a task always
+    /// takes a second, unseen panel, unanimous. Whoever clearly differs
+    /// from an audited verdict is slashed wholly. Without an audit (the
+    /// coin kept the task, or no auditor could be drawn in time) the
+    /// task's own judgement stands and nobody is slashed for differing.
     function _finalize(uint256 id, Task storage t) internal {
-        bool audited = _count(t.disclosed & AUDIT_SEATS) >= 2;
-        uint8 i;
-        uint8 support;
-        if (!audited && t.coin) {
-            // The coin kept the task's own judgement: its first honest seat.
-            support = _count(t.honest);
-            while (support > 0 && t.honest & (uint16(1) << i) == 0) i++;
-        } else {
-            (i, support) = _reference(id, t);
-        }
-        bool found = support >= 2;
-        uint8 j = i;
-        bool trusted = audited && uint256(support) * 2 > _count(t.disclosed);
-        if (audited && !trusted) {
-            if (t.panels == 1 && _count(t.disclosed & PANEL_1) >= 2) {
-                // A tie (or no majority) after the first panel: a second
-                // panel of three breaks it; nine votes decide.
+        bool seated = t.commitDeadline != 0; // the current panel got its auditors
+        (bool found, uint8 i, uint8 j) = _pair(id, t, TASK_SEATS);
+        bool trusted;
+        if (t.panels == 1 && seated) {
+            trusted = found && _unanimous(id, t, PANEL_1, i, j);
+            if (!trusted) {
                 _startAudit(id, t, true);
                 return;
             }
-            found = false;
-        }
-        if (found && _isNoArgs(scores[id][i])) {
-            _settleNoArgs(id, t);
-            return;
+        } else if (t.panels == 2) {
+            (bool presumed, uint8 pi, uint8 pj) = (found, i, j);
+            (found, i, j) = _pair(id, t, PANEL_2);
+            found = seated && found && !_isNoArgs(scores[id][i]) && _unanimous(id, t, PANEL_2, i, j);
+            // Overturning the task needs a first-panel auditor who disclosed
+            // the same: a panel that merely timed out risked nothing.
+            if (found && !(presumed && _versus(id, t, i, pi, pj) == AGREE)) {
+                found = _supported(id, t, i, j);
+            }
+            trusted = found;
         }
         NodeRegistry.Verdict[9] memory v;
         uint16 honest;
@@ -607,7 +613,10 @@ contract TaskManager is Payouts {
                 v[k] = NodeRegistry.Verdict.Free;
             } else if (t.committed & bit == 0) {
                 v[k] = NodeRegistry.Verdict.Scored; // a timeout: no points
-            } else if (t.disclosed & bit == 0) {
+            } else if (t.disclosed & bit == 0 || (bit & AUDIT_SEATS != 0 && _isNoArgs(scores[id][k]))) {
+                // Silent, or an auditor claiming the arguments the task's
+                // nodes had (free otherwise: it would call a second panel
+                // at no risk). An auditor without them does not commit.
                 v[k] = NodeRegistry.Verdict.Silent;
                 slashed |= bit;
             } else if (!found) {
@@ -700,6 +709,26 @@ contract TaskManager is Payouts {
         registry.release(uint64(id), who, pts, v, bytes32(0));
     }
 
+    /// @dev An audit panel whose commit phase ended with fewer than two
+    /// commits never discloses: the auditor that committed was on time, so
+    /// it leaves with its points instead of waiting for a disclosure that
+    /// cannot come (and being taken for silent).
+    function _releaseLone(uint256 id, Task storage t) internal {
+        uint16 lone = t.committed & _phase(t.state, t.panels);
+        if (lone == 0) return;
+        address[9] memory who;
+        NodeRegistry.Verdict[9] memory v;
+        for (uint8 k; k < SEATS; ++k) {
+            if (lone & (uint16(1) << k) == 0) continue;
+            who[k] = t.nodes[k];
+            t.nodes[k] = address(0);
+            v[k] = NodeRegistry.Verdict.Scored;
+        }
+        uint8[9] memory pts = _pointsOf(t, lone);
+        t.committed &= ~lone;
+        registry.release(uint64(id), who, pts, v, bytes32(0));
+    }
+
     /// @dev Pays `amount` equally to the seats in `mask`, the rounding dust
     /// to the first.
     function _pay(Task storage t, uint256 amount, uint16 mask) internal {
@@ -717,21 +746,6 @@ contract TaskManager is Payouts {
         }
     }
 
-    /// @dev The disclosed seat whose score the most disclosed scores agree
-    /// with (itself included), and how many.
-    function _reference(uint256 id, Task storage t) internal view returns (uint8 best, uint8 support) {
-        uint16 d = t.disclosed;
-        bytes[9] storage s = scores[id];
-        for (uint8 k; k < SEATS; ++k) {
-            if (d & (uint16(1) << k) == 0) continue;
-            uint8 n;
-            for (uint8 m; m < SEATS; ++m) {
-                if (d & (uint16(1) << m) != 0 && (m == k || relation(t.taskType, s[k], s[m]) == AGREE)) n++;
-            }
-            if (n > support) (best, support) = (k, n);
-        }
-    }
-
     /// @dev The first agreeing pair of disclosed scores among `seats`.
     function _pair(uint256 id, Task storage t, uint16 seats) internal view returns (bool, uint8, uint8) {
         uint16 d = t.disclosed & seats;
@@ -743,6 +757,29 @@ contract TaskManager is Payouts {
             }
         }
         return (false, 0, 0);
+    }
+
+    /// @dev Whether at least two of `seats` disclosed a real score (an
+    /// auditor's NO_ARGUMENTS counts as silence) and every one agrees with
+    /// the pair (i, j).
+    function _unanimous(uint256 id, Task storage t, uint16 seats, uint8 i, uint8 j) internal view returns (bool) {
+        uint16 d = t.disclosed & seats;
+        uint8 n;
+        for (uint8 k; k < SEATS; ++k) {
+            if (d & (uint16(1) << k) == 0 || _isNoArgs(scores[id][k])) continue;
+            if (_versus(id, t, k, i, j) != AGREE) return false;
+            n++;
+        }
+        return n >= 2;
+    }
+
+    /// @dev Whether a first-panel auditor disclosed a score agreeing with
+    /// the pair (i, j).
+    function _supported(uint256 id, Task storage t, uint8 i, uint8 j) internal view returns (bool) {
+        for (uint8 k = 3; k < 6; ++k) {
+            if (t.disclosed & (uint16(1) << k) != 0 && _versus(id, t, k, i, j) == AGREE) return true;
+        }
+        return false;
     }
 
     /// @dev How seat k's score relates to the agreeing pair (i, j): the
