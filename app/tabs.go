@@ -124,6 +124,7 @@ var taskColumns = []struct {
 	{func() string { return lang.L("Duration") }, 80, func(r TaskRow) string { return r.Duration }},
 	{func() string { return lang.L("Fee") }, 100, func(r TaskRow) string { return r.Fee }},
 	{func() string { return lang.L("Outcome") }, 90, func(r TaskRow) string { return r.Outcome }},
+	{func() string { return lang.L("Audit") }, 190, func(r TaskRow) string { return r.Audit }},
 	{func() string { return lang.L("Reason") }, 200, func(r TaskRow) string { return r.Reason }},
 	{func() string { return lang.L("Transaction") }, 160, func(r TaskRow) string { return r.Tx }},
 }

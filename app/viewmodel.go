@@ -146,7 +146,7 @@ type EarningsVM struct {
 
 // TaskRow is one row of the task ledger.
 type TaskRow struct {
-	Time, Kind, Model, Duration, Fee, Outcome, Reason, Tx string
+	Time, Kind, Model, Duration, Fee, Outcome, Audit, Reason, Tx string
 }
 
 // Earnings builds the Earnings tab's view model. The ledger shows the
@@ -185,7 +185,7 @@ func Earnings(hours, days []api.Bucket, tasks []api.Task, account []api.AccountE
 // moveRow is a money movement as a ledger row: what moved in Type, the
 // amount in Fee (negative when it left the wallet), why in Reason.
 func moveRow(a api.AccountEntry, loc *time.Location) TaskRow {
-	r := TaskRow{Time: a.At.In(loc).Format("Jan 2 15:04:05"), Kind: MoveText(a.Move), Fee: tray.Tokens(a.Amount), Duration: "—", Outcome: "—", Tx: a.Tx}
+	r := TaskRow{Time: a.At.In(loc).Format("Jan 2 15:04:05"), Kind: MoveText(a.Move), Fee: tray.Tokens(a.Amount), Duration: "—", Outcome: "—", Audit: "—", Tx: a.Tx}
 	switch a.Move {
 	case api.MoveStaked, api.MoveSent:
 		r.Fee = "-" + r.Fee
@@ -250,7 +250,7 @@ func bars(bs []api.Bucket, every int, label func(time.Time) string) ([]Bar, stri
 }
 
 func taskRow(t api.Task, loc *time.Location) TaskRow {
-	r := TaskRow{Kind: tray.KindText(t.Kind), Outcome: OutcomeText(t.Outcome), Reason: t.Reason, Fee: tray.Tokens(t.Earned), Duration: "—"}
+	r := TaskRow{Kind: tray.KindText(t.Kind), Outcome: OutcomeText(t.Outcome), Audit: AuditText(t.Role, t.Audit), Reason: t.Reason, Fee: tray.Tokens(t.Earned), Duration: "—"}
 	if t.Lost != "" && t.Lost != "0" {
 		r.Fee = "-" + tray.Tokens(t.Lost)
 	}
@@ -301,6 +301,39 @@ func OutcomeText(o string) string {
 		return lang.L("in progress")
 	}
 	return o
+}
+
+// AuditText says in which seat the node worked on a task and what an
+// audit found about its score: "—" for a task of its own that was not
+// audited.
+func AuditText(role, audit string) string {
+	var found string
+	switch audit {
+	case "":
+		if role != api.TaskRoleAuditor {
+			return "—"
+		}
+	case api.TaskAuditRight:
+		found = lang.L("confirmed")
+	case api.TaskAuditWrong:
+		found = lang.L("clearly differed")
+	case api.TaskAuditUnsettled:
+		found = lang.L("no verdict")
+	case api.TaskAuditSilent:
+		found = lang.L("never disclosed")
+	case api.TaskAuditReleased:
+		found = lang.L("released early")
+	default:
+		found = audit
+	}
+	seat := lang.L("audited")
+	if role == api.TaskRoleAuditor {
+		seat = lang.L("as auditor")
+	}
+	if found == "" {
+		return seat
+	}
+	return seat + " · " + found
 }
 
 // ModelsVM is the Models tab.

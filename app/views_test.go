@@ -84,11 +84,11 @@ func daysFixture() []api.Bucket {
 func tasksFixture() []api.Task {
 	at := now.Add(-time.Hour)
 	return []api.Task{
-		{ID: 41, Kind: "image", Models: []string{"base:runwayml/stable-diffusion-v1-5"}, Outcome: "paid", Earned: "333333333333333", Lost: "0",
+		{ID: 41, Kind: "image", Models: []string{"base:runwayml/stable-diffusion-v1-5"}, Outcome: "paid", Earned: "333333333333333", Lost: "0", Role: api.TaskRoleAuditor, Audit: api.TaskAuditRight,
 			Times: map[string]time.Time{"received_at": at, "settled_at": at.Add(2345 * time.Millisecond)}, Txs: map[string]string{"commit": "0xc0", "disclose": "0xd15c"}},
 		{ID: 40, Kind: "text", Models: []string{"0x" + "ab12" + "00000000000000000000000000000000000000000000000000000000000000"[:60]}, Outcome: "yielded", Reason: "the owner took the GPU back: paused_user_active",
 			Earned: "0", Lost: "0", Times: map[string]time.Time{"received_at": at.Add(-time.Minute)}, Txs: map[string]string{"yield": "0x41e1d"}},
-		{ID: 39, Kind: "image", Outcome: "slashed", Earned: "0", Lost: "1000000000000000000", Times: map[string]time.Time{}},
+		{ID: 39, Kind: "image", Outcome: "slashed", Earned: "0", Lost: "1000000000000000000", Times: map[string]time.Time{}, Role: api.TaskRoleNode, Audit: api.TaskAuditWrong},
 	}
 }
 
@@ -124,14 +124,14 @@ func TestEarningsVM(t *testing.T) {
 		t.Errorf("totals %+v", vm)
 	}
 	want := []TaskRow{
-		{Time: "Nov 22 14:00:03", Kind: "sent", Duration: "—", Fee: "-1.003 HYD", Outcome: "—", Reason: "to 0x00000000000000000000000000000000000Fee15", Tx: "0x5e4d"},
-		{Time: "Nov 22 14:00:02", Kind: "fees claimed", Duration: "—", Fee: "0.0033 HYD", Outcome: "—", Tx: "0xfee"},
-		{Time: "Nov 22 14:00:01", Kind: "stake back", Duration: "—", Fee: "1 HYD", Outcome: "—", Tx: "0x57a"},
-		{Time: "Nov 22 14:00:00", Kind: "left", Duration: "—", Fee: "—", Outcome: "—", Tx: "0x901"},
-		{Time: "Nov 22 13:30:00", Kind: "image", Model: "base:runwayml/stable-diffusion-v1-5", Duration: "2.3s", Fee: "0.0003 HYD", Outcome: "paid", Tx: "0xd15c"},
-		{Time: "Nov 22 13:29:00", Kind: "text", Model: "0xab120000…", Duration: "—", Fee: "0 HYD", Outcome: "handed back", Reason: "the owner took the GPU back: paused_user_active", Tx: "0x41e1d"},
-		{Time: "Nov 22 12:30:00", Kind: "stake", Duration: "—", Fee: "-1 HYD", Outcome: "—", Tx: "0x1"},
-		{Kind: "image", Duration: "—", Fee: "-1 HYD", Outcome: "slashed"},
+		{Time: "Nov 22 14:00:03", Kind: "sent", Duration: "—", Fee: "-1.003 HYD", Outcome: "—", Audit: "—", Reason: "to 0x00000000000000000000000000000000000Fee15", Tx: "0x5e4d"},
+		{Time: "Nov 22 14:00:02", Kind: "fees claimed", Duration: "—", Fee: "0.0033 HYD", Outcome: "—", Audit: "—", Tx: "0xfee"},
+		{Time: "Nov 22 14:00:01", Kind: "stake back", Duration: "—", Fee: "1 HYD", Outcome: "—", Audit: "—", Tx: "0x57a"},
+		{Time: "Nov 22 14:00:00", Kind: "left", Duration: "—", Fee: "—", Outcome: "—", Audit: "—", Tx: "0x901"},
+		{Time: "Nov 22 13:30:00", Kind: "image", Model: "base:runwayml/stable-diffusion-v1-5", Duration: "2.3s", Fee: "0.0003 HYD", Outcome: "paid", Audit: "as auditor · confirmed", Tx: "0xd15c"},
+		{Time: "Nov 22 13:29:00", Kind: "text", Model: "0xab120000…", Duration: "—", Fee: "0 HYD", Outcome: "handed back", Audit: "—", Reason: "the owner took the GPU back: paused_user_active", Tx: "0x41e1d"},
+		{Time: "Nov 22 12:30:00", Kind: "stake", Duration: "—", Fee: "-1 HYD", Outcome: "—", Audit: "—", Tx: "0x1"},
+		{Kind: "image", Duration: "—", Fee: "-1 HYD", Outcome: "slashed", Audit: "audited · clearly differed"},
 	}
 	if len(vm.Rows) != len(want) {
 		t.Fatalf("%d rows, want %d: %+v", len(vm.Rows), len(want), vm.Rows)

@@ -180,7 +180,21 @@ type Task struct {
 	Earned  string               `json:"earned"` // wei
 	Lost    string               `json:"lost"`   // wei of stake
 	Txs     map[string]string    `json:"txs,omitempty"`
+	Role    string               `json:"role,omitempty"`  // TaskRoleNode or TaskRoleAuditor
+	Audit   string               `json:"audit,omitempty"` // a TaskAudit* code; empty when not audited
 }
+
+// The seat a node held in a task (Task.Role) and what an audit found
+// about its score (Task.Audit): the ledger's codes.
+const (
+	TaskRoleNode       = "node"
+	TaskRoleAuditor    = "auditor"
+	TaskAuditRight     = "right"
+	TaskAuditWrong     = "wrong"
+	TaskAuditUnsettled = "unsettled"
+	TaskAuditSilent    = "silent"
+	TaskAuditReleased  = "released"
+)
 
 // Totals are sums over the whole ledger.
 type Totals struct {

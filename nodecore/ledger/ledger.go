@@ -12,7 +12,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
+	"slices"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -33,6 +35,30 @@ const (
 	Aborted Outcome = "aborted" // no majority or too few nodes; refunded to the app
 	Yielded Outcome = "yielded" // handed back (the owner came back)
 	Failed  Outcome = "failed"  // this node could not run it (see Reason)
+)
+
+// Role is the seat this node held: one of the task's own nodes, or an
+// auditor drawn to check them. Stored and crossing the API.
+type Role string
+
+// Roles.
+const (
+	RoleNode    Role = "node"
+	RoleAuditor Role = "auditor"
+)
+
+// Audit is what an audit of the task found about this node's score.
+// Stored and crossing the API; empty when the task was not audited.
+type Audit string
+
+// Audit results.
+const (
+	AuditNone      Audit = ""
+	AuditRight     Audit = "right"     // the audited verdict agreed with this node
+	AuditWrong     Audit = "wrong"     // this node clearly differed from it: slashed
+	AuditUnsettled Audit = "unsettled" // no verdict, or this node in doubt: neither paid nor slashed for its score
+	AuditSilent    Audit = "silent"    // this node committed and never disclosed
+	AuditReleased  Audit = "released"  // released before a verdict (its panel had too few nodes)
 )
 
 // Step is a moment of a task's life recorded in the ledger.
@@ -59,6 +85,8 @@ type Entry struct {
 	Txs       map[string]string  // "commit", "disclose", "result", "yield" → tx hash
 	Outcome   Outcome
 	Reason    string
+	Role      Role  // the seat held (RoleNode for entries older than roles)
+	Audit     Audit // what an audit found; AuditNone when not audited
 	UpdatedAt time.Time
 }
 
@@ -83,7 +111,9 @@ CREATE TABLE IF NOT EXISTS tasks (
 	txs          TEXT    NOT NULL DEFAULT '{}',
 	outcome      TEXT    NOT NULL DEFAULT 'pending',
 	reason       TEXT    NOT NULL DEFAULT '',
-	updated_at   INTEGER NOT NULL
+	updated_at   INTEGER NOT NULL,
+	role         TEXT    NOT NULL DEFAULT 'node',
+	audit        TEXT    NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS tasks_settled ON tasks(settled_at);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -106,7 +136,45 @@ func Open(path string) (*Ledger, error) {
 		db.Close()
 		return nil, fmt.Errorf("ledger: %s: %w", path, err)
 	}
+	if err := addColumns(db, "tasks", map[string]string{
+		"role":  `TEXT NOT NULL DEFAULT 'node'`,
+		"audit": `TEXT NOT NULL DEFAULT ''`,
+	}); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("ledger: %s: %w", path, err)
+	}
 	return &Ledger{db: db}, nil
+}
+
+// addColumns adds to table the columns a ledger written by an older
+// version lacks (CREATE TABLE IF NOT EXISTS keeps the old shape).
+func addColumns(db *sql.DB, table string, cols map[string]string) error {
+	rows, err := db.Query(`SELECT name FROM pragma_table_info(?)`, table)
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return err
+		}
+		have[name] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(maps.Keys(cols)) {
+		if have[name] {
+			continue
+		}
+		if _, err := db.Exec(`ALTER TABLE ` + table + ` ADD COLUMN ` + name + ` ` + cols[name]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close closes the database.
@@ -173,6 +241,16 @@ func (l *Ledger) Settle(ctx context.Context, id uint64, o Outcome, earned, lost 
 	return mustOne(res, id)
 }
 
+// SetAudit records the seat this node held in a task and what an audit
+// of it found.
+func (l *Ledger) SetAudit(ctx context.Context, id uint64, r Role, a Audit) error {
+	res, err := l.db.ExecContext(ctx, `UPDATE tasks SET role = ?, audit = ? WHERE task_id = ?`, string(r), string(a), int64(id))
+	if err != nil {
+		return err
+	}
+	return mustOne(res, id)
+}
+
 func mustOne(res sql.Result, id uint64) error {
 	n, err := res.RowsAffected()
 	if err != nil {
@@ -216,7 +294,7 @@ func (l *Ledger) Pending(ctx context.Context) ([]Entry, error) {
 
 func (l *Ledger) query(ctx context.Context, tail string, args ...any) ([]Entry, error) {
 	rows, err := l.db.QueryContext(ctx, `SELECT task_id, kind, models, received_at, started_at, finished_at,
-		committed_at, disclosed_at, settled_at, earned_wei, lost_wei, txs, outcome, reason, updated_at FROM tasks `+tail, args...)
+		committed_at, disclosed_at, settled_at, earned_wei, lost_wei, txs, outcome, reason, updated_at, role, audit FROM tasks `+tail, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -229,14 +307,16 @@ func (l *Ledger) query(ctx context.Context, tail string, args ...any) ([]Entry, 
 			models, txs  string
 			earned, lost string
 			outcome      string
+			role, audit  string
 			times        [6]sql.NullInt64
 			updated      int64
 		)
 		if err := rows.Scan(&id, &e.Kind, &models, &times[0], &times[1], &times[2], &times[3], &times[4], &times[5],
-			&earned, &lost, &txs, &outcome, &e.Reason, &updated); err != nil {
+			&earned, &lost, &txs, &outcome, &e.Reason, &updated, &role, &audit); err != nil {
 			return nil, err
 		}
 		e.TaskID, e.Outcome, e.UpdatedAt = uint64(id), Outcome(outcome), time.UnixMilli(updated)
+		e.Role, e.Audit = Role(role), Audit(audit)
 		if err := json.Unmarshal([]byte(models), &e.Models); err != nil {
 			return nil, fmt.Errorf("ledger: task %d models: %w", id, err)
 		}

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"database/sql"
 	"math/big"
 	"path/filepath"
 	"sync"
@@ -220,5 +221,65 @@ func TestProgressSurvivesReopen(t *testing.T) {
 	}
 	if _, ok, _ := l2.LoadProgress(ctx, 3); ok {
 		t.Fatal("dropped progress came back")
+	}
+}
+
+// TestAuditRecorded: the seat held and what an audit found are kept, and
+// a ledger written before they existed opens with its rows intact (their
+// role the task's own node, no audit) and records them from then on.
+func TestAuditRecorded(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "ledger.db")
+	old, err := sql.Open("sqlite", "file:"+p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The tasks table as version 0.1 wrote it.
+	if _, err := old.Exec(`CREATE TABLE tasks (
+		task_id INTEGER PRIMARY KEY, kind TEXT NOT NULL, models TEXT NOT NULL,
+		received_at INTEGER, started_at INTEGER, finished_at INTEGER, committed_at INTEGER,
+		disclosed_at INTEGER, settled_at INTEGER, earned_wei TEXT NOT NULL DEFAULT '0',
+		lost_wei TEXT NOT NULL DEFAULT '0', txs TEXT NOT NULL DEFAULT '{}',
+		outcome TEXT NOT NULL DEFAULT 'pending', reason TEXT NOT NULL DEFAULT '', updated_at INTEGER NOT NULL);
+		INSERT INTO tasks (task_id, kind, models, received_at, earned_wei, outcome, updated_at)
+		VALUES (3, 'image', '["m"]', 1000, '42', 'paid', 1000);`); err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+
+	for range 2 { // the second open finds the columns there
+		l, err := Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := l.Get(ctx, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Earned.Int64() != 42 || e.Outcome != Paid || e.Role != RoleNode || e.Audit != AuditNone {
+			t.Fatalf("the old row: %+v", e)
+		}
+		l.Close()
+	}
+	l, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	at := time.Unix(2000, 0)
+	if err := l.Receive(ctx, 4, "image", []string{"m"}, at); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.SetAudit(ctx, 4, RoleAuditor, AuditWrong); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.SetAudit(ctx, 5, RoleNode, AuditRight); err == nil {
+		t.Fatal("SetAudit on a task the ledger does not have succeeded")
+	}
+	e, err := l.Get(ctx, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Role != RoleAuditor || e.Audit != AuditWrong {
+		t.Fatalf("recorded %q %q, want auditor, wrong", e.Role, e.Audit)
 	}
 }

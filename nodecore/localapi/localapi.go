@@ -640,7 +640,8 @@ func (s *Server) tasks(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 		}
-		t := api.Task{ID: e.TaskID, Kind: e.Kind, Models: e.Models, Times: map[string]time.Time{}, Outcome: string(e.Outcome), Reason: e.Reason, Earned: wei(e.Earned), Lost: wei(e.Lost), Txs: e.Txs}
+		t := api.Task{ID: e.TaskID, Kind: e.Kind, Models: e.Models, Times: map[string]time.Time{}, Outcome: string(e.Outcome), Reason: e.Reason, Earned: wei(e.Earned), Lost: wei(e.Lost), Txs: e.Txs,
+			Role: string(e.Role), Audit: string(e.Audit)}
 		for step, at := range e.Times {
 			t.Times[string(step)] = at
 		}

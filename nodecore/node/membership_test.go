@@ -180,14 +180,39 @@ func TestSlashedNodeWaits(t *testing.T) {
 	w.start(r, nil)
 	w.waitState(r, StateAvailable)
 	w.nodes = append(w.nodes, r)
+	var last uint64
 	for i := 0; r.node.Snapshot().Reason != ReasonSlashed; i++ {
 		if i == 20 {
 			t.Fatal("the node with made-up results was never slashed")
 		}
-		w.waitSettled(w.createTask(engine.KindImage, 10+i))
+		last = w.createTask(engine.KindImage, 10+i)
+		w.waitSettled(last)
 		time.Sleep(100 * time.Millisecond)
 	}
 	w.waitReason(r, StateStopped, ReasonSlashed)
+	// The ledgers say who audited and what the audit found.
+	if e, err := w.entry(r, last); err != nil || e.Outcome != ledger.Slashed || e.Role != ledger.RoleNode || e.Audit != ledger.AuditWrong {
+		t.Fatalf("the slashed node's entry: %+v %v, want slashed, its own task, audit wrong", e, err)
+	}
+	auditors := 0
+	for _, o := range w.nodes {
+		if o == r {
+			continue
+		}
+		e, err := w.entry(o, last)
+		if err != nil {
+			continue // not seated in that task
+		}
+		if e.Audit != ledger.AuditRight {
+			t.Errorf("an honest seat's entry: %+v, want audit right", e)
+		}
+		if e.Role == ledger.RoleAuditor {
+			auditors++
+		}
+	}
+	if auditors == 0 {
+		t.Error("no ledger records an auditor's seat in the audited task")
+	}
 	time.Sleep(200 * time.Millisecond) // long enough for a rejoin that must not happen
 	if sn := r.node.Snapshot(); sn.State != StateStopped {
 		t.Fatalf("a slashed node went on: %s", sn.State)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/big"
 	"math/bits"
-	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -493,8 +492,9 @@ func (n *Node) closeLocked(ctx context.Context, id uint64) error {
 // settleLocked records how the task ended for this node.
 func (n *Node) settleLocked(ctx context.Context, id uint64, t chain.TaskInfo, slot int) error {
 	outcome, earned, lost, reason := n.verdict(t, slot)
-	if t.Audited() {
-		reason = strings.TrimSuffix("audited; "+reason, "; ")
+	role, audit := seatAudit(t, slot)
+	if err := n.cfg.Ledger.SetAudit(ctx, id, role, audit); err != nil {
+		return err
 	}
 	if err := n.cfg.Ledger.Settle(ctx, id, outcome, earned, lost, reason, n.cfg.Now()); err != nil {
 		return err
@@ -508,8 +508,31 @@ func (n *Node) settleLocked(ctx context.Context, id uint64, t chain.TaskInfo, sl
 	if info, err := n.client.Node(ctx, n.addr); err == nil {
 		n.setFromChain(info)
 	}
-	n.log.Info("task settled", "task", id, "outcome", outcome, "earned_wei", earned, "audited", t.Audited())
+	n.log.Info("task settled", "task", id, "outcome", outcome, "earned_wei", earned, "role", role, "audit", audit)
 	return nil
+}
+
+// seatAudit is the seat the node in slot held (-1: released before the
+// end) and what the task's audit, if any, found about it.
+func seatAudit(t chain.TaskInfo, slot int) (ledger.Role, ledger.Audit) {
+	role := ledger.RoleNode
+	if slot >= chain.TaskSeatCount {
+		role = ledger.RoleAuditor
+	}
+	in := func(mask uint16) bool { return slot >= 0 && mask&bit(slot) != 0 }
+	switch {
+	case !t.Audited():
+		return role, ledger.AuditNone
+	case slot < 0:
+		return ledger.RoleAuditor, ledger.AuditReleased // only an auditor leaves a task before its end
+	case in(t.Slashed) && !in(t.Disclosed):
+		return role, ledger.AuditSilent
+	case in(t.Slashed):
+		return role, ledger.AuditWrong
+	case in(t.Honest) && (t.State == chain.TaskDone || t.State == chain.TaskValidated):
+		return role, ledger.AuditRight
+	}
+	return role, ledger.AuditUnsettled
 }
 
 // verdict is how a judged task ended for the node in slot: the ledger's
@@ -526,6 +549,8 @@ func (n *Node) verdict(t chain.TaskInfo, slot int) (ledger.Outcome, *big.Int, *b
 		return ledger.Slashed, earned, lost, "this node committed and never disclosed"
 	}
 	switch {
+	case slot < 0:
+		return ledger.Unpaid, earned, lost, "this node was released before the verdict: too few auditors of its panel committed"
 	case t.State == chain.TaskDone && in(t.Honest):
 		return ledger.Paid, share(t.Fee, t.Honest, slot), lost, ""
 	case t.State == chain.TaskAborted && t.Outcome == chain.OutcomeNoArguments:
