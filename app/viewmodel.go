@@ -67,6 +67,9 @@ func Dashboard(st *api.Status, connErr error, totals *api.Totals, todayWei strin
 			vm.Progress = p
 		}
 	}
+	if st != nil && st.Current == nil && st.Waiting != nil {
+		vm.Task = WaitingText(*st.Waiting)
+	}
 	vm.GPUName, vm.VRAM, vm.Util, vm.Temp, vm.Power = "—", "—", "—", "—", "—"
 	if st != nil && st.GPU != nil {
 		g := st.GPU
@@ -99,6 +102,14 @@ func Dashboard(st *api.Status, connErr error, totals *api.Totals, todayWei strin
 		vm.Next = Action{Label: lang.L("Finish setting up")}
 	}
 	return vm
+}
+
+// WaitingText says why an available node has no task yet.
+func WaitingText(w api.Waiting) string {
+	if w.Proven {
+		return lang.L("Waiting for a task: {{.Ready}} nodes are ready for the tasks this card can run; each task draws three", map[string]any{"Ready": w.Ready})
+	}
+	return lang.L("Waiting for a first task: one seat of every task is drawn from all {{.Ready}} ready nodes; the first validated task proves your models and brings more", map[string]any{"Ready": w.Ready})
 }
 
 func tokensOrDash(wei string, ok bool) string {

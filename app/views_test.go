@@ -52,6 +52,21 @@ func TestDashboardVM(t *testing.T) {
 	if vm := Dashboard(&fetching, nil, nil, "0", now); vm.Task != "Task 42: image · lora:org/x · downloading its model" || vm.Progress != 0.15 {
 		t.Errorf("downloading: %+v", vm)
 	}
+	// An available node says why it waits: a newcomer that its way in is
+	// the seat of every task drawn from everyone.
+	waiting := api.Status{State: "available", Decision: api.Decision{Earn: true, Reason: "earning_idle"}, Waiting: &api.Waiting{Ready: 12}}
+	if vm := Dashboard(&waiting, nil, nil, "0", now); vm.Task != "Waiting for a first task: one seat of every task is drawn from all 12 ready nodes; the first validated task proves your models and brings more" {
+		t.Errorf("a new node waiting: %q", vm.Task)
+	}
+	waiting.Waiting.Proven = true
+	if vm := Dashboard(&waiting, nil, nil, "0", now); vm.Task != "Waiting for a task: 12 nodes are ready for the tasks this card can run; each task draws three" {
+		t.Errorf("a proven node waiting: %q", vm.Task)
+	}
+	useLanguage(t, "zh_Hans")
+	if vm := Dashboard(&waiting, nil, nil, "0", now); !strings.Contains(vm.Task, "12 个节点") {
+		t.Errorf("a proven node waiting, in Chinese: %q", vm.Task)
+	}
+	useLanguage(t, "en")
 	setup := Dashboard(&api.Status{State: api.StateSetup, Reason: "wallet"}, nil, nil, "0", now)
 	if setup.Reason != "Finish setting up in the Hydrogen window" || setup.Next.Label != "Finish setting up" || setup.Next.Do.Action != "" {
 		t.Errorf("setup: %+v", setup)

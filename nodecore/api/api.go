@@ -28,9 +28,23 @@ type Status struct {
 	GPU      *GPU      `json:"gpu,omitempty"`
 	Decision Decision  `json:"decision"`
 	Presence *Presence `json:"presence,omitempty"` // the latest report, if any
+	// Waiting says why an available node has no task (nil otherwise, or
+	// before the node has counted).
+	Waiting *Waiting `json:"waiting,omitempty"`
 	// Downloads are the model downloads under way.
 	Downloads []Download `json:"downloads,omitempty"`
 	Updated   time.Time  `json:"updated"`
+}
+
+// Waiting is why an available node has no task yet.
+type Waiting struct {
+	// Ready is how many nodes (this one included) are ready now for the
+	// tasks this card may be drawn for; each task draws three.
+	Ready uint64 `json:"ready"`
+	// Proven: validated work proved one of the node's models, so it is
+	// preferred for tasks of that model. Until then one seat of every
+	// task, drawn from all ready nodes, is its way in.
+	Proven bool `json:"proven"`
 }
 
 // Download states.

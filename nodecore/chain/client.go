@@ -464,6 +464,22 @@ func (c *Client) AvailableNodes(ctx context.Context, v Version) (uint64, error) 
 	return n.Uint64(), nil
 }
 
+// ReadyNodes is how many nodes are ready now for the tasks a card of
+// vramMiB running version v may be drawn for: the available members of
+// its VRAM class and every larger one (itself included when available).
+func (c *Client) ReadyNodes(ctx context.Context, v Version, vramMiB uint32) (uint64, error) {
+	opts := &bind.CallOpts{Context: ctx}
+	class, err := bind.Call(c.regC, opts, c.reg.PackClassOf(vramMiB), c.reg.UnpackClassOf)
+	if err != nil {
+		return 0, err
+	}
+	n, err := bind.Call(c.regC, opts, c.reg.PackPoolCount(big.NewInt(int64(v.Packed())), class), c.reg.UnpackPoolCount)
+	if err != nil {
+		return 0, err
+	}
+	return n.Uint64(), nil
+}
+
 // PoolCount is how many available nodes a task of spec's version and
 // VRAM need may be drawn from (its pools; a task naming a GPU draws from
 // that GPU's members instead, which this does not count).

@@ -829,11 +829,11 @@ func TestFinding03ColludingAuditorsSlashAgreeingNodes(t *testing.T) {
 // TestFinding03AbsentAuditorsCannotOverturn covers the cheapest way for
 // colluding auditors to call the second panel: not committing at all (a
 // timeout costs score, no stake). The first panel then has one disclosure
-// and settles nothing, so a second panel is drawn; even when all three of
-// it collude, a verdict against the task's agreeing nodes needs a
-// first-panel auditor who disclosed the same and risked its stake. None
-// did: nothing is established (the creator is refunded), and nobody is
-// slashed.
+// (the honest auditor's, opened after the commit deadline) and settles
+// nothing, so a second panel is drawn; even when all three of it collude,
+// a verdict against the task's agreeing nodes needs a first-panel auditor
+// who disclosed the same and risked its stake. None did: nothing is
+// established (the creator is refunded), and nobody is slashed.
 func TestFinding03AbsentAuditorsCannotOverturn(t *testing.T) {
 	n := simchain.New(t, 11, fParams(10_000))
 	honest, h4, absent, app, second := n.Accounts[:3], n.Accounts[3], n.Accounts[4:6], n.Accounts[6], n.Accounts[7:10]
@@ -851,18 +851,20 @@ func TestFinding03AbsentAuditorsCannotOverturn(t *testing.T) {
 	if fIndex(aud, h4) < 0 {
 		t.Fatalf("auditors %v: want the honest auditor among them", aud)
 	}
-	q := fNode(t, n, h4.Addr).QoS
-	fCommit(t, h4, id, fVote(t, fTrue))
+	v := fVote(t, fTrue)
+	fCommit(t, h4, id, v)
 	fAdvanceTo(t, n, fTask(t, n, id).CommitDeadline+1)
 	if _, err := app.Client.CloseTask(fctx, id); err != nil {
 		t.Fatal(err)
 	}
-	if ti := fTask(t, n, id); ti.State != chain.TaskAuditing || ti.Panels != 2 || ti.Slashed != 0 {
-		t.Fatalf("a first panel with one commit: %s panels %d slashed %09b, want a second panel", ti.State, ti.Panels, ti.Slashed)
+	// The one that committed in time discloses (its score may support a
+	// verdict); it is not taken for silent.
+	if ti := fTask(t, n, id); ti.State != chain.TaskAuditDisclosing {
+		t.Fatalf("a first panel with one commit: %s, want its disclosure", ti.State)
 	}
-	// The one that committed in time leaves with its points, not as silent.
-	if ni := fNode(t, n, h4.Addr); ni.State != chain.NodeAvailable || ni.Slashes != 0 || ni.QoS < q {
-		t.Fatalf("the lone committed auditor: %s slashes %d qos %d (was %d), want available, unslashed, scored", ni.State, ni.Slashes, ni.QoS, q)
+	fDisclose(t, h4, id, v)
+	if ti := fTask(t, n, id); ti.State != chain.TaskAuditing || ti.Panels != 2 || ti.Slashed != 0 {
+		t.Fatalf("a first panel with one disclosure: %s panels %d slashed %09b, want a second panel", ti.State, ti.Panels, ti.Slashed)
 	}
 	fJoin(t, second, 24576, fVer)
 	drawn, _, err = app.Client.Draw(fctx, id, spec)
@@ -1618,9 +1620,10 @@ func TestFinding10IneligibleNodesNeverDrawn(t *testing.T) {
 
 // TestFinding11PHashEdges covers finding 11: with the default thresholds a
 // node 6 bits off on one of four images agrees and is paid; 16 bits off is
-// in the doubt band, neither paid nor slashed (and may not record the
-// result), and starts no audit; 30 bits off clearly differs, is audited
-// and slashed.
+// in the doubt band: audited at once (else a pair could take a third's
+// fee share by staying in doubt of it), then neither paid nor slashed (and
+// may not record the result); 30 bits off clearly differs, is audited and
+// slashed.
 func TestFinding11PHashEdges(t *testing.T) {
 	p := fParams(0)
 	n := simchain.New(t, 7, p)
@@ -1656,10 +1659,18 @@ func TestFinding11PHashEdges(t *testing.T) {
 	votes = fVotes(t, fTrue, fTrue, off(16))
 	before := fFeeBal(t, n, seats[2].Addr)
 	fPlay(t, id, seats, votes)
-	if ti := fTask(t, n, id); ti.State != chain.TaskValidated || ti.Honest != 0b011 || ti.Slashed != 0 {
-		t.Fatalf("16 bits off: %s honest %03b slashed %03b, want validated without an audit, unpaid, unslashed", ti.State, ti.Honest, ti.Slashed)
+	if st := fTask(t, n, id).State; st != chain.TaskAuditing {
+		t.Fatalf("16 bits off: %s, want audited at once", st)
 	}
-	_, err := seats[2].Client.SubmitResult(fctx, id, votes[2])
+	drawn, _, err := app.Client.Draw(fctx, id, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fPlay(t, id, fAccts(t, n, drawn[3:6]), fVotes(t, fTrue, fTrue, fTrue))
+	if ti := fTask(t, n, id); ti.State != chain.TaskValidated || ti.Honest != 0b111011 || ti.Slashed != 0 {
+		t.Fatalf("16 bits off: %s honest %06b slashed %06b, want validated by the audit, seat 2 unpaid, unslashed", ti.State, ti.Honest, ti.Slashed)
+	}
+	_, err = seats[2].Client.SubmitResult(fctx, id, votes[2])
 	fRevert(t, err, "NotHonest")
 	fSubmit(t, seats[0], id, votes[0])
 	fWantBig(t, "16 bits off: fee", fFeeBal(t, n, seats[2].Addr), before)
@@ -1674,7 +1685,7 @@ func TestFinding11PHashEdges(t *testing.T) {
 	if st := fTask(t, n, id).State; st != chain.TaskAuditing {
 		t.Fatalf("30 bits off: %s, want auditing", st)
 	}
-	drawn, _, err := app.Client.Draw(fctx, id, spec)
+	drawn, _, err = app.Client.Draw(fctx, id, spec)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -365,6 +365,8 @@ func (s *Server) Status() api.Status {
 	}
 	if n.Task != 0 {
 		st.Current = &api.Current{ID: n.Task, Kind: n.TaskKind, Model: n.TaskModel, Phase: n.TaskPhase}
+	} else if n.State == node.StateAvailable && n.Ready > 0 {
+		st.Waiting = &api.Waiting{Ready: n.Ready, Proven: n.Proven}
 	}
 	return st
 }

@@ -429,11 +429,16 @@ func (n *Node) handleOnce(ctx context.Context, l types.Log) error {
 func (n *Node) deadlines(ctx context.Context) error {
 	t := time.NewTicker(n.cfg.Poll)
 	defer t.Stop()
+	var waited time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
+		}
+		if time.Since(waited) >= waitRefresh {
+			waited = time.Now()
+			n.refreshWaiting(ctx)
 		}
 		pending, err := n.cfg.Ledger.Pending(ctx)
 		if err != nil {
@@ -447,6 +452,45 @@ func (n *Node) deadlines(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// waitRefresh is how often an available node re-reads why it waits.
+const waitRefresh = 15 * time.Second
+
+// refreshWaiting reads, for an available node without a task, how many
+// nodes are ready for the tasks it may be drawn for and whether validated
+// work proved one of its models: what the dashboard tells an owner who
+// waits.
+func (n *Node) refreshWaiting(ctx context.Context) {
+	if sn := n.Snapshot(); sn.State != StateAvailable || sn.Task != 0 {
+		return
+	}
+	info, err := n.client.Node(ctx, n.addr)
+	if err != nil {
+		n.log.Debug("reading the node's record", "err", err)
+		return
+	}
+	ready, err := n.client.ReadyNodes(ctx, info.Version, info.VRAMMiB)
+	if err != nil {
+		n.log.Debug("counting the ready nodes", "err", err)
+		return
+	}
+	models, err := n.client.NodeModels(ctx, n.addr)
+	if err != nil {
+		n.log.Debug("reading the node's models", "err", err)
+		return
+	}
+	proven := false
+	for _, m := range models {
+		if proven, err = n.client.IsProven(ctx, n.addr, m); err != nil {
+			n.log.Debug("reading a model's proof", "err", err)
+			return
+		}
+		if proven {
+			break
+		}
+	}
+	n.hub.update(func(s *Snapshot) { s.Ready, s.Proven = ready, proven })
 }
 
 // recover picks up the tasks the ledger has open, after a restart.

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain/simchain"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
@@ -32,6 +34,9 @@ type world struct {
 	relay string
 	nodes []*running
 	ahead atomic.Int64 // how far the chain's clock was moved past the wall clock (ns)
+	// nameModels has createTask name its model in the spec (the chain
+	// then proves it for the nodes that were right).
+	nameModels bool
 }
 
 type running struct {
@@ -173,6 +178,9 @@ func (w *world) createTaskFor(kind, model string, i int) uint64 {
 		typ = chain.TaskText
 	}
 	spec := chain.Spec{Type: typ, ArgsHash: relay.ArgsHash(args), MinVRAMMiB: 8192, Version: chain.Version{Major: 1}}
+	if w.nameModels {
+		spec.Models = []common.Hash{chain.ModelHash(model)} // validated work proves it
+	}
 	id, _, _, err := w.app.Client.CreateTask(context.Background(), spec, 120, big.NewInt(1e15+int64(i)))
 	if err != nil {
 		w.t.Fatal(err)
@@ -257,6 +265,21 @@ func (w *world) checkPayments() {
 
 func TestNodesRunTasksEndToEnd(t *testing.T) {
 	w := newWorld(t, 3)
+	w.nameModels = true
+	// Waiting, each node knows why: three ready nodes, no proof yet.
+	waitFor := func(what string, ok func(Snapshot) bool) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for _, r := range w.nodes {
+			for !ok(r.node.Snapshot()) {
+				if time.Now().After(deadline) {
+					t.Fatalf("node %s: %s: %+v", r.acct.Addr, what, r.node.Snapshot())
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+	}
+	waitFor("want 3 ready, not proven", func(s Snapshot) bool { return s.Ready == 3 && !s.Proven })
 	var ids []uint64
 	for i := range 4 {
 		kind := engine.KindImage
@@ -278,6 +301,7 @@ func TestNodesRunTasksEndToEnd(t *testing.T) {
 		}
 	}
 	w.checkPayments()
+	waitFor("after validated tasks, want proven", func(s Snapshot) bool { return s.Proven && s.Ready == 3 })
 	for _, r := range w.nodes {
 		wi, err := r.node.Wallet(context.Background())
 		owed, _ := w.app.Client.FeeBalance(context.Background(), r.acct.Addr)

@@ -81,6 +81,14 @@ type Snapshot struct {
 	// The task being run: its kind (image, text), model ID (once its
 	// arguments are read) and phase (received, running, then Phase*).
 	TaskKind, TaskModel, TaskPhase string
+
+	// Why an available node waits: how many nodes are ready for the
+	// tasks this card may be drawn for (0: not known yet), and whether it
+	// has done validated work (which proves its models and earns a
+	// holder's preference; until then it gets the one seat of every task
+	// drawn from everyone).
+	Ready  uint64
+	Proven bool
 }
 
 // Notify is one message of the watch stream: the first carries Initial,
@@ -91,7 +99,7 @@ type Notify struct {
 	Reason  *Reason
 	Task    *uint64
 	Balance *big.Int
-	Detail  bool // the task's kind, model or phase changed
+	Detail  bool // the task's kind, model or phase, or why the node waits, changed
 }
 
 // hub holds the snapshot and fans changes out to watchers.
@@ -127,7 +135,8 @@ func (h *hub) update(f func(*Snapshot)) {
 		t := h.snap.Task
 		n.Task, changed = &t, true
 	}
-	if h.snap.TaskKind != old.TaskKind || h.snap.TaskModel != old.TaskModel || h.snap.TaskPhase != old.TaskPhase {
+	if h.snap.TaskKind != old.TaskKind || h.snap.TaskModel != old.TaskModel || h.snap.TaskPhase != old.TaskPhase ||
+		h.snap.Ready != old.Ready || h.snap.Proven != old.Proven {
 		n.Detail, changed = true, true
 	}
 	if h.snap.Balance != nil && (old.Balance == nil || h.snap.Balance.Cmp(old.Balance) != 0) {

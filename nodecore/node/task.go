@@ -508,6 +508,7 @@ func (n *Node) settleLocked(ctx context.Context, id uint64, t chain.TaskInfo, sl
 	if info, err := n.client.Node(ctx, n.addr); err == nil {
 		n.setFromChain(info)
 	}
+	n.refreshWaiting(ctx) // a validated task may have proven a model
 	n.log.Info("task settled", "task", id, "outcome", outcome, "earned_wei", earned, "role", role, "audit", audit)
 	return nil
 }
@@ -550,7 +551,7 @@ func (n *Node) verdict(t chain.TaskInfo, slot int) (ledger.Outcome, *big.Int, *b
 	}
 	switch {
 	case slot < 0:
-		return ledger.Unpaid, earned, lost, "this node was released before the verdict: too few auditors of its panel committed"
+		return ledger.Unpaid, earned, lost, "this node's seat was emptied before the verdict"
 	case t.State == chain.TaskDone && in(t.Honest):
 		return ledger.Paid, share(t.Fee, t.Honest, slot), lost, ""
 	case t.State == chain.TaskAborted && t.Outcome == chain.OutcomeNoArguments:

@@ -253,8 +253,9 @@ contract TaskManager is Payouts {
     }
 
     /// @notice Closes a phase whose deadline passed: after the commit
-    /// deadline, opens disclosure for the nodes that committed (or refunds
-    /// when fewer than two did); after the disclose deadline, judges with
+    /// deadline, opens disclosure for the nodes that committed (a task with
+    /// fewer than two is refunded; an audit panel needs one, and with none
+    /// is judged as it stands); after the disclose deadline, judges with
     /// what was disclosed. A judged task whose result was not recorded by
     /// its deadline is refunded.
     function close(uint256 id) external {
@@ -276,13 +277,10 @@ contract TaskManager is Payouts {
         if (s == TaskState.Committing || (s == TaskState.Auditing && t.commitDeadline != 0)) {
             if (block.timestamp <= t.commitDeadline) revert TooEarly();
             t.vacant = 0;
-            if (_count(t.committed & _phase(s, t.panels)) < 2) {
-                if (s == TaskState.Committing) {
-                    _abort(id, t, Outcome.TooFewNodes, false);
-                } else {
-                    _releaseLone(id, t);
-                    _finalize(id, t);
-                }
+            uint8 commits = _count(t.committed & _phase(s, t.panels));
+            if (commits < 2 && (s == TaskState.Committing || commits == 0)) {
+                if (s == TaskState.Committing) _abort(id, t, Outcome.TooFewNodes, false);
+                else _finalize(id, t);
                 return;
             }
             // Disclosure opens now (its window counts from the commit
@@ -325,7 +323,7 @@ contract TaskManager is Payouts {
         TaskState s = t.state;
         if (
             (s == TaskState.Committing || (s == TaskState.Auditing && t.commitDeadline != 0))
-                && block.timestamp > t.commitDeadline && _count(t.committed & _phase(s, t.panels)) >= 2
+                && block.timestamp > t.commitDeadline && _count(t.committed & _phase(s, t.panels)) >= (s == TaskState.Committing ? 2 : 1)
         ) {
             t.vacant = 0;
             _startDisclosing(id, t, t.commitDeadline);
@@ -467,19 +465,19 @@ contract TaskManager is Payouts {
     }
 
     /// @dev After a commit, a draw or a seat left empty: the phase moves on
-    /// when every seat is filled and committed; with fewer than two nodes
-    /// left it ends.
+    /// when every seat is filled and committed. A task with fewer than two
+    /// nodes left is refunded; an audit panel goes on with one (its score
+    /// may support a verdict), and with none it is judged as it stands.
     function _seatsChanged(uint256 id, Task storage t) internal {
         uint16 phase = _phase(t.state, t.panels);
         if (t.vacant & phase != 0) return;
         uint16 live = _live(t, phase);
-        if (_count(live) < 2) {
-            if (t.state == TaskState.Committing) {
-                _abort(id, t, Outcome.TooFewNodes, false);
-            } else {
-                _releaseLone(id, t);
-                _finalize(id, t);
-            }
+        if (t.state == TaskState.Committing && _count(live) < 2) {
+            _abort(id, t, Outcome.TooFewNodes, false);
+            return;
+        }
+        if (live == 0) {
+            _finalize(id, t); // every auditor of the panel handed back
             return;
         }
         if (t.committed & phase == live) _startDisclosing(id, t, uint64(block.timestamp));
@@ -519,8 +517,8 @@ contract TaskManager is Payouts {
             for (uint8 k; k < 3; ++k) {
                 if (t.disclosed & (uint16(1) << k) == 0) continue;
                 uint8 r = _versus(id, t, k, i, j);
-                if (r == DIFFER) disagreement = true;
                 if (r == AGREE) honest |= (uint16(1) << k);
+                else disagreement = true; // in doubt too: else a pair could take the fee of an honest third for free
             }
         }
         if (!found && !disagreement) {
@@ -576,8 +574,13 @@ contract TaskManager is Payouts {
     /// (refunded, nobody slashed for differing). So a junk trio cannot
     /// outvote honest auditors with its three seats, and auditors who see
     /// that they hold a panel cannot use it: overturning a task always
-    /// takes a second, unseen panel, unanimous. Whoever clearly differs
-    /// from an audited verdict is slashed wholly. Without an audit (the
+    /// takes a second, unseen panel, unanimous, and a first-panel auditor
+    /// who clearly differed from the task (risking its stake) and agrees
+    /// with it. A second panel that agrees with the task confirms it, and
+    /// every seat is then judged against the task's pair (agreement is not
+    /// transitive: a score agreeing with a near-truth junk pair may clearly
+    /// differ from the truth). Whoever clearly differs from an audited
+    /// verdict is slashed wholly; in doubt of it, unpaid. Without an audit (the
     /// coin kept the task, or no auditor could be drawn in time) the
     /// task's own judgement stands and nobody is slashed for differing.
     function _finalize(uint256 id, Task storage t) internal {
@@ -596,8 +599,10 @@ contract TaskManager is Payouts {
             found = seated && found && !_isNoArgs(scores[id][i]) && _unanimous(id, t, PANEL_2, i, j);
             // Overturning the task needs a first-panel auditor who disclosed
             // the same: a panel that merely timed out risked nothing.
-            if (found && !(presumed && _versus(id, t, i, pi, pj) == AGREE)) {
-                found = _supported(id, t, i, j);
+            if (found && presumed && _versus(id, t, i, pi, pj) == AGREE) {
+                (i, j) = (pi, pj); // confirmed: every seat is judged against the task's pair
+            } else if (found) {
+                found = _supported(id, t, i, j, presumed, pi, pj);
             }
             trusted = found;
         }
@@ -709,26 +714,6 @@ contract TaskManager is Payouts {
         registry.release(uint64(id), who, pts, v, bytes32(0));
     }
 
-    /// @dev An audit panel whose commit phase ended with fewer than two
-    /// commits never discloses: the auditor that committed was on time, so
-    /// it leaves with its points instead of waiting for a disclosure that
-    /// cannot come (and being taken for silent).
-    function _releaseLone(uint256 id, Task storage t) internal {
-        uint16 lone = t.committed & _phase(t.state, t.panels);
-        if (lone == 0) return;
-        address[9] memory who;
-        NodeRegistry.Verdict[9] memory v;
-        for (uint8 k; k < SEATS; ++k) {
-            if (lone & (uint16(1) << k) == 0) continue;
-            who[k] = t.nodes[k];
-            t.nodes[k] = address(0);
-            v[k] = NodeRegistry.Verdict.Scored;
-        }
-        uint8[9] memory pts = _pointsOf(t, lone);
-        t.committed &= ~lone;
-        registry.release(uint64(id), who, pts, v, bytes32(0));
-    }
-
     /// @dev Pays `amount` equally to the seats in `mask`, the rounding dust
     /// to the first.
     function _pay(Task storage t, uint256 amount, uint16 mask) internal {
@@ -774,10 +759,16 @@ contract TaskManager is Payouts {
     }
 
     /// @dev Whether a first-panel auditor disclosed a score agreeing with
-    /// the pair (i, j).
-    function _supported(uint256 id, Task storage t, uint8 i, uint8 j) internal view returns (bool) {
+    /// the pair (i, j) and clearly differing from the presumption (pi, pj),
+    /// so that it would have lost its stake had the presumption stood.
+    function _supported(uint256 id, Task storage t, uint8 i, uint8 j, bool presumed, uint8 pi, uint8 pj)
+        internal
+        view
+        returns (bool)
+    {
         for (uint8 k = 3; k < 6; ++k) {
-            if (t.disclosed & (uint16(1) << k) != 0 && _versus(id, t, k, i, j) == AGREE) return true;
+            if (t.disclosed & (uint16(1) << k) == 0 || _versus(id, t, k, i, j) != AGREE) continue;
+            if (!presumed || _versus(id, t, k, pi, pj) == DIFFER) return true;
         }
         return false;
     }

@@ -1,0 +1,163 @@
+package chain_test
+
+import (
+	"math/big"
+	"testing"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+	"github.com/hydrogen-network/hydrogen/nodecore/chain/simchain"
+)
+
+// fOff is fTrue with the lowest bits of its first image flipped: 20 bits
+// off is in doubt of the truth; 30 bits off clearly differs from it and
+// agrees with 20 (10 apart): agreement is not transitive.
+func fOff(bits int) []byte {
+	return chain.ImageScore(0x0123456789abcdef^(uint64(1)<<bits-1), 0xfedcba9876543210, 0x0f1e2d3c4b5a6978, 0x8796a5b4c3d2e1f0)
+}
+
+// auditWorld is a task agreed by three nodes on votes, its coin flipped to
+// an audit, and the first panel drawn from panel1.
+func auditWorld(t *testing.T, n *simchain.Net, task, panel1 []*simchain.Account, app *simchain.Account, scores ...[]byte) (uint64, []*simchain.Account) {
+	t.Helper()
+	fJoin(t, task, 24576, fVer)
+	id, seats := fCreate(t, n, app, fSpec(), fFee)
+	fPlay(t, id, seats, fVotes(t, scores...))
+	if ti := fTask(t, n, id); ti.State == chain.TaskValidated && ti.Coin {
+		fFlip(t, n, app, id)
+	}
+	if st := fTask(t, n, id).State; st != chain.TaskAuditing {
+		t.Fatalf("the task is %s, want auditing", st)
+	}
+	fJoin(t, panel1, 24576, fVer)
+	drawn, _, err := app.Client.Draw(fctx, id, fSpec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id, fAccts(t, n, drawn[3:6])
+}
+
+func drawSecond(t *testing.T, n *simchain.Net, app *simchain.Account, id uint64, panel2 []*simchain.Account) []*simchain.Account {
+	t.Helper()
+	if ti := fTask(t, n, id); ti.State != chain.TaskAuditing || ti.Panels != 2 {
+		t.Fatalf("the first panel led to %s with %d panels, want a second panel", ti.State, ti.Panels)
+	}
+	fJoin(t, panel2, 24576, fVer)
+	drawn, _, err := app.Client.Draw(fctx, id, fSpec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fAccts(t, n, drawn[6:9])
+}
+
+func wantNobodySlashed(t *testing.T, n *simchain.Net, accts []*simchain.Account) {
+	t.Helper()
+	for _, a := range accts {
+		if ni := fNode(t, n, a.Addr); ni.Slashes != 0 || ni.Stake.Cmp(simchain.Eth(1)) != 0 {
+			t.Errorf("%s: stake %s slashes %d, want untouched", a.Addr, ni.Stake, ni.Slashes)
+		}
+	}
+}
+
+// TestAuditDoubtCannotSupportAnOverturn: a colluding first-panel auditor
+// discloses a score only in doubt of the honest task's (20 bits off, which
+// costs it nothing), so the first panel does not confirm; a wholly
+// colluding second panel then discloses one agreeing with it but clearly
+// differing from the truth (30 bits off). Overturning needs a first-panel
+// auditor who clearly differed from the task and so risked its stake:
+// the doubtful one did not, so nothing is established and no honest node
+// loses anything.
+func TestAuditDoubtCannotSupportAnOverturn(t *testing.T) {
+	n := simchain.New(t, 10, fParams(10_000))
+	honest, h1, h2, z, app, panel2 := n.Accounts[:3], n.Accounts[3], n.Accounts[4], n.Accounts[5], n.Accounts[6], n.Accounts[7:10]
+	id, aud := auditWorld(t, n, honest, []*simchain.Account{h1, h2, z}, app, fTrue, fTrue, fTrue)
+	votes := make([]chain.Vote, 3)
+	for i, a := range aud {
+		votes[i] = fVote(t, fTrue)
+		if a == z {
+			votes[i] = fVote(t, fOff(20))
+		}
+	}
+	fPlay(t, id, aud, votes)
+	aud2 := drawSecond(t, n, app, id, panel2)
+	fPlay(t, id, aud2, fVotes(t, fOff(30), fOff(30), fOff(30)))
+	ti := fTask(t, n, id)
+	if ti.State != chain.TaskAborted || ti.Outcome != chain.OutcomeNoMajority || ti.Slashed != 0 {
+		t.Fatalf("doubt as support: %s %s slashed %09b, want no verdict, nobody slashed", ti.State, ti.Outcome, ti.Slashed)
+	}
+	wantNobodySlashed(t, n, append(append([]*simchain.Account{}, honest...), h1, h2))
+}
+
+// TestAuditPairInDoubtIsAuditedAtOnce: a pair that discloses a score in
+// doubt of the honest third's no longer takes the whole fee unaudited: a
+// score in doubt of the pair is a disagreement, audited at once. The
+// honest first panel is in doubt of the pair too, so a second panel
+// decides; unanimous for the truth, it cannot slash the pair (in doubt,
+// nobody who was only in doubt is slashed) nor does it have a first-panel
+// auditor who clearly differed from the pair, so the task ends without a
+// verdict: the pair earns nothing, and nobody honest loses stake.
+func TestAuditPairInDoubtIsAuditedAtOnce(t *testing.T) {
+	n := simchain.New(t, 10, fParams(0)) // no coin audits: only the disagreement audits
+	c1, c2, h, app := n.Accounts[0], n.Accounts[1], n.Accounts[2], n.Accounts[3]
+	panel1, panel2 := n.Accounts[4:7], n.Accounts[7:10]
+	fJoin(t, []*simchain.Account{c1, c2, h}, 24576, fVer)
+	id, seats := fCreate(t, n, app, fSpec(), fFee)
+	votes := make([]chain.Vote, 3)
+	for i, s := range seats {
+		votes[i] = fVote(t, fOff(20))
+		if s == h {
+			votes[i] = fVote(t, fTrue)
+		}
+	}
+	fPlay(t, id, seats, votes)
+	if st := fTask(t, n, id).State; st != chain.TaskAuditing {
+		t.Fatalf("a pair in doubt of the third: %s, want audited at once", st)
+	}
+	fJoin(t, panel1, 24576, fVer)
+	drawn, _, err := app.Client.Draw(fctx, id, fSpec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fPlay(t, id, fAccts(t, n, drawn[3:6]), fVotes(t, fTrue, fTrue, fTrue))
+	fPlay(t, id, drawSecond(t, n, app, id, panel2), fVotes(t, fTrue, fTrue, fTrue))
+	ti := fTask(t, n, id)
+	if ti.State != chain.TaskAborted || ti.Outcome != chain.OutcomeNoMajority {
+		t.Fatalf("the pair in doubt, audited: %s %s, want no verdict (refunded)", ti.State, ti.Outcome)
+	}
+	for _, c := range []*simchain.Account{c1, c2} {
+		fWantBig(t, "the pair's fee", fFeeBal(t, n, c.Addr), new(big.Int))
+	}
+	wantNobodySlashed(t, n, append(append([]*simchain.Account{h}, panel1...), panel2...))
+}
+
+// TestAuditHandBacksCannotSaveAJunkTrio: two colluding auditors of a junk
+// trio's first panel hand their seats back (free) after the honest one
+// committed. The honest auditor still discloses (a panel of one), so its
+// score, clearly differing from the trio's, supports the honest second
+// panel's verdict: the trio is slashed.
+func TestAuditHandBacksCannotSaveAJunkTrio(t *testing.T) {
+	p := fParams(10_000)
+	n := simchain.New(t, 11, p)
+	trio, h, helpers, app, panel2 := n.Accounts[:3], n.Accounts[3], n.Accounts[4:6], n.Accounts[6], n.Accounts[7:10]
+	id, aud := auditWorld(t, n, trio, append([]*simchain.Account{h}, helpers...), app, fFake, fFake, fFake)
+	v := fVote(t, fTrue)
+	fCommit(t, h, id, v)
+	fAdvanceTo(t, n, fTask(t, n, id).CommitDeadline-p.Tasks.ReplaceTime)
+	for _, a := range aud {
+		if a == h {
+			continue
+		}
+		if _, err := a.Client.Yield(fctx, id, fSpec(), true); err != nil {
+			t.Fatalf("hand-back: %v", err)
+		}
+	}
+	if ti := fTask(t, n, id); ti.State != chain.TaskAuditDisclosing {
+		t.Fatalf("after the hand-backs: %s, want the honest auditor's disclosure", ti.State)
+	}
+	fDisclose(t, h, id, v)
+	fPlay(t, id, drawSecond(t, n, app, id, panel2), fVotes(t, fTrue, fTrue, fTrue))
+	ti := fTask(t, n, id)
+	if ti.State != chain.TaskValidated || ti.Slashed != chain.TaskSeats {
+		t.Fatalf("junk trio after hand-backs: %s %s slashed %09b, want validated, the trio slashed", ti.State, ti.Outcome, ti.Slashed)
+	}
+	wantNobodySlashed(t, n, append([]*simchain.Account{h}, panel2...))
+}
