@@ -161,3 +161,70 @@ func TestAuditHandBacksCannotSaveAJunkTrio(t *testing.T) {
 	}
 	wantNobodySlashed(t, n, append([]*simchain.Account{h}, panel2...))
 }
+
+// TestAuditChainCannotConfirmJunk: agreement is not transitive, so a chain
+// of scores (25, 15, 8 bits off the truth, each within 10 of the next)
+// could carry a verdict from a junk pair to the truth. A score agrees with
+// a pair only when it agrees with both: a second panel of 15, 8 and an
+// honest 0 is not unanimous, so the junk pair is not confirmed and none of
+// the honest seats is slashed.
+func TestAuditChainCannotConfirmJunk(t *testing.T) {
+	n := simchain.New(t, 10, fParams(0))
+	c1, c2, h, app := n.Accounts[0], n.Accounts[1], n.Accounts[2], n.Accounts[3]
+	panel1, c6, c7, h8 := n.Accounts[4:7], n.Accounts[7], n.Accounts[8], n.Accounts[9]
+	fJoin(t, []*simchain.Account{c1, c2, h}, 24576, fVer)
+	id, seats := fCreate(t, n, app, fSpec(), fFee)
+	votes := make([]chain.Vote, 3)
+	for i, s := range seats {
+		votes[i] = fVote(t, fOff(25))
+		if s == h {
+			votes[i] = fVote(t, fTrue)
+		}
+	}
+	fPlay(t, id, seats, votes)
+	fJoin(t, panel1, 24576, fVer)
+	drawn, _, err := app.Client.Draw(fctx, id, fSpec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fPlay(t, id, fAccts(t, n, drawn[3:6]), fVotes(t, fTrue, fTrue, fTrue))
+	aud2 := drawSecond(t, n, app, id, []*simchain.Account{c6, c7, h8})
+	v2 := make([]chain.Vote, 3)
+	for i, a := range aud2 {
+		switch a {
+		case c6:
+			v2[i] = fVote(t, fOff(15))
+		case c7:
+			v2[i] = fVote(t, fOff(8))
+		default:
+			v2[i] = fVote(t, fTrue)
+		}
+	}
+	fPlay(t, id, aud2, v2)
+	ti := fTask(t, n, id)
+	if ti.State != chain.TaskAborted || ti.Outcome != chain.OutcomeNoMajority || ti.Slashed != 0 {
+		t.Fatalf("a chain of scores: %s %s slashed %09b, want no verdict, nobody slashed", ti.State, ti.Outcome, ti.Slashed)
+	}
+	wantNobodySlashed(t, n, append([]*simchain.Account{h, h8}, panel1...))
+}
+
+// TestAuditNoArgumentsBesideAResult: a pair claiming the arguments never
+// came, beside a node that computed a result from them, is audited instead
+// of settling NoArguments (which would pay the pair for nothing).
+func TestAuditNoArgumentsBesideAResult(t *testing.T) {
+	n := simchain.New(t, 4, fParams(0))
+	c1, c2, h, app := n.Accounts[0], n.Accounts[1], n.Accounts[2], n.Accounts[3]
+	fJoin(t, []*simchain.Account{c1, c2, h}, 24576, fVer)
+	id, seats := fCreate(t, n, app, fSpec(), fFee)
+	votes := make([]chain.Vote, 3)
+	for i, s := range seats {
+		votes[i] = fVote(t, chain.NoArgumentsScore())
+		if s == h {
+			votes[i] = fVote(t, fTrue)
+		}
+	}
+	fPlay(t, id, seats, votes)
+	if ti := fTask(t, n, id); ti.State != chain.TaskAuditing {
+		t.Fatalf("NO_ARGUMENTS beside a result: %s %s, want audited", ti.State, ti.Outcome)
+	}
+}

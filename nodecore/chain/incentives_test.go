@@ -39,7 +39,7 @@ const (
 // votes a colluder may cast: the truth (0), scores in doubt of it, ones
 // that clearly differ (some agreeing with a doubtful one), silence,
 // absence.
-var colluderVotes = []int{0, 16, 20, 30, 40, silent, absent}
+var colluderVotes = []int{0, 8, 15, 20, 25, 30, 40, silent, absent}
 
 type seat struct {
 	colluder bool
@@ -77,8 +77,8 @@ func pairOf(ss []seat) (int, int, bool) {
 	return 0, 0, false
 }
 
-// versus is a score's relation to a pair: the closer of the two.
-func versus(x, a, b int) int { return min(relation(x, a), relation(x, b)) }
+// versus is a score's relation to a pair: the farther of the two.
+func versus(x, a, b int) int { return max(relation(x, a), relation(x, b)) }
 
 func unanimousWith(panel []seat, a, b int) bool {
 	n := 0
@@ -111,7 +111,7 @@ func (o *outcome) add(w float64, e outcome) {
 // settle applies the verdicts: silence pays silenceS; with a verdict
 // (pair a, b), a disclosed seat that clearly differs loses its stake (in
 // doubt: unpaid); all of it goes to the seats that agree.
-func settle(task, p1, p2 []seat, verdict bool, a, b int) outcome {
+func settle(task, p1, p2 []seat, verdict bool, a, b int, spared func(score int) bool) outcome {
 	var o outcome
 	pot := 0.0
 	right, ours := 0, 0
@@ -130,7 +130,9 @@ func settle(task, p1, p2 []seat, verdict bool, a, b int) outcome {
 						ours++
 					}
 				case rDiffer:
-					lost = 1
+					if spared == nil || !spared(s.score) {
+						lost = 1
+					}
 				case rDoubt: // unpaid, not slashed
 				}
 			}
@@ -153,7 +155,7 @@ func settle(task, p1, p2 []seat, verdict bool, a, b int) outcome {
 func judge(task, p1, p2 []seat) outcome {
 	pa, pb, presumed := pairOf(task)
 	if p2 == nil {
-		o := settle(task, p1, nil, true, pa, pb)
+		o := settle(task, p1, nil, true, pa, pb, nil)
 		o.confirm = 1
 		return o
 	}
@@ -178,7 +180,13 @@ func judge(task, p1, p2 []seat) outcome {
 	if found && presumed && versus(a, pa, pb) == rAgree {
 		a, b = pa, pb // confirmed: everyone is judged against the task's pair
 	}
-	o := settle(task, p1, p2, found, a, b)
+	// An overturn slashes the seats that backed the presumption; a seat
+	// that differed from both it and the verdict is only unpaid.
+	var spared func(int) bool
+	if found && presumed && versus(a, pa, pb) != rAgree {
+		spared = func(x int) bool { return versus(x, pa, pb) != rAgree }
+	}
+	o := settle(task, p1, p2, found, a, b, spared)
 	switch {
 	case !found:
 		o.doubt = 1
@@ -322,13 +330,13 @@ func junkAt(colluders int, xs ...int) [][]seat {
 var strategies = []strategy{
 	// A made-up result clearly differs from the truth (a random image is
 	// 32 ± 4 bits off): what a group without the compute can disclose.
-	{"junk trio", junkAt(3, 30, 40)},
-	{"junk pair", junkAt(2, 30, 40)},
-	{"lone junk seat", junkAt(1, 30, 40)},
+	{"junk trio", junkAt(3, 25, 30, 40)},
+	{"junk pair", junkAt(2, 25, 30, 40)},
+	{"lone junk seat", junkAt(1, 25, 30, 40)},
 	// Near the truth (in doubt of it): it takes nearly the real compute;
 	// the doubt band leaves it unpaid when audited, never slashed.
-	{"near-truth trio", junkAt(3, 16, 20)},
-	{"near-truth pair", junkAt(2, 16, 20)},
+	{"near-truth trio", junkAt(3, 15, 20)},
+	{"near-truth pair", junkAt(2, 15, 20)},
 	{"auditors vs an honest task", [][]seat{{{score: 0}, {score: 0}, {score: 0}}}},
 }
 
@@ -354,7 +362,7 @@ func TestCollusionDoesNotPay(t *testing.T) {
 	if testing.Short() {
 		t.Skip("enumerates every vote")
 	}
-	for _, tk := range append(junkAt(2, 16, 20, 30, 40), junkAt(1, 16, 20, 30, 40)...) {
+	for _, tk := range append(junkAt(2, 15, 20, 25, 30, 40), junkAt(1, 15, 20, 25, 30, 40)...) {
 		if !judgedAtOnce(tk) {
 			t.Errorf("junk seats %v with an honest one escape the immediate audit", tk)
 		}

@@ -508,7 +508,17 @@ contract TaskManager is Payouts {
     function _judge(uint256 id, Task storage t) internal {
         (bool found, uint8 i, uint8 j) = _pair(id, t, TASK_SEATS);
         if (found && _isNoArgs(scores[id][i])) {
-            _settleNoArgs(id, t);
+            // Missing arguments, unless a seat computed a result from them:
+            // then an audit tells who is right.
+            bool computed;
+            for (uint8 k; k < 3; ++k) {
+                if (t.disclosed & (uint16(1) << k) != 0 && !_isNoArgs(scores[id][k])) computed = true;
+            }
+            if (!computed) {
+                _settleNoArgs(id, t);
+                return;
+            }
+            _startAudit(id, t, true);
             return;
         }
         bool disagreement = !found && _count(t.disclosed & TASK_SEATS) >= 2;
@@ -580,13 +590,15 @@ contract TaskManager is Payouts {
     /// every seat is then judged against the task's pair (agreement is not
     /// transitive: a score agreeing with a near-truth junk pair may clearly
     /// differ from the truth). Whoever clearly differs from an audited
-    /// verdict is slashed wholly; in doubt of it, unpaid. Without an audit (the
+    /// verdict is slashed wholly (after an overturn, only if it agreed with
+    /// the task); in doubt of it, unpaid. Without an audit (the
     /// coin kept the task, or no auditor could be drawn in time) the
     /// task's own judgement stands and nobody is slashed for differing.
     function _finalize(uint256 id, Task storage t) internal {
         bool seated = t.commitDeadline != 0; // the current panel got its auditors
         (bool found, uint8 i, uint8 j) = _pair(id, t, TASK_SEATS);
         bool trusted;
+        uint16 spared; // seats not slashed for differing
         if (t.panels == 1 && seated) {
             trusted = found && _unanimous(id, t, PANEL_1, i, j);
             if (!trusted) {
@@ -603,6 +615,9 @@ contract TaskManager is Payouts {
                 (i, j) = (pi, pj); // confirmed: every seat is judged against the task's pair
             } else if (found) {
                 found = _supported(id, t, i, j, presumed, pi, pj);
+                // An overturn slashes the seats that backed the task; a
+                // seat that differed from both is only unpaid.
+                if (found && presumed) spared = _notAgreeing(id, t, pi, pj);
             }
             trusted = found;
         }
@@ -631,7 +646,7 @@ contract TaskManager is Payouts {
                 if (r == AGREE) {
                     v[k] = NodeRegistry.Verdict.Honest;
                     honest |= bit;
-                } else if (r == DIFFER && trusted && !_isNoArgs(scores[id][k])) {
+                } else if (r == DIFFER && trusted && !_isNoArgs(scores[id][k]) && spared & bit == 0) {
                     v[k] = NodeRegistry.Verdict.Slash;
                     slashed |= bit;
                 } else {
@@ -758,6 +773,13 @@ contract TaskManager is Payouts {
         return n >= 2;
     }
 
+    /// @dev The disclosed seats whose score does not agree with the pair (i, j).
+    function _notAgreeing(uint256 id, Task storage t, uint8 i, uint8 j) internal view returns (uint16 m) {
+        for (uint8 k; k < SEATS; ++k) {
+            if (t.disclosed & (uint16(1) << k) != 0 && _versus(id, t, k, i, j) != AGREE) m |= uint16(1) << k;
+        }
+    }
+
     /// @dev Whether a first-panel auditor disclosed a score agreeing with
     /// the pair (i, j) and clearly differing from the presumption (pi, pj),
     /// so that it would have lost its stake had the presumption stood.
@@ -774,12 +796,15 @@ contract TaskManager is Payouts {
     }
 
     /// @dev How seat k's score relates to the agreeing pair (i, j): the
-    /// closer of the two relations.
+    /// farther of the two relations. Agreement is not transitive, so a
+    /// score agrees with a pair only when it agrees with both (else a
+    /// chain of scores, each within the threshold of the last, could carry
+    /// a verdict from the truth to a made-up score).
     function _versus(uint256 id, Task storage t, uint8 k, uint8 i, uint8 j) internal view returns (uint8) {
         bytes[9] storage s = scores[id];
         uint8 a = relation(t.taskType, s[k], s[i]);
         uint8 b = relation(t.taskType, s[k], s[j]);
-        return a < b ? a : b;
+        return a > b ? a : b;
     }
 
     function _isNoArgs(bytes storage score) internal view returns (bool) {
