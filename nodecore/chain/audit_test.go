@@ -28,12 +28,18 @@ func auditWorld(t *testing.T, n *simchain.Net, task, panel1 []*simchain.Account,
 	if st := fTask(t, n, id).State; st != chain.TaskAuditing {
 		t.Fatalf("the task is %s, want auditing", st)
 	}
+	return id, drawFirst(t, n, app, id, panel1)
+}
+
+// drawFirst joins panel1 and draws the first audit panel of task id.
+func drawFirst(t *testing.T, n *simchain.Net, app *simchain.Account, id uint64, panel1 []*simchain.Account) []*simchain.Account {
+	t.Helper()
 	fJoin(t, panel1, 24576, fVer)
 	drawn, _, err := app.Client.Draw(fctx, id, fSpec())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return id, fAccts(t, n, drawn[3:6])
+	return fAccts(t, n, drawn[3:6])
 }
 
 func drawSecond(t *testing.T, n *simchain.Net, app *simchain.Account, id uint64, panel2 []*simchain.Account) []*simchain.Account {
@@ -70,14 +76,7 @@ func TestAuditDoubtCannotSupportAnOverturn(t *testing.T) {
 	n := simchain.New(t, 10, fParams(10_000))
 	honest, h1, h2, z, app, panel2 := n.Accounts[:3], n.Accounts[3], n.Accounts[4], n.Accounts[5], n.Accounts[6], n.Accounts[7:10]
 	id, aud := auditWorld(t, n, honest, []*simchain.Account{h1, h2, z}, app, fTrue, fTrue, fTrue)
-	votes := make([]chain.Vote, 3)
-	for i, a := range aud {
-		votes[i] = fVote(t, fTrue)
-		if a == z {
-			votes[i] = fVote(t, fOff(20))
-		}
-	}
-	fPlay(t, id, aud, votes)
+	fPlay(t, id, aud, fVotesBy(t, aud, fOne(z, fOff(20), fTrue)))
 	aud2 := drawSecond(t, n, app, id, panel2)
 	fPlay(t, id, aud2, fVotes(t, fOff(30), fOff(30), fOff(30)))
 	ti := fTask(t, n, id)
@@ -101,23 +100,11 @@ func TestAuditPairInDoubtIsAuditedAtOnce(t *testing.T) {
 	panel1, panel2 := n.Accounts[4:7], n.Accounts[7:10]
 	fJoin(t, []*simchain.Account{c1, c2, h}, 24576, fVer)
 	id, seats := fCreate(t, n, app, fSpec(), fFee)
-	votes := make([]chain.Vote, 3)
-	for i, s := range seats {
-		votes[i] = fVote(t, fOff(20))
-		if s == h {
-			votes[i] = fVote(t, fTrue)
-		}
-	}
-	fPlay(t, id, seats, votes)
+	fPlay(t, id, seats, fVotesBy(t, seats, fOne(h, fTrue, fOff(20))))
 	if st := fTask(t, n, id).State; st != chain.TaskAuditing {
 		t.Fatalf("a pair in doubt of the third: %s, want audited at once", st)
 	}
-	fJoin(t, panel1, 24576, fVer)
-	drawn, _, err := app.Client.Draw(fctx, id, fSpec())
-	if err != nil {
-		t.Fatal(err)
-	}
-	fPlay(t, id, fAccts(t, n, drawn[3:6]), fVotes(t, fTrue, fTrue, fTrue))
+	fPlay(t, id, drawFirst(t, n, app, id, panel1), fVotes(t, fTrue, fTrue, fTrue))
 	fPlay(t, id, drawSecond(t, n, app, id, panel2), fVotes(t, fTrue, fTrue, fTrue))
 	ti := fTask(t, n, id)
 	if ti.State != chain.TaskAborted || ti.Outcome != chain.OutcomeNoMajority {
@@ -174,33 +161,18 @@ func TestAuditChainCannotConfirmJunk(t *testing.T) {
 	panel1, c6, c7, h8 := n.Accounts[4:7], n.Accounts[7], n.Accounts[8], n.Accounts[9]
 	fJoin(t, []*simchain.Account{c1, c2, h}, 24576, fVer)
 	id, seats := fCreate(t, n, app, fSpec(), fFee)
-	votes := make([]chain.Vote, 3)
-	for i, s := range seats {
-		votes[i] = fVote(t, fOff(25))
-		if s == h {
-			votes[i] = fVote(t, fTrue)
-		}
-	}
-	fPlay(t, id, seats, votes)
-	fJoin(t, panel1, 24576, fVer)
-	drawn, _, err := app.Client.Draw(fctx, id, fSpec())
-	if err != nil {
-		t.Fatal(err)
-	}
-	fPlay(t, id, fAccts(t, n, drawn[3:6]), fVotes(t, fTrue, fTrue, fTrue))
+	fPlay(t, id, seats, fVotesBy(t, seats, fOne(h, fTrue, fOff(25))))
+	fPlay(t, id, drawFirst(t, n, app, id, panel1), fVotes(t, fTrue, fTrue, fTrue))
 	aud2 := drawSecond(t, n, app, id, []*simchain.Account{c6, c7, h8})
-	v2 := make([]chain.Vote, 3)
-	for i, a := range aud2 {
+	fPlay(t, id, aud2, fVotesBy(t, aud2, func(a *simchain.Account) []byte {
 		switch a {
 		case c6:
-			v2[i] = fVote(t, fOff(15))
+			return fOff(15)
 		case c7:
-			v2[i] = fVote(t, fOff(8))
-		default:
-			v2[i] = fVote(t, fTrue)
+			return fOff(8)
 		}
-	}
-	fPlay(t, id, aud2, v2)
+		return fTrue
+	}))
 	ti := fTask(t, n, id)
 	if ti.State != chain.TaskAborted || ti.Outcome != chain.OutcomeNoMajority || ti.Slashed != 0 {
 		t.Fatalf("a chain of scores: %s %s slashed %09b, want no verdict, nobody slashed", ti.State, ti.Outcome, ti.Slashed)
@@ -216,14 +188,7 @@ func TestAuditNoArgumentsBesideAResult(t *testing.T) {
 	c1, c2, h, app := n.Accounts[0], n.Accounts[1], n.Accounts[2], n.Accounts[3]
 	fJoin(t, []*simchain.Account{c1, c2, h}, 24576, fVer)
 	id, seats := fCreate(t, n, app, fSpec(), fFee)
-	votes := make([]chain.Vote, 3)
-	for i, s := range seats {
-		votes[i] = fVote(t, chain.NoArgumentsScore())
-		if s == h {
-			votes[i] = fVote(t, fTrue)
-		}
-	}
-	fPlay(t, id, seats, votes)
+	fPlay(t, id, seats, fVotesBy(t, seats, fOne(h, fTrue, chain.NoArgumentsScore())))
 	if ti := fTask(t, n, id); ti.State != chain.TaskAuditing {
 		t.Fatalf("NO_ARGUMENTS beside a result: %s %s, want audited", ti.State, ti.Outcome)
 	}

@@ -141,6 +141,26 @@ func fDisclose(t *testing.T, a *simchain.Account, id uint64, v chain.Vote) {
 	}
 }
 
+// fVotesBy is each seat's vote on the score that score gives its node.
+func fVotesBy(t *testing.T, seats []*simchain.Account, score func(*simchain.Account) []byte) []chain.Vote {
+	t.Helper()
+	votes := make([]chain.Vote, len(seats))
+	for i, a := range seats {
+		votes[i] = fVote(t, score(a))
+	}
+	return votes
+}
+
+// fOne gives node one score and every other node another.
+func fOne(node *simchain.Account, its, others []byte) func(*simchain.Account) []byte {
+	return func(a *simchain.Account) []byte {
+		if a == node {
+			return its
+		}
+		return others
+	}
+}
+
 // fPlay has each seat commit its vote, then each disclose it.
 func fPlay(t *testing.T, id uint64, seats []*simchain.Account, votes []chain.Vote) {
 	t.Helper()
@@ -568,14 +588,7 @@ func TestFinding03RisklessCollusion(t *testing.T) {
 	// Two seats: the pair cheats, is audited and slashed.
 	fJoin(t, []*simchain.Account{c1, c2, victim}, 24576, fVer)
 	id, seats := fCreate(t, n, app, spec, fFee)
-	votes := make([]chain.Vote, 3)
-	for i, s := range seats {
-		if s == victim {
-			votes[i] = fVote(t, fTrue)
-		} else {
-			votes[i] = fVote(t, fFake)
-		}
-	}
+	votes := fVotesBy(t, seats, fOne(victim, fTrue, fFake))
 	fPlay(t, id, seats, votes)
 	if st := fTask(t, n, id).State; st != chain.TaskAuditing {
 		t.Fatalf("a disagreement led to %s, want auditing", st)
@@ -789,15 +802,7 @@ func TestFinding03ColludingAuditorsSlashAgreeingNodes(t *testing.T) {
 	if ha < 0 {
 		t.Fatalf("auditors %v: the honest auditor was not drawn", aud)
 	}
-	avotes := make([]chain.Vote, 3)
-	for i, a := range aud {
-		if a == h4 {
-			avotes[i] = fVote(t, fTrue)
-		} else {
-			avotes[i] = fVote(t, fFake)
-		}
-	}
-	fPlay(t, id, aud, avotes)
+	fPlay(t, id, aud, fVotesBy(t, aud, fOne(h4, fTrue, fFake)))
 	right := append(append(append([]*simchain.Account{}, honest...), h4), second...)
 	before := stakes(right)
 	secondPanel(id, "two colluding auditors")
