@@ -193,3 +193,73 @@ func TestAuditNoArgumentsBesideAResult(t *testing.T) {
 		t.Fatalf("NO_ARGUMENTS beside a result: %s %s, want audited", ti.State, ti.Outcome)
 	}
 }
+
+// fMask is fTrue with the bits of mask flipped in its first image.
+func fMask(mask uint64) []byte {
+	return chain.ImageScore(0x0123456789abcdef^mask, 0xfedcba9876543210, 0x0f1e2d3c4b5a6978, 0x8796a5b4c3d2e1f0)
+}
+
+const (
+	mask20 = uint64(1)<<20 - 1        // 20 bits: in doubt of the truth
+	mask10 = uint64(1)<<10 - 1        // 10 of those: agrees with both
+	noise6 = (uint64(1)<<6 - 1) << 40 // another GPU model's 6 bits of honest noise
+	mask5  = uint64(1)<<5 - 1         // 5 bits, away from that noise
+)
+
+// TestAuditConfirmationAgreesWithTheTaskDirectly: a colluding pair
+// discloses a score 20 bits off the truth, placed away from the honest
+// third's GPU noise, so that the third is 26 bits off it. One colluder in
+// the second panel discloses a score 10 bits from both the truth and the
+// pair, beside two honest auditors: its panel is unanimous, and it agrees
+// with the pair. A confirmation needs every second-panel disclosure to
+// agree with the task's pair directly; the honest ones are only in doubt
+// of it, so the task is not confirmed (the honest third would have been
+// slashed) nor overturned (no first-panel auditor clearly differed from
+// the pair): nobody loses stake. The roles go by seat (the pair in seats
+// 0 and 1, the colluder first in the second panel, where a pair's first
+// score is what an order-dependent rule would compare).
+func TestAuditConfirmationAgreesWithTheTaskDirectly(t *testing.T) {
+	n := simchain.New(t, 10, fParams(0))
+	task, app, panel1, panel2 := n.Accounts[0:3], n.Accounts[3], n.Accounts[4:7], n.Accounts[7:10]
+	fJoin(t, task, 24576, fVer)
+	id, seats := fCreate(t, n, app, fSpec(), fFee)
+	h := seats[2]
+	fPlay(t, id, seats, fVotes(t, fMask(mask20), fMask(mask20), fMask(noise6)))
+	fPlay(t, id, drawFirst(t, n, app, id, panel1), fVotes(t, fTrue, fTrue, fTrue))
+	aud2 := drawSecond(t, n, app, id, panel2)
+	fPlay(t, id, aud2, fVotes(t, fMask(mask10), fTrue, fTrue))
+	ti := fTask(t, n, id)
+	if ti.State != chain.TaskAborted || ti.Outcome != chain.OutcomeNoMajority || ti.Slashed != 0 {
+		t.Fatalf("a two-hop confirmation: %s %s slashed %09b, want no verdict, nobody slashed", ti.State, ti.Outcome, ti.Slashed)
+	}
+	wantNobodySlashed(t, n, append(append([]*simchain.Account{h}, panel1...), aud2[1:]...))
+}
+
+// TestAuditAnyAgreeingPairConfirms: honest results of two GPU models are 6
+// bits apart; a colluder discloses a score 5 bits from one and 11 from the
+// other, so no pair of the task has every seat agreeing with it and the
+// task is audited. The first panel, on the second model, agrees with the
+// honest pair directly: that confirms the task against the honest pair,
+// both honest nodes are paid and the colluder, in doubt of it, is not.
+// The colluder sits between the honest ones (seat 1), so the first
+// agreeing pair in seat order is the colluder's.
+func TestAuditAnyAgreeingPairConfirms(t *testing.T) {
+	n := simchain.New(t, 7, fParams(0))
+	task, app, panel1 := n.Accounts[0:3], n.Accounts[3], n.Accounts[4:7]
+	fJoin(t, task, 24576, fVer)
+	id, seats := fCreate(t, n, app, fSpec(), fFee)
+	h0, c := seats[0], seats[1]
+	votes := fVotes(t, fTrue, fMask(mask5), fMask(noise6))
+	fPlay(t, id, seats, votes)
+	if st := fTask(t, n, id).State; st != chain.TaskAuditing {
+		t.Fatalf("no pair every seat agrees with: %s, want audited", st)
+	}
+	fPlay(t, id, drawFirst(t, n, app, id, panel1), fVotes(t, fMask(noise6), fMask(noise6), fMask(noise6)))
+	ti := fTask(t, n, id)
+	ci := 1
+	if ti.State != chain.TaskValidated || ti.Slashed != 0 || ti.Honest != (chain.TaskSeats|chain.Panel1Seats)&^(1<<ci) {
+		t.Fatalf("confirmed against the honest pair: %s honest %09b slashed %09b, want every seat but the colluder's", ti.State, ti.Honest, ti.Slashed)
+	}
+	fSubmit(t, h0, id, votes[0])
+	fWantBig(t, "the colluder's fee", fFeeBal(t, n, c.Addr), new(big.Int))
+}

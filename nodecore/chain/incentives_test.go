@@ -5,29 +5,36 @@ import (
 	"testing"
 )
 
-// The audit rule of TaskManager (_judge, _finalize, _unanimous,
-// _supported and the verdicts) as a game, for the table in
+// The audit rule of TaskManager (_judge, _finalize, _confirming,
+// _unanimous, _supported and the verdicts) as a game, for the table in
 // docs/protocol.md ("Incentives"). A colluding group holds a share f of
 // the nodes; each auditor colludes with probability f. Colluders see every
-// draw, so the colluders of a panel choose their votes knowing how many of
-// the panel are theirs (but not the second panel, drawn after the first
-// disclosed); honest nodes always disclose the truth. A score is a
-// position: two scores agree within 10, are in doubt within 24, and
-// clearly differ beyond (the image thresholds, one image), so a colluder
-// can pick a score in doubt of the truth, or one that agrees with such a
-// score and clearly differs from the truth. Each colluder picks its own
-// vote; seats are tried in both orders (colluders first, honest first)
-// and the colluders get the better one. The value is the group's expected
-// stake change per audited task at its best replies. hydrogend bench
-// network plays the strategies on the real contracts; this model keeps
-// the argument of the docs checkable.
+// draw and every disclosed score, so the colluders of a panel choose their
+// votes knowing who sits where (but not the second panel, drawn after the
+// first disclosed); honest nodes disclose the truth as their GPU model
+// computes it.
+//
+// A score is a point in two groups of bits (one image; the contract takes
+// the worst image, so one is the worst case): a, the bits a colluder moves
+// from the truth, and b, the 6 bits where two honest GPU models differ
+// (the most measured). The distance of two scores is the number of bits
+// they differ in: |a1 - a2| + |b1 - b2|. Two scores agree within 10, are
+// in doubt within 24, and clearly differ beyond. Honest nodes of a seat
+// group (the task's third seat, each panel) run one of two GPU models,
+// b = 0 or 6, each case counted half. Colluders pick each vote from a grid
+// of such points, silence, or no commit (a timeout or a hand-back); both
+// seat orders of a panel are tried and the better one credited to the
+// colluders.
+//
+// The value is the group's expected stake change per audited task at its
+// best replies. hydrogend bench network plays the strategies on the real
+// contracts; this model keeps the argument of the docs checkable.
 
 const (
-	silent   = -1 // committed, never disclosed (or an auditor's NO_ARGUMENTS)
-	absent   = -2 // never committed, or handed the seat back: no stake lost
 	silenceS = 0.1
 	agreeAt  = 10 // distanceThreshold
 	doubtAt  = 24 // doubtThreshold
+	noiseB   = 6  // honest GPU models differ in these bits
 )
 
 const (
@@ -36,21 +43,43 @@ const (
 	rDiffer
 )
 
-// votes a colluder may cast: the truth (0), scores in doubt of it, ones
-// that clearly differ (some agreeing with a doubtful one), silence,
-// absence.
-var colluderVotes = []int{0, 8, 15, 20, 25, 30, 40, silent, absent}
+type point struct {
+	a, b int
+	vote int // 0 disclosed, voteSilent, voteAbsent
+}
+
+const (
+	voteSilent = 1 // committed, never disclosed (or an auditor's NO_ARGUMENTS)
+	voteAbsent = 2 // never committed, or handed the seat back: no stake lost
+)
+
+var (
+	silentVote = point{vote: voteSilent}
+	absentVote = point{vote: voteAbsent}
+)
+
+// colluderVotes: the truth of either GPU model, points 10, 20 and 30 bits
+// off it (in doubt, agreeing with a doubtful one, clearly differing),
+// silence, absence.
+var colluderVotes = func() []point {
+	var v []point
+	for _, a := range []int{0, 10, 20, 30} { // a 5-bit grid gives the same table, 10x slower
+		for _, b := range []int{0, noiseB} {
+			v = append(v, point{a: a, b: b})
+		}
+	}
+	return append(v, silentVote, absentVote)
+}()
 
 type seat struct {
 	colluder bool
-	score    int // a position, silent or absent
+	s        point
 }
 
-func relation(a, b int) int {
-	d := a - b
-	if d < 0 {
-		d = -d
-	}
+func (x point) disclosed() bool { return x.vote == 0 }
+
+func relation(x, y point) int {
+	d := abs(x.a-y.a) + abs(x.b-y.b)
 	switch {
 	case d <= agreeAt:
 		return rAgree
@@ -60,38 +89,65 @@ func relation(a, b int) int {
 	return rDiffer
 }
 
-func disclosedSeat(s seat) bool { return s.score >= 0 }
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
 
-// pairOf is the first agreeing pair of disclosed seats (the contract's _pair).
-func pairOf(ss []seat) (int, int, bool) {
+// versus is a point's relation to a pair: the farther of the two.
+func versus(x, p, q point) int { return max(relation(x, p), relation(x, q)) }
+
+// pairOf is the first agreeing pair of disclosed seats (_pair).
+func pairOf(ss []seat) (point, point, bool) {
 	for i := range ss {
-		if !disclosedSeat(ss[i]) {
+		if !ss[i].s.disclosed() {
 			continue
 		}
 		for j := i + 1; j < len(ss); j++ {
-			if disclosedSeat(ss[j]) && relation(ss[i].score, ss[j].score) == rAgree {
-				return ss[i].score, ss[j].score, true
+			if ss[j].s.disclosed() && relation(ss[i].s, ss[j].s) == rAgree {
+				return ss[i].s, ss[j].s, true
 			}
 		}
 	}
-	return 0, 0, false
+	return point{}, point{}, false
 }
 
-// versus is a score's relation to a pair: the farther of the two.
-func versus(x, a, b int) int { return max(relation(x, a), relation(x, b)) }
+// taskPairs are the task's agreeing pairs (_agreeingPair).
+func taskPairs(task []seat) [][2]point {
+	var out [][2]point
+	for _, c := range [][2]int{{0, 1}, {0, 2}, {1, 2}} {
+		x, y := task[c[0]].s, task[c[1]].s
+		if x.disclosed() && y.disclosed() && relation(x, y) == rAgree {
+			out = append(out, [2]point{x, y})
+		}
+	}
+	return out
+}
 
-func unanimousWith(panel []seat, a, b int) bool {
+func unanimousWith(panel []seat, p, q point) bool {
 	n := 0
 	for _, s := range panel {
-		if !disclosedSeat(s) {
+		if !s.s.disclosed() {
 			continue
 		}
-		if versus(s.score, a, b) != rAgree {
+		if versus(s.s, p, q) != rAgree {
 			return false
 		}
 		n++
 	}
 	return n >= 2
+}
+
+// confirming is the first task pair every disclosure of panel agrees with.
+func confirming(task, panel []seat) (point, point, bool) {
+	for _, c := range taskPairs(task) {
+		if unanimousWith(panel, c[0], c[1]) {
+			return c[0], c[1], true
+		}
+	}
+	return point{}, point{}, false
 }
 
 type outcome struct {
@@ -109,31 +165,30 @@ func (o *outcome) add(w float64, e outcome) {
 }
 
 // settle applies the verdicts: silence pays silenceS; with a verdict
-// (pair a, b), a disclosed seat that clearly differs loses its stake (in
-// doubt: unpaid); all of it goes to the seats that agree.
-func settle(task, p1, p2 []seat, verdict bool, a, b int, spared func(score int) bool) outcome {
+// (pair p, q), a disclosed seat that clearly differs loses its stake
+// unless spared (in doubt: unpaid); all of it goes to the seats that agree.
+func settle(groups [][]seat, verdict bool, p, q point, spared func(point) bool) outcome {
 	var o outcome
 	pot := 0.0
 	right, ours := 0, 0
-	for _, ss := range [][]seat{task, p1, p2} {
+	for _, ss := range groups {
 		for _, s := range ss {
 			lost := 0.0
 			switch {
-			case s.score == silent:
+			case s.s.vote == voteSilent:
 				lost = silenceS
-			case s.score == absent || !verdict:
+			case s.s.vote == voteAbsent || !verdict:
 			default:
-				switch versus(s.score, a, b) {
+				switch versus(s.s, p, q) {
 				case rAgree:
 					right++
 					if s.colluder {
 						ours++
 					}
 				case rDiffer:
-					if spared == nil || !spared(s.score) {
+					if spared == nil || !spared(s.s) {
 						lost = 1
 					}
-				case rDoubt: // unpaid, not slashed
 				}
 			}
 			pot += lost
@@ -150,75 +205,75 @@ func settle(task, p1, p2 []seat, verdict bool, a, b int, spared func(score int) 
 	return o
 }
 
-// judge is the contract's verdict on a panel-2 play, or the first
-// panel's confirmation when p2 is nil.
+// judge is the contract's verdict after the second panel.
 func judge(task, p1, p2 []seat) outcome {
-	pa, pb, presumed := pairOf(task)
-	if p2 == nil {
-		o := settle(task, p1, nil, true, pa, pb, nil)
+	groups := [][]seat{task, p1, p2}
+	if p, q, ok := confirming(task, p2); ok {
+		o := settle(groups, true, p, q, nil)
 		o.confirm = 1
 		return o
 	}
-	a, b, found := pairOf(p2)
-	found = found && unanimousWith(p2, a, b)
-	if found && !(presumed && versus(a, pa, pb) == rAgree) {
+	p, q, found := pairOf(p2)
+	found = found && unanimousWith(p2, p, q)
+	var spared func(point) bool
+	if found {
+		pairs := taskPairs(task)
+		backs := func(x point) bool {
+			for _, c := range pairs {
+				if versus(x, c[0], c[1]) == rAgree {
+					return true
+				}
+			}
+			return false
+		}
+		opposes := func(x point) bool {
+			for _, c := range pairs {
+				if versus(x, c[0], c[1]) != rDiffer {
+					return false
+				}
+			}
+			return true
+		}
 		supported := false
 		for _, s := range p1 {
-			if !disclosedSeat(s) || versus(s.score, a, b) != rAgree {
-				continue
-			}
-			r := rDiffer
-			if presumed {
-				r = versus(s.score, pa, pb)
-			}
-			if r == rDiffer {
-				supported = true // it would have lost its stake had the task stood
+			if s.s.disclosed() && versus(s.s, p, q) == rAgree && opposes(s.s) {
+				supported = true
 			}
 		}
 		found = supported
+		spared = func(x point) bool { return !backs(x) }
 	}
-	if found && presumed && versus(a, pa, pb) == rAgree {
-		a, b = pa, pb // confirmed: everyone is judged against the task's pair
-	}
-	// An overturn slashes the seats that backed the presumption; a seat
-	// that differed from both it and the verdict is only unpaid.
-	var spared func(int) bool
-	if found && presumed && versus(a, pa, pb) != rAgree {
-		spared = func(x int) bool { return versus(x, pa, pb) != rAgree }
-	}
-	o := settle(task, p1, p2, found, a, b, spared)
-	switch {
-	case !found:
-		o.doubt = 1
-	case presumed && versus(a, pa, pb) == rAgree:
-		o.confirm = 1
-	default:
+	o := settle(groups, found, p, q, spared)
+	if found {
 		o.overturn = 1
+	} else {
+		o.doubt = 1
 	}
 	return o
 }
 
-// panels enumerates every vote of k colluders (each its own), in both
-// seat orders, with the honest rest.
-func panels(k int) [][]seat {
+// panels enumerates a panel with k colluders (each its own vote, as a
+// multiset) and 3-k honest auditors of GPU model b, in both seat orders.
+func panels(k, b int) [][]seat {
 	var out [][]seat
-	var rec func(prefix []int)
-	rec = func(prefix []int) {
+	var rec func(from int, prefix []point)
+	rec = func(from int, prefix []point) {
 		if len(prefix) == k {
 			for _, first := range []bool{true, false} {
-				p := make([]seat, 0, 3)
-				if !first {
+				var p []seat
+				honest := func() {
 					for range 3 - k {
-						p = append(p, seat{score: 0})
+						p = append(p, seat{s: point{b: b}})
 					}
+				}
+				if !first {
+					honest()
 				}
 				for _, v := range prefix {
-					p = append(p, seat{colluder: true, score: v})
+					p = append(p, seat{colluder: true, s: v})
 				}
 				if first {
-					for range 3 - k {
-						p = append(p, seat{score: 0})
-					}
+					honest()
 				}
 				out = append(out, p)
 				if k == 0 || k == 3 {
@@ -227,11 +282,11 @@ func panels(k int) [][]seat {
 			}
 			return
 		}
-		for _, v := range colluderVotes {
-			rec(append(append([]int{}, prefix...), v))
+		for i := from; i < len(colluderVotes); i++ {
+			rec(i, append(append([]point{}, prefix...), colluderVotes[i]))
 		}
 	}
-	rec(nil)
+	rec(0, nil)
 	return out
 }
 
@@ -240,137 +295,183 @@ func binomial3(k int, f float64) float64 {
 	return c * math.Pow(f, float64(k)) * math.Pow(1-f, float64(3-k))
 }
 
-var panelsOf = [4][][]seat{panels(0), panels(1), panels(2), panels(3)}
+var panelsOf = func() (p [4][2][][]seat) {
+	for k := range 4 {
+		p[k][0], p[k][1] = panels(k, 0), panels(k, noiseB)
+	}
+	return p
+}()
 
-// audit plays an audited task whose seats are task.
-func audit(f float64, task []seat) outcome {
-	pa, pb, presumed := pairOf(task)
-	var total outcome
-	for k := 0; k <= 3; k++ {
-		var best *outcome
-		for _, p1 := range panelsOf[k] {
-			var o outcome
-			if presumed && unanimousWith(p1, pa, pb) {
-				o = judge(task, p1, nil)
-			} else {
-				for k2 := 0; k2 <= 3; k2++ {
-					var b2 *outcome
-					for _, p2 := range panelsOf[k2] {
-						if e := judge(task, p1, p2); b2 == nil || e.value > b2.value {
-							b2 = &e
+// play is a task's audit solved once for every f: for each first-panel
+// composition (k colluders, honest model g) and choice, the colluders'
+// best second-panel reply for each k2, averaged over its honest model.
+type play struct {
+	// first[k][g] lists, per first-panel choice, its confirmation outcome
+	// (confirmed: no second panel) or its replies per k2.
+	first [4][2][]choice
+}
+
+type choice struct {
+	confirmed bool
+	now       outcome    // when confirmed
+	replies   [4]outcome // best reply per k2, averaged over the honest model
+}
+
+func solve(task []seat) play {
+	var pl play
+	for k := range 4 {
+		for g := range 2 {
+			for _, p1 := range panelsOf[k][g] {
+				var c choice
+				if p, q, ok := confirming(task, p1); ok {
+					c.confirmed, c.now = true, settle([][]seat{task, p1}, true, p, q, nil)
+					c.now.confirm = 1
+				} else {
+					for k2 := range 4 {
+						for h := range 2 {
+							var b2 *outcome
+							for _, p2 := range panelsOf[k2][h] {
+								if e := judge(task, p1, p2); b2 == nil || e.value > b2.value {
+									b2 = &e
+								}
+							}
+							c.replies[k2].add(0.5, *b2)
 						}
 					}
-					o.add(binomial3(k2, f), *b2)
 				}
-			}
-			if best == nil || o.value > best.value {
-				best = &o
+				pl.first[k][g] = append(pl.first[k][g], c)
 			}
 		}
-		total.add(binomial3(k, f), *best)
+	}
+	return pl
+}
+
+// at is the play's value at f: per first-panel composition, the best
+// choice given the second panel's odds.
+func (pl play) at(f float64) outcome {
+	var total outcome
+	for k := range 4 {
+		for g := range 2 {
+			var best *outcome
+			for _, c := range pl.first[k][g] {
+				o := c.now
+				if !c.confirmed {
+					o = outcome{}
+					for k2 := range 4 {
+						o.add(binomial3(k2, f), c.replies[k2])
+					}
+				}
+				if best == nil || o.value > best.value {
+					best = &o
+				}
+			}
+			total.add(0.5*binomial3(k, f), *best)
+		}
 	}
 	return total
 }
 
-// judgedAtOnce reports whether the task's own seats call an audit
-// (a score not agreeing with the pair, or no pair): else only the coin
-// audits it.
-func judgedAtOnce(task []seat) bool {
-	a, b, ok := pairOf(task)
-	if !ok {
-		return true
-	}
-	for _, s := range task {
-		if disclosedSeat(s) && versus(s.score, a, b) != rAgree {
-			return true
+// auditedAtOnce reports whether the task's own seats call an audit: no
+// pair every disclosure agrees with (_judge).
+func auditedAtOnce(task []seat) bool {
+	for _, c := range taskPairs(task) {
+		all := true
+		for _, s := range task {
+			if s.s.disclosed() && versus(s.s, c[0], c[1]) != rAgree {
+				all = false
+			}
+		}
+		if all {
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 type strategy struct {
-	name string
-	// tasks are the seatings the group may choose among (its scores, and
-	// the seat orders it does not choose but is credited with).
-	tasks [][]seat
+	name  string
+	tasks [][]seat // the seatings the group may choose among
 }
 
-// junk seats colluders seats with score x (the rest honest), in both
-// seat orders.
-func junk(colluders, x int) [][]seat {
-	var out [][]seat
-	for _, first := range []bool{true, false} {
-		var t []seat
-		if !first {
-			for range 3 - colluders {
-				t = append(t, seat{score: 0})
-			}
-		}
-		for range colluders {
-			t = append(t, seat{colluder: true, score: x})
-		}
-		if first {
-			for range 3 - colluders {
-				t = append(t, seat{score: 0})
-			}
-		}
-		out = append(out, t)
-	}
-	return out
-}
-
-func junkAt(colluders int, xs ...int) [][]seat {
+// junk seats the group's colluders with point x and the honest rest on
+// either GPU model, colluders first or last.
+func junk(colluders int, xs ...point) [][]seat {
 	var out [][]seat
 	for _, x := range xs {
-		out = append(out, junk(colluders, x)...)
+		for _, b := range []int{0, noiseB} {
+			for _, first := range []bool{true, false} {
+				var t []seat
+				honest := func() {
+					for range 3 - colluders {
+						t = append(t, seat{s: point{b: b}})
+					}
+				}
+				if !first {
+					honest()
+				}
+				for range colluders {
+					t = append(t, seat{colluder: true, s: x})
+				}
+				if first {
+					honest()
+				}
+				out = append(out, t)
+				if colluders == 3 {
+					break
+				}
+			}
+		}
 	}
 	return out
 }
+
+var (
+	madeUp    = []point{{a: 30}, {a: 30, b: noiseB}} // clearly differs from the truth
+	nearTruth = []point{{a: 20}, {a: 20, b: noiseB}} // in doubt of it
+)
 
 var strategies = []strategy{
 	// A made-up result clearly differs from the truth (a random image is
 	// 32 ± 4 bits off): what a group without the compute can disclose.
-	{"junk trio", junkAt(3, 25, 30, 40)},
-	{"junk pair", junkAt(2, 25, 30, 40)},
-	{"lone junk seat", junkAt(1, 25, 30, 40)},
+	{"junk trio", junk(3, madeUp...)},
+	{"junk pair", junk(2, madeUp...)},
+	{"lone junk seat", junk(1, madeUp...)},
 	// Near the truth (in doubt of it): it takes nearly the real compute;
 	// the doubt band leaves it unpaid when audited, never slashed.
-	{"near-truth trio", junkAt(3, 15, 20)},
-	{"near-truth pair", junkAt(2, 15, 20)},
-	{"auditors vs an honest task", [][]seat{{{score: 0}, {score: 0}, {score: 0}}}},
-}
-
-// best is the strategy's best seating's value per audited task.
-func best(f float64, s strategy) outcome {
-	var b *outcome
-	for _, t := range s.tasks {
-		o := audit(f, t)
-		if b == nil || o.value > b.value {
-			b = &o
-		}
-	}
-	return *b
+	{"near-truth trio", junk(3, nearTruth...)},
+	{"near-truth pair", junk(2, nearTruth...)},
+	{"auditors vs an honest task", [][]seat{
+		{{s: point{}}, {s: point{}}, {s: point{}}},
+		{{s: point{}}, {s: point{b: noiseB}}, {s: point{}}},
+	}},
 }
 
 // TestCollusionDoesNotPay checks the audit rule's incentives: for a
 // colluding group of up to a third of the nodes every strategy loses
 // stake in expectation (attacking an honest task is never worth trying),
-// every junk seating is audited at once or by the coin, and the figures
-// are those docs/protocol.md states. Past f ≈ 0.37 attacking honest tasks
-// pays: the model is sharp enough to see it.
+// every junk seating beside an honest node is audited at once, and the
+// figures are those docs/protocol.md states. Past f ≈ 0.37 attacking
+// honest tasks pays: the model is sharp enough to see it.
 func TestCollusionDoesNotPay(t *testing.T) {
-	if testing.Short() {
-		t.Skip("enumerates every vote")
-	}
-	for _, tk := range append(junkAt(2, 15, 20, 25, 30, 40), junkAt(1, 15, 20, 25, 30, 40)...) {
-		if !judgedAtOnce(tk) {
-			t.Errorf("junk seats %v with an honest one escape the immediate audit", tk)
+	for _, s := range strategies[:5] {
+		for _, tk := range s.tasks {
+			if colluders := countColluders(tk); colluders < 3 && !auditedAtOnce(tk) {
+				t.Errorf("%s %v escapes the immediate audit", s.name, tk)
+			}
 		}
 	}
 	got := map[string]float64{}
-	for _, f := range []float64{0.1, 0.2, 0.25, 1.0 / 3} {
-		for _, s := range strategies {
-			o := best(f, s)
+	var honest []play
+	for _, s := range strategies {
+		var plays []play
+		for _, tk := range s.tasks {
+			plays = append(plays, solve(tk))
+		}
+		if s.name == "auditors vs an honest task" {
+			honest = plays
+		}
+		for _, f := range []float64{0.1, 0.2, 0.25, 1.0 / 3} {
+			o := bestAt(plays, f)
 			t.Logf("f=%.2f %-27s %+.2f·S  confirmed %.2f overturned %.2f doubt %.2f  honest stake lost %.3f·S",
 				f, s.name, o.value, o.confirm, o.overturn, o.doubt, o.honestLost)
 			if o.value > 1e-9 {
@@ -381,17 +482,37 @@ func TestCollusionDoesNotPay(t *testing.T) {
 			}
 		}
 	}
-	docs := map[string]float64{"junk trio": -0.65, "junk pair": -0.35, "lone junk seat": -0.49, "near-truth trio": 0, "near-truth pair": 0, "auditors vs an honest task": 0}
+	docs := map[string]float64{"junk trio": -0.65, "junk pair": -0.35, "lone junk seat": -0.49, "near-truth trio": -0.14, "near-truth pair": -0.01, "auditors vs an honest task": 0}
 	for name, want := range docs {
 		if math.Abs(got[name]-want) > 0.005 {
 			t.Errorf("%s at f = 1/3: %+.3f·S, docs/protocol.md says %+.2f·S", name, got[name], want)
 		}
 	}
-	honest := strategies[len(strategies)-1]
-	if v := best(0.36, honest).value; v > 1e-9 {
+	if v := bestAt(honest, 0.36).value; v > 1e-9 {
 		t.Errorf("attacking honest tasks at f = 0.36 gains %+.4f·S", v)
 	}
-	if v := best(0.40, honest).value; v <= 0 {
+	if v := bestAt(honest, 0.40).value; v <= 0 {
 		t.Errorf("attacking honest tasks at f = 0.40 gains %+.4f·S: the model no longer sees the limit", v)
 	}
+}
+
+func countColluders(task []seat) (n int) {
+	for _, s := range task {
+		if s.colluder {
+			n++
+		}
+	}
+	return n
+}
+
+// bestAt is the best seating's outcome at f.
+func bestAt(plays []play, f float64) outcome {
+	var b *outcome
+	for _, p := range plays {
+		o := p.at(f)
+		if b == nil || o.value > b.value {
+			b = &o
+		}
+	}
+	return *b
 }

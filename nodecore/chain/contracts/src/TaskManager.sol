@@ -506,7 +506,7 @@ contract TaskManager is Payouts {
     /// anyone's close); it audits auditRateBps of agreeing tasks. The
     /// nodes stay on the task until then, so an audit can still slash them.
     function _judge(uint256 id, Task storage t) internal {
-        (bool found, uint8 i, uint8 j) = _pair(id, t, TASK_SEATS);
+        (bool found, uint8 i,) = _pair(id, t, TASK_SEATS);
         if (found && _isNoArgs(scores[id][i])) {
             // Missing arguments, unless a seat computed a result from them:
             // then an audit tells who is right.
@@ -521,24 +521,23 @@ contract TaskManager is Payouts {
             _startAudit(id, t, true);
             return;
         }
-        bool disagreement = !found && _count(t.disclosed & TASK_SEATS) >= 2;
-        uint16 honest;
-        if (found) {
-            for (uint8 k; k < 3; ++k) {
-                if (t.disclosed & (uint16(1) << k) == 0) continue;
-                uint8 r = _versus(id, t, k, i, j);
-                if (r == AGREE) honest |= (uint16(1) << k);
-                else disagreement = true; // in doubt too: else a pair could take the fee of an honest third for free
-            }
-        }
-        if (!found && !disagreement) {
+        if (!found && _count(t.disclosed & TASK_SEATS) < 2) {
             _abort(id, t, Outcome.NoMajority, false);
             return;
         }
-        if (disagreement) {
+        // Validated only when every disclosure agrees with one agreeing
+        // pair; anything else (a score in doubt too: else a pair could take
+        // the fee of an honest third for free) is audited at once.
+        (bool agreed,,) = _confirming(id, t, TASK_SEATS);
+        for (uint8 k; k < 3; ++k) {
+            // A seat without the arguments beside a result: audited.
+            if (t.disclosed & (uint16(1) << k) != 0 && _isNoArgs(scores[id][k])) agreed = false;
+        }
+        if (!agreed) {
             _startAudit(id, t, true);
             return;
         }
+        uint16 honest = t.disclosed & TASK_SEATS;
         t.honest = honest;
         t.state = TaskState.Validated;
         t.coin = true;
@@ -574,51 +573,56 @@ contract TaskManager is Payouts {
         t.deadline = deadline;
     }
 
-    /// @dev The final verdicts. The task's own agreeing pair is the
-    /// presumption. A first panel can only confirm it: when at least two
-    /// of its auditors disclosed and every one of them agrees with it, it
-    /// stands. Anything else (a panel that differs, is split, in doubt,
-    /// silent or timed out) calls a second panel, drawn after the first
-    /// disclosed, which decides alone and only unanimously (at least two
-    /// disclosed, all agreeing); otherwise nothing is established
-    /// (refunded, nobody slashed for differing). So a junk trio cannot
-    /// outvote honest auditors with its three seats, and auditors who see
-    /// that they hold a panel cannot use it: overturning a task always
-    /// takes a second, unseen panel, unanimous, and a first-panel auditor
-    /// who clearly differed from the task (risking its stake) and agrees
-    /// with it. A second panel that agrees with the task confirms it, and
-    /// every seat is then judged against the task's pair (agreement is not
-    /// transitive: a score agreeing with a near-truth junk pair may clearly
-    /// differ from the truth). Whoever clearly differs from an audited
-    /// verdict is slashed wholly (after an overturn, only if it agreed with
-    /// the task); in doubt of it, unpaid. Without an audit (the
-    /// coin kept the task, or no auditor could be drawn in time) the
-    /// task's own judgement stands and nobody is slashed for differing.
+    /// @dev The final verdicts. The task's agreeing pairs are the
+    /// presumption. A panel confirms the task when at least two of its
+    /// auditors disclosed and every one agrees directly with one of those
+    /// pairs (agreement is not transitive: agreeing with a score that
+    /// agrees with the task is not enough); every seat is then judged
+    /// against that pair. A first panel can only confirm; anything else (a
+    /// panel that differs, is split, in doubt, silent or timed out) calls a
+    /// second panel, drawn after the first disclosed. Short of confirming,
+    /// the second panel overturns the task only when unanimous and backed
+    /// by a first-panel auditor who agrees with it and clearly differed
+    /// from every pair of the task (so it risked its stake); otherwise
+    /// nothing is established (refunded, nobody slashed for differing). So
+    /// a junk trio cannot outvote honest auditors with its three seats, and
+    /// auditors who see that they hold a panel cannot use it. Whoever
+    /// clearly differs from an audited verdict is slashed wholly (after an
+    /// overturn, only if it backed the task); in doubt of it, unpaid.
+    /// Without an audit (the coin kept the task, or no auditor could be
+    /// drawn in time) the task's own judgement stands and nobody is slashed
+    /// for differing.
     function _finalize(uint256 id, Task storage t) internal {
         bool seated = t.commitDeadline != 0; // the current panel got its auditors
-        (bool found, uint8 i, uint8 j) = _pair(id, t, TASK_SEATS);
+        bool found;
+        uint8 i;
+        uint8 j;
         bool trusted;
         uint16 spared; // seats not slashed for differing
-        if (t.panels == 1 && seated) {
-            trusted = found && _unanimous(id, t, PANEL_1, i, j);
+        if (t.panels == 0) {
+            (found, i, j) = _confirming(id, t, TASK_SEATS); // the coin kept the task
+        } else if (t.panels == 1 && !seated) {
+            (found, i, j) = _pair(id, t, TASK_SEATS); // no auditors in time: the task's own judgement
+        } else if (t.panels == 1) {
+            (trusted, i, j) = _confirming(id, t, PANEL_1);
             if (!trusted) {
                 _startAudit(id, t, true);
                 return;
             }
-        } else if (t.panels == 2) {
-            (bool presumed, uint8 pi, uint8 pj) = (found, i, j);
-            (found, i, j) = _pair(id, t, PANEL_2);
-            found = seated && found && !_isNoArgs(scores[id][i]) && _unanimous(id, t, PANEL_2, i, j);
-            // Overturning the task needs a first-panel auditor who disclosed
-            // the same: a panel that merely timed out risked nothing.
-            if (found && presumed && _versus(id, t, i, pi, pj) == AGREE) {
-                (i, j) = (pi, pj); // confirmed: every seat is judged against the task's pair
-            } else if (found) {
-                found = _supported(id, t, i, j, presumed, pi, pj);
-                // An overturn slashes the seats that backed the task; a
-                // seat that differed from both is only unpaid.
-                if (found && presumed) spared = _notAgreeing(id, t, pi, pj);
+            found = true;
+        } else {
+            (found, i, j) = _confirming(id, t, PANEL_2);
+            if (!found) {
+                (found, i, j) = _pair(id, t, PANEL_2);
+                found = found && !_isNoArgs(scores[id][i]) && _unanimous(id, t, PANEL_2, i, j);
+                // Overturning the task needs a first-panel auditor who
+                // disclosed the same and clearly differed from the task: a
+                // panel that timed out or was in doubt risked nothing. It
+                // slashes the seats that backed the task; a seat that
+                // differed from the task too is only unpaid.
+                if (found) (found, spared) = _supported(id, t, i, j);
             }
+            found = found && seated;
             trusted = found;
         }
         NodeRegistry.Verdict[9] memory v;
@@ -773,26 +777,47 @@ contract TaskManager is Payouts {
         return n >= 2;
     }
 
-    /// @dev The disclosed seats whose score does not agree with the pair (i, j).
-    function _notAgreeing(uint256 id, Task storage t, uint8 i, uint8 j) internal view returns (uint16 m) {
-        for (uint8 k; k < SEATS; ++k) {
-            if (t.disclosed & (uint16(1) << k) != 0 && _versus(id, t, k, i, j) != AGREE) m |= uint16(1) << k;
+    /// @dev The first agreeing pair of the task's seats that every real
+    /// disclosure among `seats` (at least two) agrees with: a confirmation.
+    function _confirming(uint256 id, Task storage t, uint16 seats) internal view returns (bool, uint8, uint8) {
+        for (uint8 c; c < 3; ++c) {
+            (uint8 i, uint8 j) = c == 0 ? (0, 1) : c == 1 ? (0, 2) : (1, 2);
+            if (_agreeingPair(id, t, i, j) && _unanimous(id, t, seats, i, j)) return (true, i, j);
         }
+        return (false, 0, 0);
     }
 
-    /// @dev Whether a first-panel auditor disclosed a score agreeing with
-    /// the pair (i, j) and clearly differing from the presumption (pi, pj),
-    /// so that it would have lost its stake had the presumption stood.
-    function _supported(uint256 id, Task storage t, uint8 i, uint8 j, bool presumed, uint8 pi, uint8 pj)
-        internal
-        view
-        returns (bool)
-    {
-        for (uint8 k = 3; k < 6; ++k) {
-            if (t.disclosed & (uint16(1) << k) == 0 || _versus(id, t, k, i, j) != AGREE) continue;
-            if (!presumed || _versus(id, t, k, pi, pj) == DIFFER) return true;
+    /// @dev Whether seats i and j disclosed agreeing real scores.
+    function _agreeingPair(uint256 id, Task storage t, uint8 i, uint8 j) internal view returns (bool) {
+        uint16 d = t.disclosed;
+        if (d & (uint16(1) << i) == 0 || d & (uint16(1) << j) == 0 || _isNoArgs(scores[id][i])) return false;
+        return relation(t.taskType, scores[id][i], scores[id][j]) == AGREE;
+    }
+
+    /// @dev For an overturn to the pair (i, j): whether a first-panel
+    /// auditor disclosed a score agreeing with it and clearly differing
+    /// from every agreeing pair of the task (so that it would have lost its
+    /// stake had the task stood), and the disclosed seats that agree with
+    /// none of the task's pairs (spared: they did not back it).
+    function _supported(uint256 id, Task storage t, uint8 i, uint8 j) internal view returns (bool ok, uint16 spared) {
+        uint16 backers;
+        uint16 opposed = PANEL_1;
+        for (uint8 c; c < 3; ++c) {
+            (uint8 a, uint8 b) = c == 0 ? (0, 1) : c == 1 ? (0, 2) : (1, 2);
+            if (!_agreeingPair(id, t, a, b)) continue;
+            for (uint8 k; k < SEATS; ++k) {
+                uint16 bit = uint16(1) << k;
+                if (t.disclosed & bit == 0) continue;
+                uint8 r = _versus(id, t, k, a, b);
+                if (r == AGREE) backers |= bit;
+                if (r != DIFFER) opposed &= ~bit;
+            }
         }
-        return false;
+        for (uint8 k = 3; k < 6; ++k) {
+            uint16 bit = uint16(1) << k;
+            if (opposed & bit != 0 && t.disclosed & bit != 0 && _versus(id, t, k, i, j) == AGREE) ok = true;
+        }
+        spared = t.disclosed & ~backers;
     }
 
     /// @dev How seat k's score relates to the agreeing pair (i, j): the
