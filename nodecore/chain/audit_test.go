@@ -263,3 +263,52 @@ func TestAuditAnyAgreeingPairConfirms(t *testing.T) {
 	fSubmit(t, h0, id, votes[0])
 	fWantBig(t, "the colluder's fee", fFeeBal(t, n, c.Addr), new(big.Int))
 }
+
+// TestAuditEveryConfirmedPairCounts: a colluder (seat 0) discloses a score
+// 10 bits from one honest GPU model's result (seat 1) and 16 from the
+// other's (seat 2, 6 bits from seat 1). Both (0,1) and (1,2) agree; the
+// audit's panel agrees with both. Every seat is judged against every pair
+// the panel confirms, so the honest seat 2 is paid: the colluder cannot
+// push it out of the fee by choosing which pair comes first.
+func TestAuditEveryConfirmedPairCounts(t *testing.T) {
+	n := simchain.New(t, 7, fParams(0))
+	task, app, panel1 := n.Accounts[0:3], n.Accounts[3], n.Accounts[4:7]
+	fJoin(t, task, 24576, fVer)
+	id, seats := fCreate(t, n, app, fSpec(), fFee)
+	votes := fVotes(t, fMask(mask10), fTrue, fMask(noise6))
+	fPlay(t, id, seats, votes)
+	if st := fTask(t, n, id).State; st != chain.TaskAuditing {
+		t.Fatalf("no pair every seat agrees with: %s, want audited", st)
+	}
+	fPlay(t, id, drawFirst(t, n, app, id, panel1), fVotes(t, fTrue, fTrue, fTrue))
+	ti := fTask(t, n, id)
+	if ti.State != chain.TaskValidated || ti.Slashed != 0 || ti.Honest != chain.TaskSeats|chain.Panel1Seats {
+		t.Fatalf("two confirmed pairs: %s honest %09b slashed %09b, want every seat right", ti.State, ti.Honest, ti.Slashed)
+	}
+	before := fFeeBal(t, n, seats[2].Addr)
+	fSubmit(t, seats[1], id, votes[1])
+	if got := new(big.Int).Sub(fFeeBal(t, n, seats[2].Addr), before); got.Sign() <= 0 {
+		t.Error("the honest seat of the other GPU model was not paid")
+	}
+}
+
+// TestAuditSplitJunkIsSlashed: two colluders disclose two different
+// made-up scores beside an honest node, so the task has no agreeing pair
+// and the first panel can confirm nothing; the honest second panel,
+// backed by the honest first panel, establishes the truth, and both junk
+// seats, clearly differing from it, are slashed (a task without a pair
+// spares nobody).
+func TestAuditSplitJunkIsSlashed(t *testing.T) {
+	n := simchain.New(t, 10, fParams(0))
+	task, app, panel1, panel2 := n.Accounts[0:3], n.Accounts[3], n.Accounts[4:7], n.Accounts[7:10]
+	fJoin(t, task, 24576, fVer)
+	id, seats := fCreate(t, n, app, fSpec(), fFee)
+	fPlay(t, id, seats, fVotes(t, fTrue, fFake, fMask(uint64(1)<<40-1)))
+	fPlay(t, id, drawFirst(t, n, app, id, panel1), fVotes(t, fTrue, fTrue, fTrue))
+	fPlay(t, id, drawSecond(t, n, app, id, panel2), fVotes(t, fTrue, fTrue, fTrue))
+	ti := fTask(t, n, id)
+	if ti.State != chain.TaskValidated || ti.Slashed != 0b110 {
+		t.Fatalf("split junk: %s %s slashed %09b, want validated, seats 1 and 2 slashed", ti.State, ti.Outcome, ti.Slashed)
+	}
+	wantNobodySlashed(t, n, append(append([]*simchain.Account{seats[0]}, panel1...), panel2...))
+}

@@ -140,14 +140,24 @@ func unanimousWith(panel []seat, p, q point) bool {
 	return n >= 2
 }
 
-// confirming is the first task pair every disclosure of panel agrees with.
-func confirming(task, panel []seat) (point, point, bool) {
+// confirming are the task pairs every disclosure of panel agrees with.
+func confirming(task, panel []seat) [][2]point {
+	var out [][2]point
 	for _, c := range taskPairs(task) {
 		if unanimousWith(panel, c[0], c[1]) {
-			return c[0], c[1], true
+			out = append(out, c)
 		}
 	}
-	return point{}, point{}, false
+	return out
+}
+
+// nearest is a point's closest relation to any of pairs.
+func nearest(x point, pairs [][2]point) int {
+	r := rDiffer
+	for _, c := range pairs {
+		r = min(r, versus(x, c[0], c[1]))
+	}
+	return r
 }
 
 type outcome struct {
@@ -165,9 +175,10 @@ func (o *outcome) add(w float64, e outcome) {
 }
 
 // settle applies the verdicts: silence pays silenceS; with a verdict
-// (pair p, q), a disclosed seat that clearly differs loses its stake
-// unless spared (in doubt: unpaid); all of it goes to the seats that agree.
-func settle(groups [][]seat, verdict bool, p, q point, spared func(point) bool) outcome {
+// (the pairs it confirms, or one pair), a disclosed seat that clearly
+// differs from all of them loses its stake unless spared (in doubt:
+// unpaid); all of it goes to the seats that agree with one.
+func settle(groups [][]seat, verdict bool, pairs [][2]point, spared func(point) bool) outcome {
 	var o outcome
 	pot := 0.0
 	right, ours := 0, 0
@@ -179,7 +190,7 @@ func settle(groups [][]seat, verdict bool, p, q point, spared func(point) bool) 
 				lost = silenceS
 			case s.s.vote == voteAbsent || !verdict:
 			default:
-				switch versus(s.s, p, q) {
+				switch nearest(s.s, pairs) {
 				case rAgree:
 					right++
 					if s.colluder {
@@ -208,8 +219,8 @@ func settle(groups [][]seat, verdict bool, p, q point, spared func(point) bool) 
 // judge is the contract's verdict after the second panel.
 func judge(task, p1, p2 []seat) outcome {
 	groups := [][]seat{task, p1, p2}
-	if p, q, ok := confirming(task, p2); ok {
-		o := settle(groups, true, p, q, nil)
+	if c := confirming(task, p2); len(c) > 0 {
+		o := settle(groups, true, c, nil)
 		o.confirm = 1
 		return o
 	}
@@ -241,9 +252,11 @@ func judge(task, p1, p2 []seat) outcome {
 			}
 		}
 		found = supported
-		spared = func(x point) bool { return !backs(x) }
+		if len(pairs) > 0 { // without any pair the task backed nothing: nobody is spared
+			spared = func(x point) bool { return !backs(x) }
+		}
 	}
-	o := settle(groups, found, p, q, spared)
+	o := settle(groups, found, [][2]point{{p, q}}, spared)
 	if found {
 		o.overturn = 1
 	} else {
@@ -253,8 +266,9 @@ func judge(task, p1, p2 []seat) outcome {
 }
 
 // panels enumerates a panel with k colluders (each its own vote, as a
-// multiset) and 3-k honest auditors of GPU model b, in both seat orders.
-func panels(k, b int) [][]seat {
+// multiset) and 3-k honest auditors, m of them on the second GPU model,
+// in both seat orders.
+func panels(k, m int) [][]seat {
 	var out [][]seat
 	var rec func(from int, prefix []point)
 	rec = func(from int, prefix []point) {
@@ -262,7 +276,11 @@ func panels(k, b int) [][]seat {
 			for _, first := range []bool{true, false} {
 				var p []seat
 				honest := func() {
-					for range 3 - k {
+					for h := range 3 - k {
+						b := 0
+						if h < m {
+							b = noiseB
+						}
 						p = append(p, seat{s: point{b: b}})
 					}
 				}
@@ -295,20 +313,30 @@ func binomial3(k int, f float64) float64 {
 	return c * math.Pow(f, float64(k)) * math.Pow(1-f, float64(3-k))
 }
 
-var panelsOf = func() (p [4][2][][]seat) {
+// panelsOf[k][m]: k colluders, m of the 3-k honest on the second model.
+var panelsOf = func() (p [4][4][][]seat) {
 	for k := range 4 {
-		p[k][0], p[k][1] = panels(k, 0), panels(k, noiseB)
+		for m := 0; m <= 3-k; m++ {
+			p[k][m] = panels(k, m)
+		}
 	}
 	return p
 }()
 
+// modelMix is the chance that m of h honest auditors run the second GPU
+// model (each does with probability one half).
+func modelMix(h, m int) float64 {
+	return float64([4][4]int{{1}, {1, 1}, {1, 2, 1}, {1, 3, 3, 1}}[h][m]) / float64(int(1)<<h)
+}
+
 // play is a task's audit solved once for every f: for each first-panel
-// composition (k colluders, honest model g) and choice, the colluders'
-// best second-panel reply for each k2, averaged over its honest model.
+// composition (k colluders, g honest on the second model) and choice,
+// the colluders' best second-panel reply for each k2, averaged over its
+// honest models.
 type play struct {
 	// first[k][g] lists, per first-panel choice, its confirmation outcome
 	// (confirmed: no second panel) or its replies per k2.
-	first [4][2][]choice
+	first [4][4][]choice
 }
 
 type choice struct {
@@ -320,22 +348,22 @@ type choice struct {
 func solve(task []seat) play {
 	var pl play
 	for k := range 4 {
-		for g := range 2 {
+		for g := 0; g <= 3-k; g++ {
 			for _, p1 := range panelsOf[k][g] {
 				var c choice
-				if p, q, ok := confirming(task, p1); ok {
-					c.confirmed, c.now = true, settle([][]seat{task, p1}, true, p, q, nil)
+				if cs := confirming(task, p1); len(cs) > 0 {
+					c.confirmed, c.now = true, settle([][]seat{task, p1}, true, cs, nil)
 					c.now.confirm = 1
 				} else {
 					for k2 := range 4 {
-						for h := range 2 {
+						for h := 0; h <= 3-k2; h++ {
 							var b2 *outcome
 							for _, p2 := range panelsOf[k2][h] {
 								if e := judge(task, p1, p2); b2 == nil || e.value > b2.value {
 									b2 = &e
 								}
 							}
-							c.replies[k2].add(0.5, *b2)
+							c.replies[k2].add(modelMix(3-k2, h), *b2)
 						}
 					}
 				}
@@ -351,7 +379,7 @@ func solve(task []seat) play {
 func (pl play) at(f float64) outcome {
 	var total outcome
 	for k := range 4 {
-		for g := range 2 {
+		for g := 0; g <= 3-k; g++ {
 			var best *outcome
 			for _, c := range pl.first[k][g] {
 				o := c.now
@@ -365,7 +393,7 @@ func (pl play) at(f float64) outcome {
 					best = &o
 				}
 			}
-			total.add(0.5*binomial3(k, f), *best)
+			total.add(modelMix(3-k, g)*binomial3(k, f), *best)
 		}
 	}
 	return total
@@ -393,16 +421,21 @@ type strategy struct {
 	tasks [][]seat // the seatings the group may choose among
 }
 
-// junk seats the group's colluders with point x and the honest rest on
-// either GPU model, colluders first or last.
+// junk seats the group's colluders with score x and the honest rest on
+// any mix of GPU models (colluders see them at the draw and cheat only
+// where it suits them), colluders first or last.
 func junk(colluders int, xs ...point) [][]seat {
 	var out [][]seat
 	for _, x := range xs {
-		for _, b := range []int{0, noiseB} {
+		for m := 0; m <= 3-colluders; m++ {
 			for _, first := range []bool{true, false} {
 				var t []seat
 				honest := func() {
-					for range 3 - colluders {
+					for h := range 3 - colluders {
+						b := 0
+						if h < m {
+							b = noiseB
+						}
 						t = append(t, seat{s: point{b: b}})
 					}
 				}
@@ -440,9 +473,15 @@ var strategies = []strategy{
 	// the doubt band leaves it unpaid when audited, never slashed.
 	{"near-truth trio", junk(3, nearTruth...)},
 	{"near-truth pair", junk(2, nearTruth...)},
+	// Two colluders, two different made-up results: no pair in the task.
+	{"split junk", [][]seat{
+		{{s: point{}}, {colluder: true, s: point{a: 30}}, {colluder: true, s: point{a: 60}}},
+		{{colluder: true, s: point{a: 30}}, {colluder: true, s: point{a: 60}}, {s: point{b: noiseB}}},
+	}},
 	{"auditors vs an honest task", [][]seat{
 		{{s: point{}}, {s: point{}}, {s: point{}}},
 		{{s: point{}}, {s: point{b: noiseB}}, {s: point{}}},
+		{{s: point{b: noiseB}}, {s: point{}}, {s: point{b: noiseB}}},
 	}},
 }
 
@@ -453,7 +492,7 @@ var strategies = []strategy{
 // figures are those docs/protocol.md states. Past f ≈ 0.37 attacking
 // honest tasks pays: the model is sharp enough to see it.
 func TestCollusionDoesNotPay(t *testing.T) {
-	for _, s := range strategies[:5] {
+	for _, s := range strategies[:6] {
 		for _, tk := range s.tasks {
 			if colluders := countColluders(tk); colluders < 3 && !auditedAtOnce(tk) {
 				t.Errorf("%s %v escapes the immediate audit", s.name, tk)
@@ -482,7 +521,7 @@ func TestCollusionDoesNotPay(t *testing.T) {
 			}
 		}
 	}
-	docs := map[string]float64{"junk trio": -0.65, "junk pair": -0.35, "lone junk seat": -0.49, "near-truth trio": -0.14, "near-truth pair": -0.01, "auditors vs an honest task": 0}
+	docs := map[string]float64{"junk trio": -0.65, "junk pair": -0.35, "lone junk seat": -0.49, "near-truth trio": -0.23, "near-truth pair": -0.08, "split junk": -0.47, "auditors vs an honest task": 0}
 	for name, want := range docs {
 		if math.Abs(got[name]-want) > 0.005 {
 			t.Errorf("%s at f = 1/3: %+.3f·S, docs/protocol.md says %+.2f·S", name, got[name], want)

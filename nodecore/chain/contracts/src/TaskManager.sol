@@ -528,7 +528,7 @@ contract TaskManager is Payouts {
         // Validated only when every disclosure agrees with one agreeing
         // pair; anything else (a score in doubt too: else a pair could take
         // the fee of an honest third for free) is audited at once.
-        (bool agreed,,) = _confirming(id, t, TASK_SEATS);
+        bool agreed = _confirming(id, t, TASK_SEATS) != 0;
         for (uint8 k; k < 3; ++k) {
             // A seat without the arguments beside a result: audited.
             if (t.disclosed & (uint16(1) << k) != 0 && _isNoArgs(scores[id][k])) agreed = false;
@@ -573,6 +573,18 @@ contract TaskManager is Payouts {
         t.deadline = deadline;
     }
 
+    /// @dev A verdict being reached: whether one was, whether it may slash,
+    /// the task pairs it confirms (0: the pair (i, j) instead), and the
+    /// seats spared from slashing.
+    struct Judgement {
+        bool found;
+        bool trusted;
+        uint8 vp;
+        uint8 i;
+        uint8 j;
+        uint16 spared;
+    }
+
     /// @dev The final verdicts. The task's agreeing pairs are the
     /// presumption. A panel confirms the task when at least two of its
     /// auditors disclosed and every one agrees directly with one of those
@@ -594,36 +606,35 @@ contract TaskManager is Payouts {
     /// for differing.
     function _finalize(uint256 id, Task storage t) internal {
         bool seated = t.commitDeadline != 0; // the current panel got its auditors
-        bool found;
-        uint8 i;
-        uint8 j;
-        bool trusted;
-        uint16 spared; // seats not slashed for differing
-        if (t.panels == 0) {
-            (found, i, j) = _confirming(id, t, TASK_SEATS); // the coin kept the task
-        } else if (t.panels == 1 && !seated) {
-            (found, i, j) = _pair(id, t, TASK_SEATS); // no auditors in time: the task's own judgement
+        Judgement memory g;
+        if (t.panels == 0 || !seated && t.panels == 1) {
+            // The coin kept the task, or no auditor came in time: the
+            // task's own judgement, when every disclosure agreed (else
+            // refunded).
+            g.vp = _confirming(id, t, TASK_SEATS);
+            g.found = g.vp != 0;
         } else if (t.panels == 1) {
-            (trusted, i, j) = _confirming(id, t, PANEL_1);
-            if (!trusted) {
+            g.vp = _confirming(id, t, PANEL_1);
+            if (g.vp == 0) {
                 _startAudit(id, t, true);
                 return;
             }
-            found = true;
+            g.found = g.trusted = true;
         } else {
-            (found, i, j) = _confirming(id, t, PANEL_2);
-            if (!found) {
-                (found, i, j) = _pair(id, t, PANEL_2);
-                found = found && !_isNoArgs(scores[id][i]) && _unanimous(id, t, PANEL_2, i, j);
+            g.vp = _confirming(id, t, PANEL_2);
+            g.found = g.vp != 0;
+            if (!g.found) {
+                (g.found, g.i, g.j) = _pair(id, t, PANEL_2);
+                g.found = g.found && !_isNoArgs(scores[id][g.i]) && _unanimous(id, t, PANEL_2, g.i, g.j);
                 // Overturning the task needs a first-panel auditor who
                 // disclosed the same and clearly differed from the task: a
                 // panel that timed out or was in doubt risked nothing. It
                 // slashes the seats that backed the task; a seat that
                 // differed from the task too is only unpaid.
-                if (found) (found, spared) = _supported(id, t, i, j);
+                if (g.found) (g.found, g.spared) = _supported(id, t, g.i, g.j);
             }
-            found = found && seated;
-            trusted = found;
+            g.found = g.found && seated;
+            g.trusted = g.found;
         }
         NodeRegistry.Verdict[9] memory v;
         uint16 honest;
@@ -643,14 +654,16 @@ contract TaskManager is Payouts {
                 // at no risk). An auditor without them does not commit.
                 v[k] = NodeRegistry.Verdict.Silent;
                 slashed |= bit;
-            } else if (!found) {
+            } else if (!g.found) {
                 v[k] = NodeRegistry.Verdict.Scored;
             } else {
-                uint8 r = _versus(id, t, k, i, j);
+                // Against every pair the verdict confirms: right when it
+                // agrees with one, slashed only when it differs from all.
+                uint8 r = g.vp == 0 ? _versus(id, t, k, g.i, g.j) : _nearest(id, t, k, g.vp);
                 if (r == AGREE) {
                     v[k] = NodeRegistry.Verdict.Honest;
                     honest |= bit;
-                } else if (r == DIFFER && trusted && !_isNoArgs(scores[id][k]) && spared & bit == 0) {
+                } else if (r == DIFFER && g.trusted && !_isNoArgs(scores[id][k]) && g.spared & bit == 0) {
                     v[k] = NodeRegistry.Verdict.Slash;
                     slashed |= bit;
                 } else {
@@ -661,7 +674,7 @@ contract TaskManager is Payouts {
         uint8[9] memory pts = _pointsOf(t, honest | (t.disclosed & ~slashed));
         t.honest = honest;
         t.slashed = slashed;
-        if (!found) {
+        if (!g.found) {
             t.state = TaskState.Aborted;
             t.outcome = Outcome.NoMajority;
             balances[t.creator] += t.fee;
@@ -777,14 +790,29 @@ contract TaskManager is Payouts {
         return n >= 2;
     }
 
-    /// @dev The first agreeing pair of the task's seats that every real
-    /// disclosure among `seats` (at least two) agrees with: a confirmation.
-    function _confirming(uint256 id, Task storage t, uint16 seats) internal view returns (bool, uint8, uint8) {
+    /// @dev The task's agreeing pairs that every real disclosure among
+    /// `seats` (at least two) agrees with, as a mask of (0,1), (0,2),
+    /// (1,2): a confirmation.
+    function _confirming(uint256 id, Task storage t, uint16 seats) internal view returns (uint8 m) {
         for (uint8 c; c < 3; ++c) {
-            (uint8 i, uint8 j) = c == 0 ? (0, 1) : c == 1 ? (0, 2) : (1, 2);
-            if (_agreeingPair(id, t, i, j) && _unanimous(id, t, seats, i, j)) return (true, i, j);
+            (uint8 i, uint8 j) = _taskPair(c);
+            if (_agreeingPair(id, t, i, j) && _unanimous(id, t, seats, i, j)) m |= uint8(1) << c;
         }
-        return (false, 0, 0);
+    }
+
+    function _taskPair(uint8 c) internal pure returns (uint8, uint8) {
+        return c == 0 ? (0, 1) : c == 1 ? (0, 2) : (1, 2);
+    }
+
+    /// @dev Seat k's closest relation to the task pairs in mask m.
+    function _nearest(uint256 id, Task storage t, uint8 k, uint8 m) internal view returns (uint8 r) {
+        r = DIFFER;
+        for (uint8 c; c < 3; ++c) {
+            if (m & (uint8(1) << c) == 0) continue;
+            (uint8 i, uint8 j) = _taskPair(c);
+            uint8 x = _versus(id, t, k, i, j);
+            if (x < r) r = x;
+        }
     }
 
     /// @dev Whether seats i and j disclosed agreeing real scores.
@@ -798,13 +826,16 @@ contract TaskManager is Payouts {
     /// auditor disclosed a score agreeing with it and clearly differing
     /// from every agreeing pair of the task (so that it would have lost its
     /// stake had the task stood), and the disclosed seats that agree with
-    /// none of the task's pairs (spared: they did not back it).
+    /// none of the task's pairs (spared: they did not back it; none when
+    /// the task has no agreeing pair).
     function _supported(uint256 id, Task storage t, uint8 i, uint8 j) internal view returns (bool ok, uint16 spared) {
         uint16 backers;
         uint16 opposed = PANEL_1;
+        bool presumed;
         for (uint8 c; c < 3; ++c) {
-            (uint8 a, uint8 b) = c == 0 ? (0, 1) : c == 1 ? (0, 2) : (1, 2);
+            (uint8 a, uint8 b) = _taskPair(c);
             if (!_agreeingPair(id, t, a, b)) continue;
+            presumed = true;
             for (uint8 k; k < SEATS; ++k) {
                 uint16 bit = uint16(1) << k;
                 if (t.disclosed & bit == 0) continue;
@@ -817,7 +848,8 @@ contract TaskManager is Payouts {
             uint16 bit = uint16(1) << k;
             if (opposed & bit != 0 && t.disclosed & bit != 0 && _versus(id, t, k, i, j) == AGREE) ok = true;
         }
-        spared = t.disclosed & ~backers;
+        // Without any pair the task backed nothing: nobody is spared.
+        if (presumed) spared = t.disclosed & ~backers;
     }
 
     /// @dev How seat k's score relates to the agreeing pair (i, j): the
