@@ -94,6 +94,21 @@ func testParams() *chain.Params {
 	return &p
 }
 
+// followChainClock moves the nodes' clock up to the chain's: the
+// simulated chain mines a block per transaction, each at least a second
+// after the last, so a busy world's chain runs ahead of the wall clock
+// (and a node that starts refuses a clock a minute off the chain's).
+func (w *world) followChainClock() {
+	w.t.Helper()
+	h, err := w.net.Backend.HeaderByNumber(context.Background(), nil)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if lead := time.Until(time.Unix(int64(h.Time), 0)); lead > time.Duration(w.ahead.Load()) {
+		w.ahead.Store(int64(lead))
+	}
+}
+
 // advance moves the chain's clock, and the nodes', forward by d.
 func (w *world) advance(d time.Duration) {
 	w.ahead.Add(int64(d))
@@ -106,6 +121,7 @@ func (w *world) spare() *simchain.Account { return w.net.Accounts[len(w.net.Acco
 // start runs a node (again) on its ledger; crashAt may make it stop.
 func (w *world) start(r *running, crashAt func(string, uint64) bool) {
 	w.t.Helper()
+	w.followChainClock()
 	l, err := ledger.Open(r.ledger)
 	if err != nil {
 		w.t.Fatal(err)
@@ -357,10 +373,10 @@ func TestCrashAtEachPhase(t *testing.T) {
 				for _, r := range w.nodes {
 					select {
 					case err := <-r.done:
+						r.cancel = nil // it ended: nothing to stop at cleanup
 						if !errors.Is(err, errCrash) {
 							t.Fatalf("node stopped with %v, want the simulated crash", err)
 						}
-						r.cancel = nil
 						w.start(r, nil)
 						restarted++
 					default:
