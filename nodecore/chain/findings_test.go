@@ -254,17 +254,6 @@ func fTime(t *testing.T, n *simchain.Net, r *types.Receipt) uint64 {
 // transaction itself (in the next block) both see a time >= ts.
 func fAdvanceTo(t *testing.T, n *simchain.Net, ts uint64) {
 	t.Helper()
-	// The clock moves only on an empty pending block.
-	for i := 0; ; i++ {
-		c, err := n.Backend.PendingTransactionCount(fctx)
-		if err == nil && c == 0 {
-			break
-		}
-		if i == 500 {
-			t.Fatalf("transactions still pending: %d %v", c, err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 	if now := fNow(t, n); ts > now+1 {
 		n.Backend.Advance(time.Duration(ts-now-1) * time.Second)
 	}

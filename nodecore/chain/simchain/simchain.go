@@ -7,6 +7,7 @@ package simchain
 import (
 	"context"
 	"crypto/ecdsa"
+	"fmt"
 	"math/big"
 	"sync"
 	"time"
@@ -56,18 +57,41 @@ func (b *Backend) SendTransaction(ctx context.Context, tx *types.Transaction) er
 	if err := b.Client.SendTransaction(ctx, tx); err != nil {
 		return err
 	}
-	if !b.Manual {
-		b.Sim.Commit()
+	if b.Manual {
+		return nil
 	}
-	return nil
+	// The pool may make the transaction pending a moment after accepting
+	// it (more so on a loaded machine): mine until it is in a block, so
+	// that no transaction is left pending for a later Advance (which
+	// cannot move the clock of a non-empty block).
+	for i := 0; ; i++ {
+		b.Sim.Commit()
+		if _, err := b.Client.TransactionReceipt(ctx, tx.Hash()); err == nil {
+			return nil
+		}
+		if i == 1000 {
+			return fmt.Errorf("simchain: transaction %s not mined", tx.Hash())
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
-// Advance moves the chain's clock forward by d and mines a block.
+// Advance moves the chain's clock forward by d and mines a block. The
+// transaction pool forgets a mined transaction a moment after its block
+// (asynchronously, later on a loaded machine), and until then the
+// simulated beacon refuses to move the clock: Advance waits for it.
 func (b *Backend) Advance(d time.Duration) {
 	b.mine.Lock()
 	defer b.mine.Unlock()
-	if err := b.Sim.AdjustTime(d); err != nil {
-		panic(err)
+	for i := 0; ; i++ {
+		err := b.Sim.AdjustTime(d)
+		if err == nil {
+			break
+		}
+		if i == 2000 {
+			panic(fmt.Sprintf("simchain: the clock cannot move: %v", err))
+		}
+		time.Sleep(time.Millisecond)
 	}
 	b.Sim.Commit()
 }

@@ -528,7 +528,7 @@ contract TaskManager is Payouts {
         // Validated only when every disclosure agrees with one agreeing
         // pair; anything else (a score in doubt too: else a pair could take
         // the fee of an honest third for free) is audited at once.
-        bool agreed = _confirming(id, t, TASK_SEATS) != 0;
+        bool agreed = _confirming(id, t, TASK_SEATS, true) != 0;
         for (uint8 k; k < 3; ++k) {
             // A seat without the arguments beside a result: audited.
             if (t.disclosed & (uint16(1) << k) != 0 && _isNoArgs(scores[id][k])) agreed = false;
@@ -578,6 +578,7 @@ contract TaskManager is Payouts {
     /// seats spared from slashing.
     struct Judgement {
         bool found;
+        bool kept; // the coin kept the task: its own verdicts (t.honest) stand
         bool trusted;
         uint8 vp;
         uint8 i;
@@ -607,21 +608,23 @@ contract TaskManager is Payouts {
     function _finalize(uint256 id, Task storage t) internal {
         bool seated = t.commitDeadline != 0; // the current panel got its auditors
         Judgement memory g;
-        if (t.panels == 0 || !seated && t.panels == 1) {
-            // The coin kept the task, or no auditor came in time: the
-            // task's own judgement, when every disclosure agreed (else
-            // refunded).
-            g.vp = _confirming(id, t, TASK_SEATS);
+        if (t.panels == 0) {
+            // The coin kept the task: every disclosure agreed (_judge).
+            g.found = g.kept = true;
+        } else if (!seated && t.panels == 1) {
+            // No auditor came in time: the task's own judgement, when
+            // every disclosure agreed (else refunded).
+            g.vp = _confirming(id, t, TASK_SEATS, true);
             g.found = g.vp != 0;
         } else if (t.panels == 1) {
-            g.vp = _confirming(id, t, PANEL_1);
+            g.vp = _confirming(id, t, PANEL_1, false);
             if (g.vp == 0) {
                 _startAudit(id, t, true);
                 return;
             }
             g.found = g.trusted = true;
         } else {
-            g.vp = _confirming(id, t, PANEL_2);
+            g.vp = _confirming(id, t, PANEL_2, false);
             g.found = g.vp != 0;
             if (!g.found) {
                 (g.found, g.i, g.j) = _pair(id, t, PANEL_2);
@@ -659,7 +662,9 @@ contract TaskManager is Payouts {
             } else {
                 // Against every pair the verdict confirms: right when it
                 // agrees with one, slashed only when it differs from all.
-                uint8 r = g.vp == 0 ? _versus(id, t, k, g.i, g.j) : _nearest(id, t, k, g.vp);
+                uint8 r = g.kept
+                    ? (t.honest & bit != 0 ? AGREE : DOUBT)
+                    : g.vp == 0 ? _versus(id, t, k, g.i, g.j) : _nearest(id, t, k, g.vp);
                 if (r == AGREE) {
                     v[k] = NodeRegistry.Verdict.Honest;
                     honest |= bit;
@@ -792,11 +797,14 @@ contract TaskManager is Payouts {
 
     /// @dev The task's agreeing pairs that every real disclosure among
     /// `seats` (at least two) agrees with, as a mask of (0,1), (0,2),
-    /// (1,2): a confirmation.
-    function _confirming(uint256 id, Task storage t, uint16 seats) internal view returns (uint8 m) {
+    /// (1,2): a confirmation (only the first when `first`).
+    function _confirming(uint256 id, Task storage t, uint16 seats, bool first) internal view returns (uint8 m) {
         for (uint8 c; c < 3; ++c) {
             (uint8 i, uint8 j) = _taskPair(c);
-            if (_agreeingPair(id, t, i, j) && _unanimous(id, t, seats, i, j)) m |= uint8(1) << c;
+            if (_agreeingPair(id, t, i, j) && _unanimous(id, t, seats, i, j)) {
+                m |= uint8(1) << c;
+                if (first) return m;
+            }
         }
     }
 
