@@ -312,3 +312,25 @@ func TestAuditSplitJunkIsSlashed(t *testing.T) {
 	}
 	wantNobodySlashed(t, n, append(append([]*simchain.Account{seats[0]}, panel1...), panel2...))
 }
+
+// TestAuditUnseatedNeedsAgreement: in a network too small to audit, a
+// task stands on its own judgement only when every disclosure agreed: a
+// pair beside a node that reported the arguments missing is refunded, not
+// paid.
+func TestAuditUnseatedNeedsAgreement(t *testing.T) {
+	n := simchain.New(t, 4, fParams(0))
+	task, app := n.Accounts[0:3], n.Accounts[3]
+	fJoin(t, task, 24576, fVer)
+	id, seats := fCreate(t, n, app, fSpec(), fFee)
+	fPlay(t, id, seats, fVotes(t, chain.NoArgumentsScore(), fFake, fFake))
+	if st := fTask(t, n, id).State; st != chain.TaskAuditing {
+		t.Fatalf("a pair beside NO_ARGUMENTS: %s, want audited", st)
+	}
+	if _, _, err := app.Client.Draw(fctx, id, fSpec()); err != nil {
+		t.Fatal(err)
+	}
+	ti := fTask(t, n, id)
+	if ti.State != chain.TaskAborted || ti.Outcome != chain.OutcomeNoMajority || ti.Honest != 0 {
+		t.Fatalf("no auditors, no agreement: %s %s honest %03b, want refunded", ti.State, ti.Outcome, ti.Honest)
+	}
+}

@@ -26,6 +26,10 @@ import (
 // seat orders of a panel are tried and the better one credited to the
 // colluders.
 //
+// Limits: colluders' scores lie on one axis of bits (plus the noise bits),
+// and panels are tried with the colluders first or last; other placements
+// and orders may change the magnitudes, not the sign (docs/protocol.md).
+//
 // The value is the group's expected stake change per audited task at its
 // best replies. hydrogend bench network plays the strategies on the real
 // contracts; this model keeps the argument of the docs checkable.

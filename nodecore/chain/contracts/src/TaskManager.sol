@@ -525,15 +525,10 @@ contract TaskManager is Payouts {
             _abort(id, t, Outcome.NoMajority, false);
             return;
         }
-        // Validated only when every disclosure agrees with one agreeing
-        // pair; anything else (a score in doubt too: else a pair could take
-        // the fee of an honest third for free) is audited at once.
-        bool agreed = _confirming(id, t, TASK_SEATS, true) != 0;
-        for (uint8 k; k < 3; ++k) {
-            // A seat without the arguments beside a result: audited.
-            if (t.disclosed & (uint16(1) << k) != 0 && _isNoArgs(scores[id][k])) agreed = false;
-        }
-        if (!agreed) {
+        // Validated only when every disclosure agrees with one pair;
+        // anything else (a score in doubt too: else a pair could take the
+        // fee of an honest third for free) is audited at once.
+        if (!_taskAgreed(id, t)) {
             _startAudit(id, t, true);
             return;
         }
@@ -587,11 +582,12 @@ contract TaskManager is Payouts {
     }
 
     /// @dev The final verdicts. The task's agreeing pairs are the
-    /// presumption. A panel confirms the task when at least two of its
-    /// auditors disclosed and every one agrees directly with one of those
-    /// pairs (agreement is not transitive: agreeing with a score that
-    /// agrees with the task is not enough); every seat is then judged
-    /// against that pair. A first panel can only confirm; anything else (a
+    /// presumption. A panel confirms a pair of the task when at least two
+    /// of its auditors disclosed and every one agrees directly with it
+    /// (agreement is not transitive: agreeing with a score that agrees
+    /// with the task is not enough); every seat is then judged against all
+    /// the pairs so confirmed (right when it agrees with one, slashed only
+    /// when it clearly differs from all). A first panel can only confirm; anything else (a
     /// panel that differs, is split, in doubt, silent or timed out) calls a
     /// second panel, drawn after the first disclosed. Short of confirming,
     /// the second panel overturns the task only when unanimous and backed
@@ -614,7 +610,7 @@ contract TaskManager is Payouts {
         } else if (!seated && t.panels == 1) {
             // No auditor came in time: the task's own judgement, when
             // every disclosure agreed (else refunded).
-            g.vp = _confirming(id, t, TASK_SEATS, true);
+            if (_taskAgreed(id, t)) g.vp = _confirming(id, t, TASK_SEATS, true);
             g.found = g.vp != 0;
         } else if (t.panels == 1) {
             g.vp = _confirming(id, t, PANEL_1, false);
@@ -806,6 +802,15 @@ contract TaskManager is Payouts {
                 if (first) return m;
             }
         }
+    }
+
+    /// @dev Whether every disclosure of the task agrees with one of its
+    /// pairs and none is NO_ARGUMENTS beside a result.
+    function _taskAgreed(uint256 id, Task storage t) internal view returns (bool) {
+        for (uint8 k; k < 3; ++k) {
+            if (t.disclosed & (uint16(1) << k) != 0 && _isNoArgs(scores[id][k])) return false;
+        }
+        return _confirming(id, t, TASK_SEATS, true) != 0;
     }
 
     function _taskPair(uint8 c) internal pure returns (uint8, uint8) {
