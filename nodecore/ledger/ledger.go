@@ -58,7 +58,7 @@ const (
 	AuditWrong     Audit = "wrong"     // this node clearly differed from it: slashed
 	AuditUnsettled Audit = "unsettled" // no verdict, or this node in doubt: neither paid nor slashed for its score
 	AuditSilent    Audit = "silent"    // this node committed and never disclosed
-	AuditReleased  Audit = "released"  // released before a verdict (its panel had too few nodes)
+	AuditReleased  Audit = "released"  // its seat was emptied before the verdict
 )
 
 // Step is a moment of a task's life recorded in the ledger.
