@@ -145,8 +145,12 @@ func flip(t *testing.T, app *simchain.Account, id uint64) {
 	if _, err := app.Client.CloseTask(ctx, id); err != nil {
 		t.Fatalf("flip the audit coin: %v", err)
 	}
-	if ti := taskOf(t, app.Client, id); ti.Coin {
+	ti := taskOf(t, app.Client, id)
+	if ti.Coin {
 		t.Fatal("the coin is still pending")
+	}
+	if ti.State == chain.TaskAuditing {
+		t.Fatal("the coin called an audit: a test that flips needs noAudits()")
 	}
 }
 
@@ -458,7 +462,7 @@ func TestAnyoneClosesAfterDeadline(t *testing.T) {
 }
 
 func TestPauseAndQuitWhileBusyLandAfterTheTask(t *testing.T) {
-	n := simchain.New(t, 4, nil)
+	n := simchain.New(t, 4, noAudits()) // the coin must not call an audit: the nodes land after the task
 	join(t, n.Accounts[:3])
 	app := n.Accounts[3]
 	tk := create(t, n, app, imageSpec(), simchain.Eth(3))
