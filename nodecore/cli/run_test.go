@@ -197,9 +197,7 @@ func TestKill9AtEachPhase(t *testing.T) {
 			if tasks, err := (&api.Client{Socket: filepath.Join(data, "hydrogend.sock")}).Tasks(ctx, 10); err != nil || len(tasks) == 0 || tasks[0].ID != id || tasks[0].Outcome != "paid" {
 				t.Fatalf("local API tasks %+v, %v", tasks, err)
 			}
-			if lines, err := (&api.Client{Socket: filepath.Join(data, "hydrogend.sock")}).Logs(ctx, 50); err != nil || !strings.Contains(strings.Join(lines, "\n"), "task settled") {
-				t.Fatalf("local API logs %q, %v", lines, err)
-			}
+			waitLogLine(t, ctx, data, "task settled")
 			// Stop cleanly for the next phase's halting process.
 			if err := q.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 				t.Fatal(err)
@@ -241,6 +239,24 @@ func TestKill9AtEachPhase(t *testing.T) {
 	}
 	if tot.Earned.Cmp(owed) != 0 {
 		t.Fatalf("ledger says %s wei, the chain owes %s", tot.Earned, owed)
+	}
+}
+
+// waitLogLine waits until the daemon's local API shows a log line
+// containing want: the ledger row is written a moment before its line.
+func waitLogLine(t *testing.T, ctx context.Context, data, want string) {
+	t.Helper()
+	c := &api.Client{Socket: filepath.Join(data, "hydrogend.sock")}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		lines, err := c.Logs(ctx, 50)
+		if err == nil && strings.Contains(strings.Join(lines, "\n"), want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("local API logs %q, %v: no line with %q", lines, err, want)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 

@@ -499,7 +499,12 @@ func (n *Node) settleLocked(ctx context.Context, id uint64, t chain.TaskInfo, sl
 	if err := n.cfg.Ledger.Settle(ctx, id, outcome, earned, lost, reason, n.cfg.Now()); err != nil {
 		return err
 	}
-	_ = n.cfg.Ledger.DropProgress(ctx, id)
+	// Logged as soon as the ledger holds the row, so that whoever reads
+	// the ledger finds the line too.
+	n.log.Info("task settled", "task", id, "outcome", outcome, "earned_wei", earned, "role", role, "audit", audit)
+	if err := n.cfg.Ledger.DropProgress(ctx, id); err != nil {
+		n.log.Warn("dropping a settled task's progress", "task", id, "err", err)
+	}
 	n.hub.update(func(s *Snapshot) {
 		if s.Task == id {
 			s.Task, s.TaskKind, s.TaskModel, s.TaskPhase = 0, "", "", ""
@@ -509,7 +514,6 @@ func (n *Node) settleLocked(ctx context.Context, id uint64, t chain.TaskInfo, sl
 		n.setFromChain(info)
 	}
 	n.refreshWaiting(ctx) // a validated task may have proven a model
-	n.log.Info("task settled", "task", id, "outcome", outcome, "earned_wei", earned, "role", role, "audit", audit)
 	return nil
 }
 
