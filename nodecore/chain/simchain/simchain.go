@@ -137,7 +137,38 @@ func New(t TB, n int, p *chain.Params) *Net {
 }
 
 // Start is New outside a test; Close stops the chain.
-func Start(n int, p *chain.Params) (*Net, error) {
+func Start(n int, p *chain.Params) (*Net, error) { return StartWith(n, p, Options{}) }
+
+// Options change how the simulated chain runs.
+type Options struct {
+	// Batch makes a chain for a sender that puts many transactions in a
+	// block and mines itself (Backend.Manual after the deployment): a
+	// block gas limit of BlockGas (default 60 M), generous transaction
+	// pool limits per account, and no time limit on building a block.
+	// The rules stay plain Osaka.
+	Batch    bool
+	BlockGas uint64
+	// Funds is each account's balance (default 1000 ETH).
+	Funds *big.Int
+	// Clients makes a transactor and a client for every account
+	// (default true unless Batch: a batch sender signs its own).
+	Clients *bool
+}
+
+// StartWith is Start with options.
+func StartWith(n int, p *chain.Params, o Options) (*Net, error) {
+	gas := o.BlockGas
+	if gas == 0 {
+		gas = 60_000_000
+	}
+	funds := o.Funds
+	if funds == nil {
+		funds = Eth(1000)
+	}
+	clients := !o.Batch
+	if o.Clients != nil {
+		clients = *o.Clients
+	}
 	keys := make([]*ecdsa.PrivateKey, n+1)
 	alloc := types.GenesisAlloc{}
 	for i := range keys {
@@ -146,9 +177,19 @@ func Start(n int, p *chain.Params) (*Net, error) {
 			return nil, err
 		}
 		keys[i] = k
-		alloc[crypto.PubkeyToAddress(k.PublicKey)] = types.Account{Balance: Eth(1000)}
+		alloc[crypto.PubkeyToAddress(k.PublicKey)] = types.Account{Balance: funds}
 	}
-	sim := simulated.NewBackend(alloc, OsakaRules, simulated.WithBlockGasLimit(60_000_000))
+	opts := []func(*node.Config, *ethconfig.Config){OsakaRules, simulated.WithBlockGasLimit(gas)}
+	if o.Batch {
+		opts = append(opts, func(_ *node.Config, ec *ethconfig.Config) {
+			ec.Miner.Recommit = time.Hour // never cut a large block short
+			ec.TxPool.AccountSlots = 1024
+			ec.TxPool.GlobalSlots = 1 << 16
+			ec.TxPool.AccountQueue = 1024
+			ec.TxPool.GlobalQueue = 1 << 16
+		})
+	}
+	sim := simulated.NewBackend(alloc, opts...)
 	b := &Backend{Client: sim.Client(), Sim: sim}
 	net := &Net{Backend: b}
 	ok := false
@@ -174,12 +215,17 @@ func Start(n int, p *chain.Params) (*Net, error) {
 		return nil, err
 	}
 	for _, k := range keys[1:] {
+		if !clients {
+			net.Accounts = append(net.Accounts, &Account{Key: k, Addr: crypto.PubkeyToAddress(k.PublicKey)})
+			continue
+		}
 		a, err := account(b, k, net.Network)
 		if err != nil {
 			return nil, err
 		}
 		net.Accounts = append(net.Accounts, a)
 	}
+	b.Manual = o.Batch
 	ok = true
 	return net, nil
 }

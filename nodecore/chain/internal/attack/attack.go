@@ -1,5 +1,7 @@
 // Package attack holds bindings of contracts that attack the protocol, for
-// tests only: ReentrantNode tries to withdraw twice from inside a payment.
+// tests and the network simulation only: ReentrantNode tries to withdraw
+// twice from inside a payment; Steerer tries to choose who runs its tasks.
 package attack
 
 //go:generate go tool abigen --v2 --abi ../../contracts/build/ReentrantNode.abi --bin ../../contracts/build/ReentrantNode.bin --pkg attack --type ReentrantNode --out reentrantnode.go
+//go:generate go tool abigen --v2 --abi ../../contracts/build/Steerer.abi --bin ../../contracts/build/Steerer.bin --pkg attack --type Steerer --out steerer.go
