@@ -1433,6 +1433,7 @@ func TestFinding08RecordSurvivesRejoin(t *testing.T) {
 	}
 	_, err = x.Client.WithdrawStake(fctx)
 	fRevert(t, err, "Unbonding")
+	fAdvanceTo(t, n, fNode(t, n, x.Addr).ResumeAfter) // the yield's sit-out
 	if _, err := x.Client.Join(fctx, chain.JoinRequest{GPUName: "NVIDIA GeForce RTX 4090", VRAMMiB: 24576, Version: fVer}); err != nil {
 		t.Fatalf("rejoin with the unbonding stake: %v", err)
 	}
@@ -1631,8 +1632,8 @@ func TestFinding10IneligibleNodesNeverDrawn(t *testing.T) {
 // slashed.
 func TestFinding11PHashEdges(t *testing.T) {
 	p := fParams(0)
-	n := simchain.New(t, 7, p)
-	nodes, app := n.Accounts[:6], n.Accounts[6]
+	n := simchain.New(t, 10, p)
+	nodes, app := n.Accounts[:9], n.Accounts[9]
 	fJoin(t, nodes, 24576, fVer)
 	spec := fSpec()
 	off := func(bits int) []byte {
@@ -1695,8 +1696,17 @@ func TestFinding11PHashEdges(t *testing.T) {
 		t.Fatal(err)
 	}
 	fPlay(t, id, fAccts(t, n, drawn[3:6]), fVotes(t, fTrue, fTrue, fTrue))
+	// One panel pays; a slash needs a second panel to confirm too.
+	if ti := fTask(t, n, id); ti.State != chain.TaskAuditing || ti.Panels != 2 {
+		t.Fatalf("30 bits off, first panel: %s with %d panels, want a second panel", ti.State, ti.Panels)
+	}
+	drawn, _, err = app.Client.Draw(fctx, id, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fPlay(t, id, fAccts(t, n, drawn[6:9]), fVotes(t, fTrue, fTrue, fTrue))
 	if ti := fTask(t, n, id); ti.State != chain.TaskValidated || ti.Slashed != 0b100 {
-		t.Fatalf("30 bits off: %s slashed %06b, want seat 2", ti.State, ti.Slashed)
+		t.Fatalf("30 bits off: %s slashed %09b, want seat 2", ti.State, ti.Slashed)
 	}
 	if ni := fNode(t, n, seats[2].Addr); ni.State != chain.NodeQuit || ni.Stake.Sign() != 0 {
 		t.Errorf("30 bits off: %s stake %s, want slashed out", ni.State, ni.Stake)
@@ -1910,6 +1920,10 @@ func TestAlsoRollingYieldWindow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		fAdvanceTo(t, n, fNode(t, n, y.Addr).ResumeAfter) // a yield sits the node out
+		if _, err := y.Client.Resume(fctx); err != nil {
+			t.Fatal(err)
+		}
 		drawn, _, err := app.Client.Draw(fctx, id, spec)
 		if err != nil {
 			t.Fatal(err)
@@ -1930,7 +1944,7 @@ func TestAlsoRollingYieldWindow(t *testing.T) {
 	slot := fIndex(seats, y)
 	t1 := fTime(t, n, yield(id, slot))
 	for i := 1; i < 3; i++ {
-		fAdvanceTo(t, n, t1+uint64(60*i))
+		fAdvanceTo(t, n, t1+uint64(130*i)) // past each sit-out
 		yield(id, slot)
 	}
 	_, err := y.Client.Yield(fctx, id, spec, false)
@@ -1957,8 +1971,8 @@ func TestAlsoRollingYieldWindow(t *testing.T) {
 // were right (the task's honest nodes and the auditors), credited to their
 // registry balances; the deployer and the creator get nothing of it.
 func TestAlsoSlashedStakeGoesToHonestNodes(t *testing.T) {
-	n := simchain.New(t, 7, fParams(0))
-	first, auditors, app := n.Accounts[:3], n.Accounts[3:6], n.Accounts[6]
+	n := simchain.New(t, 10, fParams(0))
+	first, auditors, second, app := n.Accounts[:3], n.Accounts[3:6], n.Accounts[6:9], n.Accounts[9]
 	cheat := first[0]
 	spec := fSpec()
 	fJoin(t, first, 24576, fVer)
@@ -1973,8 +1987,14 @@ func TestAlsoSlashedStakeGoesToHonestNodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	fPlay(t, id, fAccts(t, n, drawn[3:6]), fVotes(t, fTrue, fTrue, fTrue))
+	fJoin(t, second, 24576, fVer)
+	drawn, _, err = app.Client.Draw(fctx, id, spec) // a slash needs the second panel too
+	if err != nil {
+		t.Fatal(err)
+	}
+	fPlay(t, id, fAccts(t, n, drawn[6:9]), fVotes(t, fTrue, fTrue, fTrue))
 	if ti := fTask(t, n, id); ti.Slashed != 1<<cs {
-		t.Fatalf("slashed %06b, want seat %d", ti.Slashed, cs)
+		t.Fatalf("slashed %09b, want seat %d", ti.Slashed, cs)
 	}
 	total := new(big.Int)
 	for _, a := range n.Accounts {
@@ -1983,8 +2003,8 @@ func TestAlsoSlashedStakeGoesToHonestNodes(t *testing.T) {
 		switch {
 		case a == cheat || a == app:
 			fWantBig(t, "slashed node's or creator's share", b, new(big.Int))
-		case fIndex(first, a) >= 0 || fIndex(auditors, a) >= 0:
-			fWantBig(t, "honest seat's share", b, fEth(1, 5))
+		case fIndex(first, a) >= 0 || fIndex(auditors, a) >= 0 || fIndex(second, a) >= 0:
+			fWantBig(t, "honest seat's share", b, fEth(1, 8))
 		}
 	}
 	fWantBig(t, "all shares", total, simchain.Eth(1))

@@ -34,6 +34,33 @@ import (
 // best replies. hydrogend bench network plays the strategies on the real
 // contracts; this model keeps the argument of the docs checkable.
 
+// contradicted: no auditor of p1 agrees with a pair of pairs, and one
+// agrees with a disclosed task seat those pairs leave out (_backed,
+// _contradicted).
+func contradicted(task, p1 []seat, pairs [][2]point) bool {
+	against := false
+	for _, a := range p1 {
+		if !a.s.disclosed() {
+			continue
+		}
+		if nearest(a.s, pairs) == rAgree {
+			return false
+		}
+		for _, ts := range task {
+			in := false
+			for _, c := range pairs {
+				if ts.s == c[0] || ts.s == c[1] {
+					in = true
+				}
+			}
+			if !in && ts.s.disclosed() && relation(a.s, ts.s) == rAgree {
+				against = true
+			}
+		}
+	}
+	return against
+}
+
 const (
 	silenceS = 0.1
 	agreeAt  = 10 // distanceThreshold
@@ -141,7 +168,7 @@ func unanimousWith(panel []seat, p, q point) bool {
 		}
 		n++
 	}
-	return n >= 2
+	return n >= 3 // a panel decides only with all three auditors
 }
 
 // confirming are the task pairs every disclosure of panel agrees with.
@@ -220,10 +247,64 @@ func settle(groups [][]seat, verdict bool, pairs [][2]point, spared func(point) 
 	return o
 }
 
-// judge is the contract's verdict after the second panel.
+// anyDiffers reports whether a disclosed seat clearly differs from every
+// pair (one the verdict would slash).
+func anyDiffers(groups [][]seat, pairs [][2]point) bool {
+	for _, ss := range groups {
+		for _, s := range ss {
+			if s.s.disclosed() && nearest(s.s, pairs) == rDiffer {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func samePairs(a, b [][2]point) [][2]point {
+	var out [][2]point
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				out = append(out, x)
+			}
+		}
+	}
+	return out
+}
+
+// judge is the contract's verdict after the second panel: when the first
+// confirmed while a seat differed, the second must confirm the same pair
+// before anyone is slashed (holding something else, no verdict; neither,
+// the first's verdict pays and slashes nobody); otherwise the second
+// confirms a pair two first-panel auditors agreed with, or overturns with
+// two first-panel auditors who clearly differed from the task.
 func judge(task, p1, p2 []seat) outcome {
 	groups := [][]seat{task, p1, p2}
-	if c := confirming(task, p2); len(c) > 0 {
+	if first := confirming(task, p1); len(first) > 0 {
+		second := confirming(task, p2)
+		if both := samePairs(first, second); len(both) > 0 {
+			o := settle(groups, true, both, nil)
+			o.confirm = 1
+			return o
+		}
+		p, q, found := pairOf(p2)
+		if len(second) > 0 || (found && unanimousWith(p2, p, q)) {
+			o := settle(groups, false, nil, nil)
+			o.doubt = 1
+			return o
+		}
+		o := settle(groups, false, nil, nil) // paid, nobody slashed
+		o.confirm = 1
+		return o
+	}
+	c := confirming(task, p2)
+	if len(c) > 0 && contradicted(task, p1, c) {
+		// No first-panel auditor backs it, one agreed with a seat it leaves out.
+		o := settle(groups, false, nil, nil)
+		o.doubt = 1
+		return o
+	}
+	if len(c) > 0 {
 		o := settle(groups, true, c, nil)
 		o.confirm = 1
 		return o
@@ -249,13 +330,13 @@ func judge(task, p1, p2 []seat) outcome {
 			}
 			return true
 		}
-		supported := false
+		supporters := 0
 		for _, s := range p1 {
 			if s.s.disclosed() && versus(s.s, p, q) == rAgree && opposes(s.s) {
-				supported = true
+				supporters++
 			}
 		}
-		found = supported
+		found = supporters >= 1
 		if len(pairs) > 0 { // without any pair the task backed nothing: nobody is spared
 			spared = func(x point) bool { return !backs(x) }
 		}
@@ -355,7 +436,7 @@ func solve(task []seat) play {
 		for g := 0; g <= 3-k; g++ {
 			for _, p1 := range panelsOf[k][g] {
 				var c choice
-				if cs := confirming(task, p1); len(cs) > 0 {
+				if cs := confirming(task, p1); len(cs) > 0 && !anyDiffers([][]seat{task, p1}, cs) {
 					c.confirmed, c.now = true, settle([][]seat{task, p1}, true, cs, nil)
 					c.now.confirm = 1
 				} else {
@@ -503,7 +584,7 @@ func TestCollusionDoesNotPay(t *testing.T) {
 			}
 		}
 	}
-	got := map[string]float64{}
+	got, lost := map[string]float64{}, map[string]float64{}
 	var honest []play
 	for _, s := range strategies {
 		var plays []play
@@ -522,13 +603,22 @@ func TestCollusionDoesNotPay(t *testing.T) {
 			}
 			if f == 1.0/3 {
 				got[s.name] = o.value
+				lost[s.name] = o.honestLost
 			}
 		}
 	}
-	docs := map[string]float64{"junk trio": -0.65, "junk pair": -0.35, "lone junk seat": -0.49, "near-truth trio": -0.23, "near-truth pair": -0.08, "split junk": -0.47, "auditors vs an honest task": 0}
+	docs := map[string]float64{"junk trio": -0.65, "junk pair": -0.49, "lone junk seat": -0.25, "near-truth trio": -0.23, "near-truth pair": -0.16, "split junk": -0.47, "auditors vs an honest task": 0}
 	for name, want := range docs {
 		if math.Abs(got[name]-want) > 0.005 {
 			t.Errorf("%s at f = 1/3: %+.3f·S, docs/protocol.md says %+.2f·S", name, got[name], want)
+		}
+	}
+	// What honest nodes lose when colluders try: a junk pair or a lone
+	// junk seat (the commonest attempts) almost never costs an honest
+	// stake (v2 lost 0.15·S per audited junk pair).
+	for _, name := range []string{"junk pair", "lone junk seat", "auditors vs an honest task"} {
+		if lost[name] > 0.005 {
+			t.Errorf("%s at f = 1/3: honest nodes lose %.3f·S per audited task", name, lost[name])
 		}
 	}
 	if v := bestAt(honest, 0.36).value; v > 1e-9 {

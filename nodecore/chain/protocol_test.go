@@ -279,12 +279,14 @@ func TestHonestTaskPaysAllAndScoresOrder(t *testing.T) {
 }
 
 // TestRandomScoreIsSlashed: a made-up score differs from the two honest
-// ones; the disagreement is audited by three more nodes, the cheater is
-// slashed and its stake goes to the nodes that were right.
+// ones; the disagreement is audited by three more nodes, whose
+// confirmation pays; the slash waits for a second panel of three to
+// confirm too. The cheater is slashed and its stake goes to the nodes
+// that were right.
 func TestRandomScoreIsSlashed(t *testing.T) {
-	n := simchain.New(t, 7, noAudits())
-	join(t, n.Accounts[:6])
-	app := n.Accounts[6]
+	n := simchain.New(t, 10, noAudits())
+	join(t, n.Accounts[:9])
+	app := n.Accounts[9]
 	tk := create(t, n, app, imageSpec(), simchain.Eth(3))
 	tk.commit(t, 0, score)
 	// 0x0123456789abcdef with 3 bits flipped: within the threshold.
@@ -297,16 +299,20 @@ func TestRandomScoreIsSlashed(t *testing.T) {
 		t.Fatalf("a disagreement is %s, want auditing", st)
 	}
 	audit := tk.audit(t, n, app, imageSpec(), score, score, score)
+	if ti := taskOf(t, app.Client, tk.id); ti.State != chain.TaskAuditing || ti.Panels != 2 {
+		t.Fatalf("after the first panel: %s with %d panels, want a second panel", ti.State, ti.Panels)
+	}
+	audit = append(audit, tk.audit(t, n, app, imageSpec(), score, score, score)...)
 	ti := taskOf(t, app.Client, tk.id)
-	if ti.State != chain.TaskValidated || ti.Honest != 0b111011 || ti.Slashed != 0b000100 {
-		t.Fatalf("task %s honest %06b slashed %06b, want validated 111011 / 000100", ti.State, ti.Honest, ti.Slashed)
+	if ti.State != chain.TaskValidated || ti.Honest != 0b111111011 || ti.Slashed != 0b000000100 {
+		t.Fatalf("task %s honest %09b slashed %09b, want validated 111111011 / 000000100", ti.State, ti.Honest, ti.Slashed)
 	}
 	cheater := nodeOf(t, app.Client, tk.nodes[2].Addr)
 	if cheater.State != chain.NodeQuit || cheater.Stake.Sign() != 0 || cheater.Unbonding.Sign() != 0 || cheater.Slashes != 1 {
 		t.Errorf("cheater: %+v, want quit with nothing and one slash", cheater)
 	}
-	// The slashed stake is shared by the five that were right.
-	each := new(big.Int).Div(simchain.Eth(1), big.NewInt(5))
+	// The slashed stake is shared by the eight that were right.
+	each := new(big.Int).Div(simchain.Eth(1), big.NewInt(8))
 	for _, a := range append([]*simchain.Account{tk.nodes[0], tk.nodes[1]}, audit...) {
 		if b, _ := app.Client.StakeBalance(ctx, a.Addr); b.Cmp(each) < 0 {
 			t.Errorf("%s got %s of the slashed stake, want %s", a.Addr, b, each)
@@ -317,8 +323,8 @@ func TestRandomScoreIsSlashed(t *testing.T) {
 	}
 	tk.deliver(t, 0)
 	for _, a := range append([]*simchain.Account{tk.nodes[0], tk.nodes[1]}, audit...) {
-		if fee := feeOf(t, app.Client, a.Addr); fee.Cmp(new(big.Int).Div(simchain.Eth(3), big.NewInt(5))) < 0 {
-			t.Errorf("%s earned %s, want a fifth of 3 ETH", a.Addr, fee)
+		if fee := feeOf(t, app.Client, a.Addr); fee.Cmp(new(big.Int).Div(simchain.Eth(3), big.NewInt(8))) < 0 {
+			t.Errorf("%s earned %s, want an eighth of 3 ETH", a.Addr, fee)
 		}
 	}
 }
@@ -543,15 +549,14 @@ func TestYieldHandsBackWithoutSlashing(t *testing.T) {
 	if ti.Nodes[1] != (common.Address{}) || ti.Vacant != 0b010 {
 		t.Fatalf("after a yield the seat is %s, vacant %03b: the replacement is drawn later", ti.Nodes[1], ti.Vacant)
 	}
+	// The yielder sits out resumeDelay, paused: yielding a task to be
+	// drawn for a better one costs that time.
 	y := nodeOf(t, app.Client, yielder.Addr)
-	if y.State != chain.NodeAvailable || y.Stake.Cmp(simchain.Eth(1)) != 0 || y.QoS != 9500 || y.Yields != 1 {
-		t.Errorf("yielder: %+v; want available, stake kept, qos 9500, 1 yield", y)
+	if y.State != chain.NodePaused || y.Stake.Cmp(simchain.Eth(1)) != 0 || y.QoS != 9500 || y.Yields != 1 || y.ResumeAfter == 0 {
+		t.Errorf("yielder: %+v; want paused, stake kept, qos 9500, 1 yield", y)
 	}
-	// An ordinary yield leaves the node available: the replacement may be
-	// any node, the yielder included. This one steps aside for the test.
-	if _, err := yielder.Client.Pause(ctx); err != nil {
-		t.Fatal(err)
-	}
+	_, err = yielder.Client.Resume(ctx)
+	wantRevert(t, err, "TooEarly")
 	seats, _, err := app.Client.Draw(ctx, tk.id, spec)
 	if err != nil {
 		t.Fatal(err)
@@ -572,6 +577,7 @@ func TestYieldHandsBackWithoutSlashing(t *testing.T) {
 		t.Fatalf("task after a yield: %s", st)
 	}
 	flip(t, app, tk.id)
+	n.Backend.Advance(time.Duration(n.Network.Params.Registry.ResumeDelay+1) * time.Second)
 	if _, err := yielder.Client.Resume(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -579,6 +585,11 @@ func TestYieldHandsBackWithoutSlashing(t *testing.T) {
 	// Three yields in any day; the fourth is refused. Tasks that do not
 	// reach the yielder are closed after their deadline to free their nodes.
 	for i := 2; i <= 4; {
+		if nodeOf(t, app.Client, yielder.Addr).State == chain.NodePaused { // sat out its last yield
+			if _, err := yielder.Client.Resume(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
 		tk := create(t, n, app, spec, simchain.Eth(1))
 		for _, a := range tk.nodes {
 			if a.Addr != yielder.Addr {
@@ -891,6 +902,7 @@ func TestAuditWaitsForFreeNodes(t *testing.T) {
 	if len(audit) != 3 {
 		t.Fatal("no auditors once nodes were free")
 	}
+	tk.audit(t, n, app, imageSpec(), score, score, score) // the second panel confirms the slash
 	if ti := taskOf(t, app.Client, tk.id); ti.State != chain.TaskValidated || ti.Slashed != 0b100 {
 		t.Fatalf("after the audit: %s slashed %09b", ti.State, ti.Slashed)
 	}

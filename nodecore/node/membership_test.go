@@ -174,7 +174,7 @@ func TestKickedNodeWaitsForTheOwner(t *testing.T) {
 // TestSlashedNodeWaits: a slashed node lost its stake; it never rejoins
 // by itself, whatever the setting: a new stake is the owner's decision.
 func TestSlashedNodeWaits(t *testing.T) {
-	w := newWorld(t, 4) // five nodes: a disagreement among three is audited by the other two
+	w := newWorld(t, 8) // nine nodes: a disagreement among three is audited by two panels of three
 	r := &running{acct: w.spare(), ledger: filepath.Join(t.TempDir(), "ledger.db"), noise: 3,
 		engine: reference.Engine{NoisePixels: 1 << 20, NoiseSeed: 99}} // a result unlike the others'
 	w.start(r, nil)

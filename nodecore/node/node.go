@@ -86,7 +86,7 @@ type Node struct {
 	// ticker never act on the same task at once.
 	taskMu sync.Mutex
 
-	handedBack atomic.Bool // a hand-back paused the node on chain since the gate last opened
+	handedBack atomic.Bool // a yield or hand-back paused the node on chain since the gate last opened
 
 	drawMu   sync.Mutex           // guards drawSeen
 	drawSeen map[uint64]time.Time // rounds this node saw awaiting a draw, and when
@@ -618,8 +618,8 @@ func (n *Node) SetHireable(ok bool, why string) {
 		n.cancelRun(ErrGateClosed)
 	}
 	if ok && n.handedBack.Swap(false) && n.runCtx != nil {
-		// A hand-back paused the node on chain by itself; resume it
-		// (after the registry's delay) whoever else pauses it.
+		// A yield or hand-back paused the node on chain by itself;
+		// resume it (after the registry's delay) whoever else pauses it.
 		n.bg.Go(func() { n.resumeAfterHandBack(n.runCtx) })
 	}
 }

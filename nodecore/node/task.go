@@ -672,8 +672,10 @@ func (n *Node) yieldOrStay(ctx context.Context, id uint64, spec chain.Spec, hand
 // errYieldFailed: the yield was refused; the node is still on the task.
 var errYieldFailed = errors.New("node: the yield failed")
 
-// yieldLocked hands a task back and records why. A hand-back (the owner
-// came back) costs nothing and pauses the node on chain at once.
+// yieldLocked hands a task back and records why. Either way the registry
+// pauses the node for its resume delay (a sit-out); a hand-back (the
+// owner came back) costs nothing more, an ordinary yield some score. The
+// node resumes once the delay passed and the gate is open.
 func (n *Node) yieldLocked(ctx context.Context, id uint64, spec chain.Spec, handBack bool, why string) error {
 	rcpt, err := n.client.Yield(ctx, id, spec, handBack)
 	if chain.IsRevert(err, "AlreadyCommitted") {
@@ -692,15 +694,14 @@ func (n *Node) yieldLocked(ctx context.Context, id uint64, spec chain.Spec, hand
 		return err
 	}
 	n.hub.update(func(s *Snapshot) { s.Task, s.TaskKind, s.TaskModel, s.TaskPhase = 0, "", "", "" })
-	if handBack {
-		n.handedBack.Store(true)
-		if ok, _ := n.Hireable(); ok {
-			// The gate reopened meanwhile: resume once allowed.
-			n.SetHireable(true, "")
-		}
-		if info, err := n.client.Node(ctx, n.addr); err == nil {
-			n.setFromChain(info)
-		}
+	n.handedBack.Store(true)
+	if ok, _ := n.Hireable(); ok {
+		// The gate is open (an ordinary yield, or it reopened meanwhile):
+		// resume once allowed.
+		n.SetHireable(true, "")
+	}
+	if info, err := n.client.Node(ctx, n.addr); err == nil {
+		n.setFromChain(info)
 	}
 	return nil
 }

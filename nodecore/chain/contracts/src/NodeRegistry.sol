@@ -342,25 +342,18 @@ contract NodeRegistry is Payouts {
         if (pot > 0) _share(taskId, who, verdicts, pot);
     }
 
-    /// @notice Hands a task back for `node`. An ordinary yield costs
-    /// yieldCost of its score, at most maxYields in any yieldPeriod; the
-    /// node is free again. A hand-back (the owner came back) costs nothing
-    /// and is not counted, and pauses the node at once, for at least
-    /// resumeDelay. Either way the replacement is drawn later by the task
-    /// manager, from randomness the node cannot see now.
+    /// @notice Hands a task back for `node`, which then sits out: paused
+    /// for at least resumeDelay (so yielding a task to be drawn for a
+    /// better one costs that time). An ordinary yield also costs yieldCost
+    /// of its score, at most maxYields in any yieldPeriod; a hand-back (the
+    /// owner came back) costs nothing else and is not counted. Either way
+    /// the replacement is drawn later by the task manager, from randomness
+    /// the node cannot see now.
     function yieldTask(uint64 taskId, address node, bool handBack) external onlyTasks {
         Node storage n = nodes[node];
         if (n.task != taskId) revert BadState(n.state);
         if (handBack) {
-            n.resumeAfter = uint40(block.timestamp + params.resumeDelay);
-            n.task = 0;
-            if (n.state == NodeState.PendingQuit) {
-                _leave(node, n);
-            } else {
-                _poolLeave(pools[_poolKey(n)], node);
-                _setMember(node, n, false);
-                _setState(node, n, NodeState.Paused);
-            }
+            _sitOut(node, n);
             return;
         }
         uint16 max = params.maxYields;
@@ -373,7 +366,21 @@ contract NodeRegistry is Payouts {
         uint32 cost = params.yieldCost < n.qos ? params.yieldCost : n.qos;
         n.qos -= cost;
         emit QosChanged(node, n.qos, 0);
-        _land(node, n);
+        _sitOut(node, n);
+    }
+
+    /// @dev Frees a node that handed its task back and pauses it for
+    /// resumeDelay (one quitting leaves).
+    function _sitOut(address node, Node storage n) internal {
+        n.resumeAfter = uint40(block.timestamp + params.resumeDelay);
+        n.task = 0;
+        if (n.state == NodeState.PendingQuit) {
+            _leave(node, n);
+        } else {
+            _poolLeave(pools[_poolKey(n)], node);
+            _setMember(node, n, false);
+            _setState(node, n, NodeState.Paused);
+        }
     }
 
     // ----------------------------------------------------------------- views

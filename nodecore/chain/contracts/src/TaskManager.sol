@@ -75,6 +75,7 @@ contract TaskManager is Payouts {
         uint16 slashed; // bit i: seat i was slashed
         uint72 points; // 8 bits per seat: QoS points by commit order
         bool coin; // Validated, agreeing: the audit coin is still to be flipped (from round)
+        uint8 confirmed; // pairs (bit c: _taskPair(c)) the first panel confirmed while a seat differed: the second must confirm before a slash
         address[9] nodes; // seats 0-2: the task's nodes; 3-5: the first audit panel; 6-8: the second
         bytes32[9] commitments;
     }
@@ -618,18 +619,47 @@ contract TaskManager is Payouts {
                 _startAudit(id, t, true);
                 return;
             }
+            if (_anyDiffers(id, t, g.vp)) {
+                // One panel may pay, not slash: a second must confirm first.
+                t.confirmed = g.vp;
+                _startAudit(id, t, true);
+                return;
+            }
             g.found = g.trusted = true;
+        } else if (t.confirmed != 0) {
+            // The first panel confirmed and a seat differed. The second
+            // confirming the same pair makes the verdict final, slashes
+            // included; holding something else unanimously leaves no
+            // verdict; otherwise the first panel's verdict pays and
+            // slashes nobody.
+            uint8 first = t.confirmed;
+            g.vp = seated ? _confirming(id, t, PANEL_2, false) : 0;
+            if (g.vp & first != 0) {
+                g.vp &= first;
+                g.found = g.trusted = true;
+            } else if (g.vp != 0 || (seated && _holdsOther(id, t))) {
+                g.found = false;
+            } else {
+                g.vp = first;
+                g.found = true;
+            }
         } else {
+            // The first panel did not confirm. The second confirms a pair
+            // unless no first-panel auditor agreed with it and one agreed
+            // with a seat of the task it leaves out (an honest third
+            // beside a junk pair: that case has no verdict). Or it
+            // overturns the task, backed by a first-panel auditor who
+            // disclosed the same and clearly differed from every pair of
+            // the task (it risked its stake). An overturn slashes the
+            // seats that backed the task; one that differed from it too is
+            // only unpaid.
             g.vp = _confirming(id, t, PANEL_2, false);
             g.found = g.vp != 0;
-            if (!g.found) {
+            if (g.found && _contradicted(id, t, g.vp)) {
+                g.found = false; // no verdict
+            } else if (!g.found) {
                 (g.found, g.i, g.j) = _pair(id, t, PANEL_2);
-                g.found = g.found && !_isNoArgs(scores[id][g.i]) && _unanimous(id, t, PANEL_2, g.i, g.j);
-                // Overturning the task needs a first-panel auditor who
-                // disclosed the same and clearly differed from the task: a
-                // panel that timed out or was in doubt risked nothing. It
-                // slashes the seats that backed the task; a seat that
-                // differed from the task too is only unpaid.
+                g.found = g.found && !_isNoArgs(scores[id][g.i]) && _unanimous(id, t, PANEL_2, g.i, g.j, 3);
                 if (g.found) (g.found, g.spared) = _supported(id, t, g.i, g.j);
             }
             g.found = g.found && seated;
@@ -777,10 +807,14 @@ contract TaskManager is Payouts {
         return (false, 0, 0);
     }
 
-    /// @dev Whether at least two of `seats` disclosed a real score (an
+    /// @dev Whether at least `need` of `seats` disclosed a real score (an
     /// auditor's NO_ARGUMENTS counts as silence) and every one agrees with
     /// the pair (i, j).
-    function _unanimous(uint256 id, Task storage t, uint16 seats, uint8 i, uint8 j) internal view returns (bool) {
+    function _unanimous(uint256 id, Task storage t, uint16 seats, uint8 i, uint8 j, uint8 need)
+        internal
+        view
+        returns (bool)
+    {
         uint16 d = t.disclosed & seats;
         uint8 n;
         for (uint8 k; k < SEATS; ++k) {
@@ -788,18 +822,61 @@ contract TaskManager is Payouts {
             if (_versus(id, t, k, i, j) != AGREE) return false;
             n++;
         }
-        return n >= 2;
+        return n >= need;
     }
 
     /// @dev The task's agreeing pairs that every real disclosure among
-    /// `seats` (at least two) agrees with, as a mask of (0,1), (0,2),
-    /// (1,2): a confirmation (only the first when `first`).
+    /// `seats` agrees with, as a mask of (0,1), (0,2), (1,2): a
+    /// confirmation (only the first when `first`). The task's own seats
+    /// need two disclosures; a panel needs all three of its auditors (so
+    /// that a group holding two seats of a panel left with two cannot
+    /// decide it).
     function _confirming(uint256 id, Task storage t, uint16 seats, bool first) internal view returns (uint8 m) {
+        uint8 need = seats == TASK_SEATS ? 2 : 3;
         for (uint8 c; c < 3; ++c) {
             (uint8 i, uint8 j) = _taskPair(c);
-            if (_agreeingPair(id, t, i, j) && _unanimous(id, t, seats, i, j)) {
+            if (_agreeingPair(id, t, i, j) && _unanimous(id, t, seats, i, j, need)) {
                 m |= uint8(1) << c;
                 if (first) return m;
+            }
+        }
+    }
+
+    /// @dev Whether a real disclosure clearly differs from every pair in
+    /// mask m (a seat the verdict would slash).
+    function _anyDiffers(uint256 id, Task storage t, uint8 m) internal view returns (bool) {
+        for (uint8 k; k < SEATS; ++k) {
+            if (t.disclosed & (uint16(1) << k) == 0 || _isNoArgs(scores[id][k])) continue;
+            if (_nearest(id, t, k, m) == DIFFER) return true;
+        }
+        return false;
+    }
+
+    /// @dev Whether the second panel unanimously holds a score (a pair of
+    /// its own, all three agreeing with it).
+    function _holdsOther(uint256 id, Task storage t) internal view returns (bool) {
+        (bool found, uint8 i, uint8 j) = _pair(id, t, PANEL_2);
+        return found && !_isNoArgs(scores[id][i]) && _unanimous(id, t, PANEL_2, i, j, 3);
+    }
+
+    /// @dev Whether the second panel's confirmation of the pairs in mask m
+    /// is contradicted by the first panel: no first-panel auditor's real
+    /// score agrees with one of the pairs, and one agrees with the real
+    /// score of a task seat in none of them.
+    function _contradicted(uint256 id, Task storage t, uint8 m) internal view returns (bool against) {
+        uint16 covered;
+        for (uint8 c; c < 3; ++c) {
+            if (m & (uint8(1) << c) == 0) continue;
+            (uint8 i, uint8 j) = _taskPair(c);
+            covered |= (uint16(1) << i) | (uint16(1) << j);
+        }
+        for (uint8 a = 3; a < 6; ++a) {
+            if (t.disclosed & (uint16(1) << a) == 0 || _isNoArgs(scores[id][a])) continue;
+            if (_nearest(id, t, a, m) == AGREE) return false; // backed
+            for (uint8 k; k < 3; ++k) {
+                uint16 bit = uint16(1) << k;
+                if (covered & bit != 0 || t.disclosed & bit == 0 || _isNoArgs(scores[id][k])) continue;
+                if (relation(t.taskType, scores[id][a], scores[id][k]) == AGREE) against = true;
             }
         }
     }
