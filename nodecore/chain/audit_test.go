@@ -334,3 +334,91 @@ func TestAuditUnseatedNeedsAgreement(t *testing.T) {
 		t.Fatalf("no auditors, no agreement: %s %s honest %03b, want refunded", ti.State, ti.Outcome, ti.Honest)
 	}
 }
+
+// chainWorld plays a task of three seats voting by account, then its
+// first panel and its second, and returns the task.
+func chainWorld(t *testing.T, n *simchain.Net, task map[*simchain.Account][]byte, p1, p2 map[*simchain.Account][]byte) chain.TaskInfo {
+	t.Helper()
+	app := n.Accounts[len(n.Accounts)-1]
+	var seatAccts, a1, a2 []*simchain.Account
+	for a := range task {
+		seatAccts = append(seatAccts, a)
+	}
+	for a := range p1 {
+		a1 = append(a1, a)
+	}
+	for a := range p2 {
+		a2 = append(a2, a)
+	}
+	fJoin(t, seatAccts, 24576, fVer)
+	id, seats := fCreate(t, n, app, fSpec(), fFee)
+	by := func(m map[*simchain.Account][]byte) func(*simchain.Account) []byte {
+		return func(a *simchain.Account) []byte { return m[a] }
+	}
+	fPlay(t, id, seats, fVotesBy(t, seats, by(task)))
+	if st := fTask(t, n, id).State; st != chain.TaskAuditing {
+		t.Fatalf("the task is %s, want audited at once", st)
+	}
+	aud := drawFirst(t, n, app, id, a1)
+	fPlay(t, id, aud, fVotesBy(t, aud, by(p1)))
+	aud = drawSecond(t, n, app, id, a2)
+	fPlay(t, id, aud, fVotesBy(t, aud, by(p2)))
+	return fTask(t, n, id)
+}
+
+// TestAuditChainPairCannotSlash (an adversarial review of v3): two
+// colluders 20 and 10 bits off the truth agree with each other; the
+// honest third, on another GPU model, is 26 bits from the first and 16
+// from the second. A colluding first-panel auditor backs the pair beside
+// two honest ones (who agree with the third); a colluding second panel
+// confirms it. One backer, even at its own risk, does not outweigh the
+// first panel: no verdict. And were there a verdict, the honest third is
+// in doubt of a seat of the pair: unpaid, never slashed.
+func TestAuditChainPairCannotSlash(t *testing.T) {
+	n := simchain.New(t, 13, fParams(0))
+	a := n.Accounts
+	h := a[2]
+	ti := chainWorld(t, n,
+		map[*simchain.Account][]byte{a[0]: fMask(mask20), a[1]: fMask(mask10), h: fMask(noise6)},
+		map[*simchain.Account][]byte{a[3]: fMask(mask20), a[4]: fTrue, a[5]: fTrue},
+		map[*simchain.Account][]byte{a[6]: fMask(mask10), a[7]: fMask(mask10), a[8]: fMask(mask10)})
+	if ti.State != chain.TaskAborted || ti.Outcome != chain.OutcomeNoMajority || ti.Slashed != 0 {
+		t.Fatalf("chain pair: %s %s slashed %09b, want no verdict and nobody slashed", ti.State, ti.Outcome, ti.Slashed)
+	}
+	wantNobodySlashed(t, n, []*simchain.Account{h, a[4], a[5]})
+
+	// Two colluding backers at their own risk: the confirmation stands,
+	// and still slashes neither the third nor the honest auditor.
+	n = simchain.New(t, 13, fParams(0))
+	a = n.Accounts
+	h = a[2]
+	ti = chainWorld(t, n,
+		map[*simchain.Account][]byte{a[0]: fMask(mask20), a[1]: fMask(mask10), h: fMask(noise6)},
+		map[*simchain.Account][]byte{a[3]: fMask(mask20), a[4]: fMask(mask20), a[5]: fTrue},
+		map[*simchain.Account][]byte{a[6]: fMask(mask10), a[7]: fMask(mask10), a[8]: fMask(mask10)})
+	if ti.State != chain.TaskValidated || ti.Slashed != 0 {
+		t.Fatalf("chain pair with two backers: %s slashed %09b, want the pair's verdict and nobody slashed", ti.State, ti.Slashed)
+	}
+	wantNobodySlashed(t, n, []*simchain.Account{h, a[5]})
+}
+
+// TestAuditBackerMustRiskItsStake (the same review): a junk pair 28 bits
+// off the truth beside an honest third; in the first panel two honest
+// auditors and a colluder 18 bits off (10 from the junk: it agrees with
+// the pair, and is only in doubt of the truth, so it risks nothing); a
+// colluding second panel confirms the junk. The honest auditors agreed
+// with the third and nobody backed the pair at its own risk: no verdict,
+// nobody slashed.
+func TestAuditBackerMustRiskItsStake(t *testing.T) {
+	n := simchain.New(t, 13, fParams(0))
+	a := n.Accounts
+	junk, backer := fOff(28), fMask(uint64(1)<<18-1)
+	ti := chainWorld(t, n,
+		map[*simchain.Account][]byte{a[0]: junk, a[1]: junk, a[2]: fTrue},
+		map[*simchain.Account][]byte{a[3]: backer, a[4]: fTrue, a[5]: fTrue},
+		map[*simchain.Account][]byte{a[6]: junk, a[7]: junk, a[8]: junk})
+	if ti.State != chain.TaskAborted || ti.Outcome != chain.OutcomeNoMajority || ti.Slashed != 0 {
+		t.Fatalf("a backer in doubt of the truth: %s %s slashed %09b, want no verdict", ti.State, ti.Outcome, ti.Slashed)
+	}
+	wantNobodySlashed(t, n, []*simchain.Account{a[2], a[4], a[5]})
+}

@@ -89,7 +89,7 @@ type Config struct {
 
 // Defaults for Config's zero fields.
 const (
-	DefaultPeers       = 5 // with a cheater, six nodes: three for a task, three to audit it
+	DefaultPeers       = 8 // with a cheater, nine nodes: three for a task, two panels of three to slash it
 	DefaultBlockPeriod = time.Second
 	DefaultMaxLead     = 5 * time.Second
 	DefaultNodePoll    = 250 * time.Millisecond

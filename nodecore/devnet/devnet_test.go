@@ -19,15 +19,15 @@ func testLog(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})).With("test", t.Name())
 }
 
-// TestFortyTasksWithACheater is the end-to-end run: five honest
+// TestFortyTasksWithACheater is the end-to-end run: eight honest
 // peers and one that commits random scores (its disagreements are audited
-// by three others), forty image and text tasks.
+// by two panels of three, as a slash needs), forty image and text tasks.
 // Every task settles, the honest are paid, the cheater is slashed, and
 // every ledger matches the chain to the wei.
 func TestFortyTasksWithACheater(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	d, err := Start(ctx, Config{Dir: t.TempDir(), Peers: 5, Cheaters: 1, Rate: 6000, Tasks: 40, NodePoll: 50 * time.Millisecond, MaxLead: time.Hour, Log: testLog(t)})
+	d, err := Start(ctx, Config{Dir: t.TempDir(), Peers: 8, Cheaters: 1, Rate: 6000, Tasks: 40, NodePoll: 50 * time.Millisecond, MaxLead: time.Hour, Log: testLog(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

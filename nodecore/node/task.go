@@ -305,7 +305,7 @@ func (n *Node) advanceLocked(ctx context.Context, id uint64) error {
 		// nodes are free to fill the seats, or the audit's wait is over.
 		need := uint64(bits.OnesCount16(t.Vacant))
 		if t.State == chain.TaskAuditing && t.CommitDeadline == 0 {
-			need = 2 // a panel starts with two
+			need = 3 // a panel starts with its three auditors
 		}
 		free, err := n.freeFor(ctx, id)
 		members, merr := n.client.MemberCount(ctx)
@@ -316,7 +316,7 @@ func (n *Node) advanceLocked(ctx context.Context, id uint64) error {
 			}
 		}
 		// No use waiting for auditors in a network too small to have them.
-		tooSmall := merr == nil && members < uint64(seated)+2
+		tooSmall := merr == nil && members < uint64(seated)+3
 		waited := t.State == chain.TaskAuditing && t.CommitDeadline == 0 && now > t.DiscloseDeadline
 		if err == nil && (free >= need || waited || tooSmall || t.State == chain.TaskCommitting) {
 			if t, err = n.drawLocked(ctx, id); err != nil {

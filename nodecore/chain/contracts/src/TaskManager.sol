@@ -213,10 +213,10 @@ contract TaskManager is Payouts {
             t.creator
         );
         // A task that cannot have its three nodes is refunded at once, and an
-        // audit short of two auditors waits: the nodes drawn are freed
-        // without ever being assigned.
+        // audit short of three auditors (a panel decides only with three)
+        // waits: the nodes drawn are freed without ever being assigned.
         bool refund = (s == TaskState.Drawing && chosen.length < 3)
-            || (s == TaskState.Auditing && t.commitDeadline == 0 && chosen.length < 2);
+            || (s == TaskState.Auditing && t.commitDeadline == 0 && chosen.length < 3);
         uint256 k;
         for (uint8 i; i < SEATS; ++i) {
             if (vacant & (uint16(1) << i) == 0) continue;
@@ -232,11 +232,11 @@ contract TaskManager is Payouts {
             t.state = TaskState.Committing;
             t.commitDeadline = uint40(block.timestamp + t.timeout);
         } else if (s == TaskState.Auditing && t.commitDeadline == 0) {
-            if (chosen.length < 2) {
-                // Waiting helps only when the network has two more members
+            if (chosen.length < 3) {
+                // Waiting helps only when the network has three more members
                 // than the task holds.
                 uint256 others = registry.memberCount() - _count(_live(t, TASK_SEATS | AUDIT_SEATS) & ~vacant);
-                if (block.timestamp <= t.deadline && others >= 2) {
+                if (block.timestamp <= t.deadline && others >= 3) {
                     // Too few free nodes now: free the few drawn and wait
                     // (the task's nodes stay on it) for a later draw.
                     _freeSeats(id, t, vacant);
@@ -645,14 +645,14 @@ contract TaskManager is Payouts {
             }
         } else {
             // The first panel did not confirm. The second confirms a pair
-            // unless no first-panel auditor agreed with it and one agreed
-            // with a seat of the task it leaves out (an honest third
-            // beside a junk pair: that case has no verdict). Or it
+            // unless a first-panel auditor agreed with a seat of the task
+            // it leaves out (an honest third beside a junk pair) and fewer
+            // than two backed it at their own risk: no verdict. Or it
             // overturns the task, backed by a first-panel auditor who
-            // disclosed the same and clearly differed from every pair of
-            // the task (it risked its stake). An overturn slashes the
-            // seats that backed the task; one that differed from it too is
-            // only unpaid.
+            // disclosed the same and clearly differed from both seats of
+            // every pair of the task (it risked its stake). An overturn
+            // slashes the seats that backed the task; one that differed
+            // from it too is only unpaid.
             g.vp = _confirming(id, t, PANEL_2, false);
             g.found = g.vp != 0;
             if (g.found && _contradicted(id, t, g.vp)) {
@@ -687,14 +687,20 @@ contract TaskManager is Payouts {
                 v[k] = NodeRegistry.Verdict.Scored;
             } else {
                 // Against every pair the verdict confirms: right when it
-                // agrees with one, slashed only when it differs from all.
+                // agrees with one, slashed only when it clearly differs
+                // from both seats of every one (in doubt of a seat of the
+                // verdict, a score may be the truth beside a chain of near
+                // scores).
                 uint8 r = g.kept
                     ? (t.honest & bit != 0 ? AGREE : DOUBT)
                     : g.vp == 0 ? _versus(id, t, k, g.i, g.j) : _nearest(id, t, k, g.vp);
                 if (r == AGREE) {
                     v[k] = NodeRegistry.Verdict.Honest;
                     honest |= bit;
-                } else if (r == DIFFER && g.trusted && !_isNoArgs(scores[id][k]) && g.spared & bit == 0) {
+                } else if (
+                    r == DIFFER && g.trusted && !_isNoArgs(scores[id][k]) && g.spared & bit == 0
+                        && _slashable(id, t, k, g.vp, g.i, g.j)
+                ) {
                     v[k] = NodeRegistry.Verdict.Slash;
                     slashed |= bit;
                 } else {
@@ -847,7 +853,7 @@ contract TaskManager is Payouts {
     function _anyDiffers(uint256 id, Task storage t, uint8 m) internal view returns (bool) {
         for (uint8 k; k < SEATS; ++k) {
             if (t.disclosed & (uint16(1) << k) == 0 || _isNoArgs(scores[id][k])) continue;
-            if (_nearest(id, t, k, m) == DIFFER) return true;
+            if (_nearest(id, t, k, m) == DIFFER && _slashable(id, t, k, m, 0, 0)) return true;
         }
         return false;
     }
@@ -860,25 +866,42 @@ contract TaskManager is Payouts {
     }
 
     /// @dev Whether the second panel's confirmation of the pairs in mask m
-    /// is contradicted by the first panel: no first-panel auditor's real
-    /// score agrees with one of the pairs, and one agrees with the real
-    /// score of a task seat in none of them.
-    function _contradicted(uint256 id, Task storage t, uint8 m) internal view returns (bool against) {
-        uint16 covered;
+    /// is contradicted by the first panel: a first-panel auditor's real
+    /// score agrees with the real score of a task seat in none of the
+    /// pairs, and fewer than two first-panel auditors back the pairs at
+    /// their own risk (agree with them while clearly differing from every
+    /// such seat: they would have lost their stakes had that seat been
+    /// right).
+    function _contradicted(uint256 id, Task storage t, uint8 m) internal view returns (bool) {
+        uint16 left; // the real task seats outside the pairs
         for (uint8 c; c < 3; ++c) {
             if (m & (uint8(1) << c) == 0) continue;
             (uint8 i, uint8 j) = _taskPair(c);
-            covered |= (uint16(1) << i) | (uint16(1) << j);
+            left |= (uint16(1) << i) | (uint16(1) << j);
         }
+        left = ~left & TASK_SEATS & t.disclosed;
+        uint16 backers;
+        bool against;
         for (uint8 a = 3; a < 6; ++a) {
             if (t.disclosed & (uint16(1) << a) == 0 || _isNoArgs(scores[id][a])) continue;
-            if (_nearest(id, t, a, m) == AGREE) return false; // backed
+            if (_nearest(id, t, a, m) == AGREE) backers |= uint16(1) << a;
             for (uint8 k; k < 3; ++k) {
-                uint16 bit = uint16(1) << k;
-                if (covered & bit != 0 || t.disclosed & bit == 0 || _isNoArgs(scores[id][k])) continue;
-                if (relation(t.taskType, scores[id][a], scores[id][k]) == AGREE) against = true;
+                if (left & (uint16(1) << k) != 0 && !_isNoArgs(scores[id][k])
+                    && relation(t.taskType, scores[id][a], scores[id][k]) == AGREE) against = true;
             }
         }
+        if (!against) return false;
+        uint8 risking;
+        for (uint8 b = 3; b < 6; ++b) {
+            if (backers & (uint16(1) << b) == 0) continue;
+            bool risked = true;
+            for (uint8 k; k < 3; ++k) {
+                if (left & (uint16(1) << k) == 0 || _isNoArgs(scores[id][k])) continue;
+                if (relation(t.taskType, scores[id][b], scores[id][k]) != DIFFER) risked = false;
+            }
+            if (risked) risking++;
+        }
+        return risking < 2;
     }
 
     /// @dev Whether every disclosure of the task agrees with one of its
@@ -892,6 +915,19 @@ contract TaskManager is Payouts {
 
     function _taskPair(uint8 c) internal pure returns (uint8, uint8) {
         return c == 0 ? (0, 1) : c == 1 ? (0, 2) : (1, 2);
+    }
+
+    /// @dev Whether seat k clearly differs from both seats of every task
+    /// pair in mask m (m = 0: of the pair (i, j)).
+    function _slashable(uint256 id, Task storage t, uint8 k, uint8 m, uint8 i, uint8 j) internal view returns (bool) {
+        bytes[9] storage s = scores[id];
+        if (m == 0) return relation(t.taskType, s[k], s[i]) == DIFFER && relation(t.taskType, s[k], s[j]) == DIFFER;
+        for (uint8 c; c < 3; ++c) {
+            if (m & (uint8(1) << c) == 0) continue;
+            (uint8 a, uint8 b) = _taskPair(c);
+            if (relation(t.taskType, s[k], s[a]) != DIFFER || relation(t.taskType, s[k], s[b]) != DIFFER) return false;
+        }
+        return true;
     }
 
     /// @dev Seat k's closest relation to the task pairs in mask m.
@@ -914,10 +950,10 @@ contract TaskManager is Payouts {
 
     /// @dev For an overturn to the pair (i, j): whether a first-panel
     /// auditor disclosed a score agreeing with it and clearly differing
-    /// from every agreeing pair of the task (so that it would have lost its
-    /// stake had the task stood), and the disclosed seats that agree with
-    /// none of the task's pairs (spared: they did not back it; none when
-    /// the task has no agreeing pair).
+    /// from every seat of every agreeing pair of the task (so that it
+    /// would have lost its stake had the task stood), and the disclosed
+    /// seats that agree with none of the task's pairs (spared: they did not
+    /// back it; none when the task has no agreeing pair).
     function _supported(uint256 id, Task storage t, uint8 i, uint8 j) internal view returns (bool ok, uint16 spared) {
         uint16 backers;
         uint16 opposed = PANEL_1;
@@ -929,9 +965,13 @@ contract TaskManager is Payouts {
             for (uint8 k; k < SEATS; ++k) {
                 uint16 bit = uint16(1) << k;
                 if (t.disclosed & bit == 0) continue;
-                uint8 r = _versus(id, t, k, a, b);
-                if (r == AGREE) backers |= bit;
-                if (r != DIFFER) opposed &= ~bit;
+                if (_versus(id, t, k, a, b) == AGREE) backers |= bit;
+                // Opposed: clearly differs from both seats of every pair
+                // (a score in doubt of one seat of a pair, agreeing with
+                // another pair's seat, could ride a chain of near scores).
+                if (bit & PANEL_1 != 0
+                    && (relation(t.taskType, scores[id][k], scores[id][a]) != DIFFER
+                        || relation(t.taskType, scores[id][k], scores[id][b]) != DIFFER)) opposed &= ~bit;
             }
         }
         for (uint8 k = 3; k < 6; ++k) {
