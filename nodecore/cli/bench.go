@@ -156,12 +156,12 @@ func (e *env) benchCommand() *ffcli.Command {
 	}
 	return &ffcli.Command{
 		Name:        "bench",
-		ShortUsage:  "hydrogend bench <gas|node|handback|presence>",
+		ShortUsage:  "hydrogend bench <gas|network|node|handback|presence|footprint|models>",
 		ShortHelp:   "Benchmarks that print a table.",
 		FlagSet:     e.flagSet("bench"),
-		Subcommands: []*ffcli.Command{gas, nodeBench, handback, presence, e.footprintCommand(), e.modelsBenchCommand()},
+		Subcommands: []*ffcli.Command{gas, e.networkBenchCommand(), nodeBench, handback, presence, e.footprintCommand(), e.modelsBenchCommand()},
 		Exec: func(context.Context, []string) error {
-			return usageError{"bench needs a benchmark: gas, node, handback, presence, footprint or models"}
+			return usageError{"bench needs a benchmark: gas, network, node, handback, presence, footprint or models"}
 		},
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -42,6 +43,10 @@ func TestCommandLine(t *testing.T) {
 		{name: "relay without flags", args: []string{"relay"}, wantCode: ExitUsage, wantErr: []string{"relay needs -data and -rpc"}},
 		{name: "relay short retention", args: []string{"relay", "-data", "/tmp/x", "-rpc", "http://127.0.0.1:1", "-retention", "1s"}, wantCode: ExitUsage, wantErr: []string{"-retention must be"}},
 		{name: "relay without network file", args: []string{"relay", "-data", "/tmp/x", "-rpc", "http://127.0.0.1:1", "-network", "/nonexistent/network.json"}, wantCode: ExitFailure, wantErr: []string{"no such file"}},
+		{name: "bench network bad share", args: []string{"bench", "network", "-collude", "0.1,x"}, wantCode: ExitUsage, wantErr: []string{`-collude: "x" is not a share`}},
+		{name: "bench network too many dishonest", args: []string{"bench", "network", "-collude", "0.6", "-lazy", "0.5"}, wantCode: ExitUsage, wantErr: []string{"honest nodes need the rest"}},
+		{name: "bench network bad fee", args: []string{"bench", "network", "-fee", "lots"}, wantCode: ExitUsage, wantErr: []string{`-fee: "lots" is not an amount`}},
+		{name: "bench network too few nodes", args: []string{"bench", "network", "-nodes", "5"}, wantCode: ExitUsage, wantErr: []string{"at least 10 nodes"}},
 		{name: "bench gas", args: []string{"bench", "gas", "-nodes", "10,20", "-tasks", "3"}, wantCode: ExitOK, wantOut: []string{"total per task", "disclose 3 + judge", "audit amortised", "registered nodes"}},
 		{name: "help lists the node commands", args: []string{"--help"}, wantCode: ExitOK, wantOut: []string{"  run ", "  devnet ", "  wallet "}},
 		{name: "devnet stray argument", args: []string{"devnet", "now"}, wantCode: ExitUsage, wantErr: []string{"devnet takes no arguments"}},
@@ -99,6 +104,32 @@ func TestCommandLine(t *testing.T) {
 				t.Errorf("a successful command wrote to stderr: %s", errOut)
 			}
 		})
+	}
+}
+
+// TestBenchNetwork runs a small network bench: it prints the strategy
+// table and writes the table and the chart next to each other.
+func TestBenchNetwork(t *testing.T) {
+	if testing.Short() {
+		t.Skip("plays tasks on the simulated chain")
+	}
+	dir := t.TempDir()
+	code, out, errOut := run(t, "bench", "network", "-nodes", "120", "-tasks", "40", "-rate", "0.2", "-collude", "0", "-out", dir)
+	if code != ExitOK {
+		t.Fatalf("bench network: %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"net/node/1k tasks", "vs honest", "lazy", "colluders 0 % (junk with 2 seats", "gas per task", "honest nodes that lost stake: ", "ledger: every fee"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	text, err := os.ReadFile(filepath.Join(dir, "network.txt"))
+	if err != nil || !strings.Contains(string(text), "net/node/1k tasks") {
+		t.Fatalf("network.txt: %v", err)
+	}
+	img, err := os.ReadFile(filepath.Join(dir, "network.png"))
+	if err != nil || !bytes.HasPrefix(img, []byte("\x89PNG")) {
+		t.Fatalf("network.png: %d bytes, %v", len(img), err)
 	}
 }
 
