@@ -190,15 +190,22 @@ func openWindow(t *testing.T, ctx context.Context, env []string, args ...string)
 	if err := app.Start(); err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- app.Wait() }()
+	// exited is closed once the process has been waited for (waitErr
+	// set): both the loop below and the cleanup may look, however often.
+	exited := make(chan struct{})
+	var waitErr error
+	go func() { waitErr = app.Wait(); close(exited) }()
 	t.Cleanup(func() {
 		_ = app.Process.Signal(os.Interrupt)
 		select {
 		case <-exited:
 		case <-time.After(10 * time.Second):
 			_ = app.Process.Kill()
-			<-exited
+			select {
+			case <-exited:
+			case <-time.After(10 * time.Second):
+				t.Errorf("hydrogen (pid %d) was killed but its output never closed", app.Process.Pid)
+			}
 		}
 		if t.Failed() {
 			t.Logf("window stderr:\n%s", stderr.String())
@@ -207,8 +214,8 @@ func openWindow(t *testing.T, ctx context.Context, env []string, args ...string)
 	deadline := time.Now().Add(90 * time.Second)
 	for {
 		select {
-		case err := <-exited:
-			t.Fatalf("hydrogen exited before showing a window: %v\n%s", err, stderr.String())
+		case <-exited:
+			t.Fatalf("hydrogen exited before showing a window: %v\n%s", waitErr, stderr.String())
 		default:
 		}
 		if time.Now().After(deadline) {

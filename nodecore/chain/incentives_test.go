@@ -309,9 +309,12 @@ func samePairs(a, b [][2]point) [][2]point {
 // judge is the contract's verdict after the second panel: when the first
 // confirmed while a seat differed, the second must confirm the same pair
 // before anyone is slashed (holding something else, no verdict; neither,
-// the first's verdict pays and slashes nobody); otherwise the second
-// confirms a pair two first-panel auditors agreed with, or overturns with
-// two first-panel auditors who clearly differed from the task.
+// the first's verdict pays and slashes nobody — the model then pays no
+// silence penalty to anyone, where the contract shares it among the
+// seats that agreed: colluders never gain by silence either way);
+// otherwise the second confirms a pair unless the first panel
+// contradicts it (see contradicted), or overturns with a first-panel
+// auditor who clearly differed from both seats of every pair of the task.
 func judge(task, p1, p2 []seat) outcome {
 	groups := [][]seat{task, p1, p2}
 	if first := confirming(task, p1); len(first) > 0 {
