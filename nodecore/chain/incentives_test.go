@@ -397,15 +397,7 @@ func panels(k, m int) [][]seat {
 		if len(prefix) == k {
 			for _, first := range []bool{true, false} {
 				var p []seat
-				honest := func() {
-					for h := range 3 - k {
-						b := 0
-						if h < m {
-							b = noiseB
-						}
-						p = append(p, seat{s: point{b: b}})
-					}
-				}
+				honest := func() { p = append(p, honestSeats(3-k, m)...) }
 				if !first {
 					honest()
 				}
@@ -427,6 +419,18 @@ func panels(k, m int) [][]seat {
 		}
 	}
 	rec(0, nil)
+	return out
+}
+
+// honestSeats are n honest seats, the first m of them on the second GPU
+// model.
+func honestSeats(n, m int) []seat {
+	out := make([]seat, n)
+	for h := range out {
+		if h < m {
+			out[h].s.b = noiseB
+		}
+	}
 	return out
 }
 
@@ -552,15 +556,7 @@ func junk(colluders int, xs ...point) [][]seat {
 		for m := 0; m <= 3-colluders; m++ {
 			for _, first := range []bool{true, false} {
 				var t []seat
-				honest := func() {
-					for h := range 3 - colluders {
-						b := 0
-						if h < m {
-							b = noiseB
-						}
-						t = append(t, seat{s: point{b: b}})
-					}
-				}
+				honest := func() { t = append(t, honestSeats(3-colluders, m)...) }
 				if !first {
 					honest()
 				}
