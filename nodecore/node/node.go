@@ -187,7 +187,13 @@ func (n *Node) set(s State, r Reason) {
 
 // Run runs the node until ctx ends: checks, joining, then tasks.
 func (n *Node) Run(ctx context.Context) (err error) {
+	parent := ctx
 	defer func() {
+		// Stopped by its caller at any step (preflight, join, recovery,
+		// the stream), the node ends cleanly: the cancel is no failure.
+		if parent.Err() != nil && errors.Is(err, context.Canceled) {
+			err = nil
+		}
 		n.set(StateStopped, ReasonNone)
 		n.log.Info("node stopped", "err", err)
 	}()
@@ -209,7 +215,6 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	n.resumeDownloads(n.runCtx)
 	stream := chain.NewStream(n.cfg.Backend, n.cfg.Network, n.cfg.Ledger.Cursor(), n.log)
 	stream.PollInterval = n.cfg.Poll
-	parent := ctx
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	tickDone := make(chan struct{})
@@ -229,9 +234,6 @@ func (n *Node) Run(ctx context.Context) (err error) {
 		if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
 			err = cause
 		}
-	}
-	if parent.Err() != nil && (err == nil || errors.Is(err, context.Canceled)) {
-		return nil
 	}
 	return err
 }

@@ -465,6 +465,24 @@ func TestPreflightRefusesASkewedClock(t *testing.T) {
 	}
 }
 
+// TestStopAtAnyStepIsClean: a node stopped by its owner while it checks
+// the chain, joins, recovers or follows the stream ends without an error
+// (the cancel was asked for, nothing failed).
+func TestStopAtAnyStepIsClean(t *testing.T) {
+	w := newWorld(t, 0)
+	r := &running{acct: w.spare(), ledger: filepath.Join(t.TempDir(), "ledger.db"), noise: 1}
+	for i := range 12 {
+		w.start(r, nil)
+		time.Sleep(time.Duration(i*i) * time.Millisecond)
+		if err := r.stop(); err != nil {
+			t.Fatalf("stopped after %d ms: %v", i*i, err)
+		}
+		if s := r.node.Snapshot().State; s != StateStopped {
+			t.Fatalf("stopped after %d ms: state %s", i*i, s)
+		}
+	}
+}
+
 func testLog() *slog.Logger {
 	if os.Getenv("HYDROGEN_NODE_LOG") == "" {
 		return nil
