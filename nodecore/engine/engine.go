@@ -86,6 +86,9 @@ const (
 	MaxSide      = 2048
 	MaxImages    = 16
 	MaxTextToken = 4096
+	// MaxModels is the most model IDs a task may name: the protocol's
+	// own bound on a task spec's models (TaskManager.maxModels).
+	MaxModels = 8
 )
 
 // ErrBadArgs is an argument document the node refuses to run.
@@ -118,6 +121,14 @@ func (a Args) Validate() error {
 		return bad("prompt of %d bytes, at most %d", len(a.Prompt), MaxPrompt)
 	case !utf8.ValidString(a.Prompt):
 		return bad("prompt is not UTF-8")
+	case len(a.Models) > MaxModels:
+		// Checked before ModelIDs walks the list: it is quadratic.
+		return bad("%d models listed, at most %d", len(a.Models), MaxModels)
+	case len(a.LoRAs) > MaxLoRAs:
+		return bad("%d LoRAs, at most %d", len(a.LoRAs), MaxLoRAs)
+	}
+	if n := len(a.ModelIDs()); n > MaxModels {
+		return bad("%d models named, at most %d", n, MaxModels)
 	}
 	switch a.Kind {
 	case KindImage:
@@ -164,8 +175,6 @@ func (a Args) validateImageExtras() error {
 		return bad("%d steps, want 1 to %d", a.Steps, MaxSteps)
 	case a.CFG < 0 || a.CFG > MaxCFG:
 		return bad("CFG %g, want 0 to %d", a.CFG, MaxCFG)
-	case len(a.LoRAs) > MaxLoRAs:
-		return bad("%d LoRAs, at most %d", len(a.LoRAs), MaxLoRAs)
 	case len(a.Workflow) > MaxWorkflow:
 		return bad("workflow of %d bytes, at most %d", len(a.Workflow), MaxWorkflow)
 	case len(a.Workflow) > 0 && (a.LoRAs != nil || a.ControlNet != nil || a.Steps != 0 || a.CFG != 0):
@@ -211,6 +220,26 @@ type Engine interface {
 	Run(ctx context.Context, a Args) (Output, error)
 }
 
+// Checker is an engine that can refuse arguments before any work is
+// done for them: a workflow outside its allowlist is refused before its
+// models are downloaded.
+type Checker interface {
+	// Check reports why a cannot run, wrapping ErrBadArgs or the
+	// engine's own rejection; nil when it may run.
+	Check(a Args) error
+}
+
+// Check validates a and runs e's own check when it has one.
+func Check(e Engine, a Args) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	if c, ok := e.(Checker); ok {
+		return c.Check(a)
+	}
+	return nil
+}
+
 // TextScore is the score of a text output: its sha256.
 func TextScore(text string) [32]byte { return sha256.Sum256([]byte(text)) }
 
@@ -225,6 +254,17 @@ func (b ByKind) Name() string {
 		return b.Image.Name()
 	}
 	return "images: " + b.Image.Name() + "; text: " + b.Text.Name()
+}
+
+// Check checks a with the engine for its kind.
+func (b ByKind) Check(a Args) error {
+	switch a.Kind {
+	case KindImage:
+		return Check(b.Image, a)
+	case KindText:
+		return Check(b.Text, a)
+	}
+	return fmt.Errorf("%w: kind %q", ErrBadArgs, a.Kind)
 }
 
 // Run runs a on the engine for its kind.

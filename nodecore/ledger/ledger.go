@@ -523,8 +523,17 @@ func (l *Ledger) SaveProgress(ctx context.Context, id uint64, p Progress) error 
 	_, err := l.db.ExecContext(ctx,
 		`INSERT INTO progress (task_id, nonce, score, result) VALUES (?, ?, ?, ?)
 		 ON CONFLICT(task_id) DO UPDATE SET nonce = excluded.nonce, score = excluded.score, result = excluded.result`,
-		int64(id), p.Nonce[:], p.Score, p.Result)
+		int64(id), p.Nonce[:], p.Score, nonNil(p.Result))
 	return err
+}
+
+// nonNil is b, or an empty blob for nil: a vote without a result (the
+// arguments were missing) is stored as one, not as SQL NULL.
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
 }
 
 // LoadProgress returns a task's saved progress; ok is false when none.

@@ -222,6 +222,15 @@ func TestProgressSurvivesReopen(t *testing.T) {
 	if _, ok, _ := l2.LoadProgress(ctx, 3); ok {
 		t.Fatal("dropped progress came back")
 	}
+	// A vote without a result (the task's arguments were missing) is
+	// progress too.
+	none := Progress{Nonce: [32]byte{4}, Score: []byte{0xff}}
+	if err := l2.SaveProgress(ctx, 4, none); err != nil {
+		t.Fatalf("saving a vote without a result: %v", err)
+	}
+	if got, ok, err := l2.LoadProgress(ctx, 4); err != nil || !ok || got.Nonce != none.Nonce || len(got.Result) != 0 {
+		t.Fatalf("progress %+v %v %v", got, ok, err)
+	}
 }
 
 // TestAuditRecorded: the seat held and what an audit found are kept, and

@@ -2,9 +2,12 @@ package node
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+	"github.com/hydrogen-network/hydrogen/nodecore/engine"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine/reference"
 	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
 )
@@ -200,5 +204,77 @@ func TestRunningTaskEstimate(t *testing.T) {
 	}
 	if running, _ := r.node.RunningTask(); running {
 		t.Error("still running after the tasks")
+	}
+}
+
+// refusingEngine is the reference engine with a check that refuses every
+// workflow, as the ComfyUI adapter refuses one outside its allowlist.
+type refusingEngine struct{ reference.Engine }
+
+func (refusingEngine) Check(a engine.Args) error {
+	if len(a.Workflow) > 0 {
+		return fmt.Errorf("%w: workflow refused", engine.ErrBadArgs)
+	}
+	return nil
+}
+
+// TestFinding5DownloadsTiedToTheChain: a node fetches only models whose
+// hashes the task's spec lists, only after the engine accepted the
+// workflow, and never for arguments naming more models than a task may:
+// such arguments are voted invalid (the creator's fault) and no store
+// downloads anything for them.
+func TestFinding5DownloadsTiedToTheChain(t *testing.T) {
+	w := newWorld(t, 3)
+	stores := make([]*fakeStore, len(w.nodes))
+	for i, r := range w.nodes {
+		if err := r.stop(); err != nil {
+			t.Fatal(err)
+		}
+		stores[i] = &fakeStore{held: []string{"base:org/sd15"}}
+		r.store, r.engine = stores[i], refusingEngine{reference.Engine{NoisePixels: 12, NoiseSeed: r.noise}}
+		w.start(r, nil)
+		w.waitState(r, StateAvailable)
+	}
+	image := engine.Args{Kind: engine.KindImage, Model: "base:org/sd15", Prompt: "a lighthouse", Width: 128, Height: 128, Count: 1}
+	unlisted := image
+	unlisted.Models = []string{"lora:org/unlisted"}
+	workflow := image
+	workflow.Models = []string{"base:org/wf"}
+	workflow.Workflow = json.RawMessage(`{"1":{"class_type":"CheckpointLoaderSimple","inputs":{"ckpt_name":"base:org/wf"}}}`)
+	many := image
+	for i := range 5001 {
+		many.Models = append(many.Models, fmt.Sprintf("base:org/m%d", i))
+	}
+	cases := []struct {
+		name  string
+		a     engine.Args
+		spec  []string
+		never string
+	}{
+		{"a model the chain does not list", unlisted, []string{"base:org/sd15"}, "lora:org/unlisted"},
+		{"a workflow the engine refuses", workflow, []string{"base:org/sd15", "base:org/wf"}, "base:org/wf"},
+		{"5,001 models", many, []string{"base:org/sd15", "base:org/m0"}, "base:org/m0"},
+	}
+	for i, tc := range cases {
+		id := w.createTaskArgs(tc.a, 10+i, tc.spec...)
+		w.waitSettled(id)
+		for j, s := range stores {
+			if s.Has(tc.never) {
+				t.Errorf("%s: node %d fetched %s", tc.name, j, tc.never)
+			}
+		}
+		for _, r := range w.nodes {
+			// Voted the creator's fault: the nodes get the share of the
+			// fee the creator forfeits for unusable arguments.
+			if e, err := w.entry(r, id); err != nil || e.Outcome != ledger.Paid || !strings.Contains(e.Reason, "never provided usable arguments") {
+				t.Errorf("%s: the task ended %+v %v for %s, want the arguments' share", tc.name, e, err, r.acct.Addr)
+			}
+		}
+	}
+	// Arguments the chain lists run as before.
+	id := w.createTaskArgs(image, 20, "base:org/sd15")
+	w.waitSettled(id)
+	if e, err := w.entry(w.nodes[0], id); err != nil || e.Outcome != ledger.Paid {
+		t.Fatalf("a listed task ended %+v %v, want paid", e, err)
 	}
 }

@@ -16,8 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ethereum/go-ethereum/common"
-
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain/simchain"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
@@ -34,9 +32,6 @@ type world struct {
 	relay string
 	nodes []*running
 	ahead atomic.Int64 // how far the chain's clock was moved past the wall clock (ns)
-	// nameModels has createTask name its model in the spec (the chain
-	// then proves it for the nodes that were right).
-	nameModels bool
 }
 
 type running struct {
@@ -188,14 +183,23 @@ func (w *world) createTaskFor(kind, model string, i int) uint64 {
 	} else {
 		a.MaxTokens = 0
 	}
+	// The spec names the model (a node fetches nothing the chain does not
+	// list); validated work proves it for the nodes that were right.
+	return w.createTaskArgs(a, i, model)
+}
+
+// createTaskArgs creates a task for the arguments a whose spec lists the
+// models specModels, and stores a in the relay.
+func (w *world) createTaskArgs(a engine.Args, i int, specModels ...string) uint64 {
+	w.t.Helper()
 	args, _ := json.Marshal(a)
 	typ := chain.TaskImage
-	if kind == engine.KindText {
+	if a.Kind == engine.KindText {
 		typ = chain.TaskText
 	}
 	spec := chain.Spec{Type: typ, ArgsHash: relay.ArgsHash(args), MinVRAMMiB: 8192, Version: chain.Version{Major: 1}}
-	if w.nameModels {
-		spec.Models = []common.Hash{chain.ModelHash(model)} // validated work proves it
+	for _, m := range specModels {
+		spec.Models = append(spec.Models, chain.ModelHash(m))
 	}
 	id, _, _, err := w.app.Client.CreateTask(context.Background(), spec, 120, big.NewInt(1e15+int64(i)))
 	if err != nil {
@@ -281,7 +285,6 @@ func (w *world) checkPayments() {
 
 func TestNodesRunTasksEndToEnd(t *testing.T) {
 	w := newWorld(t, 3)
-	w.nameModels = true
 	// Waiting, each node knows why: three ready nodes, no proof yet.
 	waitFor := func(what string, ok func(Snapshot) bool) {
 		t.Helper()

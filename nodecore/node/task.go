@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"math/bits"
+	"slices"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -134,6 +135,14 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 		return err
 	}
 	a, err := engine.ParseArgs(args)
+	if err == nil {
+		err = argsMatchSpec(a, spec)
+	}
+	if err == nil {
+		// A workflow outside the engine's allowlist is refused before
+		// any of its models is downloaded.
+		err = engine.Check(n.cfg.Engine, a)
+	}
 	if err != nil {
 		return n.noArgumentsLocked(ctx, id, slot, spec, "the task's arguments are invalid: "+err.Error())
 	}
@@ -182,6 +191,25 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 		return err
 	}
 	return n.commitLocked(ctx, id)
+}
+
+// argsMatchSpec checks the arguments against the task's spec on chain:
+// the same kind, and only models whose hashes the spec lists (the chain
+// drew the nodes for those; a node fetches nothing else for a task).
+func argsMatchSpec(a engine.Args, spec chain.Spec) error {
+	kind := engine.KindImage
+	if spec.Type == chain.TaskText {
+		kind = engine.KindText
+	}
+	if a.Kind != kind {
+		return fmt.Errorf("%w: a %s task's arguments are for a %s task", engine.ErrBadArgs, kind, a.Kind)
+	}
+	for _, m := range a.ModelIDs() {
+		if !slices.Contains(spec.Models, chain.ModelHash(m)) {
+			return fmt.Errorf("%w: model %q is not among the models the chain lists for the task", engine.ErrBadArgs, m)
+		}
+	}
+	return nil
 }
 
 // saveVote saves the score, a fresh nonce and the result before the

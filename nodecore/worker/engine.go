@@ -22,6 +22,9 @@ type Engine struct {
 // Name names the adapter and says it runs in a container.
 func (e *Engine) Name() string { return e.Inner.Name() + " (Docker worker)" }
 
+// Check checks a with the adapter, before anything starts.
+func (e *Engine) Check(a engine.Args) error { return engine.Check(e.Inner, a) }
+
 // Run runs a through the adapter in the container.
 func (e *Engine) Run(ctx context.Context, a engine.Args) (engine.Output, error) {
 	// A death reported before this task belongs to an earlier one.

@@ -41,8 +41,13 @@ type Progress struct {
 	Done     bool
 }
 
-// MaxImageBytes bounds one image read back from the server.
-const MaxImageBytes = 64 << 20
+// Bounds on what is read back from the server: one image (a 2048×2048
+// RGBA PNG stored uncompressed is 16 MiB), and all of a job's images
+// together (what a node can upload as its result).
+const (
+	MaxImageBytes  = 20 << 20
+	MaxOutputBytes = 96 << 20
+)
 
 // Name says what produces the output.
 func (e *Engine) Name() string { return "ComfyUI" }
@@ -50,6 +55,18 @@ func (e *Engine) Name() string { return "ComfyUI" }
 // Prepare turns task arguments into the checked workflow to submit and
 // the control images to upload first (name → PNG).
 func (e *Engine) Prepare(a engine.Args) (Workflow, map[string][]byte, error) {
+	return e.prepare(a, true)
+}
+
+// Check refuses arguments that cannot run here (not an image task, a
+// workflow outside the allowlist, a model the task does not list) before
+// any model is fetched; the models' files are checked by Prepare.
+func (e *Engine) Check(a engine.Args) error {
+	_, _, err := e.prepare(a, false)
+	return err
+}
+
+func (e *Engine) prepare(a engine.Args, mapFiles bool) (Workflow, map[string][]byte, error) {
 	if err := a.Validate(); err != nil {
 		return nil, nil, err
 	}
@@ -84,7 +101,7 @@ func (e *Engine) Prepare(a engine.Args) (Workflow, map[string][]byte, error) {
 			listed = append(listed, a.ControlNet.Model)
 		}
 	}
-	checked, err := Check(w, listed, e.CacheDir, slices.Collect(mapKeys(uploads)))
+	checked, err := check(w, listed, e.CacheDir, slices.Collect(mapKeys(uploads)), mapFiles)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -126,11 +143,18 @@ func (e *Engine) Run(ctx context.Context, a engine.Args) (engine.Output, error) 
 		}
 		return engine.Output{}, err
 	}
+	if len(images) > engine.MaxImages {
+		return engine.Output{}, fmt.Errorf("comfyui: the job made %d images, at most %d", len(images), engine.MaxImages)
+	}
 	out := engine.Output{}
+	total := 0
 	for _, im := range images {
 		b, err := e.view(ctx, im)
 		if err != nil {
 			return engine.Output{}, err
+		}
+		if total += len(b); total > MaxOutputBytes {
+			return engine.Output{}, fmt.Errorf("comfyui: the job's images are over %d MiB", MaxOutputBytes>>20)
 		}
 		out.Images = append(out.Images, b)
 	}

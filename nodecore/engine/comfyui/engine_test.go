@@ -3,6 +3,8 @@ package comfyui
 import (
 	"bytes"
 	"context"
+	"image"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -68,6 +70,17 @@ func TestBadServerAnswers(t *testing.T) {
 				return
 			}
 			io.WriteString(w, `{"p1":{"outputs":{},"status":{"status_str":"success","completed":true}}}`)
+		},
+		"finding 8: more images than a task may have": func(w http.ResponseWriter, r *http.Request) {
+			switch r.URL.Path {
+			case "/prompt":
+				io.WriteString(w, `{"prompt_id":"p1"}`)
+			case "/view":
+				png.Encode(w, image.NewGray(image.Rect(0, 0, 64, 64)))
+			default:
+				refs := strings.Repeat(`{"filename":"a.png","subfolder":"","type":"output"},`, engine.MaxImages)
+				io.WriteString(w, `{"p1":{"outputs":{"9":{"images":[`+refs+`{"filename":"b.png","subfolder":"","type":"output"}]}},"status":{"status_str":"success","completed":true}}}`)
+			}
 		},
 		"history not json": func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/prompt" {

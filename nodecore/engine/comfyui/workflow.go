@@ -170,14 +170,25 @@ var (
 	UploadPattern = regexp.MustCompile(`^hydrogen-input-[0-9a-f]{16}\.png$`)
 )
 
-// MaxNodes bounds a workflow's size.
-const MaxNodes = 64
+// Bounds of a workflow: its nodes, and the SaveImage nodes among them
+// (each saves a whole batch; the images read back are bounded again by
+// engine.MaxImages).
+const (
+	MaxNodes = 64
+	MaxSaves = 4
+)
 
 // Check validates w against the allowlist and returns a copy whose model
 // inputs name files of the cache at cacheDir: every model must be one of
 // the task's models, parse as a model ID of the right kind, and exist
 // inside the cache. uploads are the image names the adapter uploaded.
 func Check(w Workflow, taskModels []string, cacheDir string, uploads []string) (Workflow, error) {
+	return check(w, taskModels, cacheDir, uploads, true)
+}
+
+// check is Check; without mapFiles the models are checked as IDs only
+// (kind, listed) and left as IDs: the check before they are fetched.
+func check(w Workflow, taskModels []string, cacheDir string, uploads []string, mapFiles bool) (Workflow, error) {
 	if len(w) == 0 || len(w) > MaxNodes {
 		return nil, reject("%d nodes, want 1 to %d", len(w), MaxNodes)
 	}
@@ -210,7 +221,7 @@ func Check(w Workflow, taskModels []string, cacheDir string, uploads []string) (
 			if !ok {
 				return nil, reject("node %s (%s): input %q is not allowed", id, n.ClassType, name)
 			}
-			checked, err := checkInput(w, rule, v, listed, cacheDir, uploads)
+			checked, err := checkInput(w, rule, v, listed, cacheDir, uploads, mapFiles)
 			if err != nil {
 				return nil, reject("node %s (%s) input %q: %v", id, n.ClassType, name, err)
 			}
@@ -221,10 +232,13 @@ func Check(w Workflow, taskModels []string, cacheDir string, uploads []string) (
 	if saves == 0 {
 		return nil, reject("no SaveImage node: the workflow would produce nothing")
 	}
+	if saves > MaxSaves {
+		return nil, reject("%d SaveImage nodes, at most %d", saves, MaxSaves)
+	}
 	return out, nil
 }
 
-func checkInput(w Workflow, r inputRule, v any, listed map[string]bool, cacheDir string, uploads []string) (any, error) {
+func checkInput(w Workflow, r inputRule, v any, listed map[string]bool, cacheDir string, uploads []string, mapFiles bool) (any, error) {
 	switch r.kind {
 	case inLink:
 		l, ok := v.([]any)
@@ -246,24 +260,16 @@ func checkInput(w Workflow, r inputRule, v any, listed map[string]bool, cacheDir
 			return nil, fmt.Errorf("want text of at most %d bytes", engine.MaxPrompt)
 		}
 		return s, nil
-	case inInt, inFloat:
-		f, ok := number(v)
-		if !ok || f < r.min || f > r.max || (r.kind == inInt && f != math.Trunc(f)) {
-			return nil, fmt.Errorf("%v is outside %g..%g", v, r.min, r.max)
+	case inInt:
+		i, ok := integer(v)
+		if !ok || float64(i) < r.min || float64(i) > r.max || (r.max < math.MaxInt64 && i > int64(r.max)) {
+			return nil, fmt.Errorf("%v is not an integer within %g..%g", v, r.min, r.max)
 		}
-		if r.kind == inInt {
-			if n, isInt := v.(int64); isInt {
-				return n, nil
-			}
-			if n, isInt := v.(int); isInt {
-				return n, nil
-			}
-			if n, isNum := v.(json.Number); isNum {
-				if i, err := n.Int64(); err == nil {
-					return i, nil
-				}
-			}
-			return int64(f), nil
+		return i, nil
+	case inFloat:
+		f, ok := number(v)
+		if !ok || f < r.min || f > r.max {
+			return nil, fmt.Errorf("%v is outside %g..%g", v, r.min, r.max)
 		}
 		return f, nil
 	case inChoice:
@@ -299,6 +305,9 @@ func checkInput(w Workflow, r inputRule, v any, listed map[string]bool, cacheDir
 		if !listed[s] {
 			return nil, fmt.Errorf("%s is not among the task's models", s)
 		}
+		if !mapFiles {
+			return s, nil
+		}
 		if _, err := cacheFile(cacheDir, id); err != nil {
 			return nil, err
 		}
@@ -326,6 +335,34 @@ func cacheFile(cacheDir string, id models.ID) (string, error) {
 		return "", fmt.Errorf("model %s is not a file", id)
 	}
 	return real, nil
+}
+
+// integer is v as an int64 when it is exactly one: a JSON number is
+// parsed as an integer (so 2^63 is refused, not rounded to MinInt64), a
+// float only when it is whole and within int64's range.
+func integer(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int:
+		return int64(n), true
+	case int64:
+		return n, true
+	case json.Number:
+		if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+			return i, true
+		}
+		f, err := n.Float64()
+		if err != nil {
+			return 0, false
+		}
+		return integer(f)
+	case float64:
+		// -2^63 is exact in both; 2^63 is the first float past MaxInt64.
+		if n != math.Trunc(n) || n < math.MinInt64 || n >= math.MaxInt64 {
+			return 0, false
+		}
+		return int64(n), true
+	}
+	return 0, false
 }
 
 func number(v any) (float64, bool) {

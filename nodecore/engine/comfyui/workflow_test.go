@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -199,5 +200,80 @@ func TestTaskWorkflow(t *testing.T) {
 	}
 	if _, _, err := e.Prepare(engine.Args{Kind: engine.KindText, Prompt: "x", MaxTokens: 5}); !errors.Is(err, engine.ErrBadArgs) {
 		t.Fatalf("a text task: %v", err)
+	}
+}
+
+// TestFinding8WorkflowOutputsBounded: a workflow may save at most
+// MaxSaves batches (a review sent 59 SaveImage nodes × batch 16: 944
+// images).
+func TestFinding8WorkflowOutputsBounded(t *testing.T) {
+	c := cache(t, sd15)
+	w, err := Build(engine.Args{Kind: engine.KindImage, Model: sd15, Prompt: "x", Seed: 1, Width: 64, Height: 64, Count: 16}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var decode string
+	for id, n := range w {
+		if n.ClassType == "VAEDecode" {
+			decode = id
+		}
+	}
+	for i := range 52 { // 59 nodes, 53 of them SaveImage
+		w[fmt.Sprintf("s%d", i)] = Node{"SaveImage", map[string]any{"filename_prefix": OutputPrefix, "images": []any{decode, 0}}}
+	}
+	if _, err := Check(w, []string{sd15}, c, nil); !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "SaveImage nodes") {
+		t.Fatalf("53 SaveImage nodes: %v", err)
+	}
+}
+
+// TestFinding14SeedOverflow: a seed of 2^63 (past int64) is refused, not
+// turned into MinInt64; the largest int64 still passes, exactly.
+func TestFinding14SeedOverflow(t *testing.T) {
+	c := cache(t, sd15)
+	w, _ := Build(engine.Args{Kind: engine.KindImage, Model: sd15, Prompt: "x", Seed: 1, Width: 64, Height: 64, Count: 1}, "")
+	raw, _ := json.Marshal(w)
+	e := &Engine{CacheDir: c}
+	for _, tc := range []struct {
+		seed string
+		ok   bool
+	}{
+		{"9223372036854775807", true}, {"9223372036854775808", false}, {"9.223372036854775808e18", false},
+		{"1e300", false}, {"-1", false}, {"3.5", false}, {"42", true},
+	} {
+		doc := strings.Replace(string(raw), `"seed":1,`, `"seed":`+tc.seed+`,`, 1)
+		got, _, err := e.Prepare(engine.Args{Kind: engine.KindImage, Prompt: "own workflow", Workflow: json.RawMessage(doc), Models: []string{sd15}})
+		if tc.ok != (err == nil) {
+			t.Errorf("seed %s: err = %v, want ok=%v", tc.seed, err, tc.ok)
+			continue
+		}
+		for _, n := range got {
+			if s, isInt := n.Inputs["seed"].(int64); n.ClassType == "KSampler" && (!isInt || s < 0) {
+				t.Errorf("seed %s became %v", tc.seed, n.Inputs["seed"])
+			}
+		}
+	}
+}
+
+// TestFinding5CheckBeforeModels: the engine's check refuses a workflow
+// outside the allowlist, or naming an unlisted model, with no model in
+// the cache yet (it runs before any download).
+func TestFinding5CheckBeforeModels(t *testing.T) {
+	e := &Engine{CacheDir: t.TempDir()} // an empty cache
+	w, _ := Build(engine.Args{Kind: engine.KindImage, Model: sd15, Prompt: "x", Seed: 1, Width: 64, Height: 64, Count: 1}, "")
+	raw, _ := json.Marshal(w)
+	good := engine.Args{Kind: engine.KindImage, Prompt: "x", Workflow: raw, Models: []string{sd15}}
+	if err := engine.Check(e, good); err != nil {
+		t.Fatalf("an allowed workflow before its model is fetched: %v", err)
+	}
+	if _, _, err := e.Prepare(good); err == nil {
+		t.Fatal("Prepare ran without the model in the cache")
+	}
+	w["99"] = Node{"PythonExec", map[string]any{"code": "import os"}}
+	raw, _ = json.Marshal(w)
+	if err := engine.Check(e, engine.Args{Kind: engine.KindImage, Prompt: "x", Workflow: raw, Models: []string{sd15}}); !errors.Is(err, ErrRejected) {
+		t.Fatalf("a code-running node passed the check: %v", err)
+	}
+	if err := engine.Check(engine.ByKind{Image: e, Text: e}, engine.Args{Kind: engine.KindImage, Prompt: "x", Workflow: raw, Models: []string{sd15}}); !errors.Is(err, ErrRejected) {
+		t.Fatalf("ByKind did not pass the check on: %v", err)
 	}
 }
