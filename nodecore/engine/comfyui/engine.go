@@ -43,10 +43,11 @@ type Progress struct {
 
 // Bounds on what is read back from the server: one image (a 2048×2048
 // RGBA PNG stored uncompressed is 16 MiB), and all of a job's images
-// together (what a node can upload as its result).
+// together (what a node can upload: the relay keeps results of up to
+// 64 MiB by default, this leaves room for the bundle's headers).
 const (
 	MaxImageBytes  = 20 << 20
-	MaxOutputBytes = 96 << 20
+	MaxOutputBytes = 60 << 20
 )
 
 // Name says what produces the output.
