@@ -38,6 +38,12 @@ func (e *Engine) Run(ctx context.Context, a engine.Args) (engine.Output, error) 
 	if err := e.W.Warm(ctx); err != nil {
 		return engine.Output{}, err
 	}
+	// The outputs were read back over the socket: none stays on disk.
+	defer func() {
+		if err := e.W.CleanOutput(); err != nil {
+			e.W.log.Warn("cleaning the engine's outputs failed", "err", err)
+		}
+	}()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type result struct {

@@ -10,8 +10,10 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/user"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -39,8 +41,15 @@ const (
 	OutputPath = "/output"       // what the engine writes
 )
 
-// ContainerUser is the unprivileged user the engine runs as (nobody).
-const ContainerUser = "65534:65534"
+// ContainerUID is the unprivileged user (and group) the engine runs as:
+// 65533, which Debian's policy reserves and never allocates, so that it
+// is nobody's on the host. (65534, "nobody", is shared with the host's
+// own unprivileged services.) New refuses to run when a host account
+// has it. ContainerUser is the same as Docker's user string.
+const (
+	ContainerUID  = 65533
+	ContainerUser = "65533:65533"
+)
 
 // Config describes one engine container.
 type Config struct {
@@ -59,8 +68,12 @@ type Config struct {
 	// is ready (ComfyUI: /system_stats; OpenAI-compatible: /v1/models).
 	HealthPath    string
 	HealthTimeout time.Duration // default 60 s
-	Memory        int64         // bytes; default 16 GiB
-	Pids          int64         // default 512
+	// Memory bounds the container (bytes; default 16 GiB, at most three
+	// quarters of the host's memory).
+	Memory int64
+	// CPUs bounds the cores it may use (default all but one).
+	CPUs float64
+	Pids int64 // default 512
 	// ReleaseTimeout bounds Release (default 250 ms): after it the
 	// container is killed regardless.
 	ReleaseTimeout time.Duration
@@ -112,7 +125,13 @@ func New(ctx context.Context, d Docker, cfg Config) (*Worker, error) {
 		cfg.HealthTimeout = 60 * time.Second
 	}
 	if cfg.Memory <= 0 {
-		cfg.Memory = 16 << 30
+		cfg.Memory = defaultMemory(hostMemory())
+	}
+	if cfg.CPUs <= 0 {
+		cfg.CPUs = float64(max(runtime.NumCPU()-1, 1))
+	}
+	if u, err := user.LookupId(strconv.Itoa(ContainerUID)); err == nil {
+		return nil, fmt.Errorf("worker: the engine's user id %d belongs to the host account %q; an engine running as it could reach that account's files", ContainerUID, u.Username)
 	}
 	if cfg.Pids <= 0 {
 		cfg.Pids = 512
@@ -148,17 +167,53 @@ func (w *Worker) Failures() <-chan Failure { return w.failures }
 // SocketPath is the engine's socket on the host.
 func (w *Worker) SocketPath() string { return filepath.Join(w.cfg.RunDir, w.cfg.Socket) }
 
+// ErrNotTheEngine is a socket in the engine's directory that is not the
+// engine's: a symlink, or one served by another user than the
+// container's (the container owns the directory and could plant a link
+// to any socket of the host, such as Docker's own).
+var ErrNotTheEngine = errors.New("worker: the engine's socket is not the engine's")
+
 // HTTPClient talks HTTP to the engine over its socket; use the base URL
-// http://engine.
+// http://engine. Every connection is checked to reach a process of the
+// container's user.
 func (w *Worker) HTTPClient() *http.Client {
 	sock := w.SocketPath()
 	return &http.Client{Transport: &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			var d net.Dialer
-			return d.DialContext(ctx, "unix", sock)
+			return dialEngine(ctx, sock, ContainerUID)
 		},
 		MaxIdleConns: 4, IdleConnTimeout: 30 * time.Second,
 	}}
+}
+
+// dialEngine connects to the unix socket at path, refusing a path that is
+// not a socket (a symlink is not followed: it is refused) and a peer that
+// is not uid. The peer's credentials are the kernel's, taken after the
+// connection is made, so swapping the file between the check and the
+// dial gains nothing.
+func dialEngine(ctx context.Context, path string, uid int) (net.Conn, error) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	if fi.Mode().Type() != os.ModeSocket {
+		return nil, fmt.Errorf("%w: %s is a %s", ErrNotTheEngine, path, fi.Mode().Type())
+	}
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "unix", path)
+	if err != nil {
+		return nil, err
+	}
+	peer, err := peerUID(c)
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("worker: the engine's credentials: %w", err)
+	}
+	if peer != uid {
+		c.Close()
+		return nil, fmt.Errorf("%w: %s is served by uid %d, the engine runs as %d", ErrNotTheEngine, path, peer, uid)
+	}
+	return c, nil
 }
 
 // BaseURL is the engine's base URL for HTTPClient.
@@ -202,16 +257,44 @@ func (w *Worker) prepareDirs() error {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return err
 		}
+		// The directory itself, never what a link there points to.
+		if fi, err := os.Lstat(d); err != nil {
+			return err
+		} else if !fi.IsDir() {
+			return fmt.Errorf("worker: %s is not a directory (%s)", d, fi.Mode().Type())
+		}
 		// As root (the service), hand the directory to the container's
 		// user; otherwise open it to the group and others as the
 		// fallback a non-root daemon has.
-		if err := os.Chown(d, 65534, 65534); err != nil {
+		if err := os.Lchown(d, ContainerUID, ContainerUID); err != nil {
 			if err := os.Chmod(d, 0o777); err != nil {
 				return err
 			}
 		}
 	}
 	_ = os.Remove(w.SocketPath()) // a stale socket from an earlier run
+	return w.CleanOutput()
+}
+
+// CleanOutput empties the directory the engine writes its outputs to:
+// they were read back over the socket, and a warm engine would otherwise
+// fill the disk one task at a time. Links in it are removed, never
+// followed.
+func (w *Worker) CleanOutput() error {
+	entries, err := os.ReadDir(w.cfg.OutputDir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("worker: clean outputs: %w", err)
+	}
+	var errs []error
+	for _, e := range entries {
+		errs = append(errs, os.RemoveAll(filepath.Join(w.cfg.OutputDir, e.Name())))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("worker: clean outputs: %w", err)
+	}
 	return nil
 }
 
@@ -233,7 +316,7 @@ func (w *Worker) spec() client.ContainerCreateOptions {
 			{Type: mount.TypeBind, Source: w.cfg.RunDir, Target: RunPath},
 			{Type: mount.TypeBind, Source: w.cfg.OutputDir, Target: OutputPath},
 		},
-		Resources: container.Resources{Memory: w.cfg.Memory, MemorySwap: w.cfg.Memory, PidsLimit: &pids},
+		Resources: container.Resources{Memory: w.cfg.Memory, MemorySwap: w.cfg.Memory, PidsLimit: &pids, NanoCPUs: int64(w.cfg.CPUs * 1e9)},
 	}
 	if w.cfg.GPU != "" {
 		hc.DeviceRequests = []container.DeviceRequest{{Driver: "nvidia", DeviceIDs: []string{w.cfg.GPU}, Capabilities: [][]string{{"gpu"}}}}
@@ -471,4 +554,14 @@ func (w *Worker) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return w.Release(ctx)
+}
+
+// defaultMemory is the container's memory bound on a host with total
+// bytes of memory (0 when unknown): 16 GiB, at most three quarters of it.
+func defaultMemory(total uint64) int64 {
+	const most = 16 << 30
+	if total == 0 || total/4*3 >= most {
+		return most
+	}
+	return int64(total / 4 * 3)
 }

@@ -115,6 +115,16 @@ func TestLifecycle(t *testing.T) {
 	if gotText.Text != wantText.Text || !strings.Contains(gotText.Text, "synthetic") {
 		t.Fatalf("text %q, want %q", gotText.Text, wantText.Text)
 	}
+	// A warm engine's outputs do not pile up: each task's are removed.
+	if err := os.WriteFile(filepath.Join(cfg.OutputDir, "hydrogen_00001_.png"), []byte("an earlier task's"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := img.Run(ctx, imageArgs()); err != nil {
+		t.Fatal(err)
+	}
+	if left, err := os.ReadDir(cfg.OutputDir); err != nil || len(left) != 0 {
+		t.Fatalf("outputs left after a task: %d %v", len(left), err)
+	}
 
 	// The container's output reached the daemon's log.
 	if tail := strings.Join(w.Tail(), "\n"); !strings.Contains(tail, "serving on /run/hydrogen/engine.sock") {

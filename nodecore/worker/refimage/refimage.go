@@ -33,7 +33,7 @@ func Cmd(stepTime string) []string {
 
 const dockerfile = `FROM scratch
 COPY hydrogen-refengine /hydrogen-refengine
-USER 65534:65534
+USER 65533:65533
 ENTRYPOINT ["/hydrogen-refengine"]
 CMD ["-socket", "/run/hydrogen/engine.sock"]
 `
