@@ -124,7 +124,7 @@ func TestFirstRunWizardAndTabsUnderXvfb(t *testing.T) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		cli.Run(ctx, []string{"run", "-data", data, "-demo-network", d.NetworkFile, "-poll", "100ms"}, io.Discard, &daemonLog)
+		cli.Run(ctx, []string{"run", "-data", data, "-demo-network", d.NetworkFile, "-mirror-networks", "127.0.0.0/8", "-poll", "100ms"}, io.Discard, &daemonLog)
 	}()
 	c := &api.Client{Socket: sock}
 	waitFor(t, ctx, 30*time.Second, "the daemon's API", func() (bool, string) {

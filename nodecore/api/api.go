@@ -235,6 +235,14 @@ type Settings struct {
 	Proxy             *string  `json:"proxy,omitempty"`
 	HFEndpoint        *string  `json:"hfEndpoint,omitempty"`
 	DownloadLimitMBps *float64 `json:"downloadLimitMBps,omitempty"`
+	// MirrorNetworks are the private, loopback or link-local addresses
+	// (CIDR prefixes or single addresses) downloads may reach: the
+	// owner's own mirror. None by default: a model link that leads into
+	// the owner's network is refused.
+	MirrorNetworks *[]string `json:"mirrorNetworks,omitempty"`
+	// MaxDownloadGB caps one model download whose size the network does
+	// not give (a task's link; default 32).
+	MaxDownloadGB *int `json:"maxDownloadGB,omitempty"`
 	// AutoRejoin: a node the network removed for a low QoS score rejoins
 	// by itself with its returned stake (default true). A slashed node
 	// always waits for the owner.

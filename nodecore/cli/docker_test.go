@@ -38,7 +38,7 @@ func TestDockerEngineWithTheDefaults(t *testing.T) {
 	}
 	defer d.Close()
 	data, addr := newNodeData(t)
-	p := startDaemon(t, "", "run", "-data", data, "-network", d.NetworkFile, "-poll", "50ms", "-engine", "docker")
+	p := startDaemon(t, "", "run", "-data", data, "-network", d.NetworkFile, "-poll", "50ms", "-engine", "docker", "-mirror-networks", "127.0.0.0/8")
 	waitNodeState(t, ctx, d, addr, chain.NodeAvailable)
 	if log := p.logText(); !strings.Contains(log, "running the reference engine in Docker instead") || !strings.Contains(log, DefaultImageEngine) {
 		t.Fatalf("the fallback was not said:\n%s", log)

@@ -49,7 +49,7 @@ func TestFirstRunThroughTheAPI(t *testing.T) {
 	if err := os.WriteFile(model, make([]byte, 4096), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p := startDaemon(t, "", "run", "-data", data, "-demo-network", d.NetworkFile, "-poll", "50ms", "-metrics", "127.0.0.1:0")
+	p := startDaemon(t, "", "run", "-data", data, "-demo-network", d.NetworkFile, "-mirror-networks", "127.0.0.0/8", "-poll", "50ms", "-metrics", "127.0.0.1:0")
 	c := &api.Client{Socket: filepath.Join(data, "hydrogend.sock")}
 	var st api.SetupState
 	deadline := time.Now().Add(30 * time.Second)

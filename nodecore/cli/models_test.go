@@ -39,7 +39,7 @@ func TestModelDownloadSurvivesKill(t *testing.T) {
 	if err := os.WriteFile(settings, []byte(`{"downloadLimitMBps": 2}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"run", "-data", data, "-network", d.NetworkFile, "-poll", "50ms"}
+	args := []string{"run", "-data", data, "-network", d.NetworkFile, "-poll", "50ms", "-mirror-networks", "127.0.0.0/8"} // the devnet serves its models on loopback
 	p := startDaemon(t, "", args...)
 	waitNodeState(t, ctx, d, addr, chain.NodeAvailable)
 	// A task needing a LoRA nobody holds: the node is picked for it or

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -88,6 +89,7 @@ func (e *env) runCommand() *ffcli.Command {
 	idleMinutes := fs.Int("idle-minutes", 10, "with -presence local: minutes away before earning starts")
 	tempLimit := fs.Uint("temp-limit", 83, "pause at this GPU temperature (°C)")
 	demoNet := fs.String("demo-network", "", "the local demo network's `file`, offered by the app's first-run wizard")
+	mirrorNets := fs.String("mirror-networks", "", "comma-separated private `networks` (CIDR or address) model downloads may reach besides the settings' mirrorNetworks, e.g. 127.0.0.0/8 for a devnet on this machine")
 	refTime := fs.Duration("reference-time", 0, "with -engine reference: how long each task takes, as a GPU's inference would (default: at once)")
 	powerDir := fs.String("power-supply", power.SysfsDir, "Linux: the power-supply class `directory` read for the battery")
 	metrics := fs.String("metrics", "", "serve Prometheus metrics on this `address` (e.g. 127.0.0.1:9464; off by default)")
@@ -165,10 +167,17 @@ func (e *env) runCommand() *ffcli.Command {
 			if *modelDir == "" {
 				*modelDir = filepath.Join(*data, "models")
 			}
+			var mirrors []netip.Prefix
+			if *mirrorNets != "" {
+				var err error
+				if mirrors, err = localapi.MirrorPrefixes(strings.Split(*mirrorNets, ",")); err != nil {
+					return usageError{"-mirror-networks: " + err.Error()}
+				}
+			}
 			d := &daemon{
 				data: *data, presence: *presence, idleMinutes: *idleMinutes, tempLimit: uint32(*tempLimit),
 				apiSocket: *apiSock, apiGroup: *apiGroup, writers: writers, writerSIDs: writerSIDs, metrics: *metrics, modelDir: *modelDir, logs: ring, log: log,
-				power: powerSource(*powerDir),
+				power: powerSource(*powerDir), mirrors: mirrors,
 				first: newFirstRun(*data, *netFile, *passFile, *demoNet),
 			}
 			return d.run(ctx, func(ctx context.Context, d *daemon) (*node.Node, func(), error) {
@@ -316,6 +325,7 @@ type daemon struct {
 	apiGroup    int      // the socket's group; -1: the daemon's
 	metrics     string   // "": none
 	modelDir    string
+	mirrors     []netip.Prefix  // private networks downloads may reach (-mirror-networks)
 	models      *models.Manager // the model store's downloads; its catalog set by build
 	power       power.Source    // the battery
 	logs        *localapi.LogRing
@@ -366,6 +376,7 @@ func (d *daemon) run(ctx context.Context, build func(context.Context, *daemon) (
 	if err != nil {
 		return err
 	}
+	settings.AllowMirrors(d.mirrors)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup

@@ -318,7 +318,12 @@ func (d *Devnet) startPeer(ctx context.Context, name string, key *ecdsa.PrivateK
 		l.Close()
 		return err
 	}
-	mgr := &modelsPkg.Manager{Store: store, Catalog: d.catalog, Log: d.log.With("peer", name)}
+	// The devnet serves its models on this machine: its peers may fetch
+	// from loopback, which an owner's node refuses unless told.
+	mgr := &modelsPkg.Manager{Store: store, Catalog: d.catalog, Log: d.log.With("peer", name),
+		Settings: func() modelsPkg.DownloadSettings {
+			return modelsPkg.DownloadSettings{AllowPrivateHosts: modelsPkg.LoopbackPrefixes()}
+		}}
 	var eng engine.Engine = reference.Engine{NoisePixels: 12, NoiseSeed: noise}
 	var engines *worker.Engines
 	switch {

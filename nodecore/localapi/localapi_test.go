@@ -18,6 +18,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
+	"github.com/hydrogen-network/hydrogen/nodecore/models"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
 	"github.com/hydrogen-network/hydrogen/nodecore/governor"
 	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
@@ -409,6 +410,9 @@ func TestSettings(t *testing.T) {
 		"mirror http": {HFEndpoint: ptr("http://hf-mirror.example")},
 		"mirror junk": {HFEndpoint: ptr("not a url")},
 		"limit":       {DownloadLimitMBps: ptr(-1.0)},
+		"mirror net":  {MirrorNetworks: &[]string{"192.168.1.0/33"}},
+		"mirror name": {MirrorNetworks: &[]string{"nas.local"}},
+		"max dl":      {MaxDownloadGB: new(int)},
 	} {
 		if _, err := c.PatchSettings(ctx, p); !api.IsCode(err, api.CodeBadSetting) {
 			t.Errorf("%s: %v", name, err)
@@ -423,6 +427,18 @@ func TestSettings(t *testing.T) {
 	}
 	if d := st.Downloads(); d.Proxy == nil || d.Proxy.String() != proxy || d.HFEndpoint != mirror || d.Limit != 2.5e6 {
 		t.Fatalf("download settings %+v", d)
+	}
+	// No private network is open to downloads until the owner names it
+	// (a mirror on the LAN); the cap on a link's size is a setting.
+	if d := st.Downloads(); len(d.AllowPrivateHosts) != 0 || d.MaxBytes != models.DefaultMaxBytes {
+		t.Fatalf("default download allowances %+v", d)
+	}
+	maxGB := 5
+	if _, err := c.PatchSettings(ctx, api.Settings{MirrorNetworks: &[]string{"192.168.1.7", "10.0.0.0/8"}, MaxDownloadGB: &maxGB}); err != nil {
+		t.Fatal(err)
+	}
+	if d := st.Downloads(); fmt.Sprint(d.AllowPrivateHosts) != "[192.168.1.7/32 10.0.0.0/8]" || d.MaxBytes != 5<<30 {
+		t.Fatalf("download allowances %v %d", d.AllowPrivateHosts, d.MaxBytes)
 	}
 	// Saved: a restart reads them back.
 	again, err := OpenSettings(path, DefaultSettings(false))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -23,8 +24,9 @@ import (
 type Settings struct {
 	path string
 
-	mu  sync.Mutex // guards cur
-	cur api.Settings
+	mu           sync.Mutex // guards cur and extraMirrors
+	cur          api.Settings
+	extraMirrors []netip.Prefix
 }
 
 // DefaultSettings are a new install's.
@@ -32,10 +34,11 @@ func DefaultSettings(headless bool) api.Settings {
 	d := policy.Defaults()
 	idle, temp, quota, auto, lang := int(d.AwayAfter/time.Minute), d.TempLimit, 100, true, ""
 	proxy, hf, limit, rejoin := "", "", 0.0, true
+	mirrors, maxDownload := []string{}, int(models.DefaultMaxBytes>>30)
 	var sched [7][24]uint8
 	allow, block := append([]string(nil), d.Allow...), []string{}
 	return api.Settings{IdleMinutes: &idle, TempLimitC: &temp, Schedule: &sched, Allow: &allow, Block: &block, Headless: &headless, QuotaGB: &quota, Autostart: &auto, Language: &lang,
-		Proxy: &proxy, HFEndpoint: &hf, DownloadLimitMBps: &limit, AutoRejoin: &rejoin}
+		Proxy: &proxy, HFEndpoint: &hf, DownloadLimitMBps: &limit, AutoRejoin: &rejoin, MirrorNetworks: &mirrors, MaxDownloadGB: &maxDownload}
 }
 
 // OpenSettings reads path, or starts from defaults when it does not
@@ -141,6 +144,12 @@ func merge(cur, p api.Settings) api.Settings {
 	if p.AutoRejoin != nil {
 		cur.AutoRejoin = p.AutoRejoin
 	}
+	if p.MirrorNetworks != nil {
+		cur.MirrorNetworks = p.MirrorNetworks
+	}
+	if p.MaxDownloadGB != nil {
+		cur.MaxDownloadGB = p.MaxDownloadGB
+	}
 	return cur
 }
 
@@ -198,7 +207,36 @@ func validate(p api.Settings) error {
 	if l := p.DownloadLimitMBps; l != nil && !(*l >= 0 && *l <= 100_000) {
 		return bad("downloadLimitMBps", "must be 0 (no limit) to 100000 MB/s")
 	}
+	if p.MirrorNetworks != nil {
+		if len(*p.MirrorNetworks) > 16 {
+			return bad("mirrorNetworks", "at most 16 networks")
+		}
+		if _, err := MirrorPrefixes(*p.MirrorNetworks); err != nil {
+			return bad("mirrorNetworks", "%v", err)
+		}
+	}
+	if g := p.MaxDownloadGB; g != nil && (*g < 1 || *g > 100_000) {
+		return bad("maxDownloadGB", "must be 1 to 100000")
+	}
 	return nil
+}
+
+// MirrorPrefixes parses mirror networks: CIDR prefixes such as
+// 192.168.1.0/24 or single addresses such as 10.0.0.5.
+func MirrorPrefixes(list []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range list {
+		if p, err := netip.ParsePrefix(s); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an address or a network such as 192.168.1.0/24", s)
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 // ProxyURL parses a proxy setting: http, https or socks5, a host, and
@@ -224,7 +262,24 @@ func (s *Settings) Downloads() models.DownloadSettings {
 	if st.DownloadLimitMBps != nil {
 		d.Limit = *st.DownloadLimitMBps * 1e6
 	}
+	if st.MirrorNetworks != nil {
+		d.AllowPrivateHosts, _ = MirrorPrefixes(*st.MirrorNetworks) // validated when set
+	}
+	s.mu.Lock()
+	d.AllowPrivateHosts = append(d.AllowPrivateHosts, s.extraMirrors...)
+	s.mu.Unlock()
+	if st.MaxDownloadGB != nil {
+		d.MaxBytes = int64(*st.MaxDownloadGB) << 30
+	}
 	return d
+}
+
+// AllowMirrors adds networks downloads may reach whatever the settings
+// say (the command line's -mirror-networks: a devnet on this machine).
+func (s *Settings) AllowMirrors(p []netip.Prefix) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.extraMirrors = append(s.extraMirrors, p...)
 }
 
 func (s *Server) getSettings(w http.ResponseWriter, r *http.Request) {

@@ -8,8 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -47,7 +50,14 @@ var (
 	ErrChecksum  = errors.New("models: the downloaded file's sha256 does not match")
 	ErrStalled   = errors.New("models: the source sent nothing for too long")
 	ErrBadFetch  = errors.New("models: bad download request")
+	// ErrTooLarge is a download bigger than its cap: the size the network
+	// gives, or for one of unknown size MaxBytes (or the store's quota).
+	ErrTooLarge = errors.New("models: the download is larger than allowed")
 )
+
+// DefaultMaxBytes caps a download whose size is not known in advance (a
+// link's model) unless the owner sets another cap.
+const DefaultMaxBytes = 32 << 30
 
 // Downloader fetches files resumably: in parallel HTTP ranges when the
 // server supports them, continuing after a dropped connection or a
@@ -55,13 +65,35 @@ var (
 // file takes its name. A partial file is only ever NAME.part beside a
 // NAME.part.json that records each range's progress: the worker, which
 // sees the cache's model names only, never sees half a file.
+//
+// Every connection goes to a public address over https on every
+// redirect (the first URL may be a plain-http mirror the caller's
+// Sources accepted); a private, loopback or link-local address is
+// refused where it is dialled, after name resolution, unless
+// AllowPrivateHosts lists it. Each download reveals this machine's IP
+// address to the link's host and every host it redirects to; Proxy
+// hides it.
 type Downloader struct {
-	// Client makes the requests; nil: one honouring Proxy.
+	// Client makes the requests; nil: one honouring Proxy. Its
+	// connections and redirects are checked as the Downloader's own are
+	// (a dialler it brings is checked once connected; a transport other
+	// than *http.Transport only by the hosts its requests name).
 	Client *http.Client
-	// Proxy, when set, carries every request (else $HTTPS_PROXY etc.).
+	// Proxy, when set, carries every request (else $HTTPS_PROXY etc.):
+	// the link's host then sees the proxy's address, not this machine's.
+	// The proxy itself may be on this machine or the LAN.
 	Proxy *url.URL
+	// AllowPrivateHosts are the addresses, refused otherwise, that a
+	// download may connect to: the owner's mirror on this machine or the
+	// LAN (LoopbackPrefixes for one on this machine). None by default.
+	AllowPrivateHosts []netip.Prefix
+	// MaxBytes caps a download whose size is not known in advance
+	// (default DefaultMaxBytes): the download stops there and its partial
+	// file is deleted; a server announcing more is refused at once.
+	MaxBytes int64
 	// Parts is how many ranges a large file is fetched in at once
-	// (default 4); files under 2×MinPart come in one (default 16 MiB).
+	// (default 4, at most maxParts); files under 2×MinPart come in one
+	// (default 16 MiB).
 	Parts   int
 	MinPart int64
 	// Attempts bounds the tries per range (default 6) and whole-file
@@ -80,14 +112,26 @@ type Downloader struct {
 	Progress      func(Progress)
 	ProgressEvery time.Duration
 	Log           *slog.Logger
+
+	once     sync.Once
+	hc       *http.Client  // Client (or one of our own) behind the guard
+	resolver *net.Resolver // nil: the system's (tests give one)
 }
+
+// maxParts bounds the ranges of one file, in a plan and in a saved
+// state.
+const maxParts = 64
 
 func (d *Downloader) defaults() {
 	if d.Parts <= 0 {
 		d.Parts = 4
 	}
+	d.Parts = min(d.Parts, maxParts)
 	if d.MinPart <= 0 {
 		d.MinPart = 16 << 20
+	}
+	if d.MaxBytes <= 0 {
+		d.MaxBytes = DefaultMaxBytes
 	}
 	if d.Attempts <= 0 {
 		d.Attempts = 6
@@ -104,13 +148,15 @@ func (d *Downloader) defaults() {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	if d.Client == nil {
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		if d.Proxy != nil {
-			tr.Proxy = http.ProxyURL(d.Proxy)
-		}
-		d.Client = &http.Client{Transport: tr}
+	d.once.Do(func() { d.hc = guardedClient(d.Client, d.Proxy, newDialGuard(d.AllowPrivateHosts), d.resolver) })
+}
+
+// maxBytes is the cap on a download of unknown size.
+func (d *Downloader) maxBytes() int64 {
+	if d.MaxBytes <= 0 {
+		return DefaultMaxBytes
 	}
+	return d.MaxBytes
 }
 
 // state is NAME.part.json: what the partial file holds.
@@ -129,10 +175,37 @@ type part struct {
 	Done  int64 `json:"done"`
 }
 
-// Download fetches f into dest unless dest exists. It blocks until the
-// file is in place, verified, or an error says why not.
+// budget bounds one download: at most max bytes (0: the Downloader's
+// MaxBytes); room, when set, is asked whether size bytes fit, have of
+// them on disk already, once the size is known, and as a download of
+// unknown size grows.
+type budget struct {
+	max  int64
+	room func(size, have int64) error
+}
+
+// growStep is how far ahead of what is written a download of unknown
+// size asks for room.
+const growStep = 16 << 20
+
+// discard marks an error after which the partial file is of no use (too
+// large, or no room for it): it is deleted.
+type discard struct{ error }
+
+func (e discard) Unwrap() error { return e.error }
+
+// Download fetches f into dest unless dest holds it already (a file
+// found there is hashed first). It blocks until the file is in place,
+// verified, or an error says why not.
 func (d *Downloader) Download(ctx context.Context, f Fetch, dest string) error {
+	return d.download(ctx, f, dest, budget{})
+}
+
+func (d *Downloader) download(ctx context.Context, f Fetch, dest string, b budget) error {
 	d.defaults()
+	if b.max <= 0 {
+		b.max = d.maxBytes()
+	}
 	if len(f.SHA256) != 64 {
 		return fmt.Errorf("%w: sha256 %q is not 64 hex digits", ErrBadFetch, f.SHA256)
 	}
@@ -140,82 +213,145 @@ func (d *Downloader) Download(ctx context.Context, f Fetch, dest string) error {
 		return fmt.Errorf("%w: sha256 %q is not hex", ErrBadFetch, f.SHA256)
 	}
 	u, err := url.Parse(f.URL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return fmt.Errorf("%w: %q is not an http(s) URL", ErrBadFetch, f.URL)
+	if err != nil {
+		return fmt.Errorf("%w: the URL does not parse", ErrBadFetch)
 	}
-	if _, err := os.Stat(dest); err == nil {
-		return nil
+	if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
+		return fmt.Errorf("%w: %q is not an http(s) URL without credentials", ErrBadFetch, u.Redacted())
 	}
 	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
 		return err
 	}
+	if ok, err := d.present(ctx, f, dest, b.max); ok || err != nil {
+		return err
+	}
 	noRanges := false // the server stopped serving ranges: fetch in one piece
 	for round := 1; ; round++ {
-		err := d.fetch(ctx, f, dest, noRanges)
+		err := d.fetch(ctx, f, dest, noRanges, b)
+		var dc discard
 		switch {
 		case errors.Is(err, errNoRanges) && round < 3:
 			d.Log.Warn("model download: the server stopped serving ranges; fetching in one piece", "url", f.URL)
-			os.Remove(dest + ".part")
-			os.Remove(dest + ".part.json")
+			d.removePartial(dest)
 			noRanges = true
+		case errors.Is(err, errChanged) && round < 3:
+			d.Log.Warn("model download: the file changed on the server; starting over", "url", f.URL)
+			d.removePartial(dest)
 		case errors.Is(err, ErrChecksum) && round < 2:
 			d.Log.Warn("model download: checksum mismatch; fetching again", "url", f.URL)
+		case errors.As(err, &dc):
+			d.removePartial(dest)
+			return dc.error
 		default:
 			return err
 		}
 	}
 }
 
+func (d *Downloader) removePartial(dest string) {
+	os.Remove(dest + ".part")
+	os.Remove(dest + ".part.json")
+}
+
+// present reports whether dest holds f's file already. A file found
+// there is hashed first: one planted there, or left damaged, is never
+// taken for the model but removed, to be downloaded.
+func (d *Downloader) present(ctx context.Context, f Fetch, dest string, max int64) (bool, error) {
+	fi, err := os.Lstat(dest)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	case err != nil:
+		return false, err
+	case fi.IsDir():
+		return false, fmt.Errorf("models: %s is a directory, not a model file", dest)
+	case fi.Mode().IsRegular() && fi.Size() <= max:
+		file, err := os.Open(dest)
+		if err != nil {
+			return false, err
+		}
+		got, err := hashOf(ctxReader{ctx, file})
+		file.Close()
+		if err != nil {
+			return false, err
+		}
+		if strings.EqualFold(got, f.SHA256) {
+			return true, nil
+		}
+	}
+	d.Log.Warn("model download: the file at the model's path is not the model; replacing it", "path", dest)
+	return false, os.Remove(dest)
+}
+
 // fetch is one round: resume or start, fetch every range, verify, rename.
-func (d *Downloader) fetch(ctx context.Context, f Fetch, dest string, noRanges bool) error {
+func (d *Downloader) fetch(ctx context.Context, f Fetch, dest string, noRanges bool, b budget) error {
 	partPath, statePath := dest+".part", dest+".part.json"
-	st, ok := loadState(statePath, f)
-	if !ok {
+	st, err := loadState(statePath, f, b.max)
+	if err == nil && st.Ranged {
+		// The state counts bytes in the partial file: it must be there,
+		// its size the file's.
+		if fi, serr := os.Lstat(partPath); serr != nil || !fi.Mode().IsRegular() || fi.Size() != st.Size {
+			err = fmt.Errorf("the partial file is missing or not the size recorded")
+		}
+	}
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			d.Log.Warn("model download: the saved progress is unusable; starting over", "url", f.URL, "err", err)
+		}
 		size, ranged, err := d.probe(ctx, f.URL)
 		if err != nil {
 			return err
 		}
+		if size > b.max {
+			return discard{fmt.Errorf("%w: the source's file is %d bytes, at most %d allowed (%s)", ErrTooLarge, size, b.max, f.URL)}
+		}
+		if size >= 0 && b.room != nil {
+			if err := b.room(size, 0); err != nil {
+				return err
+			}
+		}
 		st = d.plan(f, size, ranged && !noRanges)
-		_ = os.Remove(partPath)
+		if err := os.Remove(partPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	} else if st.Ranged && b.room != nil {
+		if err := b.room(st.Size, st.done()); err != nil {
+			return err
+		}
+	}
+	if fi, err := os.Lstat(partPath); err == nil && !fi.Mode().IsRegular() {
+		if err := os.Remove(partPath); err != nil { // not a file of ours: never written through
+			return err
+		}
 	}
 	file, err := os.OpenFile(partPath, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return err
 	}
 	defer file.Close()
-	if st.Ranged {
-		if err := file.Truncate(st.Size); err != nil {
-			return err
-		}
+	size := st.Size
+	if !st.Ranged {
+		size = 0 // without ranges every attempt starts at the beginning
+	}
+	if err := file.Truncate(size); err != nil {
+		return err
 	}
 	if err := saveState(statePath, st); err != nil {
 		return err
 	}
 
-	var done atomic.Int64
+	x := &transfer{d: d, url: f.URL, file: file, b: b, st: st, statePath: statePath}
 	for _, p := range st.Parts {
-		done.Add(p.Done)
+		x.done.Add(p.Done)
 	}
-	stopProgress := d.report(ctx, &done, st.Size)
-	var mu sync.Mutex // guards st
-	save := func() error {
-		// What is recorded was written before the sync.
-		mu.Lock()
-		snap := *st
-		snap.Parts = append([]part(nil), st.Parts...)
-		mu.Unlock()
-		if err := file.Sync(); err != nil {
-			return err
-		}
-		return saveState(statePath, &snap)
-	}
+	stopProgress := d.report(ctx, &x.done, st.Size)
 	g, gctx := errgroup.WithContext(ctx)
 	for i := range st.Parts {
-		g.Go(func() error { return d.fetchPart(gctx, f.URL, file, st, i, &mu, &done, save) })
+		g.Go(func() error { return x.fetchPart(gctx, i) })
 	}
 	err = g.Wait()
 	stopProgress()
-	if serr := save(); err == nil {
+	if serr := x.save(); err == nil {
 		err = serr
 	}
 	if err != nil {
@@ -258,6 +394,20 @@ func hashOf(r io.Reader) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// ctxReader reads until ctx ends (hashing a large file can take a
+// while).
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
 // plan splits a file into ranges.
 func (d *Downloader) plan(f Fetch, size int64, ranged bool) *state {
 	st := &state{URL: f.URL, SHA256: strings.ToLower(f.SHA256), Size: size, Ranged: ranged && size > 0}
@@ -277,24 +427,76 @@ func (d *Downloader) plan(f Fetch, size int64, ranged bool) *state {
 	return st
 }
 
-func loadState(path string, f Fetch) (*state, bool) {
-	b, err := os.ReadFile(path)
+// done is the bytes the state says are on disk.
+func (st *state) done() int64 {
+	var n int64
+	for _, p := range st.Parts {
+		n += p.Done
+	}
+	return n
+}
+
+// maxStateBytes bounds a state file: a plan of maxParts is a few KiB.
+const maxStateBytes = 64 << 10
+
+// loadState reads the state saved for f's download (fs.ErrNotExist
+// when there is none).
+func loadState(path string, f Fetch, max int64) (*state, error) {
+	file, err := os.Open(path)
 	if err != nil {
-		return nil, false
+		return nil, err
+	}
+	defer file.Close()
+	b, err := io.ReadAll(io.LimitReader(file, maxStateBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	return parseState(b, f, max)
+}
+
+// parseState checks a saved state against f's download and the cap of
+// max bytes: a state that is another file's, damaged, or describes
+// anything but ranges that tile the file with what is done of each
+// inside them, is refused (the download starts over, never resumes
+// into the wrong place).
+func parseState(b []byte, f Fetch, max int64) (*state, error) {
+	if len(b) > maxStateBytes {
+		return nil, fmt.Errorf("%d bytes of state", len(b))
 	}
 	var st state
-	if json.Unmarshal(b, &st) != nil || st.URL != f.URL || !strings.EqualFold(st.SHA256, f.SHA256) || len(st.Parts) == 0 {
-		return nil, false // another file's, or damaged: start over
+	if err := json.Unmarshal(b, &st); err != nil {
+		return nil, err
 	}
-	for _, p := range st.Parts {
-		if p.Done < 0 || (st.Ranged && (p.Start < 0 || p.End > st.Size || p.Start+p.Done > p.End)) {
-			return nil, false
-		}
+	if st.URL != f.URL || !strings.EqualFold(st.SHA256, f.SHA256) {
+		return nil, errors.New("the state is another file's")
+	}
+	if n := len(st.Parts); n == 0 || n > maxParts {
+		return nil, fmt.Errorf("%d ranges", n)
 	}
 	if !st.Ranged {
+		if p := st.Parts; len(p) != 1 || p[0].Start != 0 || p[0].End != -1 || st.Size < -1 || st.Size > max {
+			return nil, errors.New("a download in one piece with ranges or a bad size")
+		}
 		st.Parts[0].Done = 0 // without ranges there is no resuming
+		return &st, nil
 	}
-	return &st, true
+	if st.Size <= 0 || st.Size > max {
+		return nil, fmt.Errorf("a size of %d bytes (at most %d)", st.Size, max)
+	}
+	next := int64(0)
+	for i, p := range st.Parts {
+		// Each range starts where the last ended, ends after it starts
+		// and inside the file; what is done of it fits in it. (Every
+		// value is then within [0, Size]: no sum overflows.)
+		if p.Start != next || p.End <= p.Start || p.End > st.Size || p.Done < 0 || p.Done > p.End-p.Start {
+			return nil, fmt.Errorf("range %d is [%d, %d) with %d done, in a file of %d bytes", i, p.Start, p.End, p.Done, st.Size)
+		}
+		next = p.End
+	}
+	if next != st.Size {
+		return nil, fmt.Errorf("the ranges end at %d of %d bytes", next, st.Size)
+	}
+	return &st, nil
 }
 
 func saveState(path string, st *state) error {
@@ -305,7 +507,8 @@ func saveState(path string, st *state) error {
 	return atomicfile.Write(path, b, 0o644)
 }
 
-// probe learns the size and whether ranges work, asking for one byte.
+// probe learns the size (-1: unknown) and whether ranges work, asking
+// for one byte.
 func (d *Downloader) probe(ctx context.Context, u string) (size int64, ranged bool, err error) {
 	err = d.retry(ctx, u, func(actx context.Context) error {
 		req, err := http.NewRequestWithContext(actx, http.MethodGet, u, nil)
@@ -313,52 +516,81 @@ func (d *Downloader) probe(ctx context.Context, u string) (size int64, ranged bo
 			return err
 		}
 		req.Header.Set("Range", "bytes=0-0")
-		resp, err := d.Client.Do(req)
+		resp, err := d.hc.Do(req)
 		if err != nil {
 			return err
 		}
 		defer resp.Body.Close()
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1))
+		if resp.StatusCode == http.StatusRequestedRangeNotSatisfiable {
+			size, ranged = -1, false // an empty file has no byte 0: fetched whole
+			return nil
+		}
 		if err := statusErr(resp); err != nil {
 			return err
 		}
-		switch resp.StatusCode {
-		case http.StatusPartialContent:
-			total, ok := contentRangeTotal(resp.Header.Get("Content-Range"))
-			if !ok {
-				size, ranged = resp.ContentLength, false
-				return nil
+		size, ranged = resp.ContentLength, false
+		if resp.StatusCode == http.StatusPartialContent {
+			size = -1 // the part's length, not the file's
+			if first, _, total, ok := parseContentRange(resp.Header.Get("Content-Range")); ok && first == 0 && total > 0 {
+				size, ranged = total, true
 			}
-			size, ranged = total, true
-		default:
-			size, ranged = resp.ContentLength, false
 		}
 		return nil
 	})
 	return size, ranged, err
 }
 
-// contentRangeTotal reads the total of "bytes a-b/total".
-func contentRangeTotal(h string) (int64, bool) {
-	_, total, ok := strings.Cut(h, "/")
-	if !ok || total == "*" {
-		return 0, false
+// maxContentRange bounds a Content-Range header: "bytes " and three
+// numbers of at most 19 digits.
+const maxContentRange = 80
+
+// parseContentRange reads a Content-Range of bytes, "bytes FIRST-LAST/
+// COMPLETE" (COMPLETE "*" when the server does not say: -1), checking
+// that first <= last < complete; numbers are decimal digits only, no
+// sign, within int64.
+func parseContentRange(h string) (first, last, complete int64, ok bool) {
+	if len(h) > maxContentRange {
+		return 0, 0, 0, false
 	}
-	n, err := strconv.ParseInt(total, 10, 64)
-	return n, err == nil && n >= 0
+	unit, rest, found := strings.Cut(strings.TrimSpace(h), " ")
+	if !found || !strings.EqualFold(unit, "bytes") {
+		return 0, 0, 0, false
+	}
+	rng, total, found := strings.Cut(rest, "/")
+	if !found {
+		return 0, 0, 0, false
+	}
+	a, z, found := strings.Cut(rng, "-")
+	if !found {
+		return 0, 0, 0, false
+	}
+	var okA, okZ, okT bool
+	first, okA = decimal(a)
+	last, okZ = decimal(z)
+	if !okA || !okZ || first > last {
+		return 0, 0, 0, false
+	}
+	if total == "*" {
+		return first, last, -1, true
+	}
+	if complete, okT = decimal(total); !okT || last >= complete {
+		return 0, 0, 0, false
+	}
+	return first, last, complete, true
 }
 
-// contentRangeStart reads a of "bytes a-b/total".
-func contentRangeStart(h string) (int64, bool) {
-	rest, ok := strings.CutPrefix(h, "bytes ")
-	if !ok {
+// decimal reads a non-negative decimal of digits only.
+func decimal(s string) (int64, bool) {
+	if s == "" || len(s) > 19 {
 		return 0, false
 	}
-	a, _, ok := strings.Cut(rest, "-")
-	if !ok {
-		return 0, false
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
 	}
-	n, err := strconv.ParseInt(a, 10, 64)
+	n, err := strconv.ParseInt(s, 10, 64)
 	return n, err == nil
 }
 
@@ -367,12 +599,23 @@ type permanent struct{ error }
 
 func (p permanent) Unwrap() error { return p.error }
 
+// isPermanent reports whether err is not worth another attempt: marked
+// so, or a refusal that would be the same next time.
+func isPermanent(err error) bool {
+	var p permanent
+	var dc discard
+	return errors.As(err, &p) || errors.As(err, &dc) || errors.Is(err, ErrPrivateAddress) || errors.Is(err, ErrInsecureRedirect) ||
+		errors.Is(err, ErrTooManyRedirects) || errors.Is(err, ErrTooLarge)
+}
+
 func statusErr(resp *http.Response) error {
 	switch {
 	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
 		return permanent{fmt.Errorf("%w: %s", ErrNotFound, resp.Request.URL.Redacted())}
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
 		return permanent{fmt.Errorf("%w: %s %s", ErrForbidden, resp.Status, resp.Request.URL.Redacted())}
+	case resp.StatusCode == http.StatusRequestedRangeNotSatisfiable:
+		return permanent{fmt.Errorf("%w: %s for a range of it", errChanged, resp.Status)}
 	case resp.StatusCode >= 400:
 		return fmt.Errorf("models: %s from %s", resp.Status, resp.Request.URL.Redacted())
 	}
@@ -386,9 +629,8 @@ func (d *Downloader) retry(ctx context.Context, what string, f func(context.Cont
 	var err error
 	for attempt := 1; attempt <= d.Attempts; attempt++ {
 		err = f(ctx)
-		var p permanent
-		if err == nil || errors.As(err, &p) || ctx.Err() != nil {
-			if errors.As(err, &p) {
+		if err == nil || isPermanent(err) || ctx.Err() != nil {
+			if p, ok := err.(permanent); ok {
 				return p.error
 			}
 			return err
@@ -405,28 +647,60 @@ func (d *Downloader) retry(ctx context.Context, what string, f func(context.Cont
 }
 
 // errNoRanges: a server that served ranges stopped (a 200 to a range
-// request); the round starts over in one piece.
-var errNoRanges = errors.New("models: the server stopped serving ranges")
+// request); the round starts over in one piece. errChanged: the server's
+// file is not the one the state describes (another size, a range it
+// cannot serve); the round starts over.
+var (
+	errNoRanges = errors.New("models: the server stopped serving ranges")
+	errChanged  = errors.New("models: the file on the server changed")
+)
+
+// transfer is one round's fetching of the ranges into the partial file.
+type transfer struct {
+	d         *Downloader
+	url       string
+	file      *os.File
+	b         budget
+	statePath string
+	done      atomic.Int64 // bytes on disk, for progress
+
+	mu sync.Mutex // guards st
+	st *state
+}
+
+// save records the progress: what is recorded was written before the
+// sync.
+func (x *transfer) save() error {
+	x.mu.Lock()
+	snap := *x.st
+	snap.Parts = append([]part(nil), x.st.Parts...)
+	x.mu.Unlock()
+	if err := x.file.Sync(); err != nil {
+		return err
+	}
+	return saveState(x.statePath, &snap)
+}
 
 // fetchPart fetches part i, saving progress as it goes.
-func (d *Downloader) fetchPart(ctx context.Context, u string, file *os.File, st *state, i int, mu *sync.Mutex, done *atomic.Int64, save func() error) error {
-	return d.retry(ctx, u, func(ctx context.Context) error {
-		mu.Lock()
+func (x *transfer) fetchPart(ctx context.Context, i int) error {
+	d, st := x.d, x.st
+	return d.retry(ctx, x.url, func(ctx context.Context) error {
+		x.mu.Lock()
 		p := st.Parts[i]
-		mu.Unlock()
+		x.mu.Unlock()
 		if st.Ranged && p.Start+p.Done >= p.End {
 			return nil
 		}
 		actx, cancel := context.WithCancelCause(ctx)
 		defer cancel(nil)
-		req, err := http.NewRequestWithContext(actx, http.MethodGet, u, nil)
+		req, err := http.NewRequestWithContext(actx, http.MethodGet, x.url, nil)
 		if err != nil {
 			return err
 		}
 		if st.Ranged {
 			req.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", p.Start+p.Done, p.End-1))
 		}
-		resp, err := d.Client.Do(req)
+		resp, err := d.hc.Do(req)
 		if err != nil {
 			return err
 		}
@@ -435,18 +709,35 @@ func (d *Downloader) fetchPart(ctx context.Context, u string, file *os.File, st 
 			return err
 		}
 		off := p.Start + p.Done
+		grow := int64(-1) // unknown size: where room is next asked for (-1: not needed)
 		if st.Ranged {
-			start, ok := contentRangeStart(resp.Header.Get("Content-Range"))
-			if resp.StatusCode != http.StatusPartialContent || !ok || start != off {
+			first, _, total, ok := parseContentRange(resp.Header.Get("Content-Range"))
+			switch {
+			case resp.StatusCode != http.StatusPartialContent || !ok || first != off:
 				return permanent{errNoRanges}
+			case total != st.Size:
+				return permanent{fmt.Errorf("%w: it is %d bytes, not %d", errChanged, total, st.Size)}
 			}
 		} else {
 			// Without ranges every attempt starts at the beginning.
-			done.Add(-p.Done)
-			mu.Lock()
+			x.done.Add(-p.Done)
+			x.mu.Lock()
 			st.Parts[i].Done = 0
-			mu.Unlock()
+			x.mu.Unlock()
 			off = 0
+			if err := x.file.Truncate(0); err != nil {
+				return permanent{err}
+			}
+			switch n := resp.ContentLength; {
+			case n > x.b.max:
+				return permanent{discard{fmt.Errorf("%w: the source sends %d bytes, at most %d allowed (%s)", ErrTooLarge, n, x.b.max, x.url)}}
+			case n >= 0 && x.b.room != nil:
+				if err := x.b.room(n, 0); err != nil {
+					return permanent{discard{err}}
+				}
+			case n < 0 && x.b.room != nil:
+				grow = 0
+			}
 		}
 		stall := time.AfterFunc(d.Stall, func() { cancel(ErrStalled) })
 		defer stall.Stop()
@@ -458,23 +749,33 @@ func (d *Downloader) fetchPart(ctx context.Context, u string, file *os.File, st 
 				stall.Reset(d.Stall)
 				if st.Ranged {
 					n = int(min(int64(n), p.End-off)) // never past the part
+				} else {
+					if off+int64(n) > x.b.max {
+						return permanent{discard{fmt.Errorf("%w: the source sent more than %d bytes (%s)", ErrTooLarge, x.b.max, x.url)}}
+					}
+					if grow >= 0 && off+int64(n) > grow {
+						grow = min(off+growStep, x.b.max)
+						if err := x.b.room(grow, off); err != nil {
+							return permanent{discard{err}}
+						}
+					}
 				}
 				if d.Limit != nil {
 					if err := d.Limit.WaitN(actx, n); err != nil {
 						return err
 					}
 				}
-				if _, err := file.WriteAt(buf[:n], off); err != nil {
+				if _, err := x.file.WriteAt(buf[:n], off); err != nil {
 					return permanent{err} // the disk: full or failing
 				}
 				off += int64(n)
-				done.Add(int64(n))
-				mu.Lock()
+				x.done.Add(int64(n))
+				x.mu.Lock()
 				st.Parts[i].Done += int64(n)
-				mu.Unlock()
+				x.mu.Unlock()
 				if sinceSave += int64(n); sinceSave >= 8<<20 {
 					sinceSave = 0
-					if err := save(); err != nil {
+					if err := x.save(); err != nil {
 						return permanent{err}
 					}
 				}
@@ -487,9 +788,9 @@ func (d *Downloader) fetchPart(ctx context.Context, u string, file *os.File, st 
 					return fmt.Errorf("models: the range ended early at %d of %d", off, p.End)
 				}
 				if !st.Ranged {
-					mu.Lock()
+					x.mu.Lock()
 					st.Size = off
-					mu.Unlock()
+					x.mu.Unlock()
 				}
 				return nil
 			}
@@ -497,7 +798,7 @@ func (d *Downloader) fetchPart(ctx context.Context, u string, file *os.File, st 
 				if c := context.Cause(actx); errors.Is(c, ErrStalled) {
 					return fmt.Errorf("%w (%s)", ErrStalled, d.Stall)
 				}
-				_ = save()
+				_ = x.save()
 				return rerr
 			}
 		}

@@ -6,10 +6,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -104,9 +106,9 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Accept-Ranges", "none")
 	}
 	start := int64(0)
-	if rg := r.Header.Get("Range"); rg != "" {
-		if a, ok := contentRangeStart(strings.Replace(rg, "bytes=", "bytes ", 1)); ok {
-			start = a
+	if a, _, ok := strings.Cut(strings.TrimPrefix(r.Header.Get("Range"), "bytes="), "-"); ok {
+		if n, err := strconv.ParseInt(a, 10, 64); err == nil {
+			start = n
 		}
 	}
 	cw := &countingWriter{ResponseWriter: w, s: s, off: start, cutAt: -1, flip: -1}
@@ -151,8 +153,9 @@ func newServer(t *testing.T, size int) (*server, *httptest.Server) {
 	return s, ts
 }
 
+// testDownloader fetches from the tests' servers, on loopback.
 func testDownloader() *Downloader {
-	return &Downloader{Parts: 4, MinPart: 1 << 20, Backoff: 10 * time.Millisecond, Stall: 2 * time.Second}
+	return &Downloader{Parts: 4, MinPart: 1 << 20, Backoff: 10 * time.Millisecond, Stall: 2 * time.Second, AllowPrivateHosts: LoopbackPrefixes()}
 }
 
 const mib = 1 << 20
@@ -220,9 +223,9 @@ func TestDownloadResumesAfterRestart(t *testing.T) {
 	if err := d.Download(ctx, f, dest); !errors.Is(err, context.Canceled) {
 		t.Fatalf("stopped download: %v", err)
 	}
-	st, ok := loadState(dest+".part.json", f)
-	if !ok {
-		t.Fatal("no state saved")
+	st, err := loadState(dest+".part.json", f, DefaultMaxBytes)
+	if err != nil {
+		t.Fatal("no state saved:", err)
 	}
 	saved := int64(0)
 	for _, p := range st.Parts {
@@ -331,5 +334,82 @@ func sameFile(t *testing.T, path string, want []byte) {
 	got, err := os.ReadFile(path)
 	if err != nil || !bytes.Equal(got, want) {
 		t.Fatalf("%s: %d bytes (%v), want the %d served", path, len(got), err, len(want))
+	}
+}
+
+func TestParseContentRange(t *testing.T) {
+	type r struct {
+		first, last, complete int64
+		ok                    bool
+	}
+	for h, want := range map[string]r{
+		"bytes 0-0/1234":      {0, 0, 1234, true},
+		"bytes 500-1233/1234": {500, 1233, 1234, true},
+		"Bytes 1-2/3":         {1, 2, 3, true},
+		" bytes 1-2/3 ":       {1, 2, 3, true},
+		"bytes 0-0/*":         {0, 0, -1, true},
+		"bytes 0-9223372036854775806/9223372036854775807": {0, 9223372036854775806, 9223372036854775807, true},
+		"bytes */1234":                   {},
+		"bytes 5-4/10":                   {}, // last before first
+		"bytes 0-10/10":                  {}, // past the end
+		"bytes -1-5/10":                  {},
+		"bytes +1-5/10":                  {},
+		"bytes 1--5/10":                  {},
+		"bytes 0-99999999999999999999/5": {},
+		"bytes 0-1/99999999999999999999": {},
+		"bytes 0-9223372036854775807/9223372036854775807": {}, // past the end
+		"bytes 1-2":                              {},
+		"items 1-2/3":                            {},
+		"bytes  1-2/3":                           {},
+		"bytes 1 -2/3":                           {},
+		"bytes 0x1-2/3":                          {},
+		"":                                       {},
+		"bytes 1-2/3" + strings.Repeat(" ", 100): {},
+	} {
+		var got r
+		got.first, got.last, got.complete, got.ok = parseContentRange(h)
+		if got != want {
+			t.Errorf("%q: %+v, want %+v", h, got, want)
+		}
+	}
+}
+
+// TestServerContentRangeChecked: ranges whose Content-Range does not
+// match the request, or names another size of file, are not written
+// where they do not belong: the download starts over and the file
+// arrives right.
+func TestServerContentRangeChecked(t *testing.T) {
+	content := blob(3 * mib)
+	for name, lie := range map[string]func(first, last int64) string{
+		"another size": func(first, last int64) string { return fmt.Sprintf("bytes %d-%d/%d", first, last, len(content)+1) },
+		"another start": func(first, last int64) string {
+			return fmt.Sprintf("bytes %d-%d/%d", first+1, last, len(content))
+		},
+		"garbage": func(int64, int64) string { return "bytes 0-99999999999999999999/5" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			var lies atomic.Int32
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				a, z, ok := strings.Cut(strings.TrimPrefix(r.Header.Get("Range"), "bytes="), "-")
+				first, _ := strconv.ParseInt(a, 10, 64)
+				last, _ := strconv.ParseInt(z, 10, 64)
+				if !ok || r.Header.Get("Range") == "bytes=0-0" || lies.Add(1) > 2 {
+					http.ServeContent(w, r, "m", time.Time{}, bytes.NewReader(content))
+					return
+				}
+				w.Header().Set("Content-Range", lie(first, last))
+				w.WriteHeader(http.StatusPartialContent)
+				w.Write(content[first : last+1])
+			}))
+			defer ts.Close()
+			dest := filepath.Join(t.TempDir(), "m")
+			if err := testDownloader().Download(context.Background(), Fetch{URL: ts.URL, SHA256: sum(content)}, dest); err != nil {
+				t.Fatal(err)
+			}
+			sameFile(t, dest, content)
+			if lies.Load() == 0 {
+				t.Fatal("the server never lied")
+			}
+		})
 	}
 }

@@ -1,6 +1,19 @@
 // Package models names the models the network uses and says where each
-// lives in the node's model cache. (Downloads, the quota and eviction
-// build on this.)
+// lives in the node's model cache, downloads them (Downloader, Manager)
+// and keeps the cache under its quota (Store).
+//
+// Downloads reach out from the node: a model given by a link is fetched
+// from the host its task names. Each download therefore reveals the
+// node's IP address to that host and to every host it redirects to; the
+// owner's proxy setting (DownloadSettings.Proxy, or $HTTPS_PROXY) hides
+// it, the hosts then seeing the proxy's address. Downloads keep to https
+// on every redirect and never connect to a private, loopback, link-local
+// or other non-public address, checked where the connection is dialled
+// (after name resolution, so DNS cannot be turned against the check),
+// unless the owner allows a mirror there (AllowPrivateHosts). A download
+// whose size is not known in advance is capped (MaxBytes, and the
+// store's quota), and a file found where a download would go is hashed
+// before it is taken for the model.
 package models
 
 import (

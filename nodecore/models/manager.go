@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -22,9 +23,25 @@ import (
 // DownloadSettings are the owner's download settings, read as each
 // download starts.
 type DownloadSettings struct {
-	Proxy      *url.URL // nil: the environment's ($HTTPS_PROXY …)
-	HFEndpoint string   // "": Hugging Face
-	Limit      float64  // bytes per second for all downloads together; 0: none
+	// Proxy carries every download; nil: the environment's ($HTTPS_PROXY
+	// …), if any. Without a proxy every download connects from this
+	// machine, so the host of a model's link (which the task's author
+	// chose) and every host it redirects to learn the node's IP address;
+	// through a proxy they see the proxy's. The proxy may be on this
+	// machine or the LAN.
+	Proxy      *url.URL
+	HFEndpoint string  // "": Hugging Face
+	Limit      float64 // bytes per second for all downloads together; 0: none
+	// AllowPrivateHosts are the private, loopback or link-local addresses
+	// downloads may connect to: the owner's mirror (LoopbackPrefixes for
+	// one on this machine, such as a devnet's). None by default: a
+	// link, catalog source or redirect leading there is refused
+	// (ErrPrivateAddress).
+	AllowPrivateHosts []netip.Prefix
+	// MaxBytes caps a download whose size the network does not give (a
+	// link's model); 0: DefaultMaxBytes. The store's quota, when
+	// smaller, caps it too.
+	MaxBytes int64
 }
 
 // Download states.
@@ -54,7 +71,7 @@ type Manager struct {
 	// Settings, when set, gives the owner's download settings.
 	Settings func() DownloadSettings
 	// Client, when set, makes the requests (the proxy setting is then the
-	// client's business).
+	// client's business; its connections are checked all the same).
 	Client     *http.Client
 	Concurrent int // default 2
 	// OnChange, when set, is called (without locks held) as downloads
@@ -264,7 +281,7 @@ func (m *Manager) run(ctx context.Context, id ID, j *job) (err error) {
 		return err
 	}
 	m.update(j, func(s *DownloadStatus) { s.State, s.Total = DownloadRunning, size })
-	d := &Downloader{Client: m.Client, Proxy: st.Proxy, Limit: m.limit(st.Limit), Log: m.Log,
+	d := &Downloader{Client: m.Client, Proxy: st.Proxy, AllowPrivateHosts: st.AllowPrivateHosts, MaxBytes: st.MaxBytes, Limit: m.limit(st.Limit), Log: m.Log,
 		Progress: func(p Progress) { m.update(j, func(s *DownloadStatus) { s.Progress = p }) }}
 	if m.Tune != nil {
 		m.Tune(d)

@@ -25,7 +25,10 @@ func newManager(t *testing.T, cat []CatalogEntry, quota int64) *Manager {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Manager{Store: s, Catalog: c, Tune: func(d *Downloader) { d.MinPart, d.Backoff, d.Stall = mib, 10*time.Millisecond, 2*time.Second }}
+	// The tests' servers are on loopback: allowed, as an owner's mirror.
+	return &Manager{Store: s, Catalog: c, Tune: func(d *Downloader) {
+		d.MinPart, d.Backoff, d.Stall, d.AllowPrivateHosts = mib, 10*time.Millisecond, 2*time.Second, LoopbackPrefixes()
+	}}
 }
 
 // TestManagerFetchesOnce: five callers asking for one catalog model get

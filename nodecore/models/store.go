@@ -359,17 +359,29 @@ func (s *Store) MakeRoom(need int64) ([]string, error) {
 		s.log.Info("model store: evicted", "model", r.ID, "bytes", r.Bytes)
 		s.removed(r.ID, "evicted")
 	}
+	if len(removed) == 0 {
+		return nil, nil // nothing changed (a growing download asks often)
+	}
 	return removed, s.saveLocked()
 }
 
-// Install downloads model id from f (size, when known, makes room
-// first), verified, then records it. It is a no-op when the store holds
-// it already.
+// Install downloads model id from f, verified, then records it; a
+// no-op when the store holds it already. A size, when known, makes room
+// first and caps the download; a download of unknown size (a link's
+// model) is capped at the Downloader's MaxBytes or the quota, whichever
+// is smaller, and makes room (quota and free disk) as it learns its size
+// or, never learning it, as it grows.
 func (s *Store) Install(ctx context.Context, d *Downloader, id ID, f Fetch, size int64) error {
 	if s.Has(id) {
 		return nil
 	}
 	p := s.Path(id)
+	b := budget{max: size, room: func(n, have int64) error {
+		if _, err := s.MakeRoom(n); err != nil {
+			return err
+		}
+		return s.checkFree(n - have)
+	}}
 	if size > 0 {
 		if _, err := s.MakeRoom(size); err != nil {
 			return err
@@ -377,8 +389,13 @@ func (s *Store) Install(ctx context.Context, d *Downloader, id ID, f Fetch, size
 		if err := s.checkDisk(p, size); err != nil {
 			return err
 		}
+	} else {
+		b.max = d.maxBytes()
+		if q := s.quota(); q > 0 && q < b.max {
+			b.max = q
+		}
 	}
-	if err := d.Download(ctx, f, p); err != nil {
+	if err := d.download(ctx, f, p, b); err != nil {
 		return err
 	}
 	info, err := os.Stat(p)
@@ -464,16 +481,25 @@ const DiskReserve = 1 << 30
 // checkDisk refuses a download of size bytes to p that would leave less
 // than DiskReserve free (what a partial download holds already counts).
 func (s *Store) checkDisk(p string, size int64) error {
-	free, _, err := s.FreeSpace(s.dir)
-	if err != nil {
-		return nil // unknown: the download finds out
-	}
 	need := size
 	if fi, err := os.Stat(p + ".part"); err == nil {
 		need -= fi.Size()
 	}
-	if need > 0 && int64(free) < need+DiskReserve {
-		return fmt.Errorf("%w: %d MiB needed and 1 GiB kept free, %d MiB free", ErrDiskFull, need>>20, free>>20)
+	return s.checkFree(need)
+}
+
+// checkFree refuses to write need more bytes where that would leave less
+// than DiskReserve free.
+func (s *Store) checkFree(need int64) error {
+	if need <= 0 {
+		return nil
+	}
+	free, _, err := s.FreeSpace(s.dir)
+	if err != nil {
+		return nil // unknown: the download finds out
+	}
+	if free < uint64(need)+DiskReserve {
+		return fmt.Errorf("%w: %d MiB needed and 1 GiB kept free, %d MiB free", ErrDiskFull, (need+(1<<20-1))>>20, free>>20)
 	}
 	return nil
 }

@@ -62,7 +62,7 @@ func Run(ctx context.Context, size int64, runs int) ([]Row, error) {
 	for _, parts := range []int{1, 4} {
 		var ds []time.Duration
 		for i := range runs {
-			d := &models.Downloader{Parts: parts, MinPart: 4 << 20}
+			d := &models.Downloader{Parts: parts, MinPart: 4 << 20, AllowPrivateHosts: models.LoopbackPrefixes()} // the server is on loopback
 			dest := filepath.Join(dir, fmt.Sprintf("m-%d-%d.safetensors", parts, i))
 			began := time.Now()
 			if err := d.Download(ctx, models.Fetch{URL: url, SHA256: want}, dest); err != nil {
