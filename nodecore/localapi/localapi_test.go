@@ -18,10 +18,10 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
-	"github.com/hydrogen-network/hydrogen/nodecore/models"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
 	"github.com/hydrogen-network/hydrogen/nodecore/governor"
 	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
+	"github.com/hydrogen-network/hydrogen/nodecore/models"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
 	"github.com/hydrogen-network/hydrogen/nodecore/policy"
 )
