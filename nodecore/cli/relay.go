@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/ethclient"
@@ -23,10 +25,13 @@ func (e *env) relayCommand() *ffcli.Command {
 	data := fs.String("data", "", "`directory` to store payloads in (required)")
 	rpcURL := fs.String("rpc", "", "the chain's JSON-RPC `URL` (required)")
 	netFile := fs.String("network", "network.json", "the network `file` written by hydrogend deploy")
-	retention := fs.Duration("retention", relay.DefaultLimits.Retention, "how long payloads are kept")
+	retention := fs.Duration("retention", relay.DefaultLimits.Retention, "how long payloads are kept, from their first store")
+	hosts := fs.String("public-host", "", "comma-separated `hosts` (host[:port], as in clients' relay URLs) that signed requests must name; without it, the Host header")
+	maxConns := fs.Int("max-conns", relay.DefaultLimits.MaxConns, "most open `connections`")
+	feePerMiB := fs.String("min-fee-per-mib", relay.DefaultLimits.MinFeePerMiB.String(), "least task fee in `wei` per MiB kept for a task (0: none)")
 	return &ffcli.Command{
 		Name:       "relay",
-		ShortUsage: "hydrogend relay -data DIR -rpc URL [-network network.json] [-listen 127.0.0.1:8650]",
+		ShortUsage: "hydrogend relay -data DIR -rpc URL [-network network.json] [-listen 127.0.0.1:8650] [-public-host relay.example.org]",
 		ShortHelp:  "Run a relay: the HTTP store for task arguments and results.",
 		LongHelp: "Applications store task arguments and read results; nodes read arguments and\n" +
 			"store results, so nodes behind NAT never accept connections. Every write is\n" +
@@ -42,6 +47,13 @@ func (e *env) relayCommand() *ffcli.Command {
 			if *retention < time.Minute {
 				return usageError{"-retention must be at least a minute"}
 			}
+			if *maxConns < 1 {
+				return usageError{"-max-conns must be at least 1"}
+			}
+			fee, ok := new(big.Int).SetString(*feePerMiB, 10)
+			if !ok || fee.Sign() < 0 {
+				return usageError{"-min-fee-per-mib must be a whole number of wei"}
+			}
 			network, err := chain.LoadNetwork(*netFile)
 			if err != nil {
 				return err
@@ -56,7 +68,13 @@ func (e *env) relayCommand() *ffcli.Command {
 			log := slog.New(slog.NewTextHandler(e.stderr, nil))
 			limits := relay.DefaultLimits
 			limits.Retention = *retention
-			srv, err := relay.NewServer(chain.NewClient(client, network, nil), *data, limits, log)
+			limits.MaxConns = *maxConns
+			limits.MinFeePerMiB = fee
+			var opts []relay.Option
+			if *hosts != "" {
+				opts = append(opts, relay.WithHosts(strings.Split(*hosts, ",")...))
+			}
+			srv, err := relay.NewServer(chain.NewClient(client, network, nil), *data, limits, log, opts...)
 			if err != nil {
 				return err
 			}
@@ -64,7 +82,7 @@ func (e *env) relayCommand() *ffcli.Command {
 			if err != nil {
 				return err
 			}
-			hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
+			hs := srv.HTTPServer()
 			fmt.Fprintf(e.stdout, "relay listening on http://%s\n", ln.Addr())
 			if f, ok := e.stdout.(*os.File); ok {
 				_ = f.Sync()
@@ -74,7 +92,7 @@ func (e *env) relayCommand() *ffcli.Command {
 			janitor := make(chan error, 1)
 			go func() { janitor <- srv.RunJanitor(ctx) }()
 			served := make(chan error, 1)
-			go func() { served <- hs.Serve(ln) }()
+			go func() { served <- hs.Serve(srv.LimitListener(ln)) }()
 			select {
 			case <-ctx.Done():
 			case err = <-served:

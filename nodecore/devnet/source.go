@@ -88,8 +88,10 @@ var demoQuestions = []string{
 
 // newSource returns a source acting as app.
 func newSource(app *chain.Client, relayURL string, key *ecdsa.PrivateKey, log *slog.Logger) *Source {
+	rc := relay.NewClient(relayURL, key)
+	rc.ChainID = app.Network().ChainID.ToInt()
 	return &Source{
-		client: app, relay: relay.NewClient(relayURL, key), log: log,
+		client: app, relay: rc, log: log,
 		Fee: new(big.Int).Exp(big.NewInt(10), big.NewInt(15), nil), Timeout: 120, ResultWait: time.Minute,
 		tasks: map[uint64]*SourceTask{},
 	}

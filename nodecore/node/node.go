@@ -163,7 +163,9 @@ func New(cfg Config) (*Node, error) {
 		return nil, err
 	}
 	tx.PollInterval = min(cfg.Poll, time.Second)
-	n := &Node{cfg: cfg, client: chain.NewClient(cfg.Backend, cfg.Network, tx), relay: relay.NewClient(cfg.RelayURL, cfg.Key), addr: tx.From(), log: cfg.Log.With("node", tx.From()), tx: tx, timings: map[uint64]*TaskTiming{}, names: map[common.Hash]string{}, requested: map[common.Hash]bool{}}
+	rc := relay.NewClient(cfg.RelayURL, cfg.Key)
+	rc.ChainID = cfg.Network.ChainID.ToInt() // a relay of another chain is refused
+	n := &Node{cfg: cfg, client: chain.NewClient(cfg.Backend, cfg.Network, tx), relay: rc, addr: tx.From(), log: cfg.Log.With("node", tx.From()), tx: tx, timings: map[uint64]*TaskTiming{}, names: map[common.Hash]string{}, requested: map[common.Hash]bool{}}
 	for _, id := range append(slices.Clone(cfg.Models), cfg.KnownModels...) {
 		n.names[chain.ModelHash(id)] = id
 	}

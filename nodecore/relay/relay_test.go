@@ -10,6 +10,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,6 +73,15 @@ func newFixture(t *testing.T, limits Limits) *fixture {
 }
 
 func (f *fixture) client(a *simchain.Account) *Client { return NewClient(f.url, a.Key) }
+
+// scope is what the fixture's relay takes signatures for.
+func (f *fixture) scope() Scope {
+	u, err := url.Parse(f.url)
+	if err != nil {
+		panic(err)
+	}
+	return Scope{ChainID: f.app.Client.Network().ChainID.ToInt(), Host: u.Host}
+}
 
 func (f *fixture) node(i int) *simchain.Account { return f.net.Account(f.run.Nodes[i]) }
 
@@ -241,7 +251,7 @@ func (f *fixture) send(t *testing.T, key *ecdsa.PrivateKey, method, path string,
 	if err != nil {
 		t.Fatal(err)
 	}
-	hdr, err := Sign(key, method, req.URL.Path, time.Now(), signed)
+	hdr, err := Sign(key, f.scope(), method, req.URL.Path, time.Now(), signed)
 	if err != nil {
 		t.Fatal(err)
 	}
