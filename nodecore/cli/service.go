@@ -29,6 +29,8 @@ func (e *env) serviceCommand() *ffcli.Command {
 	data := install.FlagSet.String("data", datadir.Default(), "the node's data `directory`")
 	userName := install.FlagSet.String("user", "", "run the service as this `user` (systemd, launchd, Windows; SysV runs it as root)")
 	desktop := install.FlagSet.String("desktop-user", defaultDesktopUser(), "the desktop `user` whose tray and window may read and control the node (default: the user who ran sudo; on Windows, this user)")
+	desktopGroup := install.FlagSet.String("desktop-group", "", "the `group` whose members may read the node through its socket (default: the desktop user's primary group, refused when others share it)")
+	exeDir := install.FlagSet.String("exe-dir", SystemExeDir, "where a binary that is not safe to run as root where it is (e.g. in a home directory) is copied to; unix only")
 	var env envFlag
 	install.FlagSet.Var(&env, "env", "`KEY=VALUE` in the service's environment (e.g. DOCKER_HOST=…); repeatable")
 	install.ShortUsage = "hydrogend service install [-name NAME] [-data DIR] [-desktop-user USER] [-- RUN FLAGS]"
@@ -48,6 +50,15 @@ func (e *env) serviceCommand() *ffcli.Command {
 		if exe, err = filepath.EvalSymlinks(exe); err != nil {
 			return err
 		}
+		// The service runs as root: never from a place its owner's user
+		// (or anything running as them) could replace the binary.
+		exe, note, err := installExecutable(exe, *exeDir)
+		if err != nil {
+			return err
+		}
+		if note != "" {
+			fmt.Fprintln(e.stdout, note)
+		}
 		dir, err := filepath.Abs(*data)
 		if err != nil {
 			return err
@@ -60,20 +71,28 @@ func (e *env) serviceCommand() *ffcli.Command {
 				return usageError{fmt.Sprintf("-desktop-user %q: %v", *desktop, err)}
 			}
 			runArgs = append(runArgs, "-api-writers", u.Uid)
-			if g, err := strconv.Atoi(u.Gid); err == nil {
+			group := u.Gid
+			if *desktopGroup != "" {
+				g, err := user.LookupGroup(*desktopGroup)
+				if err != nil {
+					return usageError{fmt.Sprintf("-desktop-group %q: %v", *desktopGroup, err)}
+				}
+				group = g.Gid
+			} else if others := groupMembers(u.Gid, u.Username); len(others) > 0 {
+				// The socket's group may read the node (its wallet's
+				// address, earnings, settings): not a group others share.
+				return usageError{fmt.Sprintf("%s's primary group (gid %s) is shared with %s: name a group only %s is in with -desktop-group", u.Username, u.Gid, strings.Join(others, ", "), u.Username)}
+			}
+			if g, err := strconv.Atoi(group); err == nil {
 				gid = g
-				runArgs = append(runArgs, "-api-group", u.Gid)
+				runArgs = append(runArgs, "-api-group", group)
 			}
 		}
 		runArgs = append(runArgs, args...)
-		if err := os.MkdirAll(dir, 0o750); err != nil {
+		// The desktop user's group reaches the socket inside; nothing in
+		// it stays another user's.
+		if err := secureDataDir(dir, gid); err != nil {
 			return err
-		}
-		if gid >= 0 {
-			// The desktop user's group reaches the socket inside.
-			if err := os.Chown(dir, -1, gid); err != nil {
-				return err
-			}
 		}
 		spec := service.Spec{Name: *iname, Exe: exe, Args: runArgs, User: *userName, Env: env.m}
 		if err := service.Install(spec); err != nil {

@@ -112,7 +112,7 @@ func TestServiceLifecycle(t *testing.T) {
 		_, out, _ := run(t, "service", "status", "-name", name)
 		return strings.TrimSpace(out)
 	}
-	if code, _, errOut := run(t, "service", "install", "-name", name, "-data", data,
+	if code, _, errOut := run(t, "service", "install", "-name", name, "-data", data, "-exe-dir", filepath.Join(t.TempDir(), "lib"),
 		"-env", asHydrogend+"=1", "-env", LightScryptEnv+"=1", "--", "-poll", "100ms"); code != ExitOK {
 		t.Fatalf("install: %s", errOut)
 	}

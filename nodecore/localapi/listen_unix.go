@@ -6,30 +6,55 @@ import (
 	"errors"
 	"net"
 	"os"
+	"path/filepath"
 	"slices"
 )
 
 // Listen opens the socket at path (replacing a stale one), mode 0660,
-// owned by group gid (or left as created when gid is negative).
+// owned by group gid (or left as created when gid is negative). The
+// socket is made, given its mode and group in a private directory
+// beside path, then renamed into place: nothing at path (a link planted
+// there) is ever followed, and no one can connect before its rights are
+// set.
 func Listen(path string, gid int) (net.Listener, error) {
-	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, err
-	}
-	ln, err := net.Listen("unix", path)
+	tmp, err := os.MkdirTemp(filepath.Dir(path), ".hydrogend-sock-*") // 0700
 	if err != nil {
 		return nil, err
 	}
-	if err := os.Chmod(path, 0o660); err != nil {
-		ln.Close()
+	defer os.RemoveAll(tmp)
+	made := filepath.Join(tmp, "s")
+	ln, err := net.Listen("unix", made)
+	if err != nil {
 		return nil, err
 	}
+	ln.(*net.UnixListener).SetUnlinkOnClose(false) // it moves; Close removes it where it is
+	fail := func(err error) (net.Listener, error) { ln.Close(); return nil, err }
+	if err := os.Chmod(made, 0o660); err != nil {
+		return fail(err)
+	}
 	if gid >= 0 {
-		if err := os.Chown(path, -1, gid); err != nil {
-			ln.Close()
-			return nil, err
+		if err := os.Lchown(made, -1, gid); err != nil {
+			return fail(err)
 		}
 	}
-	return ln, nil
+	if err := os.Rename(made, path); err != nil { // replaces a stale socket, or a link, itself
+		return fail(err)
+	}
+	return &socketListener{Listener: ln, path: path}, nil
+}
+
+// socketListener removes its socket file when closed.
+type socketListener struct {
+	net.Listener
+	path string
+}
+
+func (l *socketListener) Close() error {
+	err := l.Listener.Close()
+	if rmErr := os.Remove(l.path); rmErr != nil && !errors.Is(rmErr, os.ErrNotExist) && err == nil {
+		err = rmErr
+	}
+	return err
 }
 
 func (a Access) canRead(c Cred) bool {
