@@ -3,8 +3,11 @@ package localapi
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/redact"
 )
 
 // LogRing keeps the daemon's last log lines for GET /v1/logs. Wrap the
@@ -32,8 +35,11 @@ func NewLogRing(next slog.Handler, max int) *LogRing {
 // Enabled follows the wrapped handler.
 func (l *LogRing) Enabled(ctx context.Context, lv slog.Level) bool { return l.next.Enabled(ctx, lv) }
 
-// Handle records the line and passes the record on.
+// Handle records the line and passes the record on, with every URL in
+// it redacted (an RPC endpoint's API key, a proxy's password: errors
+// quote the endpoint they failed on).
 func (l *LogRing) Handle(ctx context.Context, rec slog.Record) error {
+	rec = scrubRecord(rec)
 	l.ring.mu.Lock()
 	l.ring.buf.Reset()
 	if l.text.Handle(ctx, rec) == nil {
@@ -46,8 +52,48 @@ func (l *LogRing) Handle(ctx context.Context, rec slog.Record) error {
 	return l.next.Handle(ctx, rec)
 }
 
+// scrubRecord is rec with its message and attributes redacted.
+func scrubRecord(rec slog.Record) slog.Record {
+	out := slog.NewRecord(rec.Time, rec.Level, redact.Text(rec.Message), rec.PC)
+	rec.Attrs(func(a slog.Attr) bool {
+		out.AddAttrs(scrubAttr(a))
+		return true
+	})
+	return out
+}
+
+// scrubAttr redacts the URLs in a string, error or Stringer attribute,
+// and in groups.
+func scrubAttr(a slog.Attr) slog.Attr {
+	v := a.Value.Resolve()
+	switch v.Kind() {
+	case slog.KindString:
+		return slog.String(a.Key, redact.Text(v.String()))
+	case slog.KindGroup:
+		as := v.Group()
+		out := make([]any, len(as))
+		for i, g := range as {
+			out[i] = scrubAttr(g)
+		}
+		return slog.Group(a.Key, out...)
+	case slog.KindAny:
+		switch x := v.Any().(type) {
+		case error:
+			return slog.String(a.Key, redact.Text(x.Error()))
+		case fmt.Stringer:
+			return slog.String(a.Key, redact.Text(x.String()))
+		}
+	}
+	return slog.Attr{Key: a.Key, Value: v}
+}
+
 // WithAttrs keeps one ring across derived handlers.
 func (l *LogRing) WithAttrs(as []slog.Attr) slog.Handler {
+	scrubbed := make([]slog.Attr, len(as))
+	for i, a := range as {
+		scrubbed[i] = scrubAttr(a)
+	}
+	as = scrubbed
 	return &LogRing{next: l.next.WithAttrs(as), ring: l.ring, text: l.text.WithAttrs(as)}
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
+	"github.com/hydrogen-network/hydrogen/nodecore/redact"
 )
 
 func (s *Server) network(w http.ResponseWriter, r *http.Request) {
@@ -18,14 +19,14 @@ func (s *Server) network(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	ni := nd.Network(ctx, s.RPC)
 	out := api.Network{
-		Name: s.NetworkName, ChainID: strconv.FormatUint(ni.ChainID, 10), RPC: ni.RPC, Relay: ni.Relay,
+		Name: s.NetworkName, ChainID: strconv.FormatUint(ni.ChainID, 10), RPC: redact.URL(ni.RPC), Relay: redact.URL(ni.Relay),
 		Block: ni.Block, Latency: api.Duration(ni.Latency), RelayOK: ni.RelayErr == nil, Nodes: int(ni.Members), Available: int(ni.Available),
 	}
 	if ni.ChainErr != nil {
-		out.ChainError = ni.ChainErr.Error()
+		out.ChainError = redact.Text(ni.ChainErr.Error())
 	}
 	if ni.RelayErr != nil {
-		out.RelayError = ni.RelayErr.Error()
+		out.RelayError = redact.Text(ni.RelayErr.Error())
 	}
 	reply(w, out)
 }

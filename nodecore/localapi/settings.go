@@ -287,7 +287,33 @@ func (s *Server) getSettings(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusServiceUnavailable, api.CodeUnavailable, "settings are not available")
 		return
 	}
-	reply(w, s.Settings.Get())
+	reply(w, shownSettings(s.Settings.Get()))
+}
+
+// hiddenPassword stands for the proxy's password in what the API shows:
+// any user who may read the node would otherwise read it.
+const hiddenPassword = "hidden"
+
+// shownSettings are st as the API shows them: the proxy's password
+// hidden.
+func shownSettings(st api.Settings) api.Settings {
+	if st.Proxy != nil {
+		p := shownProxy(*st.Proxy)
+		st.Proxy = &p
+	}
+	return st
+}
+
+func shownProxy(proxy string) string {
+	u, err := url.Parse(proxy)
+	if err != nil || u.User == nil {
+		return proxy
+	}
+	if _, has := u.User.Password(); !has {
+		return proxy
+	}
+	u.User = url.UserPassword(u.User.Username(), hiddenPassword)
+	return u.String()
 }
 
 func (s *Server) patchSettings(w http.ResponseWriter, r *http.Request) {
@@ -298,6 +324,9 @@ func (s *Server) patchSettings(w http.ResponseWriter, r *http.Request) {
 	var p api.Settings
 	if !decode(w, r, &p) {
 		return
+	}
+	if cur := s.Settings.Get(); p.Proxy != nil && cur.Proxy != nil && *p.Proxy != *cur.Proxy && *p.Proxy == shownProxy(*cur.Proxy) {
+		p.Proxy = nil // the settings sent back as shown: the password stays
 	}
 	next, err := s.Settings.Patch(p)
 	var se *SettingError
@@ -322,5 +351,5 @@ func (s *Server) patchSettings(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.Log.Info("settings changed")
-	reply(w, next)
+	reply(w, shownSettings(next))
 }

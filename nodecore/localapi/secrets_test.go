@@ -1,0 +1,70 @@
+package localapi
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
+	"github.com/hydrogen-network/hydrogen/nodecore/governor"
+)
+
+// TestFinding13SecretsHidden: a proxy's password is not shown by GET
+// /v1/settings (any reader could read it); sending the settings back as
+// shown keeps it; the daemon's log lines (stderr and GET /v1/logs) show
+// no endpoint's key or credentials.
+func TestFinding13SecretsHidden(t *testing.T) {
+	st, err := OpenSettings(filepath.Join(t.TempDir(), "settings.json"), DefaultSettings(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &fakeNode{}
+	gov := governor.New(governor.Options{Policy: st.Policy(), Gate: n})
+	sock := sockPath(t)
+	ln, err := Open(sock, Access{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &Server{Node: n, Governor: gov, Settings: st, Access: me(), OnSettings: gov.SetPolicy}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); srv.Serve(ctx, ln) }()
+	defer func() { cancel(); <-done }()
+	c := &api.Client{Socket: sock}
+
+	proxy := "http://bob:hunter2@proxy.example:3128"
+	got, err := c.PatchSettings(ctx, api.Settings{Proxy: &proxy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(*got.Proxy, "hunter2") {
+		t.Fatalf("PATCH answered the password: %s", *got.Proxy)
+	}
+	got, err = c.Settings(ctx)
+	if err != nil || strings.Contains(*got.Proxy, "hunter2") || !strings.Contains(*got.Proxy, "bob:") {
+		t.Fatalf("GET shows %v %v", *got.Proxy, err)
+	}
+	if _, err := c.PatchSettings(ctx, got); err != nil { // the settings page saves what it shows
+		t.Fatal(err)
+	}
+	if p, _ := st.Downloads().Proxy.User.Password(); p != "hunter2" {
+		t.Fatalf("the password became %q", p)
+	}
+
+	var out strings.Builder
+	ring := NewLogRing(slog.NewTextHandler(&out, nil), 10)
+	log := slog.New(ring).With("rpc", "https://mainnet.example.io/v3/0123456789abcdef")
+	log.Warn("chain call failed", "err", errors.New(`Post "https://mainnet.example.io/v3/0123456789abcdef": EOF`),
+		"proxy", "socks5://bob:hunter2@proxy.example:1080")
+	for _, text := range append(ring.Tail(10), out.String()) {
+		if strings.Contains(text, "0123456789abcdef") || strings.Contains(text, "hunter2") {
+			t.Errorf("a secret was logged: %s", text)
+		}
+		if !strings.Contains(text, "mainnet.example.io") {
+			t.Errorf("the endpoint's host is gone: %s", text)
+		}
+	}
+}
