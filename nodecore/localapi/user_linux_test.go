@@ -77,6 +77,19 @@ func TestOtherUserRefused(t *testing.T) {
 	if out := asNobody(); out != api.CodeForbidden {
 		t.Fatalf("nobody through an open socket: %q, want %s", out, api.CodeForbidden)
 	}
+	// Finding 14: a member of the socket's group by a supplementary
+	// group may read; the kernel says so at connect time (SO_PEERGROUPS),
+	// not /proc/<pid>, which a reused PID could answer for.
+	reader := sockPath(t)
+	os.Chmod(filepath.Dir(reader), 0o755)
+	serve(t, reader, &fakeNode{}, Access{Owner: uint32(os.Getuid()), Group: 4242})
+	os.Chmod(reader, 0o666)
+	cmd := exec.Command(bin)
+	cmd.Env = []string{"LOCALAPI_TEST_CLIENT=" + reader}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534, Groups: []uint32{4242}}}
+	if out, err := cmd.CombinedOutput(); err != nil || strings.TrimSpace(string(out)) != "ok" {
+		t.Fatalf("a member of the reading group: %v %q", err, out)
+	}
 	// Root itself is allowed.
 	if _, err := (&api.Client{Socket: sock}).Status(context.Background()); err != nil {
 		t.Fatal(err)
