@@ -155,6 +155,13 @@ func (s *Stream) step(ctx context.Context, cur Cursor, handle func(context.Conte
 		if l.Removed || !cur.covers(l) {
 			continue
 		}
+		// What the endpoint sends is checked against what was asked:
+		// a log of another contract, or of a block outside the range, is
+		// an endpoint lying, never an event to act on.
+		if (l.Address != s.net.Registry && l.Address != s.net.Tasks) || l.BlockNumber > to {
+			s.log.Warn("the RPC endpoint sent a log that was not asked for; ignored", "address", l.Address, "block", l.BlockNumber, "asked_to", to)
+			continue
+		}
 		if err := handle(ctx, l); err != nil {
 			return cur, handlerError{fmt.Errorf("chain: handling log %d/%d: %w", l.BlockNumber, l.Index, err)}
 		}

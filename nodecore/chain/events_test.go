@@ -241,3 +241,43 @@ func TestFileCursorRejectsCorruption(t *testing.T) {
 		t.Fatal("a corrupt cursor loaded")
 	}
 }
+
+// lying is an endpoint that adds to every answer a copy of each log made
+// to look like another contract's, and one from a block not asked for.
+type lying struct{ chain.Backend }
+
+func (l lying) FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error) {
+	logs, err := l.Backend.FilterLogs(ctx, q)
+	var out []types.Log
+	for _, lg := range logs {
+		out = append(out, lg)
+		other := lg
+		other.Address = common.HexToAddress("0xbad")
+		out = append(out, other)
+		future := lg
+		future.BlockNumber = q.ToBlock.Uint64() + 100
+		out = append(out, future)
+	}
+	return out, err
+}
+
+// TestFinding10LogsCheckedAgainstTheQuery: logs an endpoint makes up
+// (another contract's, a block outside the range asked for) are never
+// handed to the node.
+func TestFinding10LogsCheckedAgainstTheQuery(t *testing.T) {
+	n := simchain.New(t, 4, nil)
+	join(t, n.Accounts[:3])
+	all := allLogs(t, n)
+	got, err := collect(t, newStream(n, lying{n.Backend}, filepath.Join(t.TempDir(), "c")), len(all), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range got {
+		if (l.Address != n.Network.Registry && l.Address != n.Network.Tasks) || l.BlockNumber > all[len(all)-1].BlockNumber {
+			t.Fatalf("a made-up log was delivered: %+v", l)
+		}
+	}
+	if len(got) != len(all) {
+		t.Fatalf("delivered %d of %d", len(got), len(all))
+	}
+}

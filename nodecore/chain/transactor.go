@@ -64,6 +64,10 @@ type Transactor struct {
 	StuckAfter time.Duration
 	// Retries is how many times a transient RPC failure is retried.
 	Retries int
+	// FeeCeiling caps what any transaction may pay per gas, tip
+	// included, replacements too (default DefaultMaxFeePerGas): the
+	// endpoint's suggested price is never trusted alone.
+	FeeCeiling *big.Int
 
 	mu        sync.Mutex // guards nonce and haveNonce
 	nonce     uint64
@@ -106,6 +110,23 @@ func NewTransactor(ctx context.Context, backend Backend, key *ecdsa.PrivateKey, 
 		StuckAfter:   3 * time.Minute,
 		Retries:      5,
 	}, nil
+}
+
+// DefaultMaxFeePerGas is the most a transaction pays per gas unless the
+// owner says otherwise: 500 gwei, far above what the networks Hydrogen
+// runs on ask, far below what a lying endpoint could make a node spend.
+var DefaultMaxFeePerGas = big.NewInt(500e9)
+
+// ErrFeeTooHigh is a network (or an endpoint) asking more per gas than
+// the owner's ceiling.
+var ErrFeeTooHigh = errors.New("chain: the gas price is over this node's ceiling")
+
+// maxFee is the ceiling in force.
+func (t *Transactor) maxFee() *big.Int {
+	if t.FeeCeiling != nil && t.FeeCeiling.Sign() > 0 {
+		return t.FeeCeiling
+	}
+	return DefaultMaxFeePerGas
 }
 
 // From returns the sending address.
@@ -350,7 +371,20 @@ func (t *Transactor) fees(ctx context.Context) (tip, feeCap *big.Int, err error)
 	if base == nil {
 		base = new(big.Int)
 	}
+	most := t.maxFee()
+	if base.Cmp(most) >= 0 {
+		return nil, nil, fmt.Errorf("%w: the base fee is %s wei per gas, the ceiling %s", ErrFeeTooHigh, base, most)
+	}
+	if tip.Sign() < 0 {
+		tip = new(big.Int)
+	}
 	feeCap = new(big.Int).Add(new(big.Int).Mul(base, common.Big2), tip)
+	if feeCap.Cmp(most) > 0 {
+		feeCap = new(big.Int).Set(most)
+	}
+	if room := new(big.Int).Sub(feeCap, base); tip.Cmp(room) > 0 {
+		tip = room // what is left above the base fee, the most a tip can be
+	}
 	return tip, feeCap, nil
 }
 
@@ -410,9 +444,18 @@ func (t *Transactor) replace(ctx context.Context, old *types.Transaction) (*type
 		}
 		return b
 	}
+	newTip, newCap := bump(old.GasTipCap(), tip), bump(old.GasFeeCap(), feeCap)
+	if most := t.maxFee(); newCap.Cmp(most) > 0 {
+		// Nodes take a replacement only a tenth dearer: at the ceiling
+		// the old one waits.
+		return nil, fmt.Errorf("%w: replacing %s would pay %s wei per gas, the ceiling is %s", ErrFeeTooHigh, old.Hash(), newCap, most)
+	}
+	if newTip.Cmp(newCap) > 0 {
+		newTip = newCap
+	}
 	tx, err := t.sign(&types.DynamicFeeTx{
 		ChainID: t.chainID, Nonce: old.Nonce(),
-		GasTipCap: bump(old.GasTipCap(), tip), GasFeeCap: bump(old.GasFeeCap(), feeCap),
+		GasTipCap: newTip, GasFeeCap: newCap,
 		Gas: old.Gas(), To: old.To(), Value: old.Value(), Data: old.Data(),
 	})
 	if err != nil {

@@ -2,6 +2,7 @@ package chain_test
 
 import (
 	"context"
+	"errors"
 	"math/big"
 	"slices"
 	"sync"
@@ -167,5 +168,52 @@ func TestTransactorResyncsANonceUsedElsewhere(t *testing.T) {
 	}
 	if _, err := mine.Send(ctx, &to, nil, big.NewInt(1)); err != nil {
 		t.Fatalf("a stale nonce was not recovered: %v", err)
+	}
+}
+
+// greedyEndpoint is an RPC endpoint suggesting an absurd tip, or
+// reporting an absurd base fee.
+type greedyEndpoint struct {
+	recorder
+	tip, base *big.Int
+}
+
+func (g *greedyEndpoint) SuggestGasTipCap(ctx context.Context) (*big.Int, error) {
+	if g.tip != nil {
+		return g.tip, nil
+	}
+	return g.recorder.Backend.SuggestGasTipCap(ctx)
+}
+
+func (g *greedyEndpoint) HeaderByNumber(ctx context.Context, n *big.Int) (*types.Header, error) {
+	h, err := g.recorder.Backend.HeaderByNumber(ctx, n)
+	if err == nil && g.base != nil {
+		h.BaseFee = g.base
+	}
+	return h, err
+}
+
+// TestFinding10FeeCeiling: an endpoint's suggested tip is never paid past
+// the ceiling; a base fee over it refuses to send (ErrFeeTooHigh); a
+// stuck transaction's replacement stays under it too.
+func TestFinding10FeeCeiling(t *testing.T) {
+	n := simchain.New(t, 2, nil)
+	to := n.Accounts[1].Addr
+	g := &greedyEndpoint{recorder: recorder{Backend: n.Backend}, tip: new(big.Int).Mul(big.NewInt(1e6), big.NewInt(1e9))} // a million gwei
+	tx := transactor(t, g, n.Accounts[0])
+	tx.FeeCeiling = big.NewInt(50e9)
+	if _, err := tx.Send(ctx, &to, nil, big.NewInt(1)); err != nil {
+		t.Fatal(err)
+	}
+	sent := g.sent[len(g.sent)-1]
+	if sent.GasFeeCap().Cmp(tx.FeeCeiling) > 0 || sent.GasTipCap().Cmp(sent.GasFeeCap()) > 0 {
+		t.Fatalf("paid up to %s (tip %s) per gas, the ceiling is %s", sent.GasFeeCap(), sent.GasTipCap(), tx.FeeCeiling)
+	}
+	g.tip, g.base = nil, big.NewInt(60e9)
+	if _, err := tx.Send(ctx, &to, nil, big.NewInt(1)); !errors.Is(err, chain.ErrFeeTooHigh) {
+		t.Fatalf("a base fee over the ceiling: %v", err)
+	}
+	if len(g.sent) != 1 {
+		t.Fatalf("%d transactions sent", len(g.sent))
 	}
 }

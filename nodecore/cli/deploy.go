@@ -12,7 +12,6 @@ import (
 
 	"github.com/ethereum/go-ethereum/accounts/keystore"
 	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/peterbourgon/ff/v3/ffcli"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
@@ -60,7 +59,7 @@ func (e *env) deployCommand() *ffcli.Command {
 				return err
 			}
 			dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			client, err := ethclient.DialContext(dctx, *rpcURL)
+			client, err := chain.Dial(dctx, *rpcURL)
 			cancel()
 			if err != nil {
 				return fmt.Errorf("connect to %s: %w", *rpcURL, err)

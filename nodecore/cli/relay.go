@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/peterbourgon/ff/v3/ffcli"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
@@ -59,7 +58,7 @@ func (e *env) relayCommand() *ffcli.Command {
 				return err
 			}
 			dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			client, err := ethclient.DialContext(dctx, *rpcURL)
+			client, err := chain.Dial(dctx, *rpcURL)
 			cancel()
 			if err != nil {
 				return fmt.Errorf("connect to %s: %w", *rpcURL, err)
