@@ -24,7 +24,7 @@ const (
 )
 
 // cache makes a model cache holding the given models.
-func cache(t *testing.T, ids ...string) string {
+func cache(t testing.TB, ids ...string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for _, id := range ids {
