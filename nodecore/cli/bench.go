@@ -156,12 +156,12 @@ func (e *env) benchCommand() *ffcli.Command {
 	}
 	return &ffcli.Command{
 		Name:        "bench",
-		ShortUsage:  "hydrogend bench <gas|network|node|handback|presence|footprint|models>",
+		ShortUsage:  "hydrogend bench <gas|network|node|handback|presence|footprint|models|soak>",
 		ShortHelp:   "Benchmarks that print a table.",
 		FlagSet:     e.flagSet("bench"),
-		Subcommands: []*ffcli.Command{gas, e.networkBenchCommand(), nodeBench, handback, presence, e.footprintCommand(), e.modelsBenchCommand()},
+		Subcommands: []*ffcli.Command{gas, e.networkBenchCommand(), nodeBench, handback, presence, e.footprintCommand(), e.modelsBenchCommand(), e.soakCommand()},
 		Exec: func(context.Context, []string) error {
-			return usageError{"bench needs a benchmark: gas, network, node, handback, presence, footprint or models"}
+			return usageError{"bench needs a benchmark: gas, network, node, handback, presence, footprint, models or soak"}
 		},
 	}
 }
