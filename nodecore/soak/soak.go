@@ -52,6 +52,10 @@ type Config struct {
 	// TaskWait bounds the wait for one task to settle (it is then
 	// counted stuck and the soak goes on).
 	TaskWait time.Duration
+	// Dockerd, when set, is a dockerd binary: the node then runs its
+	// engines in Docker (-engine docker) on an engine of the soak's own,
+	// which is restarted halfway, in the middle of a task. Needs root.
+	Dockerd string
 	// Scrypt is the node wallet's keystore strength (zero: standard).
 	Scrypt wallet.Scrypt
 	Seed   uint64
@@ -68,6 +72,7 @@ type Report struct {
 	Restarts       int // node processes started after the first
 	RPCCuts        int
 	RelayCuts      int
+	DockerRestarts int
 	HonestSlashes  int      // the node's slashes (ledger rows and stake lost)
 	LedgerDiff     *big.Int // ledger's earnings less what the chain owes, wei
 	Stuck          []uint64 // tasks not settled in time
@@ -94,6 +99,7 @@ func (r Report) Write(w io.Writer) {
 		{"node restarts", fmt.Sprint(r.Restarts)},
 		{"RPC cut off", fmt.Sprint(r.RPCCuts)},
 		{"relay cut off", fmt.Sprint(r.RelayCuts)},
+		{"dockerd restarted mid-task", fmt.Sprint(r.DockerRestarts)},
 		{"honest slashes (want 0)", fmt.Sprint(r.HonestSlashes)},
 		{"stake lost, wei (want 0)", r.StakeLost.String()},
 		{"ledger − chain, wei (want 0)", r.LedgerDiff.String()},
@@ -160,6 +166,15 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	}
 	n := &nodeProc{exe: cfg.Exe, env: cfg.Env, log: filepath.Join(cfg.Dir, "node.log"),
 		args: []string{"run", "-data", data, "-network", netFile, "-poll", "100ms", "-mirror-networks", "127.0.0.0/8,::1"}}
+	var dk *dockerd
+	if cfg.Dockerd != "" {
+		dk = &dockerd{bin: cfg.Dockerd, dir: filepath.Join(cfg.Dir, "docker")}
+		if err := dk.start(ctx); err != nil {
+			return rep, err
+		}
+		defer dk.stop()
+		n.args = append(n.args, "-engine", "docker", "-docker-host", dk.Host())
+	}
 	if err := n.start(); err != nil {
 		return rep, err
 	}
@@ -196,6 +211,15 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 			return rep, err
 		}
 		rep.Tasks++
+		if dk != nil && i == cfg.Tasks/2 {
+			// In the middle of the task: its container goes with the engine.
+			time.Sleep(time.Duration(rng.Int64N(int64(2 * time.Second))))
+			log.Info("restarting dockerd", "task", id)
+			if err := dk.restart(ctx); err != nil {
+				return rep, err
+			}
+			rep.DockerRestarts++
+		}
 		if rng.Float64() < cfg.KillRate {
 			time.Sleep(time.Duration(rng.Int64N(int64(3 * time.Second))))
 			if err := n.kill(); err != nil {
