@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
-	"github.com/hydrogen-network/hydrogen/nodecore/governor"
 )
 
 // TestFinding13SecretsHidden: a proxy's password is not shown by GET
@@ -21,19 +20,8 @@ func TestFinding13SecretsHidden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := &fakeNode{}
-	gov := governor.New(governor.Options{Policy: st.Policy(), Gate: n})
-	sock := sockPath(t)
-	ln, err := Open(sock, Access{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &Server{Node: n, Governor: gov, Settings: st, Access: me(), OnSettings: gov.SetPolicy}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); srv.Serve(ctx, ln) }()
-	defer func() { cancel(); <-done }()
-	c := &api.Client{Socket: sock}
+	r := serve(t, sockPath(t), &fakeNode{}, me(), func(s *Server) { s.Settings = st })
+	c, ctx := r.client, context.Background()
 
 	proxy := "http://bob:hunter2@proxy.example:3128"
 	got, err := c.PatchSettings(ctx, api.Settings{Proxy: &proxy})
