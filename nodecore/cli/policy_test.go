@@ -52,7 +52,7 @@ func TestBatteryAndScheduleGraceThroughTheDaemon(t *testing.T) {
 	data, addr := newNodeData(t)
 	t.Setenv("TZ", "UTC") // the schedule's hours, in the daemon and here
 	startDaemon(t, "", "run", "-data", data, "-network", d.NetworkFile, "-poll", "50ms",
-		"-power-supply", supplies, "-reference-time", "3s")
+		"-power-supply", supplies, "-reference-time", "3s", "-mirror-networks", "127.0.0.0/8")
 	c := &api.Client{Socket: filepath.Join(data, "hydrogend.sock")}
 	waitNodeState(t, ctx, d, addr, chain.NodeAvailable)
 	decision := func(what, want string) {

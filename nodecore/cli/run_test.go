@@ -150,7 +150,7 @@ func TestKill9AtEachPhase(t *testing.T) {
 	defer d.Close()
 
 	data, addr := newNodeData(t)
-	args := []string{"run", "-data", data, "-network", d.NetworkFile, "-poll", "50ms", "-v"}
+	args := []string{"run", "-data", data, "-network", d.NetworkFile, "-poll", "50ms", "-v", "-mirror-networks", "127.0.0.0/8"}
 
 	var ids []uint64
 	for i, phase := range []string{node.PhaseFetched, node.PhaseComputed, node.PhaseCommitted, node.PhaseDisclosed, node.PhaseUploading} {

@@ -80,6 +80,7 @@ type Report struct {
 	Elapsed        time.Duration
 	StakeLost      *big.Int
 	UnpaidOrFailed int // tasks the node did not earn on (late after a cut, say)
+	Exits          int // the node exiting by itself (no RPC at start), restarted
 }
 
 // Failed reports whether anything a soak must never see happened.
@@ -96,7 +97,8 @@ func (r Report) Write(w io.Writer) {
 		{"paid to the node", fmt.Sprint(r.Paid)},
 		{"not earned (late after a kill or a cut)", fmt.Sprint(r.UnpaidOrFailed)},
 		{"SIGKILLs", fmt.Sprint(r.Kills)},
-		{"node restarts", fmt.Sprint(r.Restarts)},
+		{"node restarts after a kill", fmt.Sprint(r.Restarts)},
+		{"node exits restarted (as by its service)", fmt.Sprint(r.Exits)},
 		{"RPC cut off", fmt.Sprint(r.RPCCuts)},
 		{"relay cut off", fmt.Sprint(r.RelayCuts)},
 		{"dockerd restarted mid-task", fmt.Sprint(r.DockerRestarts)},
@@ -239,6 +241,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		log.Info("task done", "task", id, "n", i+1, "of", cfg.Tasks, "kills", rep.Kills)
 	}
 	n.stop()
+	rep.Exits = n.exited()
 
 	for _, t := range d.Source().Tasks() {
 		if t.Checked {
@@ -382,16 +385,21 @@ func waitFinal(ctx context.Context, d *devnet.Devnet, id uint64, limit time.Dura
 	return fmt.Errorf("task %d: not final after %s", id, limit)
 }
 
-// nodeProc is the node's hydrogend process, its output appended to a log.
+// nodeProc is the node's hydrogend process, its output appended to a
+// log. Like the service manager in front of a real node, it starts the
+// process again (after a second) when it exits without being told to: a
+// node that cannot reach its RPC endpoint at start exits.
 type nodeProc struct {
 	exe  string
 	env  []string
 	args []string
 	log  string
 
-	mu   sync.Mutex // guards cmd and done
-	cmd  *exec.Cmd
-	done chan struct{}
+	mu      sync.Mutex // guards the fields below
+	cmd     *exec.Cmd
+	done    chan struct{}
+	exits   int  // exits on its own, each followed by a start
+	stopped bool // no more restarts
 }
 
 func (p *nodeProc) start() error {
@@ -407,31 +415,55 @@ func (p *nodeProc) start() error {
 		return err
 	}
 	done := make(chan struct{})
+	p.mu.Lock()
+	p.cmd, p.done, p.stopped = cmd, done, false
+	p.mu.Unlock()
 	go func() {
 		_ = cmd.Wait() // a kill's error is the point
 		f.Close()
+		p.mu.Lock()
+		again := p.cmd == cmd && !p.stopped // it went by itself
+		if again {
+			p.exits++
+		}
+		p.mu.Unlock()
 		close(done)
+		if again {
+			time.Sleep(time.Second)
+			p.mu.Lock()
+			still := p.cmd == cmd && !p.stopped
+			p.mu.Unlock()
+			if still {
+				_ = p.start() // a failure to start shows as a stuck task
+			}
+		}
 	}()
-	p.mu.Lock()
-	p.cmd, p.done = cmd, done
-	p.mu.Unlock()
 	return nil
 }
 
-// kill sends SIGKILL and waits for the process to go.
-func (p *nodeProc) kill() error { return p.signal(syscall.SIGKILL) }
+// exited is how many times the process exited without being told to.
+func (p *nodeProc) exited() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.exits
+}
 
-// stop asks the process to stop (SIGTERM), killing it after 30 s.
+// kill sends SIGKILL and waits for the process to go.
+func (p *nodeProc) kill() error { return p.signal(syscall.SIGKILL, false) }
+
+// stop asks the process to stop (SIGTERM), killing it after 30 s, and
+// starts it no more.
 func (p *nodeProc) stop() {
-	if err := p.signal(syscall.SIGTERM); err != nil {
-		_ = p.kill()
+	if err := p.signal(syscall.SIGTERM, true); err != nil {
+		_ = p.signal(syscall.SIGKILL, true)
 	}
 }
 
-func (p *nodeProc) signal(sig syscall.Signal) error {
+func (p *nodeProc) signal(sig syscall.Signal, final bool) error {
 	p.mu.Lock()
 	cmd, done := p.cmd, p.done
 	p.cmd = nil
+	p.stopped = p.stopped || final
 	p.mu.Unlock()
 	if cmd == nil {
 		return nil
