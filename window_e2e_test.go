@@ -67,7 +67,7 @@ func ocrLang(ctx context.Context, win, code string) (string, image.Image, error)
 
 // TestFirstRunWizardAndTabsUnderXvfb drives the real window on Xvfb
 // through the first run against a real daemon on a local devnet: the
-// wizard's four steps (keyboard, as an owner would), then, once the node
+// wizard's steps (keyboard, as an owner would), then, once the node
 // earns from real devnet tasks, a screenshot of each tab whose text
 // (read back by OCR) must show that tab's content.
 func TestFirstRunWizardAndTabsUnderXvfb(t *testing.T) {
@@ -193,13 +193,22 @@ func TestFirstRunWizardAndTabsUnderXvfb(t *testing.T) {
 	if k, err := keystore.DecryptKey(backup, pass); err != nil || k.Address.Hex() != address {
 		t.Fatalf("the backup does not open with its passphrase as %s: %v", address, err)
 	}
-	seen("wizard-3-network", "demo network", "Step 3 of")
+	// The withdrawal address, typed in and Return.
+	seen("wizard-3-payout", "Where your earnings go", "Step 3 of")
+	const payout = "0x00000000000000000000000000000000000fee15" // (EIP-55: all lower case)
+	typeText(payout)
+	key("Return")
+	waitFor(t, ctx, 30*time.Second, "the withdrawal address", func() (bool, string) {
+		wa, err := c.WithdrawalAddress(ctx)
+		return err == nil && wa.Address == payout && wa.Pending == nil, fmt.Sprint(wa, err)
+	})
+	seen("wizard-4-network", "demo network", "Step 4 of")
 	key("Return")
 	setup("the network", func(s api.SetupState) bool { return len(s.Needs) == 0 && s.Network == devnet.NetworkName })
-	seen("wizard-4-checks", "Checks", "Operating system", "Docker engine", "Display", "Step 4 of")
+	seen("wizard-5-checks", "Checks", "Operating system", "Docker engine", "Display", "Step 5 of")
 	key("Return")
 	setup("the start", func(s api.SetupState) bool { return s.Started })
-	seen("wizard-5-done", "joining Local demo network", "address", "Step 5 of")
+	seen("wizard-6-done", "joining Local demo network", "address", "Step 6 of")
 	key("Return")
 
 	// The node joins and earns from the devnet's tasks.

@@ -23,30 +23,43 @@ import (
 var languages = append([]string{""}, i18n.Languages()...)
 
 type settingsTab struct {
-	content                  fyne.CanvasObject
-	idle, temp, quota        *widget.Entry
-	schedule                 *scheduleGrid
-	allow, block             *widget.Entry
-	autostart, headless      *widget.Check
-	autoRejoin               *widget.Check
-	language                 *widget.Select
-	network                  *widget.Label
-	networkFile              *widget.Entry
-	address                  *widget.Label
-	withdrawTo, withdrawWhat *widget.Entry
-	proxy, mirror, limit     *widget.Entry
-	status                   *widget.Label
+	content              fyne.CanvasObject
+	idle, temp, quota    *widget.Entry
+	schedule             *scheduleGrid
+	allow, block         *widget.Entry
+	autostart, headless  *widget.Check
+	autoRejoin           *widget.Check
+	language             *widget.Select
+	network              *widget.Label
+	networkFile          *widget.Entry
+	address              *widget.Label
+	withdrawWhat         *widget.Entry
+	proxy, mirror, limit *widget.Entry
+	status               *widget.Label
+
+	// The withdrawal address: where withdrawals go, why a change waits,
+	// a pending change with its cancel, and a new address to set.
+	payout, payoutWhy, pending *widget.Label
+	pendingBox                 *fyne.Container
+	cancelChange               *widget.Button
+	newPayout                  *widget.Entry
+	setPayout, withdrawButton  *widget.Button
+	payoutSet                  bool // an address is set
 }
 
 // settingsActions are what the Settings tab asks of the window.
 type settingsActions struct {
 	save     func(api.Settings)
 	network  func(path string)
-	withdraw func(to, amount string)
-	copy     func(string)
-	backup   func()
-	leave    func()
-	join     func()
+	withdraw func(amount string) // to the withdrawal address
+	// setAddress sets or changes the withdrawal address; cancelChange
+	// drops a pending change.
+	setAddress   func(address string)
+	cancelChange func()
+	copy         func(string)
+	backup       func()
+	leave        func()
+	join         func()
 }
 
 func newSettingsTab(a settingsActions) *settingsTab {
@@ -57,7 +70,8 @@ func newSettingsTab(a settingsActions) *settingsTab {
 		headless:   widget.NewCheck(lang.L("This computer is a rig: earn without watching for me"), nil),
 		autoRejoin: widget.NewCheck(lang.L("Join again by itself when the network removes the node for a low QoS score"), nil),
 		network:    widget.NewLabel(""), networkFile: widget.NewEntry(), address: widget.NewLabel(""),
-		withdrawTo: widget.NewEntry(), withdrawWhat: widget.NewEntry(), status: wrapped(""),
+		withdrawWhat: widget.NewEntry(), status: wrapped(""),
+		payout: widget.NewLabel(""), payoutWhy: wrapped(""), pending: wrapped(""), newPayout: widget.NewEntry(),
 		proxy: widget.NewEntry(), mirror: widget.NewEntry(), limit: widget.NewEntry(),
 	}
 	s.proxy.SetPlaceHolder(lang.L("the system's (e.g. http://proxy.example:3128)"))
@@ -74,8 +88,17 @@ func newSettingsTab(a settingsActions) *settingsTab {
 	s.block.SetPlaceHolder(lang.L("one program per line"))
 	s.address.Selectable = true
 	s.networkFile.SetPlaceHolder(lang.L("path of a network file"))
-	s.withdrawTo.SetPlaceHolder("0x…")
 	s.withdrawWhat.SetText("all")
+	s.payout.Selectable = true
+	s.pending.Importance = widget.DangerImportance
+	s.cancelChange = widget.NewButtonWithIcon(lang.L("Cancel the change"), theme.CancelIcon(), a.cancelChange)
+	s.cancelChange.Importance = widget.DangerImportance
+	s.pendingBox = container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), container.NewCenter(s.cancelChange), s.pending)
+	s.pendingBox.Hide()
+	s.setPayout = widget.NewButton(lang.L("Set"), func() { a.setAddress(strings.TrimSpace(s.newPayout.Text)) })
+	s.newPayout.OnSubmitted = func(string) { s.setPayout.OnTapped() }
+	s.withdrawButton = widget.NewButton(lang.L("Withdraw…"), func() { a.withdraw(strings.TrimSpace(s.withdrawWhat.Text)) })
+	s.withdrawButton.Disable() // until the withdrawal address is known
 	save := widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), func() {
 		set, err := s.collect()
 		if err != nil {
@@ -108,14 +131,36 @@ func newSettingsTab(a settingsActions) *settingsTab {
 	wallet := widget.NewCard(lang.L("Wallet"), "", container.NewVBox(
 		container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), func() { a.copy(s.address.Text) }), s.address),
 		widget.NewForm(
-			widget.NewFormItem(lang.L("Withdraw to"), s.withdrawTo),
-			widget.NewFormItem(lang.L("Amount (wei, or all)"), s.withdrawWhat)),
-		container.NewHBox(layout.NewSpacer(), widget.NewButton(lang.L("Back up wallet…"), a.backup),
-			widget.NewButton(lang.L("Withdraw…"), func() { a.withdraw(strings.TrimSpace(s.withdrawTo.Text), strings.TrimSpace(s.withdrawWhat.Text)) })),
+			widget.NewFormItem(lang.L("Withdrawal address"), s.payout),
+			widget.NewFormItem(lang.L("New withdrawal address"), container.NewBorder(nil, nil, nil, s.setPayout, s.newPayout))),
+		s.payoutWhy,
+		s.pendingBox,
+		widget.NewForm(widget.NewFormItem(lang.L("Amount (wei, or all)"), s.withdrawWhat)),
+		container.NewHBox(layout.NewSpacer(), widget.NewButton(lang.L("Back up wallet…"), a.backup), s.withdrawButton),
 	))
 	s.content = container.NewBorder(nil, container.NewVBox(s.status, container.NewHBox(layout.NewSpacer(), save)), nil, nil,
 		container.NewVScroll(container.NewVBox(policyForm, s.autostart, s.headless, schedule, downloads, network, wallet)))
 	return s
+}
+
+// showPayout shows the withdrawal address.
+func (s *settingsTab) showPayout(vm WithdrawalVM) {
+	s.payout.SetText(vm.Address)
+	s.payoutWhy.SetText(vm.Why)
+	s.pending.SetText(vm.Pending)
+	if vm.Pending == "" {
+		s.pendingBox.Hide()
+	} else {
+		s.pendingBox.Show()
+	}
+	s.setPayout.SetText(vm.SetLabel)
+	s.newPayout.SetPlaceHolder(vm.Placeholder)
+	s.payoutSet = vm.Set
+	if vm.Set {
+		s.withdrawButton.Enable()
+	} else {
+		s.withdrawButton.Disable()
+	}
 }
 
 // load shows the daemon's settings.

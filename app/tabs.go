@@ -29,9 +29,12 @@ type dashTab struct {
 	today, total                 *widget.Label
 	next                         *widget.Button
 	act                          api.Control
+	notice                       *widget.Label  // a pending change of the withdrawal address
+	cancelChange                 *widget.Button // cancels it
+	noticeBox                    *fyne.Container
 }
 
-func newDashTab(do func(api.Control)) *dashTab {
+func newDashTab(do func(api.Control), cancelChange func()) *dashTab {
 	d := &dashTab{
 		icon: widget.NewIcon(nil), title: heading(""), reason: wrapped(""), task: widget.NewLabel(""),
 		progress: widget.NewProgressBar(),
@@ -46,6 +49,12 @@ func newDashTab(do func(api.Control)) *dashTab {
 		}
 	})
 	d.next.Importance = widget.HighImportance
+	d.notice = wrapped("")
+	d.notice.Importance = widget.DangerImportance
+	d.cancelChange = widget.NewButtonWithIcon(lang.L("Cancel the change"), theme.CancelIcon(), cancelChange)
+	d.cancelChange.Importance = widget.DangerImportance
+	d.noticeBox = container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), container.NewCenter(d.cancelChange), d.notice)
+	d.noticeBox.Hide()
 	state := container.NewBorder(nil, nil, container.NewCenter(container.NewGridWrap(fyne.NewSize(48, 48), d.icon)), nil,
 		container.NewVBox(d.title, d.reason))
 	taskCard := widget.NewCard(lang.L("Current task"), "", container.NewVBox(d.task, d.progress))
@@ -60,7 +69,7 @@ func newDashTab(do func(api.Control)) *dashTab {
 		container.NewVBox(widget.NewLabel(lang.L("Today")), d.today),
 		container.NewVBox(widget.NewLabel(lang.L("All time")), d.total),
 	))
-	d.content = container.NewVScroll(container.NewVBox(state, container.NewHBox(layout.NewSpacer(), d.next), taskCard, gpuCard, earnCard))
+	d.content = container.NewVScroll(container.NewVBox(d.noticeBox, state, container.NewHBox(layout.NewSpacer(), d.next), taskCard, gpuCard, earnCard))
 	return d
 }
 
@@ -85,6 +94,12 @@ func (d *dashTab) show(vm DashboardVM, state tray.State) {
 	d.power.SetText(vm.Power)
 	d.today.SetText(vm.Today)
 	d.total.SetText(vm.Total)
+	d.notice.SetText(vm.Notice)
+	if vm.Notice == "" {
+		d.noticeBox.Hide()
+	} else {
+		d.noticeBox.Show()
+	}
 	d.act = vm.Next.Do
 	if vm.Next.Label == "" {
 		d.next.Hide()

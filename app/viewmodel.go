@@ -30,6 +30,9 @@ type DashboardVM struct {
 	Today    string
 	Total    string
 	Next     Action // the next action the owner can take
+	// Notice is a pending change of the withdrawal address, which the
+	// owner can cancel from the dashboard ("" for none).
+	Notice string
 }
 
 // Action is a button the owner may press.
@@ -69,6 +72,9 @@ func Dashboard(st *api.Status, connErr error, totals *api.Totals, todayWei strin
 	}
 	if st != nil && st.Current == nil && st.Waiting != nil {
 		vm.Task = WaitingText(*st.Waiting)
+	}
+	if st != nil && st.AddressChange != nil {
+		vm.Notice = tray.AddressChangeText(*st.AddressChange, now) + ". " + lang.L("Not you? Software on this computer may be trying to redirect your earnings: cancel it.")
 	}
 	vm.GPUName, vm.VRAM, vm.Util, vm.Temp, vm.Power = "—", "—", "—", "—", "—"
 	if st != nil && st.GPU != nil {
@@ -456,4 +462,39 @@ func NodeStateText(s string) string {
 		return lang.L("not in the network")
 	}
 	return s
+}
+
+// WithdrawalVM is the withdrawal address in the Settings tab's Wallet
+// card.
+type WithdrawalVM struct {
+	Address     string // the address, or why there is none
+	Set         bool   // an address is set: withdrawals can go there
+	Why         string // why a change waits, in one line
+	Pending     string // a pending change in words, "" for none
+	CanCancel   bool
+	SetLabel    string // the button that sets or changes it
+	Placeholder string // in the entry for a new one
+}
+
+// Withdrawal builds the withdrawal address's view model; wa is nil when
+// it could not be read (err says why).
+func Withdrawal(wa *api.WithdrawalAddress, err error, now time.Time) WithdrawalVM {
+	vm := WithdrawalVM{SetLabel: lang.L("Set"), Placeholder: lang.L("0x… the address of a wallet of yours")}
+	if wa == nil {
+		vm.Address = tray.ErrorText(err)
+		return vm
+	}
+	delay := tray.Ago(time.Duration(wa.Delay))
+	vm.Why = lang.L("Withdrawals go only to this address. A change applies {{.Delay}} after it is asked for and shows in the tray meanwhile, so that software on this computer cannot send your earnings elsewhere.", map[string]any{"Delay": delay})
+	if wa.Address == "" {
+		vm.Address = lang.L("Not set yet: nothing can be withdrawn until you set it")
+		return vm
+	}
+	vm.Address, vm.Set = wa.Address, true
+	vm.SetLabel, vm.Placeholder = lang.L("Change…"), lang.L("0x… a new address (applies after the delay)")
+	if c := wa.Pending; c != nil {
+		vm.Pending = tray.AddressChangeText(*c, now) + ". " + lang.L("Until then withdrawals go to the current address. Not you? Cancel it.")
+		vm.CanCancel = true
+	}
+	return vm
 }

@@ -230,7 +230,7 @@ func TestTabsMarkup(t *testing.T) {
 		t.Run(lang, func(t *testing.T) {
 			useLanguage(t, lang)
 			newTestApp(t)
-			d := newDashTab(func(api.Control) {})
+			d := newDashTab(func(api.Control) {}, func() {})
 			d.show(Dashboard(&busy, nil, &totals, "1000000000000000", now), tray.Earning)
 			render(t, "dashboard_"+lang+".xml", d.content, tabSize)
 
@@ -246,8 +246,8 @@ func TestTabsMarkup(t *testing.T) {
 			n.show(Network(networkFixture(), walletFixture(), nil))
 			render(t, "network_"+lang+".xml", n.content, tabSize)
 
-			s := newSettingsTab(settingsActions{save: func(api.Settings) {}, network: func(string) {}, withdraw: func(string, string) {}, copy: func(string) {},
-				backup: func() {}, leave: func() {}, join: func() {}})
+			s := newSettingsTab(settingsActions{save: func(api.Settings) {}, network: func(string) {}, withdraw: func(string) {}, copy: func(string) {},
+				setAddress: func(string) {}, cancelChange: func() {}, backup: func() {}, leave: func() {}, join: func() {}})
 			idle, temp, quota, auto, headless, language, rejoin := 10, uint32(83), 100, true, false, "zh_Hans", false
 			var sched [7][24]uint8
 			for h := 9; h < 18; h++ {
@@ -262,6 +262,7 @@ func TestTabsMarkup(t *testing.T) {
 				Proxy: &proxy, HFEndpoint: &mirror, DownloadLimitMBps: &limit, AutoRejoin: &rejoin})
 			s.address.SetText(walletFixture().Address)
 			s.network.SetText("Local demo network — ws://127.0.0.1:40479")
+			s.showPayout(Withdrawal(payoutFixture(), nil, now))
 			render(t, "settings_"+lang+".xml", s.content, fyne.NewSize(900, 1400))
 			got, err := s.collect()
 			if err != nil || *got.IdleMinutes != 10 || *got.Schedule != sched || (*got.Allow)[0] != "obs64.exe" || *got.Language != "zh_Hans" || !*got.Autostart ||
@@ -304,6 +305,20 @@ type fakeSetup struct {
 	state   api.SetupState
 	calls   []string
 	failOn  string
+	payout  api.WithdrawalAddress
+}
+
+func (f *fakeSetup) WithdrawalAddress(context.Context) (api.WithdrawalAddress, error) {
+	f.calls = append(f.calls, "address")
+	return f.payout, nil
+}
+func (f *fakeSetup) SetWithdrawalAddress(_ context.Context, a string) (api.WithdrawalAddress, error) {
+	f.calls = append(f.calls, "address:"+a)
+	if len(a) != 42 {
+		return f.payout, &api.Error{Code: api.CodeBadAddress}
+	}
+	f.payout.Address = a
+	return f.payout, nil
 }
 
 func (f *fakeSetup) Setup(context.Context) (api.SetupState, error) { return f.state, nil }
@@ -341,7 +356,7 @@ func TestWizardMarkupAndSteps(t *testing.T) {
 	useLanguage(t, "en")
 	newTestApp(t)
 	t.Setenv("HOME", t.TempDir())
-	f := &fakeSetup{state: api.SetupState{Needs: []string{api.NeedWallet, api.NeedNetwork}, Demo: true}, failOn: "wallet"}
+	f := &fakeSetup{state: api.SetupState{Needs: []string{api.NeedWallet, api.NeedNetwork}, Demo: true}, failOn: "wallet", payout: api.WithdrawalAddress{Delay: api.Duration(48 * time.Hour)}}
 	done := false
 	wz := newWizard(f, f.state, func() { done = true }, func(fn func()) { fn() })
 	w := test.NewTempWindow(t, wz.content)
@@ -399,13 +414,35 @@ func TestWizardMarkupAndSteps(t *testing.T) {
 	}
 	test.Tap(check)
 	test.Tap(wz.next)
+
+	// The withdrawal address: asked for here, while the owner is at the
+	// computer; the daemon refuses a bad one.
+	if wz.step != stepPayout {
+		t.Fatalf("after the backup: step %d, want the withdrawal address", wz.step)
+	}
+	entry := wz.body.Objects[0].(*widget.Entry)
+	if w.Canvas().Focused() != entry {
+		t.Error("the address entry does not have the keyboard")
+	}
+	test.AssertRendersToMarkup(t, "wizard_payout.xml", w.Canvas())
+	entry.SetText(" 0x1234 ")
+	test.Tap(wz.next)
+	if wz.step != stepPayout || wz.errText.Text != "That is not an address to send to (0x and 40 hex digits)" {
+		t.Fatalf("a bad address: step %d, %q", wz.step, wz.errText.Text)
+	}
+	entry.SetText("0x1111111111111111111111111111111111111111")
+	w.Canvas().Focus(entry)                                             // as the owner, typing again
+	w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Return sets it and goes on
+	if wz.step != stepNetwork || w.Canvas().Focused() != nil {
+		t.Fatalf("after the address: step %d, focused %T (a focused entry left behind takes the window's keys)", wz.step, w.Canvas().Focused())
+	}
 	test.AssertRendersToMarkup(t, "wizard_network.xml", w.Canvas())
 	test.Tap(wz.next)
 	test.AssertRendersToMarkup(t, "wizard_checks.xml", w.Canvas())
 	test.Tap(wz.next)
 	test.AssertRendersToMarkup(t, "wizard_done.xml", w.Canvas())
 	test.Tap(wz.next)
-	want := []string{"wallet", "wallet", "backup:long enough one", "network", "doctor", "start"}
+	want := []string{"wallet", "wallet", "backup:long enough one", "address", "address:0x1234", "address:0x1111111111111111111111111111111111111111", "network", "doctor", "start"}
 	if !done || strings.Join(f.calls, ",") != strings.Join(want, ",") {
 		t.Fatalf("done %v calls %v, want %v", done, f.calls, want)
 	}
@@ -440,7 +477,119 @@ func TestWizardRestoresABackup(t *testing.T) {
 	if len(f.wallets) != 1 || string(f.wallets[0].Keystore) != `{"version":3}` || f.wallets[0].Passphrase != "long enough one" || f.wallets[0].Create {
 		t.Fatalf("restore sent %+v", f.wallets)
 	}
-	if wz.step != stepNetwork {
-		t.Fatalf("after restoring: step %d, want the network (no backup of a backup)", wz.step)
+	if wz.step != stepPayout {
+		t.Fatalf("after restoring: step %d, want the withdrawal address (no backup of a backup)", wz.step)
+	}
+}
+
+// payoutFixture is a withdrawal address with a change pending.
+func payoutFixture() *api.WithdrawalAddress {
+	return &api.WithdrawalAddress{Address: "0x1111111111111111111111111111111111111111", Delay: api.Duration(48 * time.Hour),
+		Pending: &api.AddressChange{Address: "0x2222222222222222222222222222222222222222", Requested: now, Effective: now.Add(48 * time.Hour)}}
+}
+
+func TestWithdrawalVM(t *testing.T) {
+	useLanguage(t, "en")
+	why := "Withdrawals go only to this address. A change applies 2 days after it is asked for and shows in the tray meanwhile, so that software on this computer cannot send your earnings elsewhere."
+	set := *payoutFixture()
+	set.Pending = nil
+	for _, c := range []struct {
+		name string
+		wa   *api.WithdrawalAddress
+		err  error
+		want WithdrawalVM
+	}{
+		{"none set", &api.WithdrawalAddress{Delay: api.Duration(48 * time.Hour)}, nil, WithdrawalVM{
+			Address: "Not set yet: nothing can be withdrawn until you set it", Why: why, SetLabel: "Set", Placeholder: "0x… the address of a wallet of yours"}},
+		{"set", &set, nil, WithdrawalVM{Address: "0x1111111111111111111111111111111111111111", Set: true, Why: why,
+			SetLabel: "Change…", Placeholder: "0x… a new address (applies after the delay)"}},
+		{"a change pending", payoutFixture(), nil, WithdrawalVM{Address: "0x1111111111111111111111111111111111111111", Set: true, Why: why,
+			Pending:   "Withdrawal address changes on 2026-11-24 14:30 to 0x2222222222222222222222222222222222222222. Until then withdrawals go to the current address. Not you? Cancel it.",
+			CanCancel: true, SetLabel: "Change…", Placeholder: "0x… a new address (applies after the delay)"}},
+		{"a short delay", &api.WithdrawalAddress{Delay: api.Duration(time.Hour)}, nil, WithdrawalVM{
+			Address: "Not set yet: nothing can be withdrawn until you set it", SetLabel: "Set", Placeholder: "0x… the address of a wallet of yours",
+			Why: "Withdrawals go only to this address. A change applies 1 h after it is asked for and shows in the tray meanwhile, so that software on this computer cannot send your earnings elsewhere."}},
+		{"unreadable", nil, errors.New("dial unix: refused"), WithdrawalVM{Address: "The node service does not answer: dial unix: refused",
+			SetLabel: "Set", Placeholder: "0x… the address of a wallet of yours"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := Withdrawal(c.wa, c.err, now); got != c.want {
+				t.Errorf("\n got %+v\nwant %+v", got, c.want)
+			}
+		})
+	}
+	useLanguage(t, "zh_Hans")
+	if got := Withdrawal(payoutFixture(), nil, now); got.Pending == "" || !strings.Contains(got.Pending, "0x2222222222222222222222222222222222222222") ||
+		!strings.Contains(got.Pending, "2026-11-24 14:30") || strings.Contains(got.Why, "Withdrawals") {
+		t.Errorf("in Chinese: %+v", got)
+	}
+}
+
+// TestDashboardNotice: a pending change of the withdrawal address shows
+// on the dashboard above everything, with its cancel.
+func TestDashboardNotice(t *testing.T) {
+	useLanguage(t, "en")
+	newTestApp(t)
+	st := busy
+	st.AddressChange = payoutFixture().Pending
+	vm := Dashboard(&st, nil, &totals, "0", now)
+	if vm.Notice != "Withdrawal address changes on 2026-11-24 14:30 to 0x2222222222222222222222222222222222222222. Not you? Software on this computer may be trying to redirect your earnings: cancel it." {
+		t.Errorf("notice %q", vm.Notice)
+	}
+	if vm := Dashboard(&busy, nil, &totals, "0", now); vm.Notice != "" {
+		t.Errorf("a notice without a change: %q", vm.Notice)
+	}
+	cancelled := 0
+	d := newDashTab(func(api.Control) {}, func() { cancelled++ })
+	test.NewTempWindow(t, d.content)
+	d.show(vm, tray.Earning)
+	if !d.noticeBox.Visible() || d.notice.Text != vm.Notice {
+		t.Fatalf("the notice: shown %v, %q", d.noticeBox.Visible(), d.notice.Text)
+	}
+	test.Tap(d.cancelChange)
+	if cancelled != 1 {
+		t.Fatalf("cancel tapped, %d calls", cancelled)
+	}
+	d.show(Dashboard(&busy, nil, &totals, "0", now), tray.Earning)
+	if d.noticeBox.Visible() {
+		t.Fatal("the notice stays after the change went")
+	}
+}
+
+// TestWalletCard: the Settings tab's Wallet card shows the withdrawal
+// address, why a change waits and a pending change with its cancel; it
+// withdraws only once an address is set, and sets the typed address.
+func TestWalletCard(t *testing.T) {
+	useLanguage(t, "en")
+	newTestApp(t)
+	var setTo, withdrew []string
+	cancels := 0
+	s := newSettingsTab(settingsActions{save: func(api.Settings) {}, network: func(string) {}, copy: func(string) {}, backup: func() {}, leave: func() {}, join: func() {},
+		withdraw: func(a string) { withdrew = append(withdrew, a) }, setAddress: func(a string) { setTo = append(setTo, a) }, cancelChange: func() { cancels++ }})
+	w := test.NewTempWindow(t, s.content)
+	w.Resize(fyne.NewSize(900, 1400))
+	if !s.withdrawButton.Disabled() {
+		t.Fatal("Withdraw enabled before the address is known")
+	}
+	s.showPayout(Withdrawal(&api.WithdrawalAddress{Delay: api.Duration(48 * time.Hour)}, nil, now))
+	if !s.withdrawButton.Disabled() || s.pendingBox.Visible() || s.setPayout.Text != "Set" || s.payout.Text != "Not set yet: nothing can be withdrawn until you set it" {
+		t.Fatalf("none set: withdraw disabled %v, pending shown %v, %q, %q", s.withdrawButton.Disabled(), s.pendingBox.Visible(), s.setPayout.Text, s.payout.Text)
+	}
+	s.newPayout.SetText("  0x1111111111111111111111111111111111111111 ")
+	test.Tap(s.setPayout)
+	s.newPayout.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if len(setTo) != 2 || setTo[0] != "0x1111111111111111111111111111111111111111" || setTo[1] != setTo[0] {
+		t.Fatalf("set %q", setTo)
+	}
+	s.showPayout(Withdrawal(payoutFixture(), nil, now))
+	if s.withdrawButton.Disabled() || !s.pendingBox.Visible() || s.setPayout.Text != "Change…" || !strings.Contains(s.pending.Text, "0x2222222222222222222222222222222222222222") ||
+		!strings.Contains(s.payoutWhy.Text, "software on this computer") {
+		t.Fatalf("a change pending: withdraw disabled %v, pending shown %v %q, %q", s.withdrawButton.Disabled(), s.pendingBox.Visible(), s.pending.Text, s.setPayout.Text)
+	}
+	test.Tap(s.cancelChange)
+	s.withdrawWhat.SetText(" 1000 ")
+	test.Tap(s.withdrawButton)
+	if cancels != 1 || len(withdrew) != 1 || withdrew[0] != "1000" {
+		t.Fatalf("cancels %d, withdrawals %q", cancels, withdrew)
 	}
 }

@@ -60,6 +60,9 @@ type Window struct {
 	settings *settingsTab
 	wizard   *wizard
 	mode     string // "first", "wizard", "tabs"
+	// payout is the withdrawal address as last read (on the UI
+	// goroutine); withdrawals go there.
+	payout api.WithdrawalAddress
 
 	mu        sync.Mutex // guards the fields below (read by the poller)
 	status    *api.Status
@@ -82,12 +85,12 @@ func NewMainWindow(a fyne.App, info version.Info, o Options) *Window {
 	a.SetIcon(Icon())
 	w := &Window{Window: a.NewWindow(Title), o: o, app: a, info: info, poke: make(chan struct{}, 1), today: "0"}
 	w.SetIcon(Icon())
-	w.dash = newDashTab(w.control)
+	w.dash = newDashTab(w.control, w.cancelChange)
 	w.earn = newEarningsTab(w.copy)
 	w.models = newModelsTab(w.deleteModel, w.setQuota)
 	w.net = newNetworkTab()
 	w.settings = newSettingsTab(settingsActions{save: w.saveSettings, network: w.changeNetwork, withdraw: w.withdraw, copy: w.copy,
-		backup: w.backup, leave: w.leave, join: w.join})
+		setAddress: w.setAddress, cancelChange: w.cancelChange, backup: w.backup, leave: w.leave, join: w.join})
 	w.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("Dashboard"), theme.HomeIcon(), w.dash.content),
 		container.NewTabItemWithIcon(lang.L("Earnings"), theme.StorageIcon(), w.earn.content),
@@ -135,8 +138,8 @@ func (w *Window) Run(ctx context.Context) {
 		prev := w.status
 		w.status, w.statusErr = &s, nil
 		w.mu.Unlock()
-		if prev == nil || prev.Task != s.Task || prev.State != s.State || len(prev.Downloads) != len(s.Downloads) {
-			w.refreshSoon() // (a download that started or ended changes the models)
+		if prev == nil || prev.Task != s.Task || prev.State != s.State || len(prev.Downloads) != len(s.Downloads) || !sameChange(prev.AddressChange, s.AddressChange) {
+			w.refreshSoon() // (a download that started or ended changes the models; a change of the withdrawal address, the wallet)
 		}
 		fyne.Do(w.showStatus)
 	}, func(err error) {
@@ -271,7 +274,32 @@ func (w *Window) fetch(ctx context.Context) {
 		}
 		vm := Network(np, wp, firstErr(nerr, werr))
 		fyne.Do(func() { w.net.show(vm) })
+	case TabSettings:
+		wa, err := c.WithdrawalAddress(ctx)
+		fyne.Do(func() { w.showPayout(&wa, err) })
 	}
+}
+
+// showPayout shows the withdrawal address (wa is ignored when err is
+// set); on the UI goroutine.
+func (w *Window) showPayout(wa *api.WithdrawalAddress, err error) {
+	if err != nil {
+		wa = nil
+	}
+	w.payout = api.WithdrawalAddress{}
+	if wa != nil {
+		w.payout = *wa
+	}
+	w.settings.showPayout(Withdrawal(wa, err, w.o.Now()))
+}
+
+// sameChange reports whether two pending changes of the withdrawal
+// address are the same.
+func sameChange(a, b *api.AddressChange) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Address == b.Address && a.Effective.Equal(b.Effective)
 }
 
 func firstErr(errs ...error) error {
@@ -354,7 +382,9 @@ func (w *Window) loadSettings() {
 	}
 	wl, werr := w.o.Client.Wallet(ctx)
 	n, nerr := w.o.Client.Network(ctx)
+	wa, perr := w.o.Client.WithdrawalAddress(ctx)
 	fyne.Do(func() {
+		w.showPayout(&wa, perr)
 		if err != nil {
 			w.settings.status.SetText(tray.ErrorText(err))
 			return
@@ -404,9 +434,16 @@ func (w *Window) changeNetwork(path string) {
 	})
 }
 
-func (w *Window) withdraw(to, amount string) {
+// withdraw sends amount to the withdrawal address, after a quote the
+// owner confirms.
+func (w *Window) withdraw(amount string) {
 	if amount == "" {
 		amount = "all"
+	}
+	to := w.payout.Address
+	if to == "" {
+		w.settings.status.SetText(tray.ErrorText(&api.Error{Code: api.CodeNoWithdrawalAddress}))
+		return
 	}
 	var q api.WithdrawQuote
 	w.async(func(ctx context.Context) (err error) {
@@ -433,6 +470,52 @@ func (w *Window) withdraw(to, amount string) {
 				w.settings.status.SetText(lang.L("Sent {{.Amount}}. Transactions: {{.Txs}}", map[string]any{"Amount": tray.Tokens(done.Amount), "Txs": fmt.Sprint(done.Txs)}))
 			})
 		}, w)
+	})
+}
+
+// setAddress sets the first withdrawal address, or asks for a change,
+// after the owner confirms what it does.
+func (w *Window) setAddress(address string) {
+	if address == "" {
+		w.settings.status.SetText(lang.L("Type the new withdrawal address first"))
+		return
+	}
+	delay := tray.Ago(time.Duration(w.payout.Delay))
+	title := lang.L("Set the withdrawal address")
+	msg := lang.L("Withdrawals will go only to {{.Address}}. Check it character by character: changing it later takes {{.Delay}}.", map[string]any{"Address": address, "Delay": delay})
+	if w.payout.Address != "" {
+		title = lang.L("Change the withdrawal address")
+		msg = lang.L("Withdrawals will go to {{.Address}} only {{.Delay}} from now. Until then they go to {{.Current}}, and the tray shows the change so that it can be cancelled.", map[string]any{"Address": address, "Delay": delay, "Current": w.payout.Address})
+	}
+	dialog.ShowConfirm(title, msg, func(ok bool) {
+		if !ok {
+			return
+		}
+		var wa api.WithdrawalAddress
+		w.async(func(ctx context.Context) (err error) {
+			wa, err = w.o.Client.SetWithdrawalAddress(ctx, address)
+			return err
+		}, func() {
+			w.showPayout(&wa, nil)
+			w.settings.newPayout.SetText("")
+			if wa.Pending != nil {
+				w.settings.status.SetText(lang.L("Change asked for: it applies on {{.Time}}", map[string]any{"Time": tray.When(wa.Pending.Effective, w.o.Now())}))
+				return
+			}
+			w.settings.status.SetText(lang.L("Withdrawals go to {{.Address}}", map[string]any{"Address": wa.Address}))
+		})
+	}, w)
+}
+
+// cancelChange drops a pending change of the withdrawal address.
+func (w *Window) cancelChange() {
+	var wa api.WithdrawalAddress
+	w.async(func(ctx context.Context) (err error) {
+		wa, err = w.o.Client.CancelAddressChange(ctx)
+		return err
+	}, func() {
+		w.showPayout(&wa, nil)
+		w.settings.status.SetText(lang.L("The change is cancelled: withdrawals keep going to {{.Address}}", map[string]any{"Address": wa.Address}))
 	})
 }
 

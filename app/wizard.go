@@ -26,19 +26,23 @@ type Setup interface {
 	Doctor(ctx context.Context) ([]api.Check, error)
 	StartNode(ctx context.Context) (api.SetupState, error)
 	BackupWallet(ctx context.Context, passphrase string) (api.WalletBackup, error)
+	WithdrawalAddress(ctx context.Context) (api.WithdrawalAddress, error)
+	SetWithdrawalAddress(ctx context.Context, address string) (api.WithdrawalAddress, error)
 }
 
 // Wizard steps.
 const (
 	stepWallet = iota
 	stepBackup // only for a new wallet
+	stepPayout // the withdrawal address
 	stepNetwork
 	stepChecks
 	stepDone
 	wizardSteps
 )
 
-// wizard is the first run: wallet, its backup, network, checks, done.
+// wizard is the first run: wallet, its backup, the withdrawal address,
+// network, checks, done.
 // Each step has one primary button (also the Return key); the daemon does
 // the work.
 type wizard struct {
@@ -77,7 +81,7 @@ func newWizard(s Setup, state api.SetupState, done func(), run func(func())) *wi
 	case hasNeed(state, api.NeedWallet):
 		wz.show(stepWallet)
 	case hasNeed(state, api.NeedNetwork):
-		wz.show(stepNetwork)
+		wz.show(stepPayout)
 	default:
 		wz.show(stepChecks)
 	}
@@ -162,9 +166,9 @@ func (wz *wizard) show(step int) {
 					wz.errText.SetText(lang.L("Cannot read the backup file: {{.Error}}", map[string]any{"Error": err.Error()}))
 					return
 				}
-				req, next = api.WalletSetup{Keystore: b, Passphrase: pass.Text}, stepNetwork
+				req, next = api.WalletSetup{Keystore: b, Passphrase: pass.Text}, stepPayout
 			case importKey:
-				req, next = api.WalletSetup{ImportKey: strings.TrimSpace(key.Text)}, stepNetwork
+				req, next = api.WalletSetup{ImportKey: strings.TrimSpace(key.Text)}, stepPayout
 			}
 			wz.call(func(ctx context.Context) (err error) {
 				wz.state, err = wz.api.SetupWallet(ctx, req)
@@ -188,7 +192,7 @@ func (wz *wizard) show(step int) {
 				confirm.Show()
 				wz.next.SetText(lang.L("Next"))
 				wz.next.Disable()
-				wz.primary = func() { wz.show(stepNetwork) }
+				wz.primary = func() { wz.show(stepPayout) }
 				if wz.canvas != nil {
 					wz.canvas.Focus(confirm)
 				}
@@ -209,6 +213,8 @@ func (wz *wizard) show(step int) {
 		if wz.canvas != nil {
 			wz.canvas.Focus(b.pass)
 		}
+	case stepPayout:
+		wz.showPayout()
 	case stepNetwork:
 		demo, file := lang.L("The local demo network on this computer"), lang.L("A network file")
 		path := widget.NewEntry()
@@ -299,4 +305,62 @@ func checkRow(c api.Check) fyne.CanvasObject {
 		text += " — " + c.Fix
 	}
 	return container.NewBorder(nil, nil, widget.NewIcon(icon), nil, container.NewVBox(heading(c.Name), wrapped(text)))
+}
+
+// showPayout is the withdrawal address step: where the node's money may
+// go. It is set here, while the owner is at the computer, so that
+// nothing else sets it first; left empty, Settings asks for it later.
+// An address set already (a wizard started again) is shown as it is:
+// changing it takes the delay, in Settings.
+func (wz *wizard) showPayout() {
+	entry := widget.NewEntry()
+	entry.SetPlaceHolder(lang.L("0x… the address of a wallet of yours"))
+	why := wrapped(lang.L("Withdrawals go only to this address. Changing it later takes a delay and shows in the tray, so that software on this computer cannot send your earnings elsewhere."))
+	later := wrapped(lang.L("No address at hand? Leave it empty and set it later in Settings, Wallet; until then nothing can be withdrawn."))
+	current := widget.NewLabel("")
+	current.Selectable = true
+	current.Hide()
+	wz.set(lang.L("Where your earnings go"), lang.L("The address of a wallet of yours (your own wallet, or an exchange's deposit address) to which you will withdraw what the node earns."),
+		entry, why, later, current)
+	wz.next.SetText(lang.L("Next"))
+	set := ""
+	next := func() {
+		if wz.canvas != nil {
+			wz.canvas.Unfocus() // the entry goes: the keys (Return, the tabs' Alt+N) go to the window again
+		}
+		wz.show(stepNetwork)
+	}
+	wz.primary = func() {
+		addr := strings.TrimSpace(entry.Text)
+		if set != "" || addr == "" {
+			next()
+			return
+		}
+		wz.call(func(ctx context.Context) error {
+			_, err := wz.api.SetWithdrawalAddress(ctx, addr)
+			return err
+		}, next)
+	}
+	entry.OnSubmitted = func(string) { wz.next.OnTapped() } // as Return elsewhere: not while busy
+	if wz.canvas != nil {
+		wz.canvas.Focus(entry)
+	}
+	var wa api.WithdrawalAddress
+	wz.call(func(ctx context.Context) (err error) {
+		wa, err = wz.api.WithdrawalAddress(ctx)
+		return err
+	}, func() {
+		if wz.step != stepPayout {
+			return
+		}
+		delay := tray.Ago(time.Duration(wa.Delay))
+		why.SetText(lang.L("Withdrawals go only to this address. Changing it later takes {{.Delay}} and shows in the tray, so that software on this computer cannot send your earnings elsewhere.", map[string]any{"Delay": delay}))
+		if wa.Address != "" {
+			set = wa.Address
+			entry.Hide()
+			later.Hide()
+			current.SetText(lang.L("Withdrawals go to {{.Address}}", map[string]any{"Address": wa.Address}))
+			current.Show()
+		}
+	})
 }

@@ -101,6 +101,12 @@ func DecisionText(d api.Decision, now time.Time) string {
 	return d.Reason
 }
 
+// When writes a date and time in full ("2026-11-24 14:00", in now's
+// zone): for what the owner may need to compare or act before.
+func When(t, now time.Time) string {
+	return t.In(now.Location()).Format("2006-01-02 15:04")
+}
+
 // Clock writes a time of day, with the day when it is not today.
 func Clock(t, now time.Time) string {
 	t = t.In(now.Location())
@@ -119,6 +125,10 @@ func NodeText(state, reason string) string {
 		return lang.L("This computer's clock is wrong: fix the system time")
 	case "wrong_chain":
 		return lang.L("The chain endpoint serves another network")
+	case "wrong_contracts":
+		return lang.L("The network file points at contracts that are not Hydrogen's: nothing was staked")
+	case "stake_above_limit":
+		return lang.L("The network asks a larger stake than this node's limit: nothing was staked")
 	case "chain_down":
 		return lang.L("The chain does not answer")
 	case "relay_down":
@@ -183,16 +193,39 @@ func ErrorText(err error) string {
 		api.CodeChain:         func() string { return lang.L("The chain refused or did not answer") },
 		api.CodeBadSetting:    func() string { return lang.L("That setting is out of range") },
 		api.CodeSetupDone:     func() string { return lang.L("This node already has a wallet") },
-		api.CodeLeaving:       func() string { return lang.L("The node is leaving the network already") },
-		api.CodeNotMember:     func() string { return lang.L("The node is out of the network, with nothing left to withdraw") },
-		api.CodeMember:        func() string { return lang.L("The node is in the network already") },
+		api.CodeNetworkSet:    func() string { return lang.L("This node already has a network; replacing it needs your confirmation") },
+		api.CodeStaked: func() string {
+			return lang.L("Leave the network first, and wait until the stake and the fees are back in the wallet")
+		},
+		api.CodeBadEndpoint:     func() string { return lang.L("The network file names an endpoint the node refuses") },
+		api.CodeNetworkMismatch: func() string { return lang.L("The network file does not match the network it claims to be") },
+		api.CodeLeaving:         func() string { return lang.L("The node is leaving the network already") },
+		api.CodeNotMember:       func() string { return lang.L("The node is out of the network, with nothing left to withdraw") },
+		api.CodeMember:          func() string { return lang.L("The node is in the network already") },
 		api.CodeWeakPassphrase: func() string {
 			return lang.L("The backup's passphrase needs at least 8 characters")
 		},
 		api.CodeBadBackup: func() string { return lang.L("That is not a wallet backup, or not its passphrase") },
+		api.CodeNoWithdrawalAddress: func() string {
+			return lang.L("No withdrawal address is set yet: set yours in Settings, Wallet")
+		},
+		api.CodeZeroAddress: func() string { return lang.L("That is the zero address: what is sent there is lost") },
+		api.CodeOwnAddress: func() string {
+			return lang.L("That is this node's own wallet: give the address of another wallet of yours")
+		},
 	}
 	var e *api.Error
 	if api.AsError(err, &e) {
+		switch e.Code {
+		case api.CodeNotWithdrawalAddress:
+			return lang.L("Withdrawals go only to your withdrawal address, {{.Address}}", map[string]any{"Address": e.Params[api.ParamAddress]})
+		case api.CodeAddressChangePending:
+			until := e.Params[api.ParamUntil]
+			if t, err := time.Parse(time.RFC3339, until); err == nil {
+				until = When(t, time.Now())
+			}
+			return lang.L("{{.Address}} becomes the withdrawal address only on {{.Time}}; until then withdrawals go to the current one", map[string]any{"Address": e.Params[api.ParamAddress], "Time": until})
+		}
 		if f, ok := texts[e.Code]; ok {
 			return f()
 		}

@@ -16,8 +16,29 @@ type View struct {
 	Tooltip string
 	// Download is the model download under way, in words ("" for none).
 	Download string
+	// AddressChange is a pending change of the withdrawal address in
+	// words ("" for none). It needs the owner's eye: software on this
+	// computer may have asked for it, so the tray shows it, with its
+	// cancel, until it applies or is cancelled.
+	AddressChange string
 	// The actions that make sense now.
 	CanEarnNow, CanPause, CanResume bool
+	CanCancelAddressChange          bool
+}
+
+// Icon is the state the tray's icon shows: a pending change of the
+// withdrawal address needs the owner's attention whatever the node does.
+func (v View) Icon() State {
+	if v.AddressChange != "" {
+		return Problem
+	}
+	return v.State
+}
+
+// AddressChangeText says when the withdrawal address changes, and to
+// what.
+func AddressChangeText(c api.AddressChange, now time.Time) string {
+	return lang.L("Withdrawal address changes on {{.Time}} to {{.Address}}", map[string]any{"Time": When(c.Effective, now), "Address": c.Address})
 }
 
 // ViewOf builds the tray's view. st is nil while the daemon does not
@@ -58,6 +79,11 @@ func ViewOf(st *api.Status, err error, todayWei string, now time.Time) View {
 			v.Download += " " + lang.L("(and {{.N}} more)", map[string]any{"N": n - 1})
 		}
 		v.Tooltip += "\n" + v.Download
+	}
+	if st != nil && st.AddressChange != nil {
+		v.AddressChange = AddressChangeText(*st.AddressChange, now)
+		v.CanCancelAddressChange = true
+		v.Tooltip += "\n" + v.AddressChange + " — " + lang.L("not you? Cancel it from this menu")
 	}
 	return v
 }

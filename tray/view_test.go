@@ -2,6 +2,7 @@ package tray
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -102,5 +103,89 @@ func TestTodayAndTomorrow(t *testing.T) {
 	}
 	if got := TomorrowMorning(now); !got.Equal(time.Date(2026, 11, 23, 8, 0, 0, 0, loc)) {
 		t.Errorf("tomorrow %v", got)
+	}
+}
+
+// TestAddressChangeView: a pending change of the withdrawal address shows
+// in the tray (its line, its cancel, the tooltip) and turns the icon to
+// "needs your attention" whatever the node does; the status line stays
+// the node's.
+func TestAddressChangeView(t *testing.T) {
+	now := time.Date(2026, 11, 22, 14, 0, 0, 0, time.UTC)
+	change := &api.AddressChange{Address: "0x2222222222222222222222222222222222222222", Requested: now, Effective: now.Add(48 * time.Hour)}
+	earning := api.Decision{Earn: true, Reason: "earn_away"}
+	for _, c := range []struct {
+		lang, line, tip string
+	}{
+		{"en", "Withdrawal address changes on 2026-11-24 14:00 to 0x2222222222222222222222222222222222222222",
+			"not you? Cancel it from this menu"},
+		{"zh_Hans", "2026-11-24 14:00", "0x2222222222222222222222222222222222222222"},
+	} {
+		t.Run(c.lang, func(t *testing.T) {
+			t.Setenv("LANGUAGE", c.lang)
+			if err := i18n.Load(); err != nil {
+				t.Fatal(err)
+			}
+			for _, tc := range []struct {
+				name  string
+				st    *api.Status
+				state State
+			}{
+				{"earning", &api.Status{State: "available", Decision: earning, AddressChange: change}, Earning},
+				{"in setup", &api.Status{State: api.StateSetup, Reason: "network", AddressChange: change}, Problem},
+			} {
+				v := ViewOf(tc.st, nil, "0", now)
+				if !strings.Contains(v.AddressChange, c.line) || !v.CanCancelAddressChange || v.Icon() != Problem || v.State != tc.state ||
+					!strings.Contains(v.Tooltip, v.AddressChange) || !strings.Contains(v.Tooltip, c.tip) {
+					t.Errorf("%s: %+v", tc.name, v)
+				}
+				if c.lang == "en" && v.AddressChange != c.line {
+					t.Errorf("%s: %q, want %q", tc.name, v.AddressChange, c.line)
+				}
+			}
+			v := ViewOf(&api.Status{State: "available", Decision: earning}, nil, "0", now)
+			if v.AddressChange != "" || v.CanCancelAddressChange || v.Icon() != Earning || strings.Contains(v.Tooltip, "\n") {
+				t.Errorf("no change: %+v", v)
+			}
+		})
+	}
+}
+
+// TestAddressErrorText: the daemon's withdrawal address codes in words,
+// with their parameters, in every language.
+func TestAddressErrorText(t *testing.T) {
+	until := time.Date(2026, 11, 24, 14, 0, 0, 0, time.UTC)
+	addr := "0x1111111111111111111111111111111111111111"
+	for _, lang := range []string{"en", "zh_Hans"} {
+		t.Run(lang, func(t *testing.T) {
+			t.Setenv("LANGUAGE", lang)
+			if err := i18n.Load(); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []struct {
+				err  *api.Error
+				want []string // in every language
+				en   string
+			}{
+				{&api.Error{Code: api.CodeNoWithdrawalAddress, Message: "none"}, nil, "No withdrawal address is set yet: set yours in Settings, Wallet"},
+				{&api.Error{Code: api.CodeNotWithdrawalAddress, Message: "x", Params: map[string]string{api.ParamAddress: addr}}, []string{addr},
+					"Withdrawals go only to your withdrawal address, " + addr},
+				{&api.Error{Code: api.CodeAddressChangePending, Message: "x", Params: map[string]string{api.ParamAddress: addr, api.ParamUntil: until.Format(time.RFC3339)}},
+					[]string{addr, When(until, time.Now())},
+					addr + " becomes the withdrawal address only on " + When(until, time.Now()) + "; until then withdrawals go to the current one"},
+				{&api.Error{Code: api.CodeZeroAddress, Message: "x"}, nil, "That is the zero address: what is sent there is lost"},
+				{&api.Error{Code: api.CodeOwnAddress, Message: "x"}, nil, "That is this node's own wallet: give the address of another wallet of yours"},
+			} {
+				got := ErrorText(c.err)
+				if got == c.err.Message || (lang == "en" && got != c.en) {
+					t.Errorf("%s: %q", c.err.Code, got)
+				}
+				for _, w := range c.want {
+					if !strings.Contains(got, w) {
+						t.Errorf("%s: %q lacks %q", c.err.Code, got, w)
+					}
+				}
+			}
+		})
 	}
 }

@@ -34,6 +34,10 @@ type Status struct {
 	// Downloads are the model downloads under way.
 	Downloads []Download `json:"downloads,omitempty"`
 	Updated   time.Time  `json:"updated"`
+	// AddressChange is a change of the withdrawal address waiting for
+	// its delay (nil: none): the tray and the window show it until it
+	// applies or the owner cancels it.
+	AddressChange *AddressChange `json:"addressChange,omitempty"`
 }
 
 // Waiting is why an available node has no task yet.
@@ -127,7 +131,10 @@ type Event struct {
 type Error struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
-	Status  int    `json:"-"`
+	// Params are the values the code's text needs (Param* keys), for
+	// the codes that have any.
+	Params map[string]string `json:"params,omitempty"`
+	Status int               `json:"-"`
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
@@ -358,6 +365,12 @@ type WalletBackup struct {
 type NetworkSetup struct {
 	Demo bool            `json:"demo,omitempty"`
 	File json.RawMessage `json:"file,omitempty"`
+	// Replace is the owner's confirmation that a network already set up
+	// is to be replaced (without it: CodeNetworkSet). Send it only after
+	// asking the owner. A node that holds stake or fees in the network
+	// must leave first (CodeStaked). The new file applies when the daemon
+	// restarts.
+	Replace bool `json:"replace,omitempty"`
 }
 
 // Check is one line of the daemon's doctor.
@@ -456,3 +469,64 @@ type Network struct {
 	Nodes      int      `json:"nodes"`     // in the network
 	Available  int      `json:"available"` // ready for a task now
 }
+
+// WithdrawalAddress is GET /v1/wallet/address: the only address
+// withdrawals go to. The first one is set at once; a change waits Delay
+// (Pending) so that software on the owner's computer cannot redirect the
+// node's money without the owner seeing it in the tray first.
+type WithdrawalAddress struct {
+	Address string         `json:"address,omitempty"` // "": none yet, nothing can be withdrawn
+	Pending *AddressChange `json:"pending,omitempty"` // a change waiting for its delay
+	Delay   Duration       `json:"delay"`             // how long a change waits
+}
+
+// AddressChange is a change of the withdrawal address that applies at
+// Effective unless a writer cancels it first; until then withdrawals go
+// to the current address.
+type AddressChange struct {
+	Address   string    `json:"address"` // the new address
+	Requested time.Time `json:"requested"`
+	Effective time.Time `json:"effective"`
+}
+
+// SetWithdrawalAddress is the body of PUT /v1/wallet/address: the first
+// address (set at once) or a new one (pending for the delay). DELETE
+// /v1/wallet/address/pending cancels a pending change.
+type SetWithdrawalAddress struct {
+	Address string `json:"address"`
+}
+
+// Withdrawal address error codes. Params carry ParamAddress (the address
+// withdrawals go to now, or the pending one) and ParamUntil (when a
+// pending change applies, RFC 3339).
+const (
+	CodeNoWithdrawalAddress  = "api.no_withdrawal_address"  // none set yet: set one first
+	CodeNotWithdrawalAddress = "api.not_withdrawal_address" // withdrawals go only to ParamAddress
+	CodeAddressChangePending = "api.address_change_pending" // that address applies only at ParamUntil
+	CodeZeroAddress          = "api.zero_address"           // the zero address: money sent there is lost
+	CodeOwnAddress           = "api.own_address"            // the node's own wallet
+)
+
+// Error parameters (Error.Params).
+const (
+	ParamAddress = "address"
+	ParamUntil   = "until"
+)
+
+// Network file error codes (POST /v1/setup/network; issue 17, finding 3).
+const (
+	// CodeNetworkSet: a network is set up already; replacing it needs
+	// NetworkSetup.Replace, sent after the owner confirmed.
+	CodeNetworkSet = "api.network_set"
+	// CodeStaked: the node is in the network, or stake or fees wait in
+	// its contracts: leave it (ActionLeave) and wait until the stake and
+	// the fees are back in the wallet before replacing it.
+	CodeStaked = "api.staked"
+	// CodeBadEndpoint: the file names an endpoint the node refuses (plain
+	// http beyond this machine, a link-local or metadata address,
+	// credentials for the relay, a faucet off a devnet, an IPC path).
+	CodeBadEndpoint = "api.bad_endpoint"
+	// CodeNetworkMismatch: the file claims a known network's chain id
+	// with other contracts.
+	CodeNetworkMismatch = "api.network_mismatch"
+)

@@ -241,6 +241,24 @@ func (c *Client) ConfirmWithdraw(ctx context.Context, id string) (WithdrawDone, 
 	return call[WithdrawDone](ctx, c, http.MethodPost, "/wallet/withdraw/confirm", Confirm{ID: id})
 }
 
+// WithdrawalAddress returns where withdrawals go and any change waiting
+// for its delay.
+func (c *Client) WithdrawalAddress(ctx context.Context) (WithdrawalAddress, error) {
+	return call[WithdrawalAddress](ctx, c, http.MethodGet, "/wallet/address", nil)
+}
+
+// SetWithdrawalAddress sets the first withdrawal address, or asks for a
+// change, which applies after the daemon's delay (the answer's Pending).
+func (c *Client) SetWithdrawalAddress(ctx context.Context, address string) (WithdrawalAddress, error) {
+	return call[WithdrawalAddress](ctx, c, http.MethodPut, "/wallet/address", SetWithdrawalAddress{Address: address})
+}
+
+// CancelAddressChange drops a pending change of the withdrawal address;
+// withdrawals keep going to the current one.
+func (c *Client) CancelAddressChange(ctx context.Context) (WithdrawalAddress, error) {
+	return call[WithdrawalAddress](ctx, c, http.MethodDelete, "/wallet/address/pending", nil)
+}
+
 // OfferBackup asks for a one-time confirmation to back the wallet up.
 func (c *Client) OfferBackup(ctx context.Context) (BackupOffer, error) {
 	return call[BackupOffer](ctx, c, http.MethodPost, "/wallet/backup", struct{}{})

@@ -114,7 +114,9 @@ func (p Params) Validate() error {
 }
 
 // Network is what a node needs to find a deployment: the chain, the
-// contract addresses and the parameters. `hydrogend deploy` writes it.
+// contract addresses and the parameters. `hydrogend deploy` writes it. A
+// node trusts none of it blindly: see VerifyContracts and CheckEndpoints;
+// the parameters it acts on are the contracts' (Client.Params).
 type Network struct {
 	ChainID     *hexutil.Big   `json:"chainId"`
 	Registry    common.Address `json:"registry"`
@@ -128,8 +130,8 @@ type Network struct {
 
 	// Endpoints a node may use when its command line names none. A devnet
 	// writes all three; a public network's file may name none.
-	RPC    string `json:"rpc,omitempty"`    // JSON-RPC (http, ws or IPC)
-	Relay  string `json:"relay,omitempty"`  // relay base URL
+	RPC    string `json:"rpc,omitempty"`    // JSON-RPC: https, wss, http/ws to loopback, or an IPC path in the data directory
+	Relay  string `json:"relay,omitempty"`  // relay base URL: https, or http to loopback
 	Faucet string `json:"faucet,omitempty"` // devnet only: funds a node that asks
 
 	// Models is the catalog of the models the network hosts: where each
@@ -197,7 +199,11 @@ func LoadNetwork(path string) (*Network, error) {
 // MaxNetworkFile bounds a network file.
 const MaxNetworkFile = 1 << 20 // a catalog of thousands of models fits
 
-// ParseNetwork reads and checks a network file's contents.
+// ParseNetwork reads and checks a network file's contents: a chain id and
+// contract addresses (exactly a known network's, if it claims one's chain
+// id: ErrNetworkMismatch), endpoints a node may use (CheckEndpoints:
+// ErrBadEndpoint), valid parameters (which only describe the network: a
+// node reads them from the contracts) and catalog.
 func ParseNetwork(b []byte) (*Network, error) {
 	if len(b) > MaxNetworkFile {
 		return nil, fmt.Errorf("%d bytes, at most %d", len(b), MaxNetworkFile)
@@ -206,8 +212,14 @@ func ParseNetwork(b []byte) (*Network, error) {
 	if err := json.Unmarshal(b, &n); err != nil {
 		return nil, err
 	}
-	if n.ChainID == nil || n.Registry == (common.Address{}) || n.Tasks == (common.Address{}) {
+	if n.ChainID == nil || n.ChainID.ToInt().Sign() <= 0 || n.Registry == (common.Address{}) || n.Tasks == (common.Address{}) {
 		return nil, fmt.Errorf("no chain id or no contract address")
+	}
+	if err := checkKnown(&n, knownNetworks); err != nil {
+		return nil, err
+	}
+	if err := n.CheckEndpoints(); err != nil {
+		return nil, err
 	}
 	if err := n.Params.Validate(); err != nil {
 		return nil, err

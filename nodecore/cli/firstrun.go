@@ -159,11 +159,27 @@ func (f *firstRun) Network(ctx context.Context, n api.NetworkSetup) error {
 		b = n.File
 	}
 	net, err := chain.ParseNetwork(b)
-	if err != nil {
+	switch {
+	case errors.Is(err, chain.ErrBadEndpoint):
+		return apiErr(http.StatusBadRequest, api.CodeBadEndpoint, "%v", err)
+	case errors.Is(err, chain.ErrNetworkMismatch):
+		return apiErr(http.StatusBadRequest, api.CodeNetworkMismatch, "%v", err)
+	case err != nil:
 		return apiErr(http.StatusBadRequest, api.CodeBadNetwork, "not a Hydrogen network file: %v", err)
 	}
 	if net.RPC == "" || net.Relay == "" {
 		return apiErr(http.StatusBadRequest, api.CodeBadNetwork, "the network file names no chain or relay endpoint")
+	}
+	// A file from the API never makes the daemon speak to a local socket.
+	if net.IPC() {
+		return apiErr(http.StatusBadRequest, api.CodeBadEndpoint, "a network file set through the API may not name an IPC endpoint; name it with -rpc")
+	}
+	// A network set up is replaced only on the owner's word (whether the
+	// node still holds funds in it, the API checked: localapi).
+	if _, err := os.Stat(f.netFile); err == nil && !n.Replace {
+		return apiErr(http.StatusConflict, api.CodeNetworkSet, "a network is set up already; replacing it needs the owner's confirmation (replace)")
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
 	}
 	if err := os.MkdirAll(f.data, 0o700); err != nil {
 		return err

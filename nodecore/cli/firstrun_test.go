@@ -161,15 +161,25 @@ func TestFirstRunThroughTheAPI(t *testing.T) {
 		}
 	}
 
-	// Withdraw: bad requests first, then a quote, confirmed once.
+	// Withdraw: only to the withdrawal address, set first (not the node's
+	// own wallet); bad requests first, then a quote, confirmed once.
 	to := common.HexToAddress("0x00000000000000000000000000000000000Abcde")
+	if _, err := c.Withdraw(ctx, api.Withdraw{To: to.Hex(), Amount: "all"}); !api.IsCode(err, api.CodeNoWithdrawalAddress) {
+		t.Errorf("a withdrawal before the address is set: %v", err)
+	}
+	if _, err := c.SetWithdrawalAddress(ctx, addr.Hex()); !api.IsCode(err, api.CodeOwnAddress) {
+		t.Errorf("the node's own wallet as the withdrawal address: %v", err)
+	}
+	if wa, err := c.SetWithdrawalAddress(ctx, to.Hex()); err != nil || wa.Address != to.Hex() || wa.Pending != nil {
+		t.Fatalf("the withdrawal address: %+v %v", wa, err)
+	}
 	for _, bad := range []struct {
 		code string
 		w    api.Withdraw
 	}{
 		{api.CodeBadAddress, api.Withdraw{To: "0x1234", Amount: "all"}},
 		{api.CodeBadAddress, api.Withdraw{To: strings.ToLower(to.Hex())[:41] + "E", Amount: "all"}}, // a mixed-case typo
-		{api.CodeBadAddress, api.Withdraw{To: addr.Hex(), Amount: "all"}},
+		{api.CodeNotWithdrawalAddress, api.Withdraw{To: addr.Hex(), Amount: "all"}},
 		{api.CodeBadAmount, api.Withdraw{To: to.Hex(), Amount: "-5"}},
 		{api.CodeBadAmount, api.Withdraw{To: to.Hex(), Amount: "1e18"}},
 		{api.CodeBadAmount, api.Withdraw{To: to.Hex(), Amount: "1000000000000000000000000000"}},

@@ -78,7 +78,7 @@ func TestLeaveTheNetworkToTheWei(t *testing.T) {
 	}
 	defer d.Close()
 	data, addr := newNodeData(t)
-	args := []string{"run", "-data", data, "-network", d.NetworkFile, "-poll", "50ms", "-reference-time", "2s"}
+	args := []string{"run", "-data", data, "-network", d.NetworkFile, "-poll", "50ms", "-reference-time", "2s", "-mirror-networks", "127.0.0.0/8"}
 	p := startDaemon(t, "", args...)
 	c := &api.Client{Socket: filepath.Join(data, "hydrogend.sock")}
 	waitNodeState(t, ctx, d, addr, chain.NodeAvailable)
@@ -187,6 +187,9 @@ func TestLeaveTheNetworkToTheWei(t *testing.T) {
 	// The whole balance can go to the owner's address: no reserve is kept
 	// for a node out of the network.
 	owner := common.HexToAddress("0x00000000000000000000000000000000000Fee15")
+	if _, err := c.SetWithdrawalAddress(ctx, owner.Hex()); err != nil {
+		t.Fatal(err)
+	}
 	q, err := c.Withdraw(ctx, api.Withdraw{To: owner.Hex(), Amount: "all"})
 	if err != nil || q.Reserve != "0" {
 		t.Fatalf("quote %+v %v", q, err)

@@ -64,6 +64,23 @@ func TestRunRefusesBadSetups(t *testing.T) {
 	if code != ExitUsage || !strings.Contains(errOut, "names no RPC or relay endpoint") {
 		t.Fatalf("no endpoints: exit %d: %s", code, errOut)
 	}
+	// An IPC endpoint outside the data directory (another of the
+	// machine's sockets) is refused; one inside would be used.
+	ipc := *n
+	ipc.RPC, ipc.Relay = "/var/run/docker.sock", "http://127.0.0.1:1"
+	if err := ipc.Save(net); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = run(t, "run", "-data", data, "-api", "off")
+	if code != ExitFailure || !strings.Contains(errOut, "outside the data directory") {
+		t.Fatalf("IPC outside the data directory: exit %d: %s", code, errOut)
+	}
+	if err := n.Save(net); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := run(t, "run", "-data", data, "-api", "off", "-max-stake", "a lot"); code != ExitUsage || !strings.Contains(errOut, "-max-stake") {
+		t.Fatalf("-max-stake: exit %d: %s", code, errOut)
+	}
 	// No wallet yet, and no API for the app to create one.
 	code, _, errOut = run(t, "run", "-data", data, "-api", "off", "-rpc", "ws://127.0.0.1:1", "-relay", "http://127.0.0.1:1")
 	if code != ExitFailure || !strings.Contains(errOut, "hydrogend wallet create -data "+data) {

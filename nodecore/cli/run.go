@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"math/big"
 	"net"
 	"net/http"
 	"net/netip"
@@ -20,7 +21,6 @@ import (
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
-	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/peterbourgon/ff/v3/ffcli"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
@@ -37,6 +37,7 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
 	"github.com/hydrogen-network/hydrogen/nodecore/policy"
 	"github.com/hydrogen-network/hydrogen/nodecore/power"
+	"github.com/hydrogen-network/hydrogen/nodecore/redact"
 	"github.com/hydrogen-network/hydrogen/nodecore/wallet"
 	"github.com/hydrogen-network/hydrogen/nodecore/worker"
 	"github.com/hydrogen-network/hydrogen/nodecore/worker/refimage"
@@ -89,9 +90,12 @@ func (e *env) runCommand() *ffcli.Command {
 	idleMinutes := fs.Int("idle-minutes", 10, "with -presence local: minutes away before earning starts")
 	tempLimit := fs.Uint("temp-limit", 83, "pause at this GPU temperature (°C)")
 	demoNet := fs.String("demo-network", "", "the local demo network's `file`, offered by the app's first-run wizard")
+	maxFeeGwei := fs.Uint("max-fee-gwei", uint(new(big.Int).Div(chain.DefaultMaxFeePerGas, big.NewInt(1e9)).Uint64()), "the most a transaction may pay per gas, in `gwei`, whatever the RPC endpoint suggests (1 to 100000)")
 	mirrorNets := fs.String("mirror-networks", "", "comma-separated private `networks` (CIDR or address) model downloads may reach besides the settings' mirrorNetworks, e.g. 127.0.0.0/8 for a devnet on this machine")
 	refTime := fs.Duration("reference-time", 0, "with -engine reference: how long each task takes, as a GPU's inference would (default: at once)")
 	powerDir := fs.String("power-supply", power.SysfsDir, "Linux: the power-supply class `directory` read for the battery")
+	maxStake := fs.String("max-stake", "", "the most `coins` the node stakes: a network whose registry asks more is refused and nothing is staked (default: 1)")
+	payoutDelay := fs.Duration("withdrawal-delay", localapi.DefaultWithdrawalDelay, "how long a change of the withdrawal address waits, shown in the tray, before it applies (1h to 720h)")
 	metrics := fs.String("metrics", "", "serve Prometheus metrics on this `address` (e.g. 127.0.0.1:9464; off by default)")
 	jsonLog := fs.Bool("log-json", false, "log JSON lines instead of text")
 	verbose := fs.Bool("v", false, "log debug detail")
@@ -149,6 +153,9 @@ func (e *env) runCommand() *ffcli.Command {
 			if *passFile == "" {
 				*passFile = filepath.Join(*data, "passphrase")
 			}
+			if *payoutDelay < localapi.MinWithdrawalDelay || *payoutDelay > localapi.MaxWithdrawalDelay {
+				return usageError{fmt.Sprintf("-withdrawal-delay must be %s to %s", localapi.MinWithdrawalDelay, localapi.MaxWithdrawalDelay)}
+			}
 			if *metrics != "" && *apiSock == "off" {
 				return usageError{"-metrics needs the local API (-api)"}
 			}
@@ -167,6 +174,9 @@ func (e *env) runCommand() *ffcli.Command {
 			if *modelDir == "" {
 				*modelDir = filepath.Join(*data, "models")
 			}
+			if *maxFeeGwei < 1 || *maxFeeGwei > 100_000 {
+				return usageError{"-max-fee-gwei must be 1 to 100000"}
+			}
 			var mirrors []netip.Prefix
 			if *mirrorNets != "" {
 				var err error
@@ -174,10 +184,17 @@ func (e *env) runCommand() *ffcli.Command {
 					return usageError{"-mirror-networks: " + err.Error()}
 				}
 			}
+			var stakeLimit *big.Int // nil: node.DefaultMaxStake
+			if *maxStake != "" {
+				var err error
+				if stakeLimit, err = coinsFlag("-max-stake", *maxStake, 18); err != nil {
+					return err
+				}
+			}
 			d := &daemon{
 				data: *data, presence: *presence, idleMinutes: *idleMinutes, tempLimit: uint32(*tempLimit),
 				apiSocket: *apiSock, apiGroup: *apiGroup, writers: writers, writerSIDs: writerSIDs, metrics: *metrics, modelDir: *modelDir, logs: ring, log: log,
-				power: powerSource(*powerDir), mirrors: mirrors,
+				power: powerSource(*powerDir), mirrors: mirrors, payoutDelay: *payoutDelay,
 				first: newFirstRun(*data, *netFile, *passFile, *demoNet),
 			}
 			return d.run(ctx, func(ctx context.Context, d *daemon) (*node.Node, func(), error) {
@@ -186,6 +203,9 @@ func (e *env) runCommand() *ffcli.Command {
 					return nil, nil, err
 				}
 				if *rpcURL == "" {
+					if err := network.CheckIPC(*data); err != nil {
+						return nil, nil, err
+					}
 					*rpcURL = network.RPC
 				}
 				if *relayURL == "" {
@@ -235,7 +255,7 @@ func (e *env) runCommand() *ffcli.Command {
 					}
 				}
 				dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-				client, err := ethclient.DialContext(dctx, *rpcURL)
+				client, err := chain.Dial(dctx, *rpcURL) // answers bounded
 				cancel()
 				if err != nil {
 					return nil, nil, fmt.Errorf("connect to %s: %w", *rpcURL, err)
@@ -288,7 +308,8 @@ func (e *env) runCommand() *ffcli.Command {
 					Backend: client, Network: network, Key: key, RelayURL: *relayURL,
 					Engine: eng, Ledger: l, GPUName: name, VRAMMiB: mib,
 					Version: node.EngineVersion, Poll: *poll, Log: log,
-					Store: d.models, KnownModels: catalog.IDs(),
+					Store: d.models, KnownModels: catalog.IDs(), MaxStake: stakeLimit,
+					FeeCeiling: new(big.Int).Mul(big.NewInt(int64(*maxFeeGwei)), big.NewInt(1e9)),
 				}
 				if phase := os.Getenv(HaltEnv); phase != "" {
 					cfg.AtPhase = func(p string, task uint64) {
@@ -304,7 +325,7 @@ func (e *env) runCommand() *ffcli.Command {
 					closeAll()
 					return nil, nil, err
 				}
-				log.Info("starting the node", "address", nd.Address(), "gpu", name, "vram_mib", mib, "engine", eng.Name(), "rpc", *rpcURL, "relay", *relayURL, "presence", *presence)
+				log.Info("starting the node", "address", nd.Address(), "gpu", name, "vram_mib", mib, "engine", eng.Name(), "rpc", redact.URL(*rpcURL), "relay", redact.URL(*relayURL), "presence", *presence)
 				return nd, closeAll, nil
 			})
 		},
@@ -321,9 +342,10 @@ type daemon struct {
 	tempLimit   uint32
 	apiSocket   string // "off": none
 	writers     []uint32
-	writerSIDs  []string // Windows
-	apiGroup    int      // the socket's group; -1: the daemon's
-	metrics     string   // "": none
+	writerSIDs  []string      // Windows
+	apiGroup    int           // the socket's group; -1: the daemon's
+	metrics     string        // "": none
+	payoutDelay time.Duration // before a change of the withdrawal address applies
 	modelDir    string
 	mirrors     []netip.Prefix  // private networks downloads may reach (-mirror-networks)
 	models      *models.Manager // the model store's downloads; its catalog set by build
@@ -444,11 +466,16 @@ func (d *daemon) run(ctx context.Context, build func(context.Context, *daemon) (
 		if d.apiGroup >= 0 {
 			access.Group = uint32(d.apiGroup)
 		}
+		// Withdrawals go only to this address; a change waits payoutDelay.
+		payout, err := localapi.OpenWithdrawalAddress(filepath.Join(d.data, "withdrawal-address.json"), d.payoutDelay, log)
+		if err != nil {
+			return err
+		}
 		ln, err := localapi.Open(d.apiSocket, access)
 		if err != nil {
 			return fmt.Errorf("local API: %w", err)
 		}
-		srv = &localapi.Server{Settings: settings, Logs: d.logs, Log: log, Setup: d.first, Models: store, Downloads: d.models.Downloads,
+		srv = &localapi.Server{Settings: settings, Logs: d.logs, Log: log, Setup: d.first, Models: store, Downloads: d.models.Downloads, Withdrawal: payout,
 			GPU: func() *api.GPU { gpuMu.Lock(); defer gpuMu.Unlock(); return lastGPU },
 			OnSettings: func(c policy.Config) {
 				d.models.SettingsChanged()

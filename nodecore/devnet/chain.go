@@ -20,6 +20,8 @@ import (
 	"github.com/ethereum/go-ethereum/p2p"
 	"github.com/ethereum/go-ethereum/params"
 	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/chain"
 )
 
 // Chain is an in-process EVM chain (go-ethereum's simulated beacon driving
@@ -39,8 +41,9 @@ type Chain struct {
 	mu     sync.Mutex // block production is not meant to run concurrently
 }
 
-// ChainID is the chain id of every devnet (the simulated chain's).
-const ChainID = 1337
+// ChainID is the chain id of every devnet (the simulated chain's): the one
+// chain id whose network file may name a faucet.
+const ChainID = chain.DevnetChainID
 
 // startChain starts a chain with the given funded accounts, serving
 // JSON-RPC on host:port (port 0 picks a free one).

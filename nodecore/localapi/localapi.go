@@ -99,25 +99,33 @@ type Server struct {
 	Ledger           Ledger // nil: the ledger endpoints answer unavailable
 	Settings         *Settings
 	Logs             *LogRing // nil: GET /v1/logs answers unavailable
+	// Withdrawal is the only address withdrawals go to (nil: no
+	// withdrawals through the API).
+	Withdrawal *WithdrawalAddress
 	// OnSettings receives the policy after the settings change.
 	OnSettings func(policy.Config)
 	Access     Access
 	Log        *slog.Logger
 	Now        func() time.Time
 
-	mu       sync.Mutex // guards presence, attached; Node and Governor once Serve runs
-	presence *api.Presence
-	attached chan struct{}              // closed by Attach
-	quotes   offers[node.WithdrawPlan]  // withdrawals waiting for their confirmation
-	backups  offers[string]             // backup offers (the wallet's address)
-	dlSubs   map[chan struct{}]struct{} // watchers told of download progress
+	mu         sync.Mutex // guards presence, attached, changeSubs; Node and Governor once Serve runs
+	presence   *api.Presence
+	attached   chan struct{}              // closed by Attach
+	quotes     offers[node.WithdrawPlan]  // withdrawals waiting for their confirmation
+	backups    offers[string]             // backup offers (the wallet's address)
+	changeSubs map[chan struct{}]struct{} // watchers told of what the node's watch does not carry
 }
 
 // DownloadsChanged tells the status watchers that downloads progressed.
-func (s *Server) DownloadsChanged() {
+func (s *Server) DownloadsChanged() { s.statusChanged() }
+
+// statusChanged tells the status watchers that a part of the status the
+// node and the governor do not announce changed: downloads, the
+// withdrawal address.
+func (s *Server) statusChanged() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for ch := range s.dlSubs {
+	for ch := range s.changeSubs {
 		select {
 		case ch <- struct{}{}:
 		default:
@@ -125,17 +133,17 @@ func (s *Server) DownloadsChanged() {
 	}
 }
 
-func (s *Server) watchDownloads() (<-chan struct{}, func()) {
+func (s *Server) watchChanges() (<-chan struct{}, func()) {
 	ch := make(chan struct{}, 1)
 	s.mu.Lock()
-	if s.dlSubs == nil {
-		s.dlSubs = map[chan struct{}]struct{}{}
+	if s.changeSubs == nil {
+		s.changeSubs = map[chan struct{}]struct{}{}
 	}
-	s.dlSubs[ch] = struct{}{}
+	s.changeSubs[ch] = struct{}{}
 	s.mu.Unlock()
 	return ch, func() {
 		s.mu.Lock()
-		delete(s.dlSubs, ch)
+		delete(s.changeSubs, ch)
 		s.mu.Unlock()
 	}
 }
@@ -268,6 +276,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("DELETE "+api.Prefix+"/models", s.write(s.deleteModel))
 	mux.HandleFunc("POST "+api.Prefix+"/wallet/withdraw", s.write(s.withdraw))
 	mux.HandleFunc("POST "+api.Prefix+"/wallet/withdraw/confirm", s.write(s.confirmWithdraw))
+	mux.HandleFunc("GET "+api.Prefix+"/wallet/address", s.read(s.getWithdrawalAddress))
+	mux.HandleFunc("PUT "+api.Prefix+"/wallet/address", s.write(s.setWithdrawalAddress))
+	mux.HandleFunc("DELETE "+api.Prefix+"/wallet/address/pending", s.write(s.cancelAddressChange))
 	mux.HandleFunc("POST "+api.Prefix+"/wallet/backup", s.write(s.offerBackup))
 	mux.HandleFunc("POST "+api.Prefix+"/wallet/backup/confirm", s.write(s.confirmBackup))
 	mux.HandleFunc("GET "+api.Prefix+"/setup", s.read(s.setupState))
@@ -345,8 +356,12 @@ func (s *Server) Status() api.Status {
 	s.mu.Lock()
 	p := s.presence
 	s.mu.Unlock()
+	var change *api.AddressChange
+	if s.Withdrawal != nil {
+		change = s.Withdrawal.Get(s.Now()).Pending
+	}
 	if nd == nil || gov == nil {
-		st := api.Status{State: api.StateSetup, GPU: gs, Presence: p, Downloads: s.downloads(false), Updated: s.Now()}
+		st := api.Status{State: api.StateSetup, GPU: gs, Presence: p, Downloads: s.downloads(false), Updated: s.Now(), AddressChange: change}
 		if s.Setup != nil {
 			st.Reason = strings.Join(s.Setup.State().Needs, ",")
 			st.Address = s.Setup.State().Address
@@ -361,7 +376,7 @@ func (s *Server) Status() api.Status {
 			Earn: d.Earn, Reason: string(d.Reason), Process: d.Detail.Process, TempC: d.Detail.TempC, LimitC: d.Detail.LimitC,
 			ActiveAgo: api.Duration(d.Detail.ActiveAgo), AwayAfter: api.Duration(d.Detail.AwayAfter), Until: d.Detail.Until,
 		},
-		GPU: gs, Presence: p, Downloads: s.downloads(false), Updated: s.Now(),
+		GPU: gs, Presence: p, Downloads: s.downloads(false), Updated: s.Now(), AddressChange: change,
 	}
 	if n.Task != 0 {
 		st.Current = &api.Current{ID: n.Task, Kind: n.TaskKind, Model: n.TaskModel, Phase: n.TaskPhase}
@@ -384,12 +399,20 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	w.Header().Set("Content-Type", "application/x-ndjson")
 	enc := json.NewEncoder(w)
+	// due fires when a pending change of the withdrawal address applies:
+	// the status changes then without anyone asking.
+	due := time.NewTimer(time.Hour)
+	defer due.Stop()
 	send := func() bool {
 		st := s.Status()
 		if err := enc.Encode(api.Event{Status: &st}); err != nil {
 			return false
 		}
 		flusher.Flush()
+		due.Stop()
+		if c := st.AddressChange; c != nil {
+			due.Reset(max(c.Effective.Sub(s.Now()), 0) + 10*time.Millisecond)
+		}
 		return true
 	}
 	nd, gov, attached := s.parts()
@@ -415,8 +438,8 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) {
 	nodeCh := nd.Watch(ctx)
 	decCh, stop := gov.Watch()
 	defer stop()
-	dlCh, stopDL := s.watchDownloads()
-	defer stopDL()
+	changes, stopChanges := s.watchChanges()
+	defer stopChanges()
 	if !send() {
 		return
 	}
@@ -429,7 +452,8 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		case <-decCh:
-		case <-dlCh:
+		case <-changes:
+		case <-due.C:
 		}
 		if !send() {
 			return

@@ -90,11 +90,14 @@ func (s *Server) setupNetwork(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, api.CodeBadRequest, "either the demo network or a network file")
 		return
 	}
+	if ns.Replace && !s.mayReplaceNetwork(w, r) {
+		return
+	}
 	if err := s.Setup.Network(r.Context(), ns); err != nil {
 		failErr(w, err)
 		return
 	}
-	s.Log.Info("setup: network chosen", "demo", ns.Demo)
+	s.Log.Info("setup: network chosen", "demo", ns.Demo, "replaced", ns.Replace)
 	reply(w, s.Setup.State())
 }
 
@@ -116,4 +119,28 @@ func (s *Server) doctor(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), time.Minute)
 	defer cancel()
 	reply(w, s.Setup.Doctor(ctx))
+}
+
+// mayReplaceNetwork reports whether the network may be replaced now, or
+// answers why not: never while the running node holds anything in it (it
+// is in the network, or stake or fees wait in the contracts). The owner
+// leaves first; the new network applies when the daemon restarts.
+func (s *Server) mayReplaceNetwork(w http.ResponseWriter, r *http.Request) bool {
+	nd, _, _ := s.parts()
+	if nd == nil {
+		return true // no node runs: nothing of it is in a network
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 15*time.Second)
+	defer cancel()
+	wi, err := nd.Wallet(ctx)
+	if err != nil {
+		// The error may quote the RPC endpoint, key and all: not shown.
+		fail(w, http.StatusServiceUnavailable, api.CodeChain, "the chain did not answer: whether this node holds stake or fees in the network is not known, so it is not replaced")
+		return false
+	}
+	if wi.HoldsFunds() {
+		fail(w, http.StatusConflict, api.CodeStaked, "this node is in the network, or its stake or fees are still in the contracts: leave the network and wait until both are back in the wallet, then replace it")
+		return false
+	}
+	return true
 }

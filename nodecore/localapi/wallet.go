@@ -4,10 +4,7 @@ import (
 	"errors"
 	"math/big"
 	"net/http"
-	"strings"
 	"time"
-
-	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
@@ -16,8 +13,8 @@ import (
 // QuoteTTL is how long a withdrawal quote may be confirmed.
 const QuoteTTL = 2 * time.Minute
 
-// withdraw plans a withdrawal and keeps the plan for confirmation; nothing
-// is sent.
+// withdraw plans a withdrawal to the withdrawal address and keeps the
+// plan for confirmation; nothing is sent.
 func (s *Server) withdraw(w http.ResponseWriter, r *http.Request) {
 	nd, _, ok := s.ready(w)
 	if !ok {
@@ -27,13 +24,9 @@ func (s *Server) withdraw(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
-	if !common.IsHexAddress(req.To) || !strings.HasPrefix(req.To, "0x") {
-		fail(w, http.StatusBadRequest, api.CodeBadAddress, "the address to withdraw to is 0x and 40 hex digits")
-		return
-	}
-	to := common.HexToAddress(req.To)
-	if strings.ToLower(req.To) != req.To && strings.ToUpper(req.To[2:]) != req.To[2:] && to.Hex() != req.To {
-		fail(w, http.StatusBadRequest, api.CodeBadAddress, "the address's checksum (its upper and lower case) is wrong: check for a typo")
+	to, code, msg := parseAddress(req.To)
+	if code != "" {
+		fail(w, http.StatusBadRequest, code, "the address to withdraw to: "+msg)
 		return
 	}
 	var amount *big.Int
@@ -44,6 +37,11 @@ func (s *Server) withdraw(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		amount = v
+	}
+	// Withdrawals go only to the withdrawal address, which a writer can
+	// change only after a delay the owner sees in the tray.
+	if !s.checkDestination(w, to) {
+		return
 	}
 	p, err := nd.PlanWithdraw(r.Context(), to, amount)
 	switch {
@@ -77,6 +75,9 @@ func (s *Server) confirmWithdraw(w http.ResponseWriter, r *http.Request) {
 	plan, found := s.quotes.take(s.Now(), c.ID)
 	if !found {
 		fail(w, http.StatusBadRequest, api.CodeNoQuote, "no such withdrawal to confirm, or it expired: ask again")
+		return
+	}
+	if !s.checkDestination(w, plan.To) { // a change applied since the quote
 		return
 	}
 	done, err := nd.Withdraw(r.Context(), plan)

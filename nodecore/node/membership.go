@@ -153,6 +153,21 @@ func (n *Node) stakeAndJoin(ctx context.Context) error {
 		n.setFromChain(info)
 		return nil
 	}
+	// The stake is what the verified registry asks (never what the
+	// network file says), within the owner's limit: above it, or with
+	// contracts that are not this release's, nothing is sent.
+	target, err := n.stakeTarget(ctx)
+	switch {
+	case errors.Is(err, ErrStakeLimit):
+		n.set(StateError, ReasonStakeLimit)
+		n.log.Error("not joining: the network asks a larger stake than this node's limit; raise the limit (-max-stake) to join", "err", err)
+		return err
+	case errors.Is(err, chain.ErrContractCode):
+		n.set(StateError, ReasonWrongContracts)
+		return err
+	case err != nil:
+		return err
+	}
 	if err := n.withdrawStake(ctx, false); err != nil {
 		return err
 	}
@@ -178,11 +193,11 @@ func (n *Node) stakeAndJoin(ctx context.Context) error {
 		case <-time.After(min(time.Duration(info.ResumeAfter-head.Time)*time.Second, 30*time.Second, 10*n.cfg.Poll+time.Second)):
 		}
 	}
-	stake := new(big.Int).Sub(n.cfg.Stake, info.Unbonding)
+	stake := new(big.Int).Sub(target, info.Unbonding)
 	if stake.Sign() < 0 {
 		stake.SetInt64(0)
 	}
-	need := new(big.Int).Add(stake, n.cfg.GasReserve)
+	need := new(big.Int).Add(stake, n.gasReserveFor(target))
 	var asked time.Time
 	for {
 		bal, err := n.cfg.Backend.BalanceAt(ctx, n.addr, nil)
@@ -194,7 +209,9 @@ func (n *Node) stakeAndJoin(ctx context.Context) error {
 			break
 		}
 		n.set(StateWaitingForFund, ReasonLowBalance)
-		if f := n.cfg.Network.Faucet; f != "" && time.Since(asked) > faucetEvery {
+		// Only a devnet has a faucet (the RPC serves the file's chain id:
+		// preflight checked it).
+		if f := n.cfg.Network.Faucet; f != "" && chain.IsDevnet(n.cfg.Network.ChainID.ToInt()) && time.Since(asked) > faucetEvery {
 			asked = time.Now()
 			if err := askFaucet(ctx, f, n.addr); err != nil {
 				n.log.Warn("the network's faucet did not fund this node", "err", err)

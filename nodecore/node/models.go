@@ -156,7 +156,7 @@ func (n *Node) heldModels() []string {
 			}
 		}
 	}
-	if max := int(n.cfg.Network.Params.Registry.MaxModels); len(held) > max {
+	if max := int(n.knownParams().Registry.MaxModels); len(held) > max {
 		held = held[:max]
 	}
 	return held
@@ -174,7 +174,7 @@ func (n *Node) syncModels(ctx context.Context) error {
 	heldHash := map[common.Hash]bool{}
 	for _, id := range held {
 		heldHash[chain.ModelHash(id)] = true
-		if !slices.Contains(on, chain.ModelHash(id)) && len(on) < int(n.cfg.Network.Params.Registry.MaxModels) {
+		if !slices.Contains(on, chain.ModelHash(id)) && len(on) < int(n.knownParams().Registry.MaxModels) {
 			if _, err := n.client.ReportModel(ctx, chain.ModelHash(id), true); err != nil {
 				return fmt.Errorf("reporting %s held: %w", id, err)
 			}

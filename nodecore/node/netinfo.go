@@ -50,7 +50,7 @@ func relayHealth(ctx context.Context, base string) error {
 	if err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := endpointClient.Do(req)
 	if err != nil {
 		return err
 	}

@@ -50,9 +50,21 @@ type Config struct {
 	// NoAutoRejoin keeps a node the network removed for a low QoS score
 	// out until the owner rejoins (SetAutoRejoin changes it).
 	NoAutoRejoin bool
+	// FeeCeiling caps the node's gas price in wei per gas (nil:
+	// chain.DefaultMaxFeePerGas), whatever the RPC endpoint suggests.
+	FeeCeiling *big.Int
 
-	Stake      *big.Int // staked at join (the network's minimum if nil)
-	GasReserve *big.Int // kept besides the stake for gas
+	// Stake is what the node stakes at join: at least the registry's
+	// minimum, which is read from the contract, never from the network
+	// file (nil: that minimum).
+	Stake *big.Int
+	// MaxStake is the most the node stakes (nil: DefaultMaxStake): a
+	// registry asking more is refused (ErrStakeLimit, ReasonStakeLimit)
+	// and nothing is staked until the owner raises the limit.
+	MaxStake *big.Int
+	// GasReserve is kept besides the stake for gas (nil: a tenth of the
+	// stake).
+	GasReserve *big.Int
 	// MinTaskTime is the least time left before a task's commit deadline
 	// for the node to start it; with less it yields the task instead.
 	MinTaskTime time.Duration
@@ -127,6 +139,11 @@ type Node struct {
 	removalMu sync.Mutex
 	removal   string
 
+	// paramsMu guards params: the contracts' parameters, read once the
+	// contracts are verified (chainParams); nil before.
+	paramsMu sync.Mutex
+	params   *chain.Params
+
 	// crashAt, in tests, stops the node as if killed at a phase.
 	crashAt func(phase string, task uint64) bool
 }
@@ -151,11 +168,8 @@ func New(cfg Config) (*Node, error) {
 	if cfg.MinTaskTime == 0 {
 		cfg.MinTaskTime = 10 * time.Second
 	}
-	if cfg.Stake == nil {
-		cfg.Stake = cfg.Network.Params.Registry.MinStake
-	}
-	if cfg.GasReserve == nil {
-		cfg.GasReserve = new(big.Int).Div(cfg.Stake, big.NewInt(10))
+	if cfg.MaxStake == nil {
+		cfg.MaxStake = DefaultMaxStake
 	}
 	ctx := context.Background()
 	tx, err := chain.NewTransactor(ctx, cfg.Backend, cfg.Key, cfg.Log, chain.ProtocolABIs()...)
@@ -163,6 +177,7 @@ func New(cfg Config) (*Node, error) {
 		return nil, err
 	}
 	tx.PollInterval = min(cfg.Poll, time.Second)
+	tx.FeeCeiling = cfg.FeeCeiling
 	rc := relay.NewClient(cfg.RelayURL, cfg.Key)
 	rc.ChainID = cfg.Network.ChainID.ToInt() // a relay of another chain is refused
 	n := &Node{cfg: cfg, client: chain.NewClient(cfg.Backend, cfg.Network, tx), relay: rc, addr: tx.From(), log: cfg.Log.With("node", tx.From()), tx: tx, timings: map[uint64]*TaskTiming{}, names: map[common.Hash]string{}, requested: map[common.Hash]bool{}}
@@ -240,7 +255,7 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	return err
 }
 
-// preflight checks the chain, the clock and the relay.
+// preflight checks the chain, the clock, the contracts and the relay.
 func (n *Node) preflight(ctx context.Context) error {
 	id, err := n.cfg.Backend.ChainID(ctx)
 	if err != nil {
@@ -259,6 +274,15 @@ func (n *Node) preflight(ctx context.Context) error {
 	if skew := n.cfg.Now().Sub(time.Unix(int64(head.Time), 0)); skew > MaxClockSkew || skew < -MaxClockSkew {
 		n.set(StateError, ReasonClockSkew)
 		return fmt.Errorf("node: this clock is %s off the chain's; fix the system time", skew.Round(time.Second))
+	}
+	// Nothing the contracts say is trusted, and nothing is staked, before
+	// their code is checked.
+	if _, err := n.chainParams(ctx); errors.Is(err, chain.ErrContractCode) {
+		n.set(StateError, ReasonWrongContracts)
+		return fmt.Errorf("node: %w", err)
+	} else if err != nil {
+		n.set(StateError, ReasonChainDown)
+		return fmt.Errorf("node: %w", err)
 	}
 	if n.cfg.RelayURL != "" {
 		if err := relayHealth(ctx, n.cfg.RelayURL); err != nil {
@@ -531,7 +555,7 @@ func askFaucet(ctx context.Context, url string, addr common.Address) error {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := endpointClient.Do(req)
 	if err != nil {
 		return err
 	}
@@ -727,11 +751,25 @@ type WalletInfo struct {
 	Balance *big.Int // wei in the wallet
 	Owed    *big.Int // fees earned and not yet withdrawn
 	Stake   *big.Int // staked in the registry
-	State   chain.NodeState
-	QoS     uint32 // 0..10000
+	// Unbonding is stake on its way back (withdrawable after the
+	// registry's unbonding period), Returned what the registry owes the
+	// wallet now (a stake that finished unbonding, shares of slashed
+	// stake).
+	Unbonding, Returned *big.Int
+	State               chain.NodeState
+	QoS                 uint32 // 0..10000
 }
 
-// Wallet reads the wallet's balance, fees owed and stake from the chain.
+// HoldsFunds reports whether the network's contracts hold anything of the
+// node's: it is in the network, or a stake, a returned stake or fees wait
+// there. Such a node must leave before its network is replaced.
+func (w WalletInfo) HoldsFunds() bool {
+	pos := func(v *big.Int) bool { return v != nil && v.Sign() > 0 }
+	return w.State != chain.NodeQuit || pos(w.Stake) || pos(w.Unbonding) || pos(w.Returned) || pos(w.Owed)
+}
+
+// Wallet reads the wallet's balance, fees owed and stake (bonded,
+// unbonding, returned) from the chain.
 func (n *Node) Wallet(ctx context.Context) (WalletInfo, error) {
 	w := WalletInfo{Address: n.addr}
 	var err error
@@ -741,10 +779,13 @@ func (n *Node) Wallet(ctx context.Context) (WalletInfo, error) {
 	if w.Owed, err = n.client.FeeBalance(ctx, n.addr); err != nil {
 		return w, err
 	}
+	if w.Returned, err = n.client.StakeBalance(ctx, n.addr); err != nil {
+		return w, err
+	}
 	info, err := n.client.Node(ctx, n.addr)
 	if err != nil {
 		return w, err
 	}
-	w.Stake, w.State, w.QoS = info.Stake, info.State, info.QoS
+	w.Stake, w.Unbonding, w.State, w.QoS = info.Stake, info.Unbonding, info.State, info.QoS
 	return w, nil
 }

@@ -68,6 +68,13 @@ const (
 	ReasonLeft        Reason = "left_network"    // the owner left; stake and fees are in the wallet
 	ReasonLeaveFailed Reason = "leave_failed"    // a step of leaving failed (see the log); retried at the next start
 	ReasonFatal       Reason = "internal_error"  // see the log
+	// ReasonWrongContracts: the network file's addresses do not hold
+	// this release's Hydrogen contracts (or they are not bound to each
+	// other); nothing was staked.
+	ReasonWrongContracts Reason = "wrong_contracts"
+	// ReasonStakeLimit: the registry asks a larger stake than the
+	// owner's limit (-max-stake); nothing was staked.
+	ReasonStakeLimit Reason = "stake_above_limit"
 )
 
 // Snapshot is the whole state the app shows.

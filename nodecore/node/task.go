@@ -356,7 +356,7 @@ func (n *Node) advanceLocked(ctx context.Context, id uint64) error {
 	switch t.State {
 	case chain.TaskCommitting, chain.TaskAuditing:
 		if t.CommitDeadline != 0 && now > t.CommitDeadline {
-			if mine && t.Commits() >= 2 && t.Phase()&bit(slot) != 0 && now <= t.CommitDeadline+n.cfg.Network.Params.Tasks.DiscloseWindow {
+			if mine && t.Commits() >= 2 && t.Phase()&bit(slot) != 0 && now <= t.CommitDeadline+n.knownParams().Tasks.DiscloseWindow {
 				return n.discloseLocked(ctx, id, slot)
 			}
 			return n.closeLocked(ctx, id) // opens disclosure, or refunds when too few committed
@@ -575,10 +575,10 @@ func (n *Node) verdict(t chain.TaskInfo, slot int) (ledger.Outcome, *big.Int, *b
 	in := func(mask uint16) bool { return slot >= 0 && mask&bit(slot) != 0 }
 	if in(t.Slashed) {
 		if in(t.Disclosed) {
-			return ledger.Slashed, earned, lost.Set(n.cfg.Stake), "this node's score clearly differed from the agreed one"
+			return ledger.Slashed, earned, lost.Set(n.staked()), "this node's score clearly differed from the agreed one"
 		}
-		bps := int64(n.client.Network().Params.Registry.SilencePenaltyBps)
-		lost.Mul(n.cfg.Stake, big.NewInt(bps)).Div(lost, big.NewInt(10_000))
+		bps := int64(n.knownParams().Registry.SilencePenaltyBps)
+		lost.Mul(n.staked(), big.NewInt(bps)).Div(lost, big.NewInt(10_000))
 		return ledger.Slashed, earned, lost, "this node committed and never disclosed"
 	}
 	switch {
@@ -588,7 +588,7 @@ func (n *Node) verdict(t chain.TaskInfo, slot int) (ledger.Outcome, *big.Int, *b
 		return ledger.Paid, share(t.Fee, t.Honest, slot), lost, ""
 	case t.State == chain.TaskAborted && t.Outcome == chain.OutcomeNoArguments:
 		if in(t.Disclosed) {
-			bps := int64(n.client.Network().Params.Tasks.ArgsShareBps)
+			bps := int64(n.knownParams().Tasks.ArgsShareBps)
 			part := new(big.Int).Mul(t.Fee, big.NewInt(bps))
 			part.Div(part, big.NewInt(10_000))
 			return ledger.Paid, share(part, t.Disclosed, slot), lost, "the application never provided usable arguments; it paid the nodes a share of the fee"

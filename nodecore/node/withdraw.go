@@ -73,7 +73,11 @@ func (n *Node) PlanWithdraw(ctx context.Context, to common.Address, amount *big.
 	gas.Mul(gas, chain.SweepHeadroom.Num()).Quo(gas, chain.SweepHeadroom.Denom())
 	reserve := new(big.Int)
 	if w.State != chain.NodeQuit {
-		reserve.Set(n.cfg.GasReserve) // the node still sends transactions
+		r, err := n.gasReserve(ctx) // the node still sends transactions
+		if err != nil {
+			return WithdrawPlan{}, err
+		}
+		reserve.Set(r)
 	}
 	avail := new(big.Int).Add(w.Balance, w.Owed)
 	avail.Sub(avail, gas).Sub(avail, reserve)

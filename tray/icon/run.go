@@ -55,6 +55,7 @@ func Run(ctx context.Context, o Options) {
 // menu holds the tray's items.
 type menu struct {
 	status, today, download                   *systray.MenuItem
+	addressChange, cancelChange               *systray.MenuItem
 	earnNow, pauseHour, pauseTomorrow, resume *systray.MenuItem
 	open, quit                                *systray.MenuItem
 
@@ -71,6 +72,14 @@ func onReady(ctx context.Context, wg *sync.WaitGroup, o Options) {
 	m.download = systray.AddMenuItem("", "")
 	m.download.Disable()
 	m.download.Hide()
+	// A pending change of the withdrawal address, and its cancel: shown
+	// while one waits for its delay.
+	m.addressChange = systray.AddMenuItem("", "")
+	m.addressChange.Disable()
+	m.addressChange.Hide()
+	m.cancelChange = systray.AddMenuItem(lang.L("Cancel the withdrawal address change"),
+		lang.L("Withdrawals keep going to the current address"))
+	m.cancelChange.Hide()
 	systray.AddSeparator()
 	m.earnNow = systray.AddMenuItem(lang.L("Earn now"), lang.L("Let the GPU work even while you are here"))
 	m.pauseHour = systray.AddMenuItem(lang.L("Pause for 1 hour"), "")
@@ -174,6 +183,16 @@ func onReady(ctx context.Context, wg *sync.WaitGroup, o Options) {
 		control(api.Control{Action: api.ActionPauseFor, Duration: api.Duration(d)})
 	})
 	on(m.resume, func() { control(api.Control{Action: api.ActionResume}) })
+	on(m.cancelChange, func() {
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if _, err := o.Client.CancelAddressChange(cctx); err != nil {
+			o.Log.Warn("tray: cancelling the withdrawal address change failed", "err", err)
+			systray.SetTooltip("Hydrogen: " + tray.ErrorText(err))
+			return
+		}
+		o.Log.Info("tray: the withdrawal address change was cancelled")
+	})
 	on(m.open, func() {
 		if o.OpenWindow == nil {
 			return
@@ -195,8 +214,8 @@ func (m *menu) apply(v tray.View) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	old := m.last
-	if old == nil || old.State != v.State {
-		if icon, err := v.State.Icon(); err == nil {
+	if old == nil || old.Icon() != v.Icon() {
+		if icon, err := v.Icon().Icon(); err == nil {
 			systray.SetIcon(icon)
 		}
 	}
@@ -220,6 +239,21 @@ func (m *menu) apply(v tray.View) {
 			m.download.Hide()
 		} else {
 			m.download.Show()
+		}
+	}
+	if (old == nil && v.AddressChange != "") || (old != nil && old.AddressChange != v.AddressChange) {
+		m.addressChange.SetTitle(v.AddressChange)
+		if v.AddressChange == "" {
+			m.addressChange.Hide()
+		} else {
+			m.addressChange.Show()
+		}
+	}
+	if old == nil || old.CanCancelAddressChange != v.CanCancelAddressChange {
+		if v.CanCancelAddressChange {
+			m.cancelChange.Show()
+		} else {
+			m.cancelChange.Hide()
 		}
 	}
 	enable := func(item *systray.MenuItem, on bool, was bool) {

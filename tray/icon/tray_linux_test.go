@@ -19,6 +19,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/godbus/dbus/v5"
 
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/governor"
 	"github.com/hydrogen-network/hydrogen/nodecore/localapi"
 	"github.com/hydrogen-network/hydrogen/nodecore/models"
@@ -151,7 +152,8 @@ func layout(t *testing.T, conn *dbus.Conn, dest string) []item {
 // TestTrayMenuOverDBus runs the real tray process against a real local
 // API on a private D-Bus with a fake StatusNotifierWatcher: the tray
 // registers, its menu reads as the status line and the actions, its
-// presence reports reach the daemon, and clicking "Pause for 1 hour"
+// presence reports reach the daemon, a pending change of the withdrawal
+// address shows with its cancel, which cancels it, and clicking "Pause for 1 hour"
 // pauses the daemon for an hour (the menu then offers Resume); Quit ends
 // the process.
 func TestTrayMenuOverDBus(t *testing.T) {
@@ -185,8 +187,12 @@ func TestTrayMenuOverDBus(t *testing.T) {
 	var dlMu sync.Mutex
 	var downloads []models.DownloadStatus
 	setDownloads := func(d []models.DownloadStatus) { dlMu.Lock(); downloads = d; dlMu.Unlock() }
+	payout, err := localapi.OpenWithdrawalAddress(filepath.Join(dir, "withdrawal-address.json"), localapi.DefaultWithdrawalDelay, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := &localapi.Server{Node: daemonNode{}, Governor: gov, Access: localapi.Access{Owner: uint32(os.Getuid())},
-		Downloads: func() []models.DownloadStatus { dlMu.Lock(); defer dlMu.Unlock(); return downloads }}
+		Downloads: func() []models.DownloadStatus { dlMu.Lock(); defer dlMu.Unlock(); return downloads }, Withdrawal: payout}
 	ln, err := localapi.Open(sock, srv.Access)
 	if err != nil {
 		t.Fatal(err)
@@ -290,6 +296,36 @@ func TestTrayMenuOverDBus(t *testing.T) {
 	waitMenu("the download gone", func(items []item) bool {
 		return !slices.ContainsFunc(items, func(it item) bool { return strings.HasPrefix(it.Label, "Downloading") })
 	})
+	// A change of the withdrawal address, asked for by any writer, shows
+	// in the tray with its cancel; a click on Cancel drops it.
+	client := &api.Client{Socket: sock}
+	if _, err := client.SetWithdrawalAddress(ctx, "0x1111111111111111111111111111111111111111"); err != nil {
+		t.Fatal(err)
+	}
+	change, err := client.SetWithdrawalAddress(ctx, "0x2222222222222222222222222222222222222222")
+	if err != nil || change.Pending == nil {
+		t.Fatalf("the change: %+v %v", change, err)
+	}
+	notice := tray.AddressChangeText(*change.Pending, time.Now())
+	var cancelItem item
+	waitMenu("the address change shown", func(items []item) bool {
+		n, ok := find(items, notice)
+		c, cok := find(items, "Cancel the withdrawal address change")
+		cancelItem = c
+		return ok && !n.Enabled && cok && c.Enabled
+	})
+	if err := conn.Object(dest, "/StatusNotifierItem/menu").Call("com.canonical.dbusmenu.Event", 0, cancelItem.ID, "clicked", dbus.MakeVariant(""), uint32(0)).Err; err != nil {
+		t.Fatal(err)
+	}
+	waitMenu("the address change gone", func(items []item) bool {
+		_, shown := find(items, notice)
+		_, cancelShown := find(items, "Cancel the withdrawal address change")
+		return !shown && !cancelShown
+	})
+	if wa := payout.Get(time.Now()); wa.Pending != nil || wa.Address != "0x1111111111111111111111111111111111111111" {
+		t.Fatalf("after the tray's cancel: %+v", wa)
+	}
+
 	pause, _ := find(items, "Pause for 1 hour")
 	if r, _ := find(items, "Resume"); r.Enabled || !pause.Enabled {
 		t.Errorf("before pausing: %+v", items)

@@ -5,9 +5,14 @@
 //	go generate ./nodecore/chain/...
 //
 // A test fails when these bindings differ from what the sources produce.
+//
+// runtime.go, also generated, describes the deployed code of the three
+// protocol contracts (RuntimeCode): a node refuses contracts whose code
+// on chain differs from it.
 package bindings
 
 //go:generate node ../contracts/compile.mjs ../contracts/build
 //go:generate go tool abigen --v2 --abi ../contracts/build/NodeRegistry.abi --bin ../contracts/build/NodeRegistry.bin --pkg bindings --type NodeRegistry --out noderegistry.go
 //go:generate go tool abigen --v2 --abi ../contracts/build/TaskManager.abi --bin ../contracts/build/TaskManager.bin --pkg bindings --type TaskManager --out taskmanager.go
 //go:generate go tool abigen --v2 --abi ../contracts/build/BlockRandomness.abi --bin ../contracts/build/BlockRandomness.bin --pkg bindings --type BlockRandomness --out blockrandomness.go
+//go:generate go run genruntime.go -build ../contracts/build -out runtime.go NodeRegistry TaskManager BlockRandomness

@@ -9,8 +9,8 @@ import (
 )
 
 // TestBindingsUpToDate compiles the Solidity sources with the pinned solc
-// and regenerates every binding into a temporary directory; the committed
-// files must be identical. Run `go generate ./nodecore/chain/...` after
+// and regenerates every binding and the runtime code hashes into a
+// temporary directory; the committed files must be identical. Run `go generate ./nodecore/chain/...` after
 // changing a contract.
 func TestBindingsUpToDate(t *testing.T) {
 	if _, err := exec.LookPath("node"); err != nil {
@@ -45,6 +45,16 @@ func TestBindingsUpToDate(t *testing.T) {
 		if !bytes.Equal(got, want) {
 			t.Errorf("%s is stale: the contracts changed; run go generate ./nodecore/chain/...", b.committed)
 		}
+	}
+	// The runtime code hashes a node checks on chain.
+	out := filepath.Join(build, "runtime.go")
+	run(t, "go", "run", "genruntime.go", "-build", build, "-out", out, "NodeRegistry", "TaskManager", "BlockRandomness")
+	want, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile("runtime.go"); err != nil || !bytes.Equal(got, want) {
+		t.Errorf("runtime.go is stale (%v): the contracts changed; run go generate ./nodecore/chain/...", err)
 	}
 }
 

@@ -1,6 +1,9 @@
 // Compiles the protocol contracts with the pinned solc (package.json) and
 // writes <Name>.abi and <Name>.bin for abigen into the directory given as
-// the first argument (default: build). Run through go generate.
+// the first argument (default: build), and <Name>.runtime.json: the
+// deployed (runtime) code and where the constructor writes its immutables
+// into it, from which genruntime.go derives the code hashes a node checks
+// on chain. Run through go generate.
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -27,7 +30,9 @@ const input = {
     optimizer: { enabled: true, runs: 200 },
     viaIR: true,
     evmVersion: "osaka",
-    outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
+    outputSelection: {
+      "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object", "evm.deployedBytecode.immutableReferences"] },
+    },
   },
 };
 const result = JSON.parse(solc.compile(JSON.stringify(input)));
@@ -41,6 +46,12 @@ for (const [file, contracts] of Object.entries(result.contracts)) {
     if (!c.evm.bytecode.object) continue; // interfaces
     fs.writeFileSync(path.join(out, `${name}.abi`), JSON.stringify(c.abi, null, 1) + "\n");
     fs.writeFileSync(path.join(out, `${name}.bin`), c.evm.bytecode.object + "\n");
+    const immutables = Object.values(c.evm.deployedBytecode.immutableReferences ?? {})
+      .flat()
+      .map((r) => [r.start, r.length])
+      .sort((a, b) => a[0] - b[0]);
+    const runtime = { code: c.evm.deployedBytecode.object, immutables };
+    fs.writeFileSync(path.join(out, `${name}.runtime.json`), JSON.stringify(runtime) + "\n");
     console.log(`${file}: ${name} ${c.evm.bytecode.object.length / 2} bytes`);
   }
 }
