@@ -24,11 +24,7 @@ func FuzzWorkflow(f *testing.F) {
 	f.Add([]byte(`[`), "")
 	c := cache(f, sd15, lora)
 	f.Fuzz(func(t *testing.T, doc []byte, listed string) {
-		var ms []string
-		for _, m := range splitComma(listed) {
-			ms = append(ms, m)
-		}
-		a := engine.Args{Kind: engine.KindImage, Prompt: "fuzz", Workflow: doc, Models: ms}
+		a := engine.Args{Kind: engine.KindImage, Prompt: "fuzz", Workflow: doc, Models: splitComma(listed)}
 		if a.Validate() != nil {
 			return
 		}
