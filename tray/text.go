@@ -193,7 +193,10 @@ func ErrorText(err error) string {
 		api.CodeChain:         func() string { return lang.L("The chain refused or did not answer") },
 		api.CodeBadSetting:    func() string { return lang.L("That setting is out of range") },
 		api.CodeSetupDone:     func() string { return lang.L("This node already has a wallet") },
-		api.CodeNetworkSet:    func() string { return lang.L("This node already has a network; replacing it needs your confirmation") },
+		api.CodeBackupNeedsAdmin: func() string {
+			return lang.L("Once the node runs, only an administrator can back the wallet up: run sudo hydrogend wallet export")
+		},
+		api.CodeNetworkSet: func() string { return lang.L("This node already has a network; replacing it needs your confirmation") },
 		api.CodeStaked: func() string {
 			return lang.L("Leave the network first, and wait until the stake and the fees are back in the wallet")
 		},

@@ -518,6 +518,9 @@ const (
 	// CodeNetworkSet: a network is set up already; replacing it needs
 	// NetworkSetup.Replace, sent after the owner confirmed.
 	CodeNetworkSet = "api.network_set"
+	// CodeBackupNeedsAdmin: once the node runs, the wallet's key leaves
+	// it only to an administrator (`hydrogend wallet export`).
+	CodeBackupNeedsAdmin = "api.backup_needs_admin"
 	// CodeStaked: the node is in the network, or stake or fees wait in
 	// its contracts: leave it (ActionLeave) and wait until the stake and
 	// the fees are back in the wallet before replacing it.

@@ -109,3 +109,33 @@ func TestWalletBackupRestores(t *testing.T) {
 		}
 	}
 }
+
+// TestWalletExport: an administrator backs the wallet up from the
+// command line (a running node gives its key to no mere writer): a
+// keystore file under the backup's passphrase, 0600, never over an
+// existing file, that imports back to the same address.
+func TestWalletExport(t *testing.T) {
+	data, addr := newNodeData(t)
+	dir := t.TempDir()
+	pass := filepath.Join(dir, "backup-pass")
+	os.WriteFile(pass, []byte("a long backup passphrase\n"), 0o600)
+	out := filepath.Join(dir, "backup.json")
+	args := []string{"wallet", "export", "-data", data, "-passphrase-file", filepath.Join(data, "passphrase"), "-backup-passphrase-file", pass, "-out", out}
+	if code, stdout, errOut := run(t, args...); code != ExitOK || !strings.Contains(stdout, addr.Hex()) {
+		t.Fatalf("export: %d %s %s", code, stdout, errOut)
+	}
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the backup: %v %v", fi, err)
+	}
+	b, _ := os.ReadFile(out)
+	key, err := keystore.DecryptKey(b, "a long backup passphrase")
+	if err != nil || crypto.PubkeyToAddress(key.PrivateKey.PublicKey) != addr {
+		t.Fatalf("the backup does not open to %s: %v", addr, err)
+	}
+	if code, _, _ := run(t, args...); code == ExitOK {
+		t.Fatal("an export overwrote an existing file")
+	}
+	if code, _, _ := run(t, "wallet", "export", "-data", data); code != ExitUsage {
+		t.Fatalf("export without -out: %d", code)
+	}
+}

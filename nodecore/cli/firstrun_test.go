@@ -106,6 +106,15 @@ func TestFirstRunThroughTheAPI(t *testing.T) {
 	if err != nil || len(checks) < 4 {
 		t.Fatalf("doctor: %+v %v", checks, err)
 	}
+	// The wizard's withdrawal address step, before the node starts: the
+	// first address applies at once (not the node's own wallet).
+	to := common.HexToAddress("0x00000000000000000000000000000000000Abcde")
+	if _, err := c.SetWithdrawalAddress(ctx, st.Address); !api.IsCode(err, api.CodeOwnAddress) {
+		t.Errorf("the node's own wallet as the withdrawal address: %v", err)
+	}
+	if wa, err := c.SetWithdrawalAddress(ctx, to.Hex()); err != nil || wa.Address != to.Hex() || wa.Pending != nil {
+		t.Fatalf("the withdrawal address: %+v %v", wa, err)
+	}
 	if st, err = c.StartNode(ctx); err != nil || !st.Started {
 		t.Fatalf("start: %+v %v", st, err)
 	}
@@ -161,18 +170,8 @@ func TestFirstRunThroughTheAPI(t *testing.T) {
 		}
 	}
 
-	// Withdraw: only to the withdrawal address, set first (not the node's
-	// own wallet); bad requests first, then a quote, confirmed once.
-	to := common.HexToAddress("0x00000000000000000000000000000000000Abcde")
-	if _, err := c.Withdraw(ctx, api.Withdraw{To: to.Hex(), Amount: "all"}); !api.IsCode(err, api.CodeNoWithdrawalAddress) {
-		t.Errorf("a withdrawal before the address is set: %v", err)
-	}
-	if _, err := c.SetWithdrawalAddress(ctx, addr.Hex()); !api.IsCode(err, api.CodeOwnAddress) {
-		t.Errorf("the node's own wallet as the withdrawal address: %v", err)
-	}
-	if wa, err := c.SetWithdrawalAddress(ctx, to.Hex()); err != nil || wa.Address != to.Hex() || wa.Pending != nil {
-		t.Fatalf("the withdrawal address: %+v %v", wa, err)
-	}
+	// Withdraw: only to the withdrawal address set in the wizard; bad
+	// requests first, then a quote, confirmed once.
 	for _, bad := range []struct {
 		code string
 		w    api.Withdraw

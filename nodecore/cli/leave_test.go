@@ -16,6 +16,7 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
 	"github.com/hydrogen-network/hydrogen/nodecore/devnet"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
+	"github.com/hydrogen-network/hydrogen/nodecore/localapi"
 )
 
 // gasSince is what addr's transactions mined after block from cost it.
@@ -79,6 +80,16 @@ func TestLeaveTheNetworkToTheWei(t *testing.T) {
 	defer d.Close()
 	data, addr := newNodeData(t)
 	args := []string{"run", "-data", data, "-network", d.NetworkFile, "-poll", "50ms", "-reference-time", "2s", "-mirror-networks", "127.0.0.0/8"}
+	// The owner named the withdrawal address in the first run's wizard
+	// (a running node takes a new one only after the delay).
+	owner := common.HexToAddress("0x00000000000000000000000000000000000Fee15")
+	payout, err := localapi.OpenWithdrawalAddress(filepath.Join(data, "withdrawal-address.json"), localapi.DefaultWithdrawalDelay, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := payout.Set(time.Now(), owner, true); err != nil {
+		t.Fatal(err)
+	}
 	p := startDaemon(t, "", args...)
 	c := &api.Client{Socket: filepath.Join(data, "hydrogend.sock")}
 	waitNodeState(t, ctx, d, addr, chain.NodeAvailable)
@@ -186,10 +197,6 @@ func TestLeaveTheNetworkToTheWei(t *testing.T) {
 
 	// The whole balance can go to the owner's address: no reserve is kept
 	// for a node out of the network.
-	owner := common.HexToAddress("0x00000000000000000000000000000000000Fee15")
-	if _, err := c.SetWithdrawalAddress(ctx, owner.Hex()); err != nil {
-		t.Fatal(err)
-	}
 	q, err := c.Withdraw(ctx, api.Withdraw{To: owner.Hex(), Amount: "all"})
 	if err != nil || q.Reserve != "0" {
 		t.Fatalf("quote %+v %v", q, err)

@@ -111,6 +111,46 @@ func (e *env) walletCommand() *ffcli.Command {
 		return nil
 	}
 
+	exp, eData, ePass := dataFlag("export")
+	backupPass := exp.FlagSet.String("backup-passphrase-file", "", "`file` with the passphrase the backup is encrypted under (at least 8 characters)")
+	out := exp.FlagSet.String("out", "", "the backup `file` to write (never an existing one)")
+	exp.ShortUsage = "hydrogend wallet export -data DIR -backup-passphrase-file FILE -out FILE [-passphrase-file FILE]"
+	exp.ShortHelp = "Write a backup of the wallet (a keystore file under a passphrase of yours)."
+	exp.LongHelp = "Once the node runs, the window's backup asks for this: the key leaves a running\n" +
+		"node only to an administrator (run it with sudo), never to any program of the\n" +
+		"desktop user's. The backup is a standard Ethereum keystore file."
+	exp.Exec = func(ctx context.Context, args []string) error {
+		if err := noArgs("wallet export", args); err != nil {
+			return err
+		}
+		if *out == "" {
+			return usageError{"wallet export needs -out"}
+		}
+		pass, err := readPassphrase(*backupPass, "-backup-passphrase-file")
+		if err != nil {
+			return err
+		}
+		addr, b, err := wallet.Export(*eData, *ePass, pass, scryptParams())
+		if err != nil {
+			return err
+		}
+		f, err := os.OpenFile(*out, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err != nil {
+			return err
+		}
+		if _, err := f.Write(b); err != nil {
+			f.Close()
+			os.Remove(*out)
+			return err
+		}
+		if err := f.Close(); err != nil {
+			os.Remove(*out)
+			return err
+		}
+		fmt.Fprintf(e.stdout, "wrote a backup of wallet %s to %s\n", addr, *out)
+		return nil
+	}
+
 	show, sData, _ := dataFlag("address")
 	show.ShortUsage = "hydrogend wallet address [-data DIR]"
 	show.ShortHelp = "Print the wallet's address (no passphrase needed)."
@@ -130,12 +170,12 @@ func (e *env) walletCommand() *ffcli.Command {
 	}
 	return &ffcli.Command{
 		Name:        "wallet",
-		ShortUsage:  "hydrogend wallet <create|import|address> [flags]",
+		ShortUsage:  "hydrogend wallet <create|import|export|address> [flags]",
 		ShortHelp:   "Create, import or show the node's wallet (an encrypted Ethereum keystore).",
 		FlagSet:     e.flagSet("wallet"),
-		Subcommands: []*ffcli.Command{create, imp, show},
+		Subcommands: []*ffcli.Command{create, imp, exp, show},
 		Exec: func(context.Context, []string) error {
-			return usageError{"wallet needs a subcommand: create, import or address"}
+			return usageError{"wallet needs a subcommand: create, import, export or address"}
 		},
 	}
 }

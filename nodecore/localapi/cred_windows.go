@@ -74,6 +74,10 @@ func inGroup(pid, gid uint32) bool { return false }
 
 func (a Access) canRead(c Cred) bool { return a.canWrite(c) }
 
+// canAdmin reports whether c may take the wallet's key out of a running
+// node: SYSTEM or an elevated administrator.
+func (a Access) canAdmin(c Cred) bool { return c.Admin }
+
 func (a Access) canWrite(c Cred) bool {
 	return c.Admin || (c.SID != "" && slices.ContainsFunc(a.Users, func(s string) bool { return strings.EqualFold(s, c.SID) }))
 }

@@ -65,6 +65,11 @@ func (a Access) canWrite(c Cred) bool {
 	return c.UID == 0 || c.UID == a.Owner || slices.Contains(a.Writers, c.UID)
 }
 
+// canAdmin reports whether c may take the wallet's key out of a running
+// node: root, or the daemon's own user (a portable node, whose files that
+// user holds anyway) — not the desktop users the service lets write.
+func (a Access) canAdmin(c Cred) bool { return c.UID == 0 || c.UID == a.Owner }
+
 // Open opens the API's socket for a: group-owned by a.Group.
 func Open(path string, a Access) (net.Listener, error) {
 	gid := int(a.Group)

@@ -28,6 +28,7 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/models"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
 	"github.com/hydrogen-network/hydrogen/nodecore/policy"
+	"github.com/hydrogen-network/hydrogen/nodecore/redact"
 )
 
 // Node is what the API needs of the node engine.
@@ -317,7 +318,9 @@ func (s *Server) write(h http.HandlerFunc) http.HandlerFunc {
 func fail(w http.ResponseWriter, status int, code, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]*api.Error{"error": {Code: code, Message: msg}})
+	// Messages often quote an error of the chain's client, which quotes
+	// the endpoint, key and all: readers see it redacted.
+	_ = json.NewEncoder(w).Encode(map[string]*api.Error{"error": {Code: code, Message: redact.Text(msg)}})
 }
 
 func reply(w http.ResponseWriter, v any) {

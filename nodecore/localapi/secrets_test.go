@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -54,5 +56,15 @@ func TestFinding13SecretsHidden(t *testing.T) {
 		if !strings.Contains(text, "mainnet.example.io") {
 			t.Errorf("the endpoint's host is gone: %s", text)
 		}
+	}
+}
+
+// TestFinding13ErrorsRedacted: an error answer quoting the chain client's
+// error (GET /v1/wallet may be read by any reader) shows no key.
+func TestFinding13ErrorsRedacted(t *testing.T) {
+	rec := httptest.NewRecorder()
+	fail(rec, http.StatusBadGateway, api.CodeChain, `the chain did not answer: Post "https://rpc.example.io/v3/0123456789abcdef": EOF`)
+	if body := rec.Body.String(); strings.Contains(body, "0123456789abcdef") || !strings.Contains(body, "rpc.example.io") {
+		t.Fatalf("error body %s", body)
 	}
 }

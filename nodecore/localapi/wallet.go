@@ -100,7 +100,7 @@ const BackupTTL = 2 * time.Minute
 // key leaves the daemon only to a writer, in two requests less than
 // BackupTTL apart, encrypted under a passphrase of the owner's.
 func (s *Server) offerBackup(w http.ResponseWriter, r *http.Request) {
-	if !s.setupOr503(w) {
+	if !s.setupOr503(w) || !s.backupAllowed(w, r) {
 		return
 	}
 	var none struct{}
@@ -118,7 +118,7 @@ func (s *Server) offerBackup(w http.ResponseWriter, r *http.Request) {
 
 // confirmBackup hands the wallet out against an offer, once.
 func (s *Server) confirmBackup(w http.ResponseWriter, r *http.Request) {
-	if !s.setupOr503(w) {
+	if !s.setupOr503(w) || !s.backupAllowed(w, r) {
 		return
 	}
 	var c api.BackupConfirm
@@ -136,4 +136,21 @@ func (s *Server) confirmBackup(w http.ResponseWriter, r *http.Request) {
 	}
 	s.Log.Info("wallet backup handed out", "address", b.Address) // never the key, never the passphrase
 	reply(w, b)
+}
+
+// backupAllowed refuses to hand the key to a mere writer once the node
+// runs: in the first run's wizard the owner is at the computer, later a
+// writer may be software running as the desktop user, and the key would
+// take everything the withdrawal address protects. An administrator (or
+// the daemon's own user) may, and `hydrogend wallet export` does it from
+// the command line.
+func (s *Server) backupAllowed(w http.ResponseWriter, r *http.Request) bool {
+	if nd, gov, _ := s.parts(); nd == nil || gov == nil {
+		return true // the first run's setup
+	}
+	if c, ok := r.Context().Value(credKey{}).(Cred); ok && s.Access.canAdmin(c) {
+		return true
+	}
+	fail(w, http.StatusForbidden, api.CodeBackupNeedsAdmin, "once the node runs, only an administrator may take the wallet's key out: run `sudo hydrogend wallet export`")
+	return false
 }

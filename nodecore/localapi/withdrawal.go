@@ -16,6 +16,7 @@ import (
 
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/atomicfile"
+	"github.com/hydrogen-network/hydrogen/nodecore/redact"
 )
 
 // The delay before a change of the withdrawal address applies: long
@@ -199,7 +200,12 @@ func (c *addressChange) wire() *api.AddressChange {
 // starts the delay again). Asking for the current address cancels a
 // pending change; asking again for the pending one changes nothing.
 // changed reports whether anything did.
-func (wa *WithdrawalAddress) Set(now time.Time, a common.Address) (changed bool, err error) {
+//
+// The first address applies at once only when first is set (the first
+// run's wizard, before the node runs: the owner is at the computer);
+// otherwise (a node upgraded from before the address existed) it waits
+// the delay like any change, so that a writer cannot name it unseen.
+func (wa *WithdrawalAddress) Set(now time.Time, a common.Address, first bool) (changed bool, err error) {
 	if a == (common.Address{}) {
 		return false, errors.New("localapi: the zero address")
 	}
@@ -208,7 +214,7 @@ func (wa *WithdrawalAddress) Set(now time.Time, a common.Address) (changed bool,
 	wa.settleLocked(now)
 	cur := wa.cur
 	switch {
-	case cur.Address == (common.Address{}):
+	case cur.Address == (common.Address{}) && first:
 		if err := wa.saveLocked(payout{Address: a}); err != nil {
 			return false, err
 		}
@@ -265,7 +271,7 @@ func parseAddress(s string) (a common.Address, code, msg string) {
 func failParams(w http.ResponseWriter, status int, code, msg string, params map[string]string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]*api.Error{"error": {Code: code, Message: msg, Params: params}})
+	_ = json.NewEncoder(w).Encode(map[string]*api.Error{"error": {Code: code, Message: redact.Text(msg), Params: params}})
 }
 
 // payoutOr503 returns the withdrawal address store, or answers that this
@@ -324,7 +330,8 @@ func (s *Server) setWithdrawalAddress(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, api.CodeOwnAddress, "that is this node's own wallet: withdraw to another one")
 		return
 	}
-	changed, err := wa.Set(s.Now(), a)
+	nd, gov, _ := s.parts()
+	changed, err := wa.Set(s.Now(), a, nd == nil || gov == nil) // at once only in the first run's setup
 	if err != nil {
 		fail(w, http.StatusInternalServerError, api.CodeUnavailable, err.Error())
 		return

@@ -3,7 +3,10 @@ package localapi
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"math/big"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +17,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
+	"github.com/hydrogen-network/hydrogen/nodecore/governor"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
+	"github.com/hydrogen-network/hydrogen/nodecore/policy"
 )
 
 // payNode is a node with money: it plans and sends withdrawals and
@@ -119,10 +124,19 @@ func TestFinding2WithdrawOnlyToTheAddress(t *testing.T) {
 	if _, err := withdraw(ctx, c, thief); !api.IsCode(err, api.CodeNoWithdrawalAddress) {
 		t.Fatalf("withdrawing before an address is set: %v, want %s", err, api.CodeNoWithdrawalAddress)
 	}
-	// The owner sets it; the first one applies at once.
+	// A node that runs already (upgraded from before the address
+	// existed) takes its first address after the delay, like a change:
+	// a writer cannot name it unseen. Until then nothing leaves.
 	wa, err := c.SetWithdrawalAddress(ctx, owner.Hex())
-	if err != nil || wa.Address != owner.Hex() || wa.Pending != nil || wa.Delay != api.Duration(DefaultWithdrawalDelay) {
-		t.Fatalf("the first address: %+v %v", wa, err)
+	if err != nil || wa.Address != "" || wa.Pending == nil || wa.Pending.Address != owner.Hex() || wa.Delay != api.Duration(DefaultWithdrawalDelay) {
+		t.Fatalf("the first address of a running node: %+v %v", wa, err)
+	}
+	if _, err := withdraw(ctx, c, owner); !api.IsCode(err, api.CodeNoWithdrawalAddress) {
+		t.Fatalf("withdrawing while the first address waits: %v, want %s", err, api.CodeNoWithdrawalAddress)
+	}
+	clock.advance(DefaultWithdrawalDelay + time.Second)
+	if wa, err = c.WithdrawalAddress(ctx); err != nil || wa.Address != owner.Hex() || wa.Pending != nil {
+		t.Fatalf("the first address after the delay: %+v %v", wa, err)
 	}
 	// Any other destination is refused, in every spelling, and says where
 	// withdrawals go.
@@ -160,9 +174,9 @@ func TestFinding2AddressChangeDelayed(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	clock := &offsetClock{}
-	r, n, _ := payRig(t, dir, clock)
+	r, n, store := payRig(t, dir, clock)
 	c := r.client
-	if _, err := c.SetWithdrawalAddress(ctx, owner.Hex()); err != nil {
+	if _, err := store.Set(clock.Now(), owner, true); err != nil { // the first run's wizard set it
 		t.Fatal(err)
 	}
 	statuses := make(chan api.Status, 64)
@@ -292,7 +306,7 @@ func TestWithdrawalAddressBadInput(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "withdrawal-address.json")
-	r, _, _ := payRig(t, dir, &offsetClock{})
+	r, _, store := payRig(t, dir, &offsetClock{})
 	c := r.client
 	bad := []struct {
 		name, address, code string
@@ -324,7 +338,7 @@ func TestWithdrawalAddressBadInput(t *testing.T) {
 		}
 	}
 	check("none set", api.WithdrawalAddress{}, nil)
-	if _, err := c.SetWithdrawalAddress(ctx, owner.Hex()); err != nil {
+	if _, err := store.Set(time.Now(), owner, true); err != nil { // as the first run's wizard does
 		t.Fatal(err)
 	}
 	saved, _ := os.ReadFile(file)
@@ -378,7 +392,64 @@ func TestWithdrawalAddressFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := wa.Set(time.Now(), owner); err == nil || wa.Get(time.Now()).Address != "" {
+	if _, err := wa.Set(time.Now(), owner, true); err == nil || wa.Get(time.Now()).Address != "" {
 		t.Fatalf("a failed write changed the address: %v %+v", err, wa.Get(time.Now()))
+	}
+}
+
+// TestFirstAddressAtOnceOnlyInSetup: before the node runs (the first
+// run's wizard, the owner at the computer) the first withdrawal address
+// applies at once; see TestFinding2WithdrawOnlyToTheAddress for a node
+// that runs.
+func TestFirstAddressAtOnceOnlyInSetup(t *testing.T) {
+	wa, err := OpenWithdrawalAddress(filepath.Join(t.TempDir(), "withdrawal-address.json"), DefaultWithdrawalDelay, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := serve(t, sockPath(t), &fakeNode{}, me(), func(s *Server) { s.Node, s.Governor, s.Withdrawal = nil, nil, wa })
+	got, err := r.client.SetWithdrawalAddress(context.Background(), owner.Hex())
+	if err != nil || got.Address != owner.Hex() || got.Pending != nil {
+		t.Fatalf("the first address in setup: %+v %v", got, err)
+	}
+	got, err = r.client.SetWithdrawalAddress(context.Background(), owner2.Hex())
+	if err != nil || got.Address != owner.Hex() || got.Pending == nil {
+		t.Fatalf("a second address in setup: %+v %v", got, err)
+	}
+}
+
+// TestFinding2BackupNeedsAnAdminOnceRunning: the wallet's key would take
+// everything the withdrawal address protects, so once the node runs a
+// writer (the desktop user, or software running as them) cannot have a
+// backup; root (or the daemon's own user) can, and in the first run's
+// setup the owner can.
+func TestFinding2BackupNeedsAnAdminOnceRunning(t *testing.T) {
+	setup := &fakeSetup{addr: "0x1"}
+	desktop := uint32(4242)
+	access := Access{Owner: 0, Group: 4242, Writers: []uint32{desktop}}
+	srv := &Server{Node: &fakeNode{}, Setup: setup, Access: access, Log: slog.New(slog.DiscardHandler), Now: time.Now}
+	srv.Governor = governor.New(governor.Options{Policy: policy.Defaults(), Gate: srv.Node.(*fakeNode)})
+	srv.mu.Lock()
+	srv.initLocked()
+	srv.mu.Unlock()
+	h := srv.Handler()
+	ask := func(uid uint32) int {
+		req := httptest.NewRequest("POST", api.Prefix+"/wallet/backup", strings.NewReader("{}"))
+		req = req.WithContext(context.WithValue(req.Context(), credKey{}, Cred{UID: uid, PID: 1}))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code == http.StatusForbidden && !strings.Contains(rec.Body.String(), api.CodeBackupNeedsAdmin) {
+			t.Fatalf("refused without the code: %s", rec.Body.String())
+		}
+		return rec.Code
+	}
+	if code := ask(desktop); code != http.StatusForbidden {
+		t.Fatalf("a desktop writer asked a running node for its key: %d, want 403", code)
+	}
+	if code := ask(0); code != http.StatusOK {
+		t.Fatalf("root asked for a backup: %d", code)
+	}
+	srv.Node, srv.Governor = nil, nil // the first run's setup: the owner at the wizard
+	if code := ask(desktop); code != http.StatusOK {
+		t.Fatalf("a backup in the wizard: %d", code)
 	}
 }
