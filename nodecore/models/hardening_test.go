@@ -469,3 +469,44 @@ func TestFinding4LoopbackSpellings(t *testing.T) {
 		t.Fatalf("%d connections, %d requests reached the local server", n, r)
 	}
 }
+
+// Finding 6 (review): a link's bytes, which nobody vouches for until
+// their hash checks, evict nothing while they arrive: a link streaming
+// junk up to the quota left the cache empty before its hash failed.
+func TestFinding6JunkLinkEvictsNothing(t *testing.T) {
+	s, _, err := Open(t.TempDir(), func() int64 { return 8 * mib }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := &chunked{content: blob(4 * mib)}
+	ts := httptest.NewServer(good)
+	defer ts.Close()
+	held := linkID(t, good.content)
+	if err := s.Install(context.Background(), testDownloader(), held, Fetch{URL: ts.URL, SHA256: sum(good.content)}, 0); err != nil {
+		t.Fatal(err)
+	}
+	junk := &chunked{content: blob(6 * mib)}
+	junk.content[0] ^= 1 // not what its hash says
+	tj := httptest.NewServer(junk)
+	defer tj.Close()
+	claimed := blob(6 * mib)
+	err = s.Install(context.Background(), testDownloader(), linkID(t, claimed), Fetch{URL: tj.URL, SHA256: sum(claimed)}, 0)
+	if err == nil {
+		t.Fatal("junk was installed")
+	}
+	if !s.Has(held) {
+		t.Fatalf("junk that failed its hash evicted a verified model (%v)", err)
+	}
+	// A verified link that needs the room still gets it, once verified.
+	fresh := &chunked{content: blob(5 * mib)}
+	fresh.content[1] ^= 2
+	tf := httptest.NewServer(fresh)
+	defer tf.Close()
+	id := linkID(t, fresh.content)
+	if err := s.Install(context.Background(), testDownloader(), id, Fetch{URL: tf.URL, SHA256: sum(fresh.content)}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if !s.Has(id) || s.Has(held) {
+		t.Fatalf("after a verified 5 MiB link under an 8 MiB quota: new %v, old %v", s.Has(id), s.Has(held))
+	}
+}

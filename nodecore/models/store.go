@@ -316,6 +316,31 @@ func (s *Store) usedLocked() int64 {
 	return n
 }
 
+// couldFit reports (as MakeRoom would, ErrQuota) whether need more
+// bytes fit the quota once every model not in use or pinned is evicted,
+// evicting nothing.
+func (s *Store) couldFit(need int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	quota := s.quota()
+	if quota <= 0 {
+		return nil
+	}
+	if need > quota {
+		return fmt.Errorf("%w: %d bytes is more than the whole quota (%d)", ErrQuota, need, quota)
+	}
+	used := s.usedLocked()
+	for k, r := range s.index {
+		if s.inUse[k] == 0 && !s.pinned[k] {
+			used -= r.Bytes
+		}
+	}
+	if used+need > quota {
+		return fmt.Errorf("%w: %d bytes needed, %d in use or held", ErrQuota, need, used)
+	}
+	return nil
+}
+
 // MakeRoom evicts the least recently used models that are neither in use
 // nor pinned until need more bytes fit under the quota. It returns what
 // it removed; ErrQuota when it cannot make enough room.
@@ -393,6 +418,16 @@ func (s *Store) Install(ctx context.Context, d *Downloader, id ID, f Fetch, size
 		b.max = d.maxBytes()
 		if q := s.quota(); q > 0 && q < b.max {
 			b.max = q
+		}
+		// Bytes of a model nobody vouches for evict nothing while they
+		// arrive: a link streaming junk up to the quota would otherwise
+		// wipe the cache before its hash fails. It may grow into what
+		// eviction could free; the eviction happens once it verified.
+		b.room = func(n, have int64) error {
+			if err := s.couldFit(n); err != nil {
+				return err
+			}
+			return s.checkFree(n - have)
 		}
 	}
 	if err := d.download(ctx, f, p, b); err != nil {
