@@ -68,6 +68,9 @@ type Transactor struct {
 	// included, replacements too (default DefaultMaxFeePerGas): the
 	// endpoint's suggested price is never trusted alone.
 	FeeCeiling *big.Int
+	// TipCeiling caps the priority fee per gas (default DefaultMaxTip):
+	// a lying endpoint's suggested tip goes to the block's builder.
+	TipCeiling *big.Int
 
 	mu        sync.Mutex // guards nonce and haveNonce
 	nonce     uint64
@@ -116,6 +119,18 @@ func NewTransactor(ctx context.Context, backend Backend, key *ecdsa.PrivateKey, 
 // owner says otherwise: 500 gwei, far above what the networks Hydrogen
 // runs on ask, far below what a lying endpoint could make a node spend.
 var DefaultMaxFeePerGas = big.NewInt(500e9)
+
+// DefaultMaxTip is the most a transaction tips per gas unless the owner
+// says otherwise: 5 gwei, above what busy networks ask.
+var DefaultMaxTip = big.NewInt(5e9)
+
+// maxTip is the tip ceiling in force.
+func (t *Transactor) maxTip() *big.Int {
+	if t.TipCeiling != nil && t.TipCeiling.Sign() > 0 {
+		return t.TipCeiling
+	}
+	return DefaultMaxTip
+}
 
 // ErrFeeTooHigh is a network (or an endpoint) asking more per gas than
 // the owner's ceiling.
@@ -378,6 +393,9 @@ func (t *Transactor) fees(ctx context.Context) (tip, feeCap *big.Int, err error)
 	if tip.Sign() < 0 {
 		tip = new(big.Int)
 	}
+	if most := t.maxTip(); tip.Cmp(most) > 0 {
+		tip = new(big.Int).Set(most)
+	}
 	feeCap = new(big.Int).Add(new(big.Int).Mul(base, common.Big2), tip)
 	if feeCap.Cmp(most) > 0 {
 		feeCap = new(big.Int).Set(most)
@@ -449,6 +467,9 @@ func (t *Transactor) replace(ctx context.Context, old *types.Transaction) (*type
 		// Nodes take a replacement only a tenth dearer: at the ceiling
 		// the old one waits.
 		return nil, fmt.Errorf("%w: replacing %s would pay %s wei per gas, the ceiling is %s", ErrFeeTooHigh, old.Hash(), newCap, most)
+	}
+	if most := t.maxTip(); newTip.Cmp(most) > 0 {
+		return nil, fmt.Errorf("%w: replacing %s would tip %s wei per gas, the ceiling is %s", ErrFeeTooHigh, old.Hash(), newTip, most)
 	}
 	if newTip.Cmp(newCap) > 0 {
 		newTip = newCap

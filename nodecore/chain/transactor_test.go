@@ -206,7 +206,7 @@ func TestFinding10FeeCeiling(t *testing.T) {
 		t.Fatal(err)
 	}
 	sent := g.sent[len(g.sent)-1]
-	if sent.GasFeeCap().Cmp(tx.FeeCeiling) > 0 || sent.GasTipCap().Cmp(sent.GasFeeCap()) > 0 {
+	if sent.GasFeeCap().Cmp(tx.FeeCeiling) > 0 || sent.GasTipCap().Cmp(sent.GasFeeCap()) > 0 || sent.GasTipCap().Cmp(chain.DefaultMaxTip) > 0 {
 		t.Fatalf("paid up to %s (tip %s) per gas, the ceiling is %s", sent.GasFeeCap(), sent.GasTipCap(), tx.FeeCeiling)
 	}
 	g.tip, g.base = nil, big.NewInt(60e9)

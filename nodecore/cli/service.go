@@ -52,7 +52,7 @@ func (e *env) serviceCommand() *ffcli.Command {
 		}
 		// The service runs as root: never from a place its owner's user
 		// (or anything running as them) could replace the binary.
-		exe, note, err := installExecutable(exe, *exeDir)
+		exe, note, err := installExecutable(exe, *exeDir, true)
 		if err != nil {
 			return err
 		}

@@ -6,7 +6,7 @@ import "os"
 
 // installExecutable registers exe as it is: on Windows the installer puts
 // it in Program Files, whose rights only administrators hold.
-func installExecutable(exe, _ string) (path, note string, err error) { return exe, "", nil }
+func installExecutable(exe, _ string, _ bool) (path, note string, err error) { return exe, "", nil }
 
 // secureDataDir creates dir; its rights on Windows are the Windows
 // issue's (a protected DACL).

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 
@@ -60,7 +61,11 @@ func unsafePath(path string, file bool) string {
 // installExecutable returns the binary the service runs: exe itself when
 // it is safe to run as root where it is, otherwise a copy in dir owned
 // by root, mode 0755 (said in note).
-func installExecutable(exe, dir string) (path, note string, err error) {
+//
+// With self (exe is this process's binary) the copy is read from the
+// running image (/proc/self/exe on Linux), not from the path, which its
+// user could replace between the check and the copy.
+func installExecutable(exe, dir string, self bool) (path, note string, err error) {
 	why := unsafeExecutable(exe)
 	if why == "" {
 		return exe, "", nil
@@ -78,7 +83,11 @@ func installExecutable(exe, dir string) (path, note string, err error) {
 	if w := unsafePath(dir, false); w != "" {
 		return "", "", fmt.Errorf("service: %s is not safe to install into: %s", dir, w)
 	}
-	src, err := os.Open(exe)
+	from := exe
+	if self && runtime.GOOS == "linux" {
+		from = "/proc/self/exe"
+	}
+	src, err := os.Open(from)
 	if err != nil {
 		return "", "", err
 	}
@@ -98,10 +107,14 @@ func installExecutable(exe, dir string) (path, note string, err error) {
 }
 
 // secureDataDir makes dir the service's: a directory (never a link), of
-// root and the desktop's group gid (-1: root's), mode 0750, and every
-// file already in it root's and writable by root only, so that nothing a
-// user planted before the install (a network file, models) keeps their
-// hand on it.
+// root and the desktop's group gid (-1: root's), mode 0750, under parents
+// only root may change, and every file already in it root's and writable
+// by root only, so that nothing a user planted before the install (a
+// network file, a withdrawal address, models) keeps their hand on it.
+// Each directory is re-owned before its entries are read, every change is
+// made through a descriptor opened without following links, and the
+// engine containers' own directories (worker-*) are left to the worker,
+// which prepares them at each start.
 func secureDataDir(dir string, gid int) error {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return err
@@ -116,34 +129,56 @@ func secureDataDir(dir string, gid int) error {
 	if os.Geteuid() != 0 {
 		return nil // only root can re-own; the service manager needs root anyway
 	}
+	if why := unsafePath(filepath.Dir(dir), false); why != "" {
+		return fmt.Errorf("service: the data directory %s is in a directory others may change: %s", dir, why)
+	}
 	if gid < 0 {
 		gid = 0
 	}
-	if err := os.Lchown(dir, 0, gid); err != nil {
-		return err
-	}
-	if err := os.Chmod(dir, 0o750); err != nil {
+	if err := secureEntry(dir, 0, gid, 0o750); err != nil {
 		return err
 	}
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || p == dir {
 			return err
 		}
-		if err := os.Lchown(p, 0, -1); err != nil {
-			return err
+		if d.IsDir() && filepath.Dir(p) == dir && strings.HasPrefix(d.Name(), "worker-") {
+			return fs.SkipDir
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
-			return nil // chmod would follow it
+			return os.Lchown(p, 0, -1) // the link itself; never what it names
 		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		if perm := info.Mode().Perm(); perm&0o022 != 0 {
-			return os.Chmod(p, perm&^0o022)
-		}
-		return nil
+		return secureEntry(p, 0, -1, 0)
 	})
+}
+
+// secureEntry gives p to uid (and gid, unless -1) and takes group and
+// world write away (or sets mode, unless 0), through a descriptor opened
+// without following a link: a link swapped in is refused. A socket,
+// which cannot be opened, is re-owned only.
+func secureEntry(p string, uid, gid int, mode os.FileMode) error {
+	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		if fi, lerr := os.Lstat(p); lerr == nil && fi.Mode().Type() == fs.ModeSocket {
+			return os.Lchown(p, uid, gid)
+		}
+		return fmt.Errorf("service: securing %s: %w", p, err)
+	}
+	defer f.Close()
+	if err := f.Chown(uid, gid); err != nil {
+		return err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if mode == 0 {
+		mode = fi.Mode().Perm() &^ 0o022
+	}
+	if fi.Mode().Perm() != mode {
+		return f.Chmod(mode)
+	}
+	return nil
 }
 
 // groupMembers lists the users other than name whose primary group is

@@ -66,7 +66,7 @@ func TestFinding12ServiceExecutableSafe(t *testing.T) {
 		}
 	}
 	dir := filepath.Join(base, "lib")
-	got, note, err := installExecutable(users, dir)
+	got, note, err := installExecutable(users, dir, false)
 	if err != nil || got != filepath.Join(dir, "hydrogend") || !strings.Contains(note, "installed a copy") {
 		t.Fatalf("install: %s %q %v", got, note, err)
 	}
@@ -79,7 +79,7 @@ func TestFinding12ServiceExecutableSafe(t *testing.T) {
 	if b, _ := os.ReadFile(got); string(b) != "#!/bin/sh\n" {
 		t.Fatal("the copy differs")
 	}
-	if got, note, err := installExecutable(safe, dir); err != nil || got != safe || note != "" {
+	if got, note, err := installExecutable(safe, dir, false); err != nil || got != safe || note != "" {
 		t.Fatalf("a safe binary: %s %q %v", got, note, err)
 	}
 }
@@ -102,8 +102,14 @@ func TestFinding12DataDirReowned(t *testing.T) {
 	os.Chmod(outside, 0o666)
 	os.Lchown(outside, 65534, 65534)
 	os.Symlink(outside, filepath.Join(dir, "link"))
+	run := filepath.Join(dir, "worker-image", "run")
+	os.MkdirAll(run, 0o700)
+	os.Lchown(run, 65533, 65533) // the engine container's, prepared by the worker
 	if err := secureDataDir(dir, 100); err != nil {
 		t.Fatal(err)
+	}
+	if uid, _, _ := owner(t, run); uid != 65533 {
+		t.Errorf("the engine's directory was taken: uid %d", uid)
 	}
 	if uid, gid, mode := owner(t, dir); uid != 0 || gid != 100 || mode.Perm() != 0o750 {
 		t.Errorf("data directory uid %d gid %d mode %v", uid, gid, mode.Perm())
@@ -116,6 +122,12 @@ func TestFinding12DataDirReowned(t *testing.T) {
 	}
 	if uid, _, mode := owner(t, outside); uid != 65534 || mode.Perm() != 0o666 {
 		t.Errorf("a link's target was changed: uid %d mode %v", uid, mode.Perm())
+	}
+	open := filepath.Join(t.TempDir(), "open")
+	os.MkdirAll(open, 0o777)
+	os.Chmod(open, 0o777) // anyone may swap what is in it
+	if err := secureDataDir(filepath.Join(open, "data"), 100); err == nil {
+		t.Error("a data directory in a directory anyone may change was accepted")
 	}
 	linked := filepath.Join(t.TempDir(), "linked")
 	os.Symlink(dir, linked)

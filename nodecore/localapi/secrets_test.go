@@ -34,13 +34,15 @@ func TestFinding13SecretsHidden(t *testing.T) {
 		t.Fatalf("PATCH answered the password: %s", *got.Proxy)
 	}
 	got, err = c.Settings(ctx)
-	if err != nil || strings.Contains(*got.Proxy, "hunter2") || !strings.Contains(*got.Proxy, "bob:") {
+	if err != nil || strings.Contains(*got.Proxy, "hunter2") || strings.Contains(*got.Proxy, "bob") || !strings.Contains(*got.Proxy, "proxy.example:3128") {
 		t.Fatalf("GET shows %v %v", *got.Proxy, err)
 	}
 	if _, err := c.PatchSettings(ctx, got); err != nil { // the settings page saves what it shows
 		t.Fatal(err)
 	}
-	if p, _ := st.Downloads().Proxy.User.Password(); p != "hunter2" {
+	if u := st.Downloads().Proxy.User; u.Username() != "bob" {
+		t.Fatalf("the user became %q", u.Username())
+	} else if p, _ := u.Password(); p != "hunter2" {
 		t.Fatalf("the password became %q", p)
 	}
 

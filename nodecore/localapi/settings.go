@@ -294,8 +294,8 @@ func (s *Server) getSettings(w http.ResponseWriter, r *http.Request) {
 // any user who may read the node would otherwise read it.
 const hiddenPassword = "hidden"
 
-// shownSettings are st as the API shows them: the proxy's password
-// hidden.
+// shownSettings are st as the API shows them: the proxy's user name and
+// password hidden.
 func shownSettings(st api.Settings) api.Settings {
 	if st.Proxy != nil {
 		p := shownProxy(*st.Proxy)
@@ -309,10 +309,12 @@ func shownProxy(proxy string) string {
 	if err != nil || u.User == nil {
 		return proxy
 	}
-	if _, has := u.User.Password(); !has {
-		return proxy
+	// The user name may be the secret (a token as the user, no password).
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(hiddenPassword, hiddenPassword)
+	} else {
+		u.User = url.User(hiddenPassword)
 	}
-	u.User = url.UserPassword(u.User.Username(), hiddenPassword)
 	return u.String()
 }
 

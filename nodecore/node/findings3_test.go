@@ -9,9 +9,12 @@ import (
 	"context"
 	"errors"
 	"math/big"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -258,5 +261,24 @@ func TestFinding3ContractCodeChecked(t *testing.T) {
 	}
 	if info := onChainStake(t, n, n.Accounts[1].Addr); info.Stake.Cmp(big.NewInt(1e18)) != 0 {
 		t.Fatalf("staked %s", info.Stake)
+	}
+}
+
+// TestRelayRedirectNotFollowed: a relay answering with a redirect (to
+// plain http, a metadata address, anywhere) is not followed: the signed
+// headers stay with the relay.
+func TestRelayRedirectNotFollowed(t *testing.T) {
+	var followed atomic.Bool
+	target := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { followed.Store(true) }))
+	defer target.Close()
+	relaySrv := httptest.NewServer(http.RedirectHandler(target.URL+"/v1/tasks/1/args", http.StatusTemporaryRedirect))
+	defer relaySrv.Close()
+	resp, err := relayHTTP.Get(relaySrv.URL + "/v1/tasks/1/args")
+	if err == nil {
+		resp.Body.Close()
+		t.Fatal("a relay's redirect was followed")
+	}
+	if followed.Load() {
+		t.Fatal("the redirect's target was asked")
 	}
 }

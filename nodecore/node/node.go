@@ -180,6 +180,7 @@ func New(cfg Config) (*Node, error) {
 	tx.FeeCeiling = cfg.FeeCeiling
 	rc := relay.NewClient(cfg.RelayURL, cfg.Key)
 	rc.ChainID = cfg.Network.ChainID.ToInt() // a relay of another chain is refused
+	rc.HTTP = relayHTTP
 	n := &Node{cfg: cfg, client: chain.NewClient(cfg.Backend, cfg.Network, tx), relay: rc, addr: tx.From(), log: cfg.Log.With("node", tx.From()), tx: tx, timings: map[uint64]*TaskTiming{}, names: map[common.Hash]string{}, requested: map[common.Hash]bool{}}
 	for _, id := range append(slices.Clone(cfg.Models), cfg.KnownModels...) {
 		n.names[chain.ModelHash(id)] = id

@@ -146,6 +146,14 @@ var endpointClient = &http.Client{Transport: &http.Transport{
 	IdleConnTimeout:       90 * time.Second,
 }}
 
+// relayHTTP carries the node's relay requests: endpointClient's dialer,
+// and no redirect followed (the relay's API has none; one would carry
+// the signed headers to wherever it points, plain http or a metadata
+// address included).
+var relayHTTP = &http.Client{Transport: endpointClient.Transport, CheckRedirect: func(*http.Request, []*http.Request) error {
+	return errors.New("node: the relay redirected; the node follows no relay redirect")
+}}
+
 // refuseUnreachable is a dialer's Control: it refuses the addresses no
 // endpoint of a network file may reach.
 func refuseUnreachable(network, address string, _ syscall.RawConn) error {

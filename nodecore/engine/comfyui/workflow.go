@@ -235,6 +235,17 @@ func check(w Workflow, taskModels []string, cacheDir string, uploads []string, m
 	if saves > MaxSaves {
 		return nil, reject("%d SaveImage nodes, at most %d", saves, MaxSaves)
 	}
+	// Every save may get the largest batch: refused before the GPU works,
+	// not after (the images read back are bounded again).
+	batch := int64(1)
+	for _, n := range out {
+		if b, ok := n.Inputs["batch_size"].(int64); ok && n.ClassType == "EmptyLatentImage" && b > batch {
+			batch = b
+		}
+	}
+	if int64(saves)*batch > engine.MaxImages {
+		return nil, reject("%d SaveImage nodes of batches up to %d may make %d images, at most %d", saves, batch, int64(saves)*batch, engine.MaxImages)
+	}
 	return out, nil
 }
 

@@ -224,6 +224,13 @@ func TestFinding8WorkflowOutputsBounded(t *testing.T) {
 	if _, err := Check(w, []string{sd15}, c, nil); !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "SaveImage nodes") {
 		t.Fatalf("53 SaveImage nodes: %v", err)
 	}
+	// Within the node bound, the batches still count: 2 saves × 16.
+	for i := range 51 {
+		delete(w, fmt.Sprintf("s%d", i))
+	}
+	if _, err := Check(w, []string{sd15}, c, nil); !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "may make 32 images") {
+		t.Fatalf("2 saves of 16: %v", err)
+	}
 }
 
 // TestFinding14SeedOverflow: a seed of 2^63 (past int64) is refused, not
