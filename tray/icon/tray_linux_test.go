@@ -299,7 +299,8 @@ func TestTrayMenuOverDBus(t *testing.T) {
 	// A change of the withdrawal address, asked for by any writer, shows
 	// in the tray with its cancel; a click on Cancel drops it.
 	client := &api.Client{Socket: sock}
-	if _, err := client.SetWithdrawalAddress(ctx, "0x1111111111111111111111111111111111111111"); err != nil {
+	// The first address, from the first run's wizard.
+	if _, err := payout.Set(time.Now(), common.HexToAddress("0x1111111111111111111111111111111111111111"), true); err != nil {
 		t.Fatal(err)
 	}
 	change, err := client.SetWithdrawalAddress(ctx, "0x2222222222222222222222222222222222222222")
