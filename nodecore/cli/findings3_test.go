@@ -176,7 +176,10 @@ func TestNetworkFileEndpointsThroughTheAPI(t *testing.T) {
 		{"IPC to Docker", func(n *chain.Network) { n.RPC = "/var/run/docker.sock" }, api.CodeBadEndpoint},
 		{"IPC in the data directory", func(n *chain.Network) { n.RPC = filepath.Join(data, "geth.ipc") }, api.CodeBadEndpoint},
 		{"metadata relay", func(n *chain.Network) { n.Relay = "http://169.254.169.254/latest" }, api.CodeBadEndpoint},
-		{"plain http to the LAN", func(n *chain.Network) { n.RPC = "http://192.168.1.2:8545" }, api.CodeBadEndpoint},
+		{"plain http to the LAN off a devnet", func(n *chain.Network) {
+			n.ChainID = (*hexutil.Big)(big.NewInt(8453))
+			n.RPC, n.Relay, n.Faucet = "http://192.168.1.2:8545", "https://relay.example.org", ""
+		}, api.CodeBadEndpoint},
 		{"faucet off a devnet", func(n *chain.Network) {
 			n.ChainID = (*hexutil.Big)(big.NewInt(8453))
 			n.RPC, n.Relay, n.Faucet = "https://rpc.example.org", "https://relay.example.org", "https://faucet.example.org"
