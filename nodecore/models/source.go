@@ -57,8 +57,8 @@ func (s Sources) Resolve(source, sha256 string) (Fetch, error) {
 			base = DefaultHFEndpoint
 		}
 		b, err := url.Parse(base)
-		if err != nil || !s.scheme(b) || b.Host == "" {
-			return bad("the Hugging Face endpoint %q is not an https URL", base)
+		if err != nil || !s.scheme(b) || b.Host == "" || b.User != nil || b.RawQuery != "" || b.Fragment != "" {
+			return bad("the Hugging Face endpoint %q is not an https URL without credentials or query", base)
 		}
 		b.Path = path.Join(b.Path, parts[0], parts[1], "resolve", rev, path.Join(parts[2:]...))
 		return Fetch{URL: b.String(), SHA256: strings.ToLower(sha256)}, nil
