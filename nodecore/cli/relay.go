@@ -72,6 +72,10 @@ func (e *env) relayCommand() *ffcli.Command {
 			var opts []relay.Option
 			if *hosts != "" {
 				opts = append(opts, relay.WithHosts(strings.Split(*hosts, ",")...))
+			} else {
+				// A devnet's relay, on this machine, is fine so; a public
+				// one should name its host.
+				log.Warn("relay: no public host named (-public-host); signatures are checked against the Host header, so a relay that forwards requests here could replay them")
 			}
 			srv, err := relay.NewServer(chain.NewClient(client, network, nil), *data, limits, log, opts...)
 			if err != nil {
