@@ -26,6 +26,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
 	"github.com/hydrogen-network/hydrogen/nodecore/devnet"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
@@ -240,6 +241,11 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		}
 		log.Info("task done", "task", id, "n", i+1, "of", cfg.Tasks, "kills", rep.Kills)
 	}
+	// The application is done with every task; the node records the
+	// last settlements a moment later (its stream lags the chain).
+	if err := waitLedgerSettled(ctx, filepath.Join(data, "hydrogend.sock"), 2*time.Minute); err != nil {
+		log.Warn("the node's ledger still has open tasks", "err", err)
+	}
 	n.stop()
 	rep.Exits = n.exited()
 
@@ -383,6 +389,30 @@ func waitFinal(ctx context.Context, d *devnet.Devnet, id uint64, limit time.Dura
 		}
 	}
 	return fmt.Errorf("task %d: not final after %s", id, limit)
+}
+
+// waitLedgerSettled waits until the node's ledger (read through its
+// local API) has no task still pending.
+func waitLedgerSettled(ctx context.Context, sock string, limit time.Duration) error {
+	c := &api.Client{Socket: sock}
+	deadline := time.Now().Add(limit)
+	for {
+		tot, err := c.Totals(ctx)
+		if err == nil && tot.ByOutcome[string(ledger.Pending)] == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			if err == nil {
+				err = fmt.Errorf("%d tasks pending after %s", tot.ByOutcome[string(ledger.Pending)], limit)
+			}
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 // nodeProc is the node's hydrogend process, its output appended to a
