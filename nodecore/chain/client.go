@@ -231,13 +231,26 @@ func (c *Client) CreateTask(ctx context.Context, spec Spec, timeoutSeconds uint6
 	}
 	seats, rd, err := c.Draw(ctx, id, spec)
 	rs.Draw = rd
+	if IsRevert(err, "NothingToDraw") {
+		// A node keeping the network's draws was first: the task says
+		// what came of it.
+		t, terr := c.Task(ctx, id)
+		if terr != nil {
+			return id, nodes, rs, terr
+		}
+		copy(nodes[:], t.Nodes[:3])
+		if t.State == TaskAborted {
+			return id, nodes, rs, fmt.Errorf("chain: task %d: %w", id, drawFailure(t.Outcome))
+		}
+		return id, nodes, rs, nil
+	}
 	if err != nil {
 		return id, nodes, rs, err
 	}
 	copy(nodes[:], seats[:3])
 	for _, l := range rd.Logs {
-		if _, err := c.tm.UnpackTaskSettledEvent(l); err == nil {
-			return id, nodes, rs, fmt.Errorf("chain: task %d: %w", id, ErrNotEnoughNodes)
+		if ev, err := c.tm.UnpackTaskSettledEvent(l); err == nil {
+			return id, nodes, rs, fmt.Errorf("chain: task %d: %w", id, drawFailure(Outcome(ev.Outcome)))
 		}
 	}
 	return id, nodes, rs, nil
@@ -246,6 +259,17 @@ func (c *Client) CreateTask(ctx context.Context, spec Spec, timeoutSeconds uint6
 // ErrNotEnoughNodes is returned when a task's draw found fewer than three
 // nodes; the task was refunded.
 var ErrNotEnoughNodes = errors.New("not enough nodes: the task was refunded")
+
+// ErrDrawMissed is returned when nobody drew a task's nodes within the
+// draw window; the task was refunded less the minimum fee.
+var ErrDrawMissed = errors.New("the task's nodes were not drawn in time: the task was refunded less the minimum fee")
+
+func drawFailure(o Outcome) error {
+	if o == OutcomeDrawMissed {
+		return ErrDrawMissed
+	}
+	return ErrNotEnoughNodes
+}
 
 // Create pays fee and creates a task; its nodes are drawn by Draw.
 func (c *Client) Create(ctx context.Context, spec Spec, timeoutSeconds uint64, fee *big.Int) (uint64, *types.Receipt, error) {
@@ -346,6 +370,7 @@ type TaskInfo struct {
 	Model            common.Hash // the first model
 	ResultHash       common.Hash
 	Round            uint64 // the randomness round it awaits
+	RequestedAt      uint64 // when that round was requested: a draw must come within the draw window
 	CommitDeadline   uint64 // of the current phase (0 while its nodes are drawn)
 	DiscloseDeadline uint64 // of the current phase
 	ResultDeadline   uint64 // when Validated: the result must be recorded by then
@@ -401,7 +426,7 @@ func (c *Client) Task(ctx context.Context, id uint64) (TaskInfo, error) {
 	}
 	info := TaskInfo{
 		Creator: t.Creator, Fee: t.Fee, SpecHash: t.SpecHash, Model: t.Model, ResultHash: t.ResultHash,
-		Round: t.Round.Uint64(), CommitDeadline: t.CommitDeadline.Uint64(), Timeout: t.Timeout,
+		Round: t.Round.Uint64(), RequestedAt: t.RequestedAt.Uint64(), CommitDeadline: t.CommitDeadline.Uint64(), Timeout: t.Timeout,
 		State: TaskState(t.State), Type: TaskType(t.TaskType), Outcome: Outcome(t.Outcome),
 		Panels: t.Panels, Vacant: t.Vacant, Committed: t.Committed, Disclosed: t.Disclosed, Honest: t.Honest, Slashed: t.Slashed,
 		Coin: t.Coin, Nodes: t.Nodes,
@@ -417,6 +442,12 @@ func (c *Client) Task(ctx context.Context, id uint64) (TaskInfo, error) {
 		info.Commitments[i] = t.Commitments[i]
 	}
 	return info, nil
+}
+
+// Burned is what missed draws burned: held by the task manager, owed to
+// nobody.
+func (c *Client) Burned(ctx context.Context) (*big.Int, error) {
+	return bind.Call(c.tmC, &bind.CallOpts{Context: ctx}, c.tm.PackBurned(), c.tm.UnpackBurned)
 }
 
 // Scores reads the scores a task's seats disclosed.
@@ -540,6 +571,57 @@ func (c *Client) Params(ctx context.Context) (Params, error) {
 		return Params{}, err
 	}
 	return Params{Registry: r, Tasks: t}, nil
+}
+
+// TaskSlashes is what the registry took and shared at a task's end: the
+// stake each slashed node lost (NodeSlashed), and the pot of it shared
+// among the seats that were right (StakeShared; no recipients: burned).
+type TaskSlashes struct {
+	Lost       map[common.Address]*big.Int
+	Pot        *big.Int
+	Recipients uint64
+}
+
+// Slashes reads task id's slashes from the registry's events.
+func (c *Client) Slashes(ctx context.Context, id uint64) (TaskSlashes, error) {
+	out := TaskSlashes{Lost: map[common.Address]*big.Int{}, Pot: new(big.Int)}
+	abi := c.reg.GetABI()
+	task := common.BigToHash(bigU(id))
+	from := new(big.Int).SetUint64(c.net.DeployBlock)
+	slashed, err := c.backend.FilterLogs(ctx, ethereum.FilterQuery{
+		FromBlock: from, Addresses: []common.Address{c.net.Registry},
+		Topics: [][]common.Hash{{abi.Events["NodeSlashed"].ID}, nil, {task}},
+	})
+	if err != nil {
+		return out, err
+	}
+	for i := range slashed {
+		ev, err := c.reg.UnpackNodeSlashedEvent(&slashed[i])
+		if err != nil {
+			return out, err
+		}
+		if prev := out.Lost[ev.Node]; prev != nil {
+			prev.Add(prev, ev.Amount)
+		} else {
+			out.Lost[ev.Node] = new(big.Int).Set(ev.Amount)
+		}
+	}
+	shared, err := c.backend.FilterLogs(ctx, ethereum.FilterQuery{
+		FromBlock: from, Addresses: []common.Address{c.net.Registry},
+		Topics: [][]common.Hash{{abi.Events["StakeShared"].ID}, {task}},
+	})
+	if err != nil {
+		return out, err
+	}
+	for i := range shared {
+		ev, err := c.reg.UnpackStakeSharedEvent(&shared[i])
+		if err != nil {
+			return out, err
+		}
+		out.Pot.Add(out.Pot, ev.Amount)
+		out.Recipients = ev.Recipients.Uint64()
+	}
+	return out, nil
 }
 
 // TaskSpec returns the spec a task was created with, read from its

@@ -39,7 +39,9 @@ type Params struct {
 // minute and 1 hour with 5 minutes to disclose and 10 to record the
 // result; image hashes agreeing within 10 bits and slashable beyond 24;
 // a fee of at least 0.0001 ETH, of which nodes keep 20 % when the
-// arguments never came; 5 % of agreeing tasks audited.
+// arguments never came; 5 % of agreeing tasks audited; a draw within a
+// minute of its round (nodes draw at once; the window bounds a creator
+// who would wait for pools it likes).
 func DefaultParams() Params {
 	return Params{
 		Registry: RegistryParams{
@@ -72,6 +74,7 @@ func DefaultParams() Params {
 			ArgsShareBps:      2_000,
 			ReplaceTime:       30,
 			ResultWindow:      600,
+			DrawWindow:        60,
 		},
 	}
 }
@@ -109,6 +112,8 @@ func (p Params) Validate() error {
 		return errors.New("chain: audit rate and arguments share are at most 100 %")
 	case t.ReplaceTime >= t.MinTimeout:
 		return errors.New("chain: a replacement's time must be shorter than the shortest task")
+	case t.DrawWindow == 0 || t.DrawWindow > t.MaxTimeout:
+		return errors.New("chain: the draw window must be positive and no longer than the longest task")
 	}
 	return nil
 }

@@ -88,6 +88,24 @@ func fAccts(t *testing.T, n *simchain.Net, addrs []common.Address) []*simchain.A
 	return out
 }
 
+// fLateDraw draws a replacement after a wait past the draw window (a
+// yield's sit-out): the first draw only asks for a new round, seating
+// nobody; the second, within that round's window, seats.
+func fLateDraw(t *testing.T, app *simchain.Account, id uint64, spec chain.Spec) [chain.Seats]common.Address {
+	t.Helper()
+	drawn, _, err := app.Client.Draw(fctx, id, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if drawn != ([chain.Seats]common.Address{}) {
+		t.Fatalf("a draw past the draw window seated %v", drawn)
+	}
+	if drawn, _, err = app.Client.Draw(fctx, id, spec); err != nil {
+		t.Fatal(err)
+	}
+	return drawn
+}
+
 // fCreate creates a task and draws its three nodes.
 func fCreate(t *testing.T, n *simchain.Net, app *simchain.Account, spec chain.Spec, fee *big.Int) (uint64, []*simchain.Account) {
 	t.Helper()
@@ -554,6 +572,87 @@ func TestFinding02CreatorCannotChooseNodes(t *testing.T) {
 	}
 	if s1 != s2 || s1[0] == (common.Address{}) {
 		t.Errorf("draws by different callers in different blocks gave %v and %v", s1, s2)
+	}
+}
+
+// TestFinding02LateDrawEndsTheTask: the pools a draw reads change from
+// block to block, so a creator that waits to draw until they suit it
+// would choose its nodes after all. A draw must come within the draw
+// window of its round: a task whose nodes nobody drew by then ends with
+// the minimum fee burned (the rest refunded), and a late replacement draw
+// only requests a new round.
+func TestFinding02LateDrawEndsTheTask(t *testing.T) {
+	p := fParams(0)
+	n := simchain.New(t, 6, p)
+	nodes, app, spare := n.Accounts[:3], n.Accounts[4], n.Accounts[3]
+	fJoin(t, nodes, 24576, fVer)
+	spec := fSpec()
+
+	id, _, err := app.Client.Create(fctx, spec, 600, fFee)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ti := fTask(t, n, id); ti.RequestedAt == 0 {
+		t.Fatal("the round's request time was not recorded")
+	}
+	n.Backend.Advance(time.Duration(p.Tasks.DrawWindow+1) * time.Second)
+	before, err := app.Client.FeeBalance(fctx, app.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seats, r, err := app.Client.Draw(fctx, id, spec)
+	if err != nil {
+		t.Fatalf("a late draw reverted: %v", err)
+	}
+	if seats != [chain.Seats]common.Address{} || fCount[*bindings.TaskManagerTaskAssigned](r) != 0 {
+		t.Fatalf("a late draw seated %v", seats)
+	}
+	ti := fTask(t, n, id)
+	if ti.State != chain.TaskAborted || ti.Outcome != chain.OutcomeDrawMissed {
+		t.Fatalf("late draw: %s %s, want aborted draw-missed", ti.State, ti.Outcome)
+	}
+	after, err := app.Client.FeeBalance(fctx, app.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refund := new(big.Int).Sub(after, before)
+	if want := new(big.Int).Sub(fFee, p.Tasks.MinFee); refund.Cmp(want) != 0 {
+		t.Errorf("refund %s, want the fee less the minimum fee %s", refund, want)
+	}
+	burned, err := app.Client.Burned(fctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if burned.Cmp(p.Tasks.MinFee) != 0 {
+		t.Errorf("burned %s, want the minimum fee %s", burned, p.Tasks.MinFee)
+	}
+	for _, a := range nodes {
+		if info, err := a.Client.Node(fctx, a.Addr); err != nil || info.State != chain.NodeAvailable {
+			t.Errorf("node %s after a missed draw: %v %v, want available", a.Addr, info.State, err)
+		}
+	}
+
+	// A drawn task whose seat was yielded: a late replacement draw asks
+	// for a new round, and a draw within that round's window seats one.
+	id, seats3 := fCreate(t, n, app, spec, fFee)
+	fJoin(t, []*simchain.Account{spare}, 24576, fVer)
+	if _, err := seats3[0].Client.Yield(fctx, id, spec, false); err != nil {
+		t.Fatal(err)
+	}
+	first := fTask(t, n, id)
+	n.Backend.Advance(time.Duration(p.Tasks.DrawWindow+1) * time.Second)
+	if seats, _, err = app.Client.Draw(fctx, id, spec); err != nil {
+		t.Fatal(err)
+	}
+	ti = fTask(t, n, id)
+	if seats != [chain.Seats]common.Address{} || ti.Vacant == 0 || ti.Round == first.Round || ti.State != chain.TaskCommitting {
+		t.Fatalf("a late replacement draw: seats %v vacant %03b round %d (was %d) %s, want nothing seated and a new round", seats, ti.Vacant, ti.Round, first.Round, ti.State)
+	}
+	if seats, _, err = app.Client.Draw(fctx, id, spec); err != nil {
+		t.Fatal(err)
+	}
+	if seats[0] != spare.Addr {
+		t.Errorf("the replacement drawn in time is %v, want the only free node %s", seats, spare.Addr)
 	}
 }
 
@@ -1441,10 +1540,7 @@ func TestFinding08RecordSurvivesRejoin(t *testing.T) {
 	if back.QoS != rec.QoS || back.Yields != rec.Yields || back.Stake.Cmp(simchain.Eth(1)) != 0 {
 		t.Errorf("after rejoining: qos %d yields %d stake %s, want %d %d 1 ETH", back.QoS, back.Yields, back.Stake, rec.QoS, rec.Yields)
 	}
-	drawn, _, err := app.Client.Draw(fctx, id, spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	drawn := fLateDraw(t, app, id, spec)
 	seats[0] = fAccts(t, n, drawn[:1])[0]
 	votes := fVotes(t, fTrue, fTrue, fTrue)
 	fPlay(t, id, seats, votes)
@@ -1924,10 +2020,7 @@ func TestAlsoRollingYieldWindow(t *testing.T) {
 		if _, err := y.Client.Resume(fctx); err != nil {
 			t.Fatal(err)
 		}
-		drawn, _, err := app.Client.Draw(fctx, id, spec)
-		if err != nil {
-			t.Fatal(err)
-		}
+		drawn := fLateDraw(t, app, id, spec)
 		if drawn[slot] != y.Addr {
 			t.Fatalf("redraw gave %s", drawn[slot])
 		}

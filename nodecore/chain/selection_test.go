@@ -129,3 +129,32 @@ func selectionDistribution(t *testing.T, si, tasks int) {
 		t.Errorf("chi² %.1f > %.1f: selection is not uniform", chi, crit)
 	}
 }
+
+// TestHomeCardsFitSmallTasks: a task's VRAM need is rounded up to a class,
+// and the classes are fine where home cards are (4, 6, 8, 10, 12 GiB), so
+// a task needing 4 GiB is drawn onto 4, 6 and 8 GiB cards alike, while one
+// needing 6 GiB skips the 4 GiB card. (With classes starting at 8 GiB a
+// 4 GiB need skipped every card under 8.)
+func TestHomeCardsFitSmallTasks(t *testing.T) {
+	n := simchain.New(t, 5, fParams(0))
+	small, mid, big8, app := n.Accounts[0], n.Accounts[1], n.Accounts[2], n.Accounts[3]
+	fJoin(t, []*simchain.Account{small}, 4096, fVer)
+	fJoin(t, []*simchain.Account{mid}, 6144, fVer)
+	fJoin(t, []*simchain.Account{big8}, 8192, fVer)
+	spec := fSpec()
+	for need, want := range map[uint32]uint64{0: 3, 4096: 3, 5000: 2, 6144: 2, 8192: 1, 8193: 0, 90000: 0} {
+		spec.MinVRAMMiB = need
+		if c, err := app.Client.PoolCount(fctx, spec); err != nil || c != want {
+			t.Errorf("a task needing %d MiB may be drawn from %d nodes (%v), want %d", need, c, err, want)
+		}
+	}
+	spec.MinVRAMMiB = 4096
+	_, seats := fCreate(t, n, app, spec, fFee)
+	got := map[common.Address]bool{}
+	for _, a := range seats {
+		got[a.Addr] = true
+	}
+	if !got[small.Addr] || !got[mid.Addr] || !got[big8.Addr] {
+		t.Errorf("a 4 GiB task drew %v, want all three cards", got)
+	}
+}

@@ -78,9 +78,10 @@ const (
 	OutcomeTooFewNodes Outcome = 2 // fewer than two nodes could be drawn or committed in time
 	OutcomeNoArguments Outcome = 3 // the nodes could not get the arguments; they kept a share
 	OutcomeNoResult    Outcome = 4 // no node that was right recorded the result in time
+	OutcomeDrawMissed  Outcome = 5 // nobody drew its nodes within the draw window; the minimum fee was burned
 )
 
-var outcomeNames = []string{"success", "no-majority", "too-few-nodes", "no-arguments", "no-result"}
+var outcomeNames = []string{"success", "no-majority", "too-few-nodes", "no-arguments", "no-result", "draw-missed"}
 
 // String returns the outcome's name.
 func (o Outcome) String() string { return enumName(outcomeNames, uint8(o), "Outcome") }

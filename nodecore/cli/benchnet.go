@@ -42,7 +42,7 @@ func (e *env) networkBenchCommand() *ffcli.Command {
 	textDiverge := fs.Float64("text-diverge", def.TextDiverge, "chance that a GPU model writes different text for a task")
 	timeout := fs.Uint("timeout", uint(def.Timeout), "`seconds` a task gives its nodes to commit")
 	respawn := fs.Bool("respawn", def.Respawn, "replace removed dishonest identities with new ones and a new stake")
-	keeper := fs.Bool("keeper", def.Keeper, "a watcher draws every task in the block after its creation (no creator then chooses when its draw happens)")
+	keeper := fs.Bool("keeper", def.Keeper, "honest members draw every draw in the block its round is read, as the product's nodes do (-keeper=false: creators and seats draw when they like)")
 	seed := fs.Uint64("seed", def.Seed, "random `seed` of the scripted behaviour")
 	out := fs.String("out", ".", "`directory` for network.txt (the tables) and network.png (the chart)")
 	verbose := fs.Bool("v", false, "progress lines, and the first of each kind of reverted transaction")

@@ -32,7 +32,7 @@ type NodeSummary struct {
 	Paid    int
 	Slashed int
 	Earned  *big.Int // the ledger's sum
-	Owed    *big.Int // what the chain's payout contract holds for it
+	Owed    *big.Int // what the chain holds for it: fees and shares of slashed stake
 	Stake   *big.Int // stake left on chain
 }
 
@@ -89,6 +89,13 @@ func (d *Devnet) Summarize(ctx context.Context, final bool) (Summary, error) {
 		if ns.Owed, err = d.app.FeeBalance(ctx, p.Addr); err != nil {
 			return s, err
 		}
+		// Its shares of slashed stake are earnings too; a peer that never
+		// left has no other registry balance.
+		shares, err := d.app.StakeBalance(ctx, p.Addr)
+		if err != nil {
+			return s, err
+		}
+		ns.Owed.Add(ns.Owed, shares)
 		tot, err := p.Ledger.Totals(ctx)
 		if err != nil {
 			return s, err

@@ -213,6 +213,38 @@ func TestSlashedNodeWaits(t *testing.T) {
 	if auditors == 0 {
 		t.Error("no ledger records an auditor's seat in the audited task")
 	}
+	// The books equal the chain's, to the wei: the slashed node's loss is
+	// what the registry took, and the nodes that were right earned the
+	// fees plus their shares of it (nothing else is owed yet: nobody
+	// withdrew, nobody left).
+	for _, o := range w.nodes {
+		l, err := ledger.Open(o.ledger)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tot, err := l.Totals(context.Background())
+		l.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fees, err := w.app.Client.FeeBalance(context.Background(), o.acct.Addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shares, err := w.app.Client.StakeBalance(context.Background(), o.acct.Addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o == r {
+			if tot.Lost.Cmp(w.net.Network.Params.Registry.MinStake) != 0 {
+				t.Errorf("the slashed node's ledger lost %s wei, want its stake %s", tot.Lost, w.net.Network.Params.Registry.MinStake)
+			}
+			continue
+		}
+		if want := new(big.Int).Add(fees, shares); tot.Earned.Cmp(want) != 0 {
+			t.Errorf("node %s: ledger says %s wei earned, the chain owes %s in fees and %s in stake shares", o.acct.Addr, tot.Earned, fees, shares)
+		}
+	}
 	time.Sleep(200 * time.Millisecond) // long enough for a rejoin that must not happen
 	if sn := r.node.Snapshot(); sn.State != StateStopped {
 		t.Fatalf("a slashed node went on: %s", sn.State)

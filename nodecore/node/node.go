@@ -100,8 +100,8 @@ type Node struct {
 
 	handedBack atomic.Bool // a yield or hand-back paused the node on chain since the gate last opened
 
-	drawMu   sync.Mutex           // guards drawSeen
-	drawSeen map[uint64]time.Time // rounds this node saw awaiting a draw, and when
+	keepMu sync.Mutex           // guards kept
+	kept   map[uint64]keptRound // task → the round this node saw awaiting a draw (keeper.go)
 
 	tx *chain.Transactor
 
@@ -235,16 +235,21 @@ func (n *Node) Run(ctx context.Context) (err error) {
 	stream.PollInterval = n.cfg.Poll
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	tickDone := make(chan struct{})
+	tickDone, keepDone := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(tickDone)
 		if err := n.deadlines(ctx); err != nil {
 			cancel(err) // stops the stream too
 		}
 	}()
+	go func() {
+		defer close(keepDone)
+		n.keep(ctx)
+	}()
 	err = stream.Run(ctx, n.handle)
 	cancel(nil)
 	<-tickDone
+	<-keepDone
 	// The deadline ticker's failure (a simulated crash, a dead ledger)
 	// stopped the stream: it is the reason, also when the stream's
 	// handler saw only its context canceled.
@@ -426,12 +431,16 @@ func (n *Node) handleOnce(ctx context.Context, l types.Log) error {
 	}
 	switch e := ev.(type) {
 	case *bindings.TaskManagerTaskAssigned:
+		n.drawn(e.Id.Uint64())
 		if e.Node == n.addr {
 			return n.work(ctx, e.Id.Uint64())
 		}
+	case *bindings.TaskManagerTaskDrawing:
+		n.noteDrawing(e.Id.Uint64(), e.Round.Uint64())
 	case *bindings.TaskManagerTaskDisclosing:
 		return n.advance(ctx, e.Id.Uint64())
 	case *bindings.TaskManagerTaskSettled:
+		n.drawn(e.Id.Uint64())
 		return n.advance(ctx, e.Id.Uint64())
 	case *bindings.NodeRegistryDownloadRequested:
 		if e.Node == n.addr {

@@ -31,7 +31,8 @@ type world struct {
 	app   *simchain.Account
 	relay string
 	nodes []*running
-	ahead atomic.Int64 // how far the chain's clock was moved past the wall clock (ns)
+	hands []*simchain.Account // funded accounts no node runs (newWorldFull)
+	ahead atomic.Int64        // how far the chain's clock was moved past the wall clock (ns)
 }
 
 type running struct {
@@ -56,11 +57,18 @@ func newWorld(t *testing.T, nodes int) *world {
 // when nil).
 func newWorldWith(t *testing.T, nodes int, p *chain.Params) *world {
 	t.Helper()
+	return newWorldFull(t, nodes, 0, p)
+}
+
+// newWorldFull is newWorldWith with extra funded accounts that no node
+// runs (w.hands), for a test to act with by hand.
+func newWorldFull(t *testing.T, nodes, extra int, p *chain.Params) *world {
+	t.Helper()
 	if p == nil {
 		p = testParams()
 	}
-	n := simchain.New(t, nodes+2, p) // the nodes, the application, a spare for tests
-	w := &world{t: t, net: n, app: n.Accounts[nodes]}
+	n := simchain.New(t, nodes+2+extra, p) // the nodes, the application, the extra accounts, a spare for tests
+	w := &world{t: t, net: n, app: n.Accounts[nodes], hands: n.Accounts[nodes+1 : nodes+1+extra]}
 	srv, err := relay.NewServer(w.app.Client, t.TempDir(), relay.DefaultLimits, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -192,6 +200,13 @@ func (w *world) createTaskFor(kind, model string, i int) uint64 {
 // models specModels, and stores a in the relay.
 func (w *world) createTaskArgs(a engine.Args, i int, specModels ...string) uint64 {
 	w.t.Helper()
+	return w.createTaskDrawn(a, i, true, specModels...)
+}
+
+// createTaskDrawn is createTaskArgs; with draw false the application
+// only creates the task and leaves its draw to others.
+func (w *world) createTaskDrawn(a engine.Args, i int, draw bool, specModels ...string) uint64 {
+	w.t.Helper()
 	args, _ := json.Marshal(a)
 	typ := chain.TaskImage
 	if a.Kind == engine.KindText {
@@ -201,7 +216,17 @@ func (w *world) createTaskArgs(a engine.Args, i int, specModels ...string) uint6
 	for _, m := range specModels {
 		spec.Models = append(spec.Models, chain.ModelHash(m))
 	}
-	id, _, _, err := w.app.Client.CreateTask(context.Background(), spec, 120, big.NewInt(1e15+int64(i)))
+	create := func() (uint64, error) {
+		id, _, _, err := w.app.Client.CreateTask(context.Background(), spec, 120, big.NewInt(1e15+int64(i)))
+		return id, err
+	}
+	if !draw {
+		create = func() (uint64, error) {
+			id, _, err := w.app.Client.Create(context.Background(), spec, 120, big.NewInt(1e15+int64(i)))
+			return id, err
+		}
+	}
+	id, err := create()
 	if err != nil {
 		w.t.Fatal(err)
 	}

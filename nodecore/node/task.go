@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"math/bits"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -327,27 +327,13 @@ func (n *Node) advanceLocked(ctx context.Context, id uint64) error {
 	slot := n.slotOf(t)
 	now := uint64(n.cfg.Now().Unix())
 	n.log.Debug("advance", "task", id, "state", t.State, "slot", slot, "committed", t.Committed, "disclosed", t.Disclosed)
-	if slot >= 0 && t.Vacant != 0 && (t.State == chain.TaskCommitting || t.State == chain.TaskAuditing) && n.drawsFor(t, slot) {
-		// A seat was handed back, or auditors are needed: the task's
-		// first node draws (each wants the task to go on) once enough
-		// nodes are free to fill the seats, or the audit's wait is over.
-		need := uint64(bits.OnesCount16(t.Vacant))
-		if t.State == chain.TaskAuditing && t.CommitDeadline == 0 {
-			need = 3 // a panel starts with its three auditors
-		}
-		free, err := n.freeFor(ctx, id)
-		members, merr := n.client.MemberCount(ctx)
-		seated := 0
-		for _, a := range t.Nodes {
-			if a != (common.Address{}) {
-				seated++
-			}
-		}
-		// No use waiting for auditors in a network too small to have them.
-		tooSmall := merr == nil && members < uint64(seated)+3
-		waited := t.State == chain.TaskAuditing && t.CommitDeadline == 0 && now > t.DiscloseDeadline
-		if err == nil && (free >= need || waited || tooSmall || t.State == chain.TaskCommitting) {
-			if t, err = n.drawLocked(ctx, id); err != nil {
+	if slot >= 0 && t.Vacant != 0 && (t.State == chain.TaskCommitting || t.State == chain.TaskAuditing) {
+		// A seat was handed back, or auditors are needed: every node of
+		// the task draws at once (each wants the task to go on; one that
+		// waited could choose among the pools, see keeper.go).
+		ready, err := n.drawReady(ctx, id, t)
+		if err == nil && ready {
+			if t, err = n.drawSeats(ctx, id); err != nil {
 				return err
 			}
 		}
@@ -424,40 +410,9 @@ func (n *Node) freeFor(ctx context.Context, id uint64) (uint64, error) {
 	return n.client.PoolCount(ctx, spec)
 }
 
-// drawsFor reports whether the node in slot draws the task's empty seats
-// now: the first of the task's nodes at once, the others a few polls
-// later each (in case it is offline or busy computing); a draw another
-// node sent first fails its estimate and costs nothing.
-func (n *Node) drawsFor(t chain.TaskInfo, slot int) bool {
-	first := -1
-	for i, a := range t.Nodes {
-		if a != (common.Address{}) {
-			first = i
-			break
-		}
-	}
-	if slot == first {
-		return true
-	}
-	n.drawMu.Lock()
-	defer n.drawMu.Unlock()
-	if n.drawSeen == nil {
-		n.drawSeen = map[uint64]time.Time{}
-	}
-	key := t.Round
-	seen, ok := n.drawSeen[key]
-	if !ok {
-		n.drawSeen[key] = time.Now()
-		if len(n.drawSeen) > 1024 {
-			clear(n.drawSeen)
-		}
-		return false
-	}
-	return time.Since(seen) > time.Duration(slot+2)*n.cfg.Poll
-}
-
-// drawLocked fills a task's empty seats; another node may have been first.
-func (n *Node) drawLocked(ctx context.Context, id uint64) (chain.TaskInfo, error) {
+// drawSeats fills a task's empty seats; another node may have been
+// first. It needs no lock: it changes nothing of the node's.
+func (n *Node) drawSeats(ctx context.Context, id uint64) (chain.TaskInfo, error) {
 	spec, _, err := n.client.TaskSpec(ctx, id)
 	if err != nil {
 		return chain.TaskInfo{}, err
@@ -520,6 +475,21 @@ func (n *Node) closeLocked(ctx context.Context, id uint64) error {
 // settleLocked records how the task ended for this node.
 func (n *Node) settleLocked(ctx context.Context, id uint64, t chain.TaskInfo, slot int) error {
 	outcome, earned, lost, reason := n.verdict(t, slot)
+	if t.Slashed != 0 && slot >= 0 {
+		// The chain's own figures: what this node lost (a stake may have
+		// been partly unbonding), and its share of what others lost.
+		sl, err := n.client.Slashes(ctx, id)
+		if err != nil {
+			return err // the deadline ticker settles it again
+		}
+		if l := sl.Lost[n.addr]; l != nil {
+			lost = l
+		}
+		if part := stakeShare(sl, t, slot); part.Sign() > 0 {
+			earned = new(big.Int).Add(earned, part)
+			reason = strings.TrimPrefix(reason+"; ", "; ") + "a share of the stake slashed from the nodes that were wrong"
+		}
+	}
 	role, audit := seatAudit(t, slot)
 	if err := n.cfg.Ledger.SetAudit(ctx, id, role, audit); err != nil {
 		return err
@@ -603,6 +573,26 @@ func (n *Node) verdict(t chain.TaskInfo, slot int) (ledger.Outcome, *big.Int, *b
 	default:
 		return ledger.Unpaid, earned, lost, "this node did not commit or disclose in time"
 	}
+}
+
+// stakeShare is what the registry credited the seat slot out of the
+// stake slashed on task t: the pot split equally among the seats that
+// were right, the rounding dust to the first of them (NodeRegistry._share).
+func stakeShare(sl chain.TaskSlashes, t chain.TaskInfo, slot int) *big.Int {
+	if sl.Recipients == 0 || t.Honest&bit(slot) == 0 {
+		return new(big.Int)
+	}
+	each := new(big.Int).Div(sl.Pot, new(big.Int).SetUint64(sl.Recipients))
+	for i := range chain.Seats {
+		if t.Honest&bit(i) != 0 && t.Nodes[i] != (common.Address{}) {
+			if i == slot {
+				dust := new(big.Int).Sub(sl.Pot, new(big.Int).Mul(each, new(big.Int).SetUint64(sl.Recipients)))
+				each.Add(each, dust)
+			}
+			break
+		}
+	}
+	return each
 }
 
 // share is what the contract paid the seat slot of mask out of amount:

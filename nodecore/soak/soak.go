@@ -273,7 +273,11 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if err != nil {
 		return rep, err
 	}
-	rep.LedgerDiff.Sub(tot.Earned, owed)
+	shares, err := d.App().StakeBalance(ctx, addr) // shares of slashed stake: earnings too
+	if err != nil {
+		return rep, err
+	}
+	rep.LedgerDiff.Sub(tot.Earned, owed.Add(owed, shares))
 	now, err := stakeOf(ctx, d, addr)
 	if err != nil {
 		return rep, err

@@ -17,16 +17,16 @@ type RuntimeCode struct {
 
 // NodeRegistryRuntime is NodeRegistry's deployed code.
 var NodeRegistryRuntime = RuntimeCode{
-	Size:       16187,
+	Size:       16120,
 	Immutables: [][2]int{{3007, 32}, {4855, 32}, {4933, 32}},
-	MaskedHash: common.HexToHash("0x1c6f44c443b34c6914e423d27ac6d98287eed34bfb3d49ee75d7265a2f64fd8b"),
+	MaskedHash: common.HexToHash("0x13d94039eba319089301401221bb8b15629f5fd50e459725dae9d68696ac9f02"),
 }
 
 // TaskManagerRuntime is TaskManager's deployed code.
 var TaskManagerRuntime = RuntimeCode{
-	Size:       23611,
-	Immutables: [][2]int{{1159, 32}, {4535, 32}, {4603, 32}, {10174, 32}, {10329, 32}, {11766, 32}, {13675, 32}, {15019, 32}, {15505, 32}, {16679, 32}, {17450, 32}, {22259, 32}, {23302, 32}},
-	MaskedHash: common.HexToHash("0xa784303f160f17243f4d1e8206e7c04db22ddb95a5d35944a0b42380ebe5d954"),
+	Size:       24326,
+	Immutables: [][2]int{{1175, 32}, {4623, 32}, {4720, 32}, {10312, 32}, {10462, 32}, {12006, 32}, {13916, 32}, {15259, 32}, {15745, 32}, {16919, 32}, {17493, 32}, {18165, 32}, {22974, 32}, {24017, 32}},
+	MaskedHash: common.HexToHash("0x4be4648bcdd3ff81f553bdec93cfd9d23dbde0502e69ef1c7051f76e4f3ba030"),
 }
 
 // BlockRandomnessRuntime is BlockRandomness's deployed code.

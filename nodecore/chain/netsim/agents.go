@@ -4,6 +4,7 @@ import (
 	"crypto/ecdsa"
 	"math/big"
 	"math/bits"
+	"slices"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -128,7 +129,10 @@ func (s *Sim) keeper(t *task) (*actor, *node) {
 
 // drawNeeded answers TaskDrawing: the creator draws its task's nodes (the
 // steerer only when the draw suits it); a keeper draws replacements and
-// auditors, once two nodes are free or the wait is over.
+// auditors, once three nodes are free or the wait is over; colluders
+// voting junk try to draw their own auditors. With keepers (the product:
+// every member draws at once, node/keeper.go) an honest node draws in the
+// same block as any such try.
 func (s *Sim) drawNeeded(t *task) {
 	if t.drawing {
 		return
@@ -137,44 +141,80 @@ func (s *Sim) drawNeeded(t *task) {
 	s.after(1, func() { s.draw(t) })
 }
 
+// needsDraw reports whether a task still has seats waiting for a draw.
+func needsDraw(t *task) bool {
+	switch {
+	case t.finished:
+		return false
+	case t.state == chain.TaskDrawing, t.state == chain.TaskAuditing && t.commitDeadline == 0:
+		return true
+	case t.state == chain.TaskCommitting:
+		return slices.Contains(t.seats[:chain.TaskSeatCount], nil)
+	case t.state == chain.TaskAuditing:
+		from := 3 * int(t.panels)
+		return slices.Contains(t.seats[from:from+3], nil)
+	}
+	return false
+}
+
 func (s *Sim) draw(t *task) {
 	t.drawing = false
-	if t.finished || (t.state != chain.TaskDrawing && t.state != chain.TaskCommitting && t.state != chain.TaskAuditing) {
+	if !needsDraw(t) {
 		return
 	}
-	if t.state == chain.TaskDrawing && t.app.kind == appSteer {
-		t.steerTries++
-		want := s.cfg.SteerWant
-		if t.steerTries > 250 { // the round is about to expire: take any draw
-			want = 0
-		}
-		s.send(&txReq{from: &t.app.actor, to: t.app.steerer, kind: callSteer, task: t,
-			data: s.steerBind.PackSteer(new(big.Int).SetUint64(t.id), attack.TaskManagerSpec(t.spec.SpecBinding()), uint8(want)),
-			done: func(r *types.Receipt) {
-				if r.Status != types.ReceiptStatusSuccessful && t.state == chain.TaskDrawing {
-					s.drawNeeded(t) // unlucky: again next block
-				}
-			}})
-		if s.cfg.Keeper {
-			// The watcher draws in the same block, after the steerer's
-			// try: when the try reverts, the same seats are drawn anyway.
-			s.send(&txReq{from: s.bank, to: s.net.Network.Tasks, kind: callDraw, task: t, data: s.pack.Draw(t.id, t.spec)})
-		}
-		return
-	}
-	if t.state == chain.TaskAuditing && t.commitDeadline == 0 && s.now+1 <= t.deadline && s.freeNodes(t) < 3 {
+	panel := t.state == chain.TaskAuditing && t.commitDeadline == 0
+	if panel && s.now+1 <= t.deadline && s.freeNodes(t) < 3 {
 		t.drawing = true
 		s.after(5, func() { s.draw(t) })
 		return
 	}
 	from, who := s.keeper(t)
+	kept := who != nil // an honest seat draws at once
 	if t.state == chain.TaskDrawing {
-		from, who = &t.app.actor, nil
-		if s.cfg.Keeper {
-			from = s.bank
+		from, who, kept = &t.app.actor, nil, false
+	}
+	if s.cfg.Keeper && !kept {
+		from, who, kept = s.keeperNode(), nil, true
+	}
+	steer := t.state == chain.TaskDrawing && t.app.kind == appSteer
+	if steer || (panel && t.cheat && s.steerer != nil) {
+		// A try that reverts unless the draw suits the group; when it
+		// reverts, it tries again next block until the draw window
+		// closes, unless a keeper's draw in the same block (after the
+		// try) seats the same nodes anyway.
+		t.steerTries++
+		data := s.steerBind.PackSteerPanel(new(big.Int).SetUint64(t.id), attack.TaskManagerSpec(t.spec.SpecBinding()), 3)
+		actor := &s.steerer.actor
+		if steer {
+			want := s.cfg.SteerWant
+			if s.now+2 > t.requested+s.params.Tasks.DrawWindow { // the window closes: take any draw
+				want = 0
+			}
+			data = s.steerBind.PackSteer(new(big.Int).SetUint64(t.id), attack.TaskManagerSpec(t.spec.SpecBinding()), uint8(want))
+			actor = &t.app.actor
+		}
+		s.send(&txReq{from: actor, to: s.steerer.steerer, kind: callSteer, task: t, data: data,
+			done: func(r *types.Receipt) {
+				if r.Status != types.ReceiptStatusSuccessful {
+					s.drawNeeded(t) // unlucky: again next block, if still needed
+				}
+			}})
+		if !kept {
+			return
 		}
 	}
 	s.send(&txReq{from: from, who: who, to: s.net.Network.Tasks, kind: callDraw, task: t, data: s.pack.Draw(t.id, t.spec)})
+}
+
+// keeperNode is the honest member that keeps a draw: any online one.
+func (s *Sim) keeperNode() *actor {
+	for range 100 {
+		n := s.nodes[s.r.IntN(len(s.nodes))]
+		if n.strat.honest() && !n.crashed && !n.gone {
+			return &n.actor
+		}
+	}
+	return s.bank
 }
 
 // freeNodes counts the available nodes a task's auditors could be drawn

@@ -59,6 +59,7 @@ func (s *Sim) onLog(l *types.Log) error {
 		// Registered by the creation's receipt (see create).
 	case *bindings.TaskManagerTaskDrawing:
 		if t := s.tasks[e.Id.Uint64()]; t != nil {
+			t.requested = s.now
 			s.drawNeeded(t)
 		}
 	case *bindings.TaskManagerTaskAssigned:
@@ -206,6 +207,15 @@ func (s *Sim) settled(t *task, st chain.TaskState, out chain.Outcome, honest, sl
 			s.tooFew[s.tooFewWhy(t)]++
 		}
 		refund := new(big.Int).Set(t.fee)
+		if out == chain.OutcomeDrawMissed {
+			burn := new(big.Int).Set(s.params.Tasks.MinFee)
+			if burn.Cmp(t.fee) > 0 {
+				burn.Set(t.fee)
+			}
+			refund.Sub(refund, burn)
+			s.drawBurned.Add(s.drawBurned, burn)
+			s.drawMissed++
+		}
 		if out == chain.OutcomeNoArguments {
 			share := new(big.Int).Mul(t.fee, big.NewInt(int64(s.params.Tasks.ArgsShareBps)))
 			share.Div(share, big.NewInt(10_000))
@@ -306,6 +316,17 @@ func (s *Sim) afterBlock() {
 			if t.app.kind == appSteer {
 				s.steered[colluders]++
 			}
+		}
+	}
+	for _, sn := range seated {
+		if t := sn.t; t.cheat && sn.slot >= chain.TaskSeatCount && sn.slot%3 == 0 {
+			colluders := 0
+			for _, n := range t.seats[sn.slot : sn.slot+3] {
+				if n != nil && n.strat == Colluder {
+					colluders++
+				}
+			}
+			s.junkPanels[colluders]++
 		}
 	}
 	for _, sn := range seated {

@@ -96,9 +96,11 @@ type Config struct {
 	TextDiverge  float64 // chance that two GPU models write different text for a task
 	Timeout      uint32  // seconds a task gives its nodes to commit
 	Respawn      bool    // dishonest identities removed are replaced by new ones with a new stake
-	// Keeper: a watcher (the relay, or any node) draws every task in the
-	// block after its creation, so that no creator chooses the block its
-	// draw happens in. The product has none yet: off by default.
+	// Keeper: an honest member draws every draw in the block its round
+	// can be read (the product's nodes keep the network's draws,
+	// node/keeper.go), so that neither a creator nor colluding seats
+	// choose the block a draw happens in. Off: creators draw their tasks
+	// and seated nodes their auditors, as before keepers.
 	Keeper bool
 
 	Seed     uint64
@@ -113,7 +115,7 @@ func DefaultConfig() Config {
 		Nodes: 1000, Tasks: 10_000, Rate: 1, Apps: 8,
 		Grief: 0.05, Steer: 0.03, SteerWant: 2, CheatSeats: 2,
 		Fee: milli(1), Compute: micro(50), GasPrice: big.NewInt(10_000_000), // 0.01 gwei
-		MaxDeviation: len(deviationWeights) - 1, Timeout: 180, Respawn: true, Seed: 1,
+		MaxDeviation: len(deviationWeights) - 1, Timeout: 180, Respawn: true, Keeper: true, Seed: 1,
 	}
 	c.Shares[Slow] = 0.05
 	c.Shares[Flaky] = 0.05
@@ -246,6 +248,7 @@ type task struct {
 	junk           []byte // their shared made-up score
 	audited        bool
 	steerTries     int
+	requested      uint64 // chain time of the round awaited (TaskDrawing)
 	finished       bool
 	outcome        chain.Outcome
 	honest         uint16
@@ -311,6 +314,9 @@ type Sim struct {
 	gasPerTask    []uint64
 	gasPlain      []uint64 // tasks done without an audit
 	steered       [4]int   // the steerer's tasks by allies seated
+	junkPanels    [4]int   // audit panels of junk tasks by colluders seated
+	drawBurned    *big.Int // the task manager's burned: minimum fees of missed draws
+	drawMissed    int      // tasks nobody drew within the draw window
 	audits        int
 	disagreements int
 	failures      []string
@@ -389,7 +395,7 @@ func setup(ctx context.Context, cfg Config) (*Sim, error) {
 		net: net, backend: net.Backend, receipts: rr, chainID: net.Network.ChainID.ToInt(),
 		pack: chain.NewCalls(), params: p,
 		byAddr: map[common.Address]*node{}, appBy: map[common.Address]*app{}, tasks: map[uint64]*task{},
-		reverts: map[revertKey]int{}, revertFirst: map[revertKey]string{}, pendingPot: map[uint64]*big.Int{}, burned: new(big.Int), pendingHurt: map[uint64][]hurt{}, tooFew: map[string]int{}, tmBind: bindings.NewTaskManager(),
+		reverts: map[revertKey]int{}, revertFirst: map[revertKey]string{}, pendingPot: map[uint64]*big.Int{}, burned: new(big.Int), drawBurned: new(big.Int), pendingHurt: map[uint64][]hurt{}, tooFew: map[string]int{}, tmBind: bindings.NewTaskManager(),
 		steererABI: sabi, steerBind: attack.NewSteerer(),
 		progressEvery: 10 * time.Second,
 	}

@@ -96,6 +96,8 @@ type Report struct {
 	Wall                  time.Duration
 	Reverts               map[string]int // "strategy call: reason"
 	Steered               [4]int         // the steerer's tasks by allies seated
+	JunkPanels            [4]int         // audit panels of junk tasks by colluders seated
+	DrawMissed            int            // tasks nobody drew within the draw window (minimum fee burned)
 	Burned                *big.Int       // slashed stake with nobody right to share it
 	Samples               []Sample
 	Ledger                []string // where the simulation's books and the chain's balances differ (none: equal to the wei)
@@ -123,7 +125,7 @@ func (s *Sim) report(ctx context.Context) (*Report, error) {
 	rep := &Report{
 		Config: s.cfg, Tasks: s.finishedN, Outcomes: map[string]int{}, Audits: s.audits, Disagreed: s.disagreements,
 		HonestHurt: s.honestHurt, Blocks: s.blocks, ChainTime: time.Duration(s.now-s.start) * time.Second,
-		Reverts: map[string]int{}, Steered: s.steered, Burned: s.burned, Samples: s.samples, Failures: s.failures, TooFew: s.tooFew, Remined: s.remined,
+		Reverts: map[string]int{}, Steered: s.steered, JunkPanels: s.junkPanels, DrawMissed: s.drawMissed, Burned: s.burned, Samples: s.samples, Failures: s.failures, TooFew: s.tooFew, Remined: s.remined,
 	}
 	// Per node slot (an identity and those that replaced it): the mean and
 	// its standard error, per 1,000 finished tasks.
@@ -212,6 +214,14 @@ func (s *Sim) report(ctx context.Context) (*Report, error) {
 	return rep, err
 }
 
+// keeperWords says who draws besides creators and seats.
+func keeperWords(keeper bool) string {
+	if keeper {
+		return "honest members keep every draw in the block its round is read"
+	}
+	return "no keepers: creators and seats draw when they like"
+}
+
 // checkLedger compares what the simulation booked for every identity and
 // application with the contracts' balances and stakes.
 func (s *Sim) checkLedger(ctx context.Context) ([]string, error) {
@@ -253,6 +263,11 @@ func (s *Sim) checkLedger(ctx context.Context) ([]string, error) {
 		}
 		differ("refunds", who, a.refund, bal)
 	}
+	burned, err := bind.Call(tmC, opts, tm.PackBurned(), tm.UnpackBurned)
+	if err != nil {
+		return nil, err
+	}
+	differ("burned by missed draws", s.net.Network.Tasks, s.drawBurned, burned)
 	return diffs, nil
 }
 
@@ -327,12 +342,14 @@ func (r *Report) Write(w io.Writer) {
 	}
 	if st := r.Steered; st[0]+st[1]+st[2]+st[3] > 0 {
 		total := st[0] + st[1] + st[2] + st[3]
-		keeper := "no watcher draws tasks"
-		if c.Keeper {
-			keeper = "a watcher draws every task in the block after its creation"
-		}
-		fmt.Fprintf(w, "steering creator (%s): %d tasks drawn with 0/1/2/3 allies seated: %d/%d/%d/%d (%.0f %% with two or more; chance alone %.0f %%)\n",
-			keeper, total, st[0], st[1], st[2], st[3], 100*float64(st[2]+st[3])/float64(total), 100*majority(c.Shares[Colluder]))
+		fmt.Fprintf(w, "steering creator (%s): %d tasks drawn with 0/1/2/3 allies seated: %d/%d/%d/%d (%.0f %% with two or more; chance alone %.0f %%); %d tasks not drawn in time\n",
+			keeperWords(c.Keeper), total, st[0], st[1], st[2], st[3], 100*float64(st[2]+st[3])/float64(total), 100*majority(c.Shares[Colluder]), r.DrawMissed)
+	}
+	if jp := r.JunkPanels; jp[0]+jp[1]+jp[2]+jp[3] > 0 {
+		total := jp[0] + jp[1] + jp[2] + jp[3]
+		f := c.Shares[Colluder]
+		fmt.Fprintf(w, "colluders drawing their junk tasks' auditors (%s): %d panels with 0/1/2/3 colluders: %d/%d/%d/%d (%.1f %% wholly theirs; chance alone %.1f %%)\n",
+			keeperWords(c.Keeper), total, jp[0], jp[1], jp[2], jp[3], 100*float64(jp[3])/float64(total), 100*f*f*f)
 	}
 	fmt.Fprintf(w, "gas per task: every task median %d, p99 %d; done without an audit median %d, p99 %d (budget with audits amortised %d); per block median %d, p99 %d, max %d\n",
 		r.GasMedian, r.GasP99, r.PlainMedian, r.PlainP99, gasbench.TaskBudget, r.BlockGas[0], r.BlockGas[1], r.BlockGas[2])

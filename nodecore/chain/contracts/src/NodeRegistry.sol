@@ -105,7 +105,7 @@ contract NodeRegistry is Payouts {
     /// Points are scaled by this into the rolling score.
     uint32 public constant POINT_SCALE = 1_000;
     /// VRAM classes by their lower bound in MiB.
-    uint8 public constant CLASSES = 8;
+    uint8 public constant CLASSES = 12;
     /// Random draws per node to find among a model's holders before falling back.
     uint256 internal constant MODEL_TRIES = 4;
     /// Random draws per node among a GPU's members.
@@ -415,21 +415,15 @@ contract NodeRegistry is Payouts {
         }
     }
 
-    /// @notice The VRAM class of a card: 0 below 8 GiB, then 8, 12, 16, 24,
-    /// 32, 48 and 80 GiB and up.
-    function classOf(uint32 vramMiB) public pure returns (uint8) {
-        if (vramMiB >= 81920) return 7;
-        if (vramMiB >= 49152) return 6;
-        if (vramMiB >= 32768) return 5;
-        if (vramMiB >= 24576) return 4;
-        if (vramMiB >= 16384) return 3;
-        if (vramMiB >= 12288) return 2;
-        if (vramMiB >= 8192) return 1;
-        return 0;
+    /// @notice The VRAM class of a card: 0 below 4 GiB, then 4, 6, 8, 10,
+    /// 12, 16, 20, 24, 32, 48 and 80 GiB and up (fine where home cards are,
+    /// so a task's need rounded up to a class skips few cards that fit).
+    function classOf(uint32 vramMiB) public pure returns (uint8 c) {
+        while (c + 1 < CLASSES && vramMiB >= _bound(c + 1)) ++c;
     }
 
     /// @notice The class a task's VRAM need is rounded up to: the smallest
-    /// class whose every card has at least minVramMiB (8 when none does).
+    /// class whose every card has at least minVramMiB (CLASSES when none does).
     function classFor(uint32 minVramMiB) public pure returns (uint8) {
         if (minVramMiB == 0) return 0;
         uint8 c = classOf(minVramMiB);
@@ -597,17 +591,12 @@ contract NodeRegistry is Payouts {
         _setState(a, n, NodeState.Busy);
     }
 
-    /// @dev The lower bound in MiB of VRAM class c (c = 8: above every card).
-    function _bound(uint8 c) internal pure returns (uint32) {
-        if (c == 0) return 0;
-        if (c == 1) return 8192;
-        if (c == 2) return 12288;
-        if (c == 3) return 16384;
-        if (c == 4) return 24576;
-        if (c == 5) return 32768;
-        if (c == 6) return 49152;
-        if (c == 7) return 81920;
-        return type(uint32).max;
+    /// @dev The lower bound in MiB of VRAM class c (c = CLASSES: above
+    /// every card).
+    function _bound(uint256 c) internal pure returns (uint32) {
+        if (c >= CLASSES) return type(uint32).max;
+        // GiB: 0, 4, 6, 8, 10, 12, 16, 20, 24, 32, 48, 80, a byte each.
+        return uint32(uint8(bytes12(0x000406080a0c101418203050)[c])) * 1024;
     }
 
     function _key(uint24 version, uint8 class) internal pure returns (bytes32) {

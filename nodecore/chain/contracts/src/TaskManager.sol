@@ -40,7 +40,8 @@ contract TaskManager is Payouts {
         NoMajority, // 1: the disclosed scores did not agree
         TooFewNodes, // 2: fewer than two nodes could be drawn or committed in time
         NoArguments, // 3: the nodes could not get the arguments; they keep a share
-        NoResult // 4: no node that was right recorded the result in time
+        NoResult, // 4: no node that was right recorded the result in time
+        DrawMissed // 5: nobody drew its nodes within drawWindow; minFee of the fee burned
     }
 
     /// What the creator asks for. Its hash is stored; the full spec is in
@@ -76,6 +77,7 @@ contract TaskManager is Payouts {
         uint72 points; // 8 bits per seat: QoS points by commit order
         bool coin; // Validated, agreeing: the audit coin is still to be flipped (from round)
         uint8 confirmed; // pairs (bit c: _taskPair(c)) the first panel confirmed while a seat differed: the second must confirm before a slash
+        uint40 requestedAt; // when the awaited draw round was requested: the draw must come within drawWindow
         address[9] nodes; // seats 0-2: the task's nodes; 3-5: the first audit panel; 6-8: the second
         bytes32[9] commitments;
     }
@@ -93,6 +95,7 @@ contract TaskManager is Payouts {
         uint16 argsShareBps; // share of the fee nodes keep when the arguments never arrived
         uint64 replaceTime; // a yield must leave a replacement this long before the commit deadline
         uint64 resultWindow; // seconds to record the result once judged
+        uint64 drawWindow; // seconds after its round is requested within which a draw must come
     }
 
     uint8 public constant POINTS_FIRST = 10;
@@ -116,6 +119,8 @@ contract TaskManager is Payouts {
     IRandomSource public immutable random;
     Params internal params;
     uint64 public taskCount;
+    /// Wei burned by missed draws: held here, owed to nobody.
+    uint256 public burned;
     mapping(uint256 => Task) internal tasks;
     mapping(uint256 => bytes[9]) internal scores;
 
@@ -185,7 +190,12 @@ contract TaskManager is Payouts {
     /// @notice Fills a task's empty seats (its three nodes, a yielded seat,
     /// the auditors) from the randomness of the round it awaits. Anyone
     /// may call it once the round's word is known; the outcome does not
-    /// depend on who calls. An expired round is requested again.
+    /// depend on who calls, but the pools drawn from change from block to
+    /// block, so whoever waits to draw could choose among them. Hence a
+    /// draw must come within drawWindow of its round's request (nodes draw
+    /// at once, see docs/protocol.md, "Keepers"): a task whose nodes were
+    /// not drawn by then ends, minFee of its fee burned and the rest
+    /// refunded; a later replacement or audit draw requests a new round.
     function draw(uint256 id, Spec calldata spec) external {
         Task storage t = tasks[id];
         TaskState s = t.state;
@@ -195,16 +205,18 @@ contract TaskManager is Payouts {
         if (keccak256(abi.encode(spec)) != t.specHash) revert SpecMismatch();
         (RandomStatus st, uint256 word) = random.reveal(t.round);
         if (st == RandomStatus.Pending) revert TooEarly();
-        if (st == RandomStatus.Expired) {
-            _request(id, t);
-            return;
-        }
         uint16 vacant = t.vacant;
-        t.vacant = 0;
         if (t.commitDeadline != 0 && s != TaskState.Drawing && block.timestamp + params.replaceTime > t.commitDeadline) {
+            t.vacant = 0;
             _seatsChanged(id, t); // too late for a replacement: the seats stay empty
             return;
         }
+        if (st == RandomStatus.Expired || block.timestamp > uint256(t.requestedAt) + params.drawWindow) {
+            if (s == TaskState.Drawing) _missed(id, t);
+            else _request(id, t);
+            return;
+        }
+        t.vacant = 0;
         address[] memory chosen = registry.assign(
             uint64(id),
             NodeRegistry.Requirements(spec.minVramMiB, spec.gpuId, spec.version, spec.models),
@@ -441,7 +453,19 @@ contract TaskManager is Payouts {
     function _request(uint256 id, Task storage t) internal {
         uint256 round = random.request();
         t.round = uint40(round);
+        t.requestedAt = uint40(block.timestamp);
         emit TaskDrawing(id, round);
+    }
+
+    /// @dev Nobody drew the task's nodes in time (a creator waiting for
+    /// pools it likes would let the window pass): the task ends, minFee
+    /// of the fee (at most all of it) is burned, the rest refunded.
+    function _missed(uint256 id, Task storage t) internal {
+        uint96 burn = params.minFee < t.fee ? uint96(params.minFee) : t.fee;
+        burned += burn;
+        t.fee -= burn;
+        t.vacant = 0;
+        _abort(id, t, Outcome.DrawMissed, true);
     }
 
     /// @dev The seats of the phase a state belongs to.

@@ -9,7 +9,8 @@ import {TaskManager} from "../TaskManager.sol";
 /// pools it draws from change from block to block. So the steerer draws
 /// its tasks itself, through `steer`, which reverts unless the draw seats
 /// at least `want` of its allies; it tries again in a later block, paying
-/// for every failed try, until the round expires.
+/// for every failed try, until the draw window closes. Its allies draw
+/// the auditors of their junk tasks the same way (`steerPanel`).
 contract Steerer {
     TaskManager public immutable tasks;
     address public immutable owner;
@@ -49,6 +50,22 @@ contract Steerer {
         if (t.state != TaskManager.TaskState.Committing) return;
         uint8 n;
         for (uint256 i; i < 3; ++i) {
+            if (ally[t.nodes[i]]) n++;
+        }
+        if (n < want) revert Unlucky(n);
+    }
+
+    /// @notice Draws the audit panel of task id (whose seats hold allies
+    /// that voted junk), keeping the draw only if the panel it seats has
+    /// at least `want` allies: colluders choosing their own auditors. A
+    /// draw that seats no panel (a new round, a wait) is kept.
+    function steerPanel(uint256 id, TaskManager.Spec calldata spec, uint8 want) external onlyOwner {
+        tasks.draw(id, spec);
+        TaskManager.Task memory t = tasks.getTask(id);
+        if (t.state != TaskManager.TaskState.Auditing || t.commitDeadline == 0 || t.vacant != 0) return;
+        uint256 from = t.panels == 2 ? 6 : 3;
+        uint8 n;
+        for (uint256 i = from; i < from + 3; ++i) {
             if (ally[t.nodes[i]]) n++;
         }
         if (n < want) revert Unlucky(n);
