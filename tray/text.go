@@ -58,47 +58,47 @@ func Ago(d time.Duration) string {
 // DecisionText says in words why the card works or not.
 func DecisionText(d api.Decision, now time.Time) string {
 	switch d.Reason {
-	case "earn_away":
+	case api.EarnAway:
 		return lang.L("Earning while you are away")
-	case "earn_schedule":
+	case api.EarnSchedule:
 		return lang.L("Earning: your schedule says always")
-	case "earn_headless":
+	case api.EarnHeadless:
 		return lang.L("Earning: this computer runs as a rig")
-	case "earn_now":
+	case api.EarnOverride:
 		return lang.L("Earning now, as you asked")
-	case "earn_finishing":
+	case api.EarnFinish:
 		return lang.L("Finishing the current task before the scheduled pause")
-	case "paused_user_active":
+	case api.PauseUserActive:
 		if d.ActiveAgo > 0 && d.AwayAfter > d.ActiveAgo {
 			return lang.L("You are using the computer; earning starts {{.Left}} after you leave", map[string]any{"Left": Ago(time.Duration(d.AwayAfter))})
 		}
 		return lang.L("You are using the computer")
-	case "paused_controller":
+	case api.PauseController:
 		return lang.L("A game controller is in use")
-	case "paused_fullscreen":
+	case api.PauseFullScreen:
 		return lang.L("A full-screen program is running")
-	case "paused_inhibited":
+	case api.PauseInhibited:
 		return lang.L("A video or call keeps the computer awake")
-	case "paused_foreign_gpu":
+	case api.PauseForeignGPU:
 		if d.Process != "" {
 			return lang.L("{{.Process}} is using the GPU", map[string]any{"Process": d.Process})
 		}
 		return lang.L("Another program is using the GPU")
-	case "paused_temperature":
+	case api.PauseTemp:
 		return lang.L("The GPU is too hot ({{.Temp}} °C, limit {{.Limit}} °C)", map[string]any{"Temp": d.TempC, "Limit": d.LimitC})
-	case "paused_battery":
+	case api.PauseBattery:
 		return lang.L("Running on battery")
-	case "paused_schedule":
+	case api.PauseSchedule:
 		return lang.L("Your schedule says not now")
-	case "paused_by_owner":
+	case api.PauseOverride:
 		if !d.Until.IsZero() {
 			return lang.L("Paused by you until {{.Time}}", map[string]any{"Time": Clock(d.Until, now)})
 		}
 		return lang.L("Paused by you")
-	case "paused_no_presence":
+	case api.PauseNoPresence:
 		return lang.L("Waiting for the tray to say whether you are here")
 	}
-	return d.Reason
+	return string(d.Reason)
 }
 
 // When writes a date and time in full ("2026-11-24 14:00", in now's
@@ -117,60 +117,60 @@ func Clock(t, now time.Time) string {
 }
 
 // NodeText says what the node's state and reason mean.
-func NodeText(state, reason string) string {
+func NodeText(state api.NodeState, reason api.NodeReason) string {
 	switch reason {
-	case "low_balance":
+	case api.ReasonLowBalance:
 		return lang.L("Waiting for funds: the wallet needs the stake and a little for fees")
-	case "clock_skew":
+	case api.ReasonClockSkew:
 		return lang.L("This computer's clock is wrong: fix the system time")
-	case "wrong_chain":
+	case api.ReasonWrongChain:
 		return lang.L("The chain endpoint serves another network")
-	case "wrong_contracts":
+	case api.ReasonWrongContracts:
 		return lang.L("The network file points at contracts that are not Hydrogen's: nothing was staked")
-	case "stake_above_limit":
+	case api.ReasonStakeLimit:
 		return lang.L("The network asks a larger stake than this node's limit: nothing was staked")
-	case "chain_down":
+	case api.ReasonChainDown:
 		return lang.L("The chain does not answer")
-	case "relay_down":
+	case api.ReasonRelayDown:
 		return lang.L("The relay does not answer")
-	case "removed_qos":
+	case api.ReasonKicked:
 		return lang.L("The network removed this node: its QoS score fell too low (the stake was returned). Join again in Settings")
-	case "removed_slashed":
+	case api.ReasonSlashed:
 		return lang.L("The network removed this node: a result disagreed with the others and the stake was lost. Join again in Settings")
-	case "leaving":
+	case api.ReasonLeaving:
 		return lang.L("Leaving the network: the stake and the fees come back to the wallet")
-	case "left_network":
+	case api.ReasonLeft:
 		return lang.L("You left the network; the stake and the fees are in the wallet")
-	case "leave_failed":
+	case api.ReasonLeaveFailed:
 		return lang.L("Leaving the network failed; it is tried again when the node starts: see the log")
-	case "internal_error":
+	case api.ReasonFatal:
 		return lang.L("The node stopped on an error: see the log")
 	}
 	switch state {
 	case api.StateSetup:
 		return lang.L("Finish setting up in the Hydrogen window")
-	case "initializing":
+	case api.NodeInitializing:
 		return lang.L("Starting")
-	case "waiting-for-funds":
+	case api.NodeWaitingForFunds:
 		return lang.L("Waiting for funds")
-	case "joining":
+	case api.NodeJoining:
 		return lang.L("Joining the network")
-	case "available":
+	case api.NodeAvailable:
 		return lang.L("Ready for tasks")
-	case "busy":
+	case api.NodeBusy:
 		return lang.L("Working on a task")
-	case "pausing":
+	case api.NodePausing:
 		return lang.L("Pausing after this task")
-	case "paused":
+	case api.NodePaused:
 		return lang.L("Paused on the network")
-	case "quitting":
+	case api.NodeQuitting:
 		return lang.L("Leaving the network")
-	case "stopped":
+	case api.NodeStopped:
 		return lang.L("Stopped")
-	case "error":
+	case api.NodeError:
 		return lang.L("Error")
 	}
-	return state
+	return string(state)
 }
 
 // ErrorText translates an API error code; other errors keep their text.

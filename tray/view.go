@@ -54,10 +54,10 @@ func ViewOf(st *api.Status, err error, todayWei string, now time.Time) View {
 		v.Today = ""
 	case st.State == api.StateSetup:
 		v.State, v.Status = Problem, NodeText(st.State, st.Reason)
-	case st.State == "error" || st.State == "waiting-for-funds" || st.State == "stopped" || st.State == "quitting" ||
-		st.Reason == "removed_qos" || st.Reason == "removed_slashed" || st.Reason == "leaving" || st.Reason == "left_network":
+	case st.State == api.NodeError || st.State == api.NodeWaitingForFunds || st.State == api.NodeStopped || st.State == api.NodeQuitting ||
+		st.Reason == api.ReasonKicked || st.Reason == api.ReasonSlashed || st.Reason == api.ReasonLeaving || st.Reason == api.ReasonLeft:
 		v.State, v.Status = Problem, NodeText(st.State, st.Reason)
-	case st.Decision.Reason == "paused_by_owner":
+	case st.Decision.Reason == api.PauseOverride:
 		v.State, v.Status = Paused, DecisionText(st.Decision, now)
 		v.CanResume, v.CanEarnNow = true, true
 	case st.Decision.Earn:
@@ -66,7 +66,7 @@ func ViewOf(st *api.Status, err error, todayWei string, now time.Time) View {
 			v.Status = lang.L("Earning: {{.Kind}} task in progress", map[string]any{"Kind": KindText(st.Current.Kind)})
 		}
 		v.CanPause = true
-		v.CanResume = st.Decision.Reason == "earn_now"
+		v.CanResume = st.Decision.Reason == api.EarnOverride
 	default:
 		v.State, v.Status = Waiting, DecisionText(st.Decision, now)
 		v.CanEarnNow, v.CanPause = true, true

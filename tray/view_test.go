@@ -29,7 +29,7 @@ func TestViewOf(t *testing.T) {
 	}
 	now := time.Date(2026, 11, 22, 14, 0, 0, 0, time.UTC)
 	st := func(state, reason string, d api.Decision) *api.Status {
-		return &api.Status{State: state, Reason: reason, Decision: d}
+		return &api.Status{State: api.NodeState(state), Reason: api.NodeReason(reason), Decision: d}
 	}
 	for _, c := range []struct {
 		name                string
@@ -41,7 +41,7 @@ func TestViewOf(t *testing.T) {
 	}{
 		{"no daemon", nil, errors.New("dial"), Problem, "The node service is not running", false, false, false},
 		{"forbidden", nil, &api.Error{Code: api.CodeForbidden}, Problem, "This user may not control the node service", false, false, false},
-		{"setup", st(api.StateSetup, "wallet", api.Decision{}), nil, Problem, "Finish setting up in the Hydrogen window", false, false, false},
+		{"setup", st(string(api.StateSetup), "wallet", api.Decision{}), nil, Problem, "Finish setting up in the Hydrogen window", false, false, false},
 		{"funds", st("waiting-for-funds", "low_balance", api.Decision{Earn: true, Reason: "earn_away"}), nil, Problem, "Waiting for funds: the wallet needs the stake and a little for fees", false, false, false},
 		{"away", st("available", "", api.Decision{Earn: true, Reason: "earn_away"}), nil, Earning, "Earning while you are away", false, true, false},
 		{"earn now", st("available", "", api.Decision{Earn: true, Reason: "earn_now"}), nil, Earning, "Earning now, as you asked", false, true, true},

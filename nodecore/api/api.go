@@ -20,14 +20,14 @@ const Prefix = "/v1"
 
 // Status is the daemon's snapshot.
 type Status struct {
-	State    string    `json:"state"`            // node state: "available", "busy", "paused", …
-	Reason   string    `json:"reason,omitempty"` // node reason code
-	Address  string    `json:"address"`
-	Task     uint64    `json:"task,omitempty"`
-	Current  *Current  `json:"current,omitempty"` // the task being run
-	GPU      *GPU      `json:"gpu,omitempty"`
-	Decision Decision  `json:"decision"`
-	Presence *Presence `json:"presence,omitempty"` // the latest report, if any
+	State    NodeState  `json:"state"`            // vocab.go
+	Reason   NodeReason `json:"reason,omitempty"` // vocab.go
+	Address  string     `json:"address"`
+	Task     uint64     `json:"task,omitempty"`
+	Current  *Current   `json:"current,omitempty"` // the task being run
+	GPU      *GPU       `json:"gpu,omitempty"`
+	Decision Decision   `json:"decision"`
+	Presence *Presence  `json:"presence,omitempty"` // the latest report, if any
 	// Waiting says why an available node has no task (nil otherwise, or
 	// before the node has counted).
 	Waiting *Waiting `json:"waiting,omitempty"`
@@ -74,14 +74,14 @@ type Download struct {
 
 // Decision is the hire-out policy's latest decision.
 type Decision struct {
-	Earn      bool      `json:"earn"`
-	Reason    string    `json:"reason"` // policy reason code, e.g. "paused_foreign_gpu"
-	Process   string    `json:"process,omitempty"`
-	TempC     uint32    `json:"tempC,omitempty"`
-	LimitC    uint32    `json:"limitC,omitempty"`
-	ActiveAgo Duration  `json:"activeAgo,omitempty"`
-	AwayAfter Duration  `json:"awayAfter,omitempty"`
-	Until     time.Time `json:"until,omitzero"`
+	Earn      bool         `json:"earn"`
+	Reason    PolicyReason `json:"reason"` // vocab.go
+	Process   string       `json:"process,omitempty"`
+	TempC     uint32       `json:"tempC,omitempty"`
+	LimitC    uint32       `json:"limitC,omitempty"`
+	ActiveAgo Duration     `json:"activeAgo,omitempty"`
+	AwayAfter Duration     `json:"awayAfter,omitempty"`
+	Until     time.Time    `json:"until,omitzero"`
 }
 
 // Presence is a report from the tray's watcher.
@@ -314,10 +314,6 @@ const (
 	NeedWallet  = "wallet"
 	NeedNetwork = "network"
 )
-
-// StateSetup is Status.State while the daemon waits for the first-run
-// wizard (Status.Reason lists what it needs, comma-separated).
-const StateSetup = "setup"
 
 // SetupState is what GET /v1/setup answers.
 type SetupState struct {

@@ -41,7 +41,7 @@ func TestClientSharedByGoroutines(t *testing.T) {
 		wg.Go(func() {
 			st, err := c.Status(t.Context())
 			if err == nil && st.State != StateSetup {
-				err = &Error{Code: "test", Message: "state " + st.State}
+				err = &Error{Code: "test", Message: "state " + string(st.State)}
 			}
 			errs <- err
 		})

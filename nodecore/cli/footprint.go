@@ -220,7 +220,7 @@ func footprint(ctx context.Context, logw io.Writer, fr footprintRun) ([]footprin
 	for {
 		// In the network: available, or paused on chain until the tray's
 		// presence (started next) says the owner is away.
-		if s, err := c.Status(ctx); err == nil && (s.State == "available" || s.State == "paused") {
+		if s, err := c.Status(ctx); err == nil && (s.State == api.NodeAvailable || s.State == api.NodePaused) {
 			break
 		}
 		if node.exited() {

@@ -33,9 +33,9 @@ func (e *env) leaveCommand() *ffcli.Command {
 			fmt.Fprintln(e.stdout, "leaving the network (a task in progress finishes first; Ctrl+C stops waiting, not the leave)")
 			return e.followAccount(ctx, c, len(seen), func(st api.Status) (bool, error) {
 				switch {
-				case st.State == "stopped" && st.Reason == "left_network":
+				case st.State == api.NodeStopped && st.Reason == api.ReasonLeft:
 					return true, nil
-				case st.State == "error":
+				case st.State == api.NodeError:
 					return false, fmt.Errorf("leaving failed (%s): see `hydrogend` logs; it is retried when the node starts", st.Reason)
 				}
 				return false, nil
@@ -67,11 +67,11 @@ func (e *env) joinCommand() *ffcli.Command {
 			fmt.Fprintln(e.stdout, "joining the network")
 			return e.followAccount(ctx, c, len(seen), func(st api.Status) (bool, error) {
 				switch st.State {
-				case "available", "busy", "paused":
+				case api.NodeAvailable, api.NodeBusy, api.NodePaused:
 					return true, nil
-				case "waiting-for-funds":
+				case api.NodeWaitingForFunds:
 					return false, errors.New("waiting for funds: send the stake and some gas to the node's wallet (hydrogend wallet address)")
-				case "error":
+				case api.NodeError:
 					return false, fmt.Errorf("joining failed (%s): see the daemon's log", st.Reason)
 				}
 				return false, nil

@@ -61,7 +61,7 @@ func TestBatteryAndScheduleGraceThroughTheDaemon(t *testing.T) {
 		deadline := time.Now().Add(20 * time.Second)
 		for time.Now().Before(deadline) {
 			st, err := c.Status(ctx)
-			if err == nil && st.Decision.Reason == want {
+			if err == nil && string(st.Decision.Reason) == want {
 				return
 			}
 			last = fmt.Sprint(st.Decision, err)

@@ -366,7 +366,9 @@ func (s *Server) Status() api.Status {
 	if nd == nil || gov == nil {
 		st := api.Status{State: api.StateSetup, GPU: gs, Presence: p, Downloads: s.downloads(false), Updated: s.Now(), AddressChange: change}
 		if s.Setup != nil {
-			st.Reason = strings.Join(s.Setup.State().Needs, ",")
+			// In setup the reason lists what the setup still needs
+			// ("wallet,network"); the UI reads the state.
+			st.Reason = api.NodeReason(strings.Join(s.Setup.State().Needs, ","))
 			st.Address = s.Setup.State().Address
 		}
 		return st
@@ -374,9 +376,9 @@ func (s *Server) Status() api.Status {
 	n := nd.Snapshot()
 	d := gov.Decision()
 	st := api.Status{
-		State: n.State.String(), Reason: string(n.Reason), Address: n.Address.Hex(), Task: n.Task,
+		State: n.State.Wire(), Reason: n.Reason, Address: n.Address.Hex(), Task: n.Task,
 		Decision: api.Decision{
-			Earn: d.Earn, Reason: string(d.Reason), Process: d.Detail.Process, TempC: d.Detail.TempC, LimitC: d.Detail.LimitC,
+			Earn: d.Earn, Reason: d.Reason, Process: d.Detail.Process, TempC: d.Detail.TempC, LimitC: d.Detail.LimitC,
 			ActiveAgo: api.Duration(d.Detail.ActiveAgo), AwayAfter: api.Duration(d.Detail.AwayAfter), Until: d.Detail.Until,
 		},
 		GPU: gs, Presence: p, Downloads: s.downloads(false), Updated: s.Now(), AddressChange: change,

@@ -131,21 +131,21 @@ func TestStatusPresenceAndStaleness(t *testing.T) {
 		t.Fatalf("socket mode %v %v", fi.Mode(), err)
 	}
 	s, err := r.client.Status(ctx)
-	if err != nil || s.State != "available" || s.Decision.Earn || s.Decision.Reason != string(policy.PauseNoPresence) {
+	if err != nil || s.State != "available" || s.Decision.Earn || s.Decision.Reason != policy.PauseNoPresence {
 		t.Fatalf("%+v %v", s, err)
 	}
 	// The tray reports the owner away: earning.
 	if err := r.client.ReportPresence(ctx, api.Presence{At: time.Now(), Idle: api.Duration(time.Hour), ControllerIdle: api.Unknown, Sources: []string{"x11"}}); err != nil {
 		t.Fatal(err)
 	}
-	if s, _ := r.client.Status(ctx); !s.Decision.Earn || s.Decision.Reason != string(policy.EarnAway) || s.Presence == nil {
+	if s, _ := r.client.Status(ctx); !s.Decision.Earn || s.Decision.Reason != policy.EarnAway || s.Presence == nil {
 		t.Fatalf("after the report: %+v", s)
 	}
 	// Reports stop (the watcher died): the owner is assumed present.
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		s, _ := r.client.Status(ctx)
-		if !s.Decision.Earn && s.Decision.Reason == string(policy.PauseNoPresence) {
+		if !s.Decision.Earn && s.Decision.Reason == policy.PauseNoPresence {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -242,7 +242,7 @@ func TestWatchSurvivesRestart(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go (&api.Client{Socket: sock}).WatchForever(ctx, func(s api.Status) { got <- s }, func(err error) { downs <- err }, 200*time.Millisecond)
-	want := func(state string) {
+	want := func(state api.NodeState) {
 		t.Helper()
 		deadline := time.After(5 * time.Second)
 		for {

@@ -45,7 +45,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	st := c.s.Status()
 	for i := node.StateInitializing; i <= node.StateError; i++ {
 		v := 0.0
-		if i.String() == st.State {
+		if i.Wire() == st.State {
 			v = 1
 		}
 		ch <- prometheus.MustNewConstMetric(mState, prometheus.GaugeValue, v, i.String())
@@ -54,7 +54,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	if st.Decision.Earn {
 		earn = 1
 	}
-	ch <- prometheus.MustNewConstMetric(mEarn, prometheus.GaugeValue, earn, st.Decision.Reason)
+	ch <- prometheus.MustNewConstMetric(mEarn, prometheus.GaugeValue, earn, string(st.Decision.Reason))
 	c.s.mu.Lock()
 	l := c.s.Ledger
 	c.s.mu.Unlock()

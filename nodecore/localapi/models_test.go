@@ -161,7 +161,7 @@ func TestSetupModeThenAttach(t *testing.T) {
 	if st, err := c.SetupWallet(ctx, api.WalletSetup{Create: true}); err != nil || len(st.Needs) != 1 {
 		t.Fatalf("%+v %v", st, err)
 	}
-	states := make(chan string, 16)
+	states := make(chan api.NodeState, 16)
 	wctx, wcancel := context.WithCancel(ctx)
 	defer wcancel()
 	go c.Watch(wctx, func(s api.Status) { states <- s.State })

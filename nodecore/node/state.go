@@ -12,6 +12,8 @@ import (
 	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
 )
 
 // State is the node engine's state. The values cross the local API and
@@ -32,12 +34,20 @@ const (
 	StateError          State = 9
 )
 
-var stateNames = []string{"initializing", "waiting-for-funds", "joining", "available", "busy", "pausing", "paused", "quitting", "stopped", "error"}
+var stateNames = []api.NodeState{api.NodeInitializing, api.NodeWaitingForFunds, api.NodeJoining, api.NodeAvailable, api.NodeBusy, api.NodePausing, api.NodePaused, api.NodeQuitting, api.NodeStopped, api.NodeError}
+
+// Wire is the state as the local API sends it.
+func (s State) Wire() api.NodeState {
+	if s >= 0 && int(s) < len(stateNames) {
+		return stateNames[s]
+	}
+	return api.NodeError
+}
 
 // String returns the state's name.
 func (s State) String() string {
 	if s >= 0 && int(s) < len(stateNames) {
-		return stateNames[s]
+		return string(stateNames[s])
 	}
 	return fmt.Sprintf("State(%d)", int(s))
 }
@@ -50,31 +60,27 @@ func (s State) MarshalText() ([]byte, error) {
 	return []byte(s.String()), nil
 }
 
-// Reason says why the node is in its state; the app translates it.
-type Reason string
+// Reason says why the node is in its state; the app translates it. The
+// values are the wire's (api/vocab.go).
+type Reason = api.NodeReason
 
 // Reasons.
 const (
-	ReasonNone        Reason = ""
-	ReasonLowBalance  Reason = "low_balance"     // waiting for funds
-	ReasonClockSkew   Reason = "clock_skew"      // the clock is off by more than a minute
-	ReasonWrongChain  Reason = "wrong_chain"     // the RPC serves another chain than the network file
-	ReasonChainDown   Reason = "chain_down"      // the chain does not answer
-	ReasonRelayDown   Reason = "relay_down"      // the relay does not answer
-	ReasonKicked      Reason = "removed_qos"     // the network removed the node for a low QoS score (stake returned)
-	ReasonSlashed     Reason = "removed_slashed" // the network slashed the node's stake and removed it
-	ReasonUserPaused  Reason = "user_paused"     // the owner paused
-	ReasonLeaving     Reason = "leaving"         // the owner is leaving the network (quit, then withdrawals)
-	ReasonLeft        Reason = "left_network"    // the owner left; stake and fees are in the wallet
-	ReasonLeaveFailed Reason = "leave_failed"    // a step of leaving failed (see the log); retried at the next start
-	ReasonFatal       Reason = "internal_error"  // see the log
-	// ReasonWrongContracts: the network file's addresses do not hold
-	// this release's Hydrogen contracts (or they are not bound to each
-	// other); nothing was staked.
-	ReasonWrongContracts Reason = "wrong_contracts"
-	// ReasonStakeLimit: the registry asks a larger stake than the
-	// owner's limit (-max-stake); nothing was staked.
-	ReasonStakeLimit Reason = "stake_above_limit"
+	ReasonNone           = api.ReasonNone
+	ReasonLowBalance     = api.ReasonLowBalance
+	ReasonClockSkew      = api.ReasonClockSkew
+	ReasonWrongChain     = api.ReasonWrongChain
+	ReasonChainDown      = api.ReasonChainDown
+	ReasonRelayDown      = api.ReasonRelayDown
+	ReasonKicked         = api.ReasonKicked
+	ReasonSlashed        = api.ReasonSlashed
+	ReasonUserPaused     = api.ReasonUserPaused
+	ReasonLeaving        = api.ReasonLeaving
+	ReasonLeft           = api.ReasonLeft
+	ReasonLeaveFailed    = api.ReasonLeaveFailed
+	ReasonFatal          = api.ReasonFatal
+	ReasonWrongContracts = api.ReasonWrongContracts
+	ReasonStakeLimit     = api.ReasonStakeLimit
 )
 
 // Snapshot is the whole state the app shows.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/gpu"
 	"github.com/hydrogen-network/hydrogen/nodecore/idle"
 )
@@ -99,27 +100,28 @@ type Input struct {
 	Previous Decision
 }
 
-// Reason says why; the app translates it (with Detail's values).
-type Reason string
+// Reason says why; the app translates it (with Detail's values). The
+// values are the wire's (api/vocab.go).
+type Reason = api.PolicyReason
 
 // Reasons. The Earn* ones come with Earn = true.
 const (
-	EarnAway     Reason = "earn_away"      // the owner has been away AwayAfter
-	EarnSchedule Reason = "earn_schedule"  // the schedule says always
-	EarnHeadless Reason = "earn_headless"  // a headless rig
-	EarnOverride Reason = "earn_now"       // the owner asked to earn now
-	EarnFinish   Reason = "earn_finishing" // finishing a task before a schedule pause
+	EarnAway     = api.EarnAway
+	EarnSchedule = api.EarnSchedule
+	EarnHeadless = api.EarnHeadless
+	EarnOverride = api.EarnOverride
+	EarnFinish   = api.EarnFinish
 
-	PauseUserActive Reason = "paused_user_active" // input recently: "waiting: you were active 2 min ago…"
-	PauseController Reason = "paused_controller"  // a gamepad is in use
-	PauseFullScreen Reason = "paused_fullscreen"  // a full-screen app or presentation
-	PauseInhibited  Reason = "paused_inhibited"   // a video player or the like inhibits idleness
-	PauseForeignGPU Reason = "paused_foreign_gpu" // another program uses the GPU (Detail.Process)
-	PauseTemp       Reason = "paused_temperature" // too hot (Detail.TempC, Detail.LimitC)
-	PauseBattery    Reason = "paused_battery"
-	PauseSchedule   Reason = "paused_schedule"
-	PauseOverride   Reason = "paused_by_owner"    // Detail.Until (zero: until resumed)
-	PauseNoPresence Reason = "paused_no_presence" // the presence watcher is silent: assume present
+	PauseUserActive = api.PauseUserActive
+	PauseController = api.PauseController
+	PauseFullScreen = api.PauseFullScreen
+	PauseInhibited  = api.PauseInhibited
+	PauseForeignGPU = api.PauseForeignGPU
+	PauseTemp       = api.PauseTemp
+	PauseBattery    = api.PauseBattery
+	PauseSchedule   = api.PauseSchedule
+	PauseOverride   = api.PauseOverride
+	PauseNoPresence = api.PauseNoPresence
 )
 
 // Detail carries the values a reason's text shows.

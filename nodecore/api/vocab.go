@@ -1,0 +1,98 @@
+package api
+
+// The wire's vocabulary: every state and reason the daemon sends in a
+// Status, defined once, here, for both sides. The daemon's packages use
+// these types (node.Reason and policy.Reason are aliases of them), the
+// tray and the window switch on these constants and translate each, and
+// vocab_test.go fails when a constant is missing from its list: a value
+// the daemon can send always has a text (tray's vocabulary test).
+
+// NodeState is the node engine's state on the wire (Status.State).
+type NodeState string
+
+// Node states.
+const (
+	NodeSetup           NodeState = "setup" // the daemon waits for the first-run setup
+	NodeInitializing    NodeState = "initializing"
+	NodeWaitingForFunds NodeState = "waiting-for-funds" // the wallet lacks stake + gas reserve
+	NodeJoining         NodeState = "joining"
+	NodeAvailable       NodeState = "available"
+	NodeBusy            NodeState = "busy"
+	NodePausing         NodeState = "pausing" // busy; pauses when the task ends
+	NodePaused          NodeState = "paused"
+	NodeQuitting        NodeState = "quitting"
+	NodeStopped         NodeState = "stopped"
+	NodeError           NodeState = "error"
+)
+
+// StateSetup is Status.State while the daemon waits for the first-run
+// setup (a wallet and a network).
+const StateSetup = NodeSetup
+
+// NodeStates lists every node state, in the engine's order after setup.
+func NodeStates() []NodeState {
+	return []NodeState{NodeSetup, NodeInitializing, NodeWaitingForFunds, NodeJoining, NodeAvailable, NodeBusy, NodePausing, NodePaused, NodeQuitting, NodeStopped, NodeError}
+}
+
+// NodeReason says why the node is in its state (Status.Reason).
+type NodeReason string
+
+// Node reasons.
+const (
+	ReasonNone        NodeReason = ""
+	ReasonLowBalance  NodeReason = "low_balance"     // waiting for funds
+	ReasonClockSkew   NodeReason = "clock_skew"      // the clock is off by more than a minute
+	ReasonWrongChain  NodeReason = "wrong_chain"     // the RPC serves another chain than the network file
+	ReasonChainDown   NodeReason = "chain_down"      // the chain does not answer
+	ReasonRelayDown   NodeReason = "relay_down"      // the relay does not answer
+	ReasonKicked      NodeReason = "removed_qos"     // the network removed the node for a low QoS score (stake returned)
+	ReasonSlashed     NodeReason = "removed_slashed" // the network slashed the node's stake and removed it
+	ReasonUserPaused  NodeReason = "user_paused"     // the owner paused
+	ReasonLeaving     NodeReason = "leaving"         // the owner is leaving the network (quit, then withdrawals)
+	ReasonLeft        NodeReason = "left_network"    // the owner left; stake and fees are in the wallet
+	ReasonLeaveFailed NodeReason = "leave_failed"    // a step of leaving failed (see the log); retried at the next start
+	ReasonFatal       NodeReason = "internal_error"  // see the log
+	// ReasonWrongContracts: the network file's addresses do not hold
+	// this release's Hydrogen contracts (or they are not bound to each
+	// other); nothing was staked.
+	ReasonWrongContracts NodeReason = "wrong_contracts"
+	// ReasonStakeLimit: the registry asks a larger stake than the
+	// owner's limit (-max-stake); nothing was staked.
+	ReasonStakeLimit NodeReason = "stake_above_limit"
+)
+
+// NodeReasons lists every node reason but ReasonNone.
+func NodeReasons() []NodeReason {
+	return []NodeReason{ReasonLowBalance, ReasonClockSkew, ReasonWrongChain, ReasonChainDown, ReasonRelayDown, ReasonKicked, ReasonSlashed, ReasonUserPaused, ReasonLeaving, ReasonLeft, ReasonLeaveFailed, ReasonFatal, ReasonWrongContracts, ReasonStakeLimit}
+}
+
+// PolicyReason says why the hire-out policy lets the card work or not
+// (Decision.Reason, with the Decision's values). The Earn* ones come with
+// Earn = true.
+type PolicyReason string
+
+// Policy reasons.
+const (
+	EarnAway     PolicyReason = "earn_away"      // the owner has been away AwayAfter
+	EarnSchedule PolicyReason = "earn_schedule"  // the schedule says always
+	EarnHeadless PolicyReason = "earn_headless"  // a headless rig
+	EarnOverride PolicyReason = "earn_now"       // the owner asked to earn now
+	EarnFinish   PolicyReason = "earn_finishing" // finishing a task before a schedule pause
+
+	PauseUserActive PolicyReason = "paused_user_active" // input recently (ActiveAgo, AwayAfter)
+	PauseController PolicyReason = "paused_controller"  // a gamepad is in use
+	PauseFullScreen PolicyReason = "paused_fullscreen"  // a full-screen app or presentation
+	PauseInhibited  PolicyReason = "paused_inhibited"   // a video player or the like inhibits idleness
+	PauseForeignGPU PolicyReason = "paused_foreign_gpu" // another program uses the GPU (Process)
+	PauseTemp       PolicyReason = "paused_temperature" // too hot (TempC, LimitC)
+	PauseBattery    PolicyReason = "paused_battery"
+	PauseSchedule   PolicyReason = "paused_schedule"
+	PauseOverride   PolicyReason = "paused_by_owner"    // Until (zero: until resumed)
+	PauseNoPresence PolicyReason = "paused_no_presence" // the presence watcher is silent: assume present
+)
+
+// PolicyReasons lists every policy reason.
+func PolicyReasons() []PolicyReason {
+	return []PolicyReason{EarnAway, EarnSchedule, EarnHeadless, EarnOverride, EarnFinish,
+		PauseUserActive, PauseController, PauseFullScreen, PauseInhibited, PauseForeignGPU, PauseTemp, PauseBattery, PauseSchedule, PauseOverride, PauseNoPresence}
+}

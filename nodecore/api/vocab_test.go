@@ -1,0 +1,60 @@
+package api
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"slices"
+	"testing"
+)
+
+// TestVocabularyListed: every constant of the wire's vocabulary types in
+// vocab.go is in its list, so that a test enumerating the lists (tray's
+// TestEveryWireValueHasText) sees every value the daemon can send.
+func TestVocabularyListed(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "vocab.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string][]string{}
+	for _, s := range NodeStates() {
+		listed["NodeState"] = append(listed["NodeState"], string(s))
+	}
+	for _, r := range NodeReasons() {
+		listed["NodeReason"] = append(listed["NodeReason"], string(r))
+	}
+	for _, r := range PolicyReasons() {
+		listed["PolicyReason"] = append(listed["PolicyReason"], string(r))
+	}
+	found := 0
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.CONST {
+			continue
+		}
+		for _, sp := range g.Specs {
+			v := sp.(*ast.ValueSpec)
+			id, ok := v.Type.(*ast.Ident)
+			if !ok || listed[id.Name] == nil {
+				continue // untyped (an alias of another constant)
+			}
+			for i, name := range v.Names {
+				lit, ok := v.Values[i].(*ast.BasicLit)
+				if !ok {
+					t.Fatalf("%s: not a literal", name.Name)
+				}
+				val := lit.Value[1 : len(lit.Value)-1]
+				found++
+				if val == "" {
+					continue // ReasonNone: no reason, no text
+				}
+				if !slices.Contains(listed[id.Name], val) {
+					t.Errorf("%s %s = %q is missing from its list in vocab.go", id.Name, name.Name, val)
+				}
+			}
+		}
+	}
+	if found < 30 {
+		t.Fatalf("found %d constants: the scan is broken", found)
+	}
+}
