@@ -289,10 +289,12 @@ func (c *Client) Create(ctx context.Context, spec Spec, timeoutSeconds uint64, f
 }
 
 // Draw fills a task's empty seats from the randomness its round awaited;
-// anyone may send it once that round's block is past. It returns the seats
-// assigned by this draw (zero elsewhere). When nothing was assigned (an
-// expired round, an audit waiting for free nodes) a new round was
-// requested: draw again later.
+// anyone may send it once that round's block is past and within the draw
+// window. It returns the seats assigned by this draw (zero elsewhere).
+// When nothing was assigned, either the task ended (its nodes not drawn
+// within the window: DrawMissed) or a new round was requested (a late
+// replacement or audit draw, an audit waiting for free nodes): draw again
+// later.
 func (c *Client) Draw(ctx context.Context, id uint64, spec Spec) ([Seats]common.Address, *types.Receipt, error) {
 	var seats [Seats]common.Address
 	rcpt, err := c.sendTasksLater(ctx, c.tm.PackDraw(bigU(id), spec.binding()), DrawGas)

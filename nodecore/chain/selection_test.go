@@ -142,7 +142,7 @@ func TestHomeCardsFitSmallTasks(t *testing.T) {
 	fJoin(t, []*simchain.Account{mid}, 6144, fVer)
 	fJoin(t, []*simchain.Account{big8}, 8192, fVer)
 	spec := fSpec()
-	for need, want := range map[uint32]uint64{0: 3, 4096: 3, 5000: 2, 6144: 2, 8192: 1, 8193: 0, 90000: 0} {
+	for need, want := range map[uint32]uint64{0: 3, 4096: 3, 5000: 2, 6144: 2, 8192: 1, 8193: 0, 90000: 0, 200000: 0} {
 		spec.MinVRAMMiB = need
 		if c, err := app.Client.PoolCount(fctx, spec); err != nil || c != want {
 			t.Errorf("a task needing %d MiB may be drawn from %d nodes (%v), want %d", need, c, err, want)

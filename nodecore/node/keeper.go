@@ -33,9 +33,12 @@ const keepersPerRound = 3
 // it keeps one (an audit may wait for free nodes up to a task's longest
 // timeout).
 const (
-	maxKept = 512
-	keptFor = time.Hour
+	maxKept = 4096
+	keptFor = 2 * time.Hour
 )
+
+// membersFor is how long a member count read for keeping is reused.
+const membersFor = 30 * time.Second
 
 // keptRound is a draw this node saw requested.
 type keptRound struct {
@@ -69,6 +72,24 @@ func (n *Node) drawn(id uint64) {
 	n.keepMu.Lock()
 	defer n.keepMu.Unlock()
 	delete(n.kept, id)
+}
+
+// keepMembers is the member count, read at most every membersFor.
+func (n *Node) keepMembers(ctx context.Context) (uint64, error) {
+	n.keepMu.Lock()
+	m, at := n.members, n.membersAt
+	n.keepMu.Unlock()
+	if !at.IsZero() && time.Since(at) < membersFor {
+		return m, nil
+	}
+	m, err := n.client.MemberCount(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n.keepMu.Lock()
+	n.members, n.membersAt = m, time.Now()
+	n.keepMu.Unlock()
+	return m, nil
 }
 
 // keeperRank places this node among the members for a round: it keeps
@@ -117,7 +138,7 @@ func (n *Node) keepOnce(ctx context.Context) {
 	if len(due) == 0 {
 		return
 	}
-	members, err := n.client.MemberCount(ctx)
+	members, err := n.keepMembers(ctx)
 	if err != nil {
 		n.log.Debug("keeping draws: member count", "err", err)
 		return
@@ -131,10 +152,14 @@ func (n *Node) keepOnce(ctx context.Context) {
 			n.drawn(id)
 			continue
 		}
-		// Checked at polls 0, 1, 2, 4, 8, …: a draw that waits costs each
-		// keeper a few reads, not one every poll.
+		// The first keepers of a round look every poll (an audit waiting
+		// for free nodes must be drawn the poll it can be); the wider
+		// set, at polls 1, 2, 4, 8, …: a draw that waits costs each of
+		// them a few reads, not one every poll.
 		polls := int(age / n.cfg.Poll)
-		if polls&(polls-1) != 0 || !keepsNow(keeperRank(id, k.round, n.addr), members, polls) {
+		rank := keeperRank(id, k.round, n.addr)
+		first := keepsNow(rank, members, 0)
+		if !first && (polls&(polls-1) != 0 || !keepsNow(rank, members, polls)) {
 			continue
 		}
 		done, err := n.keepRound(ctx, id, k.round)

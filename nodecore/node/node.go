@@ -100,8 +100,10 @@ type Node struct {
 
 	handedBack atomic.Bool // a yield or hand-back paused the node on chain since the gate last opened
 
-	keepMu sync.Mutex           // guards kept
-	kept   map[uint64]keptRound // task → the round this node saw awaiting a draw (keeper.go)
+	keepMu    sync.Mutex           // guards kept, members, membersAt
+	kept      map[uint64]keptRound // task → the round this node saw awaiting a draw (keeper.go)
+	members   uint64               // the network's member count, for keeping
+	membersAt time.Time            // when members was read
 
 	tx *chain.Transactor
 

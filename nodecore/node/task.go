@@ -484,6 +484,10 @@ func (n *Node) settleLocked(ctx context.Context, id uint64, t chain.TaskInfo, sl
 		}
 		if l := sl.Lost[n.addr]; l != nil {
 			lost = l
+		} else if t.Slashed&bit(slot) != 0 {
+			// The chain says this seat was slashed but the endpoint's log
+			// index has no event yet: settle later rather than guess.
+			return fmt.Errorf("node: task %d: slashed, but no NodeSlashed event found yet", id)
 		}
 		if part := stakeShare(sl, t, slot); part.Sign() > 0 {
 			earned = new(big.Int).Add(earned, part)

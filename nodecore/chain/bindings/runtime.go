@@ -17,16 +17,16 @@ type RuntimeCode struct {
 
 // NodeRegistryRuntime is NodeRegistry's deployed code.
 var NodeRegistryRuntime = RuntimeCode{
-	Size:       16120,
+	Size:       16122,
 	Immutables: [][2]int{{3007, 32}, {4855, 32}, {4933, 32}},
-	MaskedHash: common.HexToHash("0x13d94039eba319089301401221bb8b15629f5fd50e459725dae9d68696ac9f02"),
+	MaskedHash: common.HexToHash("0xe9674735cd9079c25ed82be0ca7721493d77b385337873335ed96b8f54d6be6f"),
 }
 
 // TaskManagerRuntime is TaskManager's deployed code.
 var TaskManagerRuntime = RuntimeCode{
 	Size:       24326,
 	Immutables: [][2]int{{1175, 32}, {4623, 32}, {4720, 32}, {10312, 32}, {10462, 32}, {12006, 32}, {13916, 32}, {15259, 32}, {15745, 32}, {16919, 32}, {17493, 32}, {18165, 32}, {22974, 32}, {24017, 32}},
-	MaskedHash: common.HexToHash("0x4be4648bcdd3ff81f553bdec93cfd9d23dbde0502e69ef1c7051f76e4f3ba030"),
+	MaskedHash: common.HexToHash("0x9bdbfb57c55a1c08eb69d88a673eac80e5cfd6ee33d5058df9a93bcdc4d1694d"),
 }
 
 // BlockRandomnessRuntime is BlockRandomness's deployed code.

@@ -105,7 +105,7 @@ contract NodeRegistry is Payouts {
     /// Points are scaled by this into the rolling score.
     uint32 public constant POINT_SCALE = 1_000;
     /// VRAM classes by their lower bound in MiB.
-    uint8 public constant CLASSES = 12;
+    uint8 public constant CLASSES = 14;
     /// Random draws per node to find among a model's holders before falling back.
     uint256 internal constant MODEL_TRIES = 4;
     /// Random draws per node among a GPU's members.
@@ -416,7 +416,7 @@ contract NodeRegistry is Payouts {
     }
 
     /// @notice The VRAM class of a card: 0 below 4 GiB, then 4, 6, 8, 10,
-    /// 12, 16, 20, 24, 32, 48 and 80 GiB and up (fine where home cards are,
+    /// 12, 16, 20, 24, 32, 48, 80, 96 and 128 GiB and up (fine where home cards are,
     /// so a task's need rounded up to a class skips few cards that fit).
     function classOf(uint32 vramMiB) public pure returns (uint8 c) {
         while (c + 1 < CLASSES && vramMiB >= _bound(c + 1)) ++c;
@@ -595,8 +595,8 @@ contract NodeRegistry is Payouts {
     /// every card).
     function _bound(uint256 c) internal pure returns (uint32) {
         if (c >= CLASSES) return type(uint32).max;
-        // GiB: 0, 4, 6, 8, 10, 12, 16, 20, 24, 32, 48, 80, a byte each.
-        return uint32(uint8(bytes12(0x000406080a0c101418203050)[c])) * 1024;
+        // GiB: 0, 4, 6, 8, 10, 12, 16, 20, 24, 32, 48, 80, 96, 128, a byte each.
+        return uint32(uint8(bytes14(0x000406080a0c1014182030506080)[c])) * 1024;
     }
 
     function _key(uint24 version, uint8 class) internal pure returns (bytes32) {
