@@ -133,13 +133,13 @@ var taskColumns = []struct {
 	width float32
 	get   func(TaskRow) string
 }{
-	{func() string { return lang.L("Time") }, 130, func(r TaskRow) string { return r.Time }},
-	{func() string { return lang.L("Type") }, 60, func(r TaskRow) string { return r.Kind }},
+	{func() string { return lang.L("Time") }, 150, func(r TaskRow) string { return r.Time }},
+	{func() string { return lang.L("Type") }, 160, func(r TaskRow) string { return r.Kind }},
 	{func() string { return lang.L("Model") }, 250, func(r TaskRow) string { return r.Model }},
 	{func() string { return lang.L("Duration") }, 80, func(r TaskRow) string { return r.Duration }},
 	{func() string { return lang.L("Fee") }, 100, func(r TaskRow) string { return r.Fee }},
-	{func() string { return lang.L("Outcome") }, 90, func(r TaskRow) string { return r.Outcome }},
-	{func() string { return lang.L("Audit") }, 190, func(r TaskRow) string { return r.Audit }},
+	{func() string { return lang.L("Outcome") }, 130, func(r TaskRow) string { return r.Outcome }},
+	{func() string { return lang.L("Audit") }, 280, func(r TaskRow) string { return r.Audit }},
 	{func() string { return lang.L("Reason") }, 200, func(r TaskRow) string { return r.Reason }},
 	{func() string { return lang.L("Transaction") }, 160, func(r TaskRow) string { return r.Tx }},
 }

@@ -172,8 +172,8 @@ type TaskRow struct {
 func Earnings(hours, days []api.Bucket, tasks []api.Task, account []api.AccountEntry, totals api.Totals, loc *time.Location) EarningsVM {
 	vm := EarningsVM{Total: tray.Tokens(totals.Earned), Tasks: fmt.Sprint(totals.Tasks)}
 	// Every 6th hour and every 7th day is labelled, counting back from now.
-	vm.Hours, vm.HourMax = bars(hours, 6, func(t time.Time) string { return t.In(loc).Format("15h") })
-	vm.Days, vm.DayMax = bars(days, 7, func(t time.Time) string { return t.In(loc).Format("Jan 2") })
+	vm.Hours, vm.HourMax = bars(hours, 6, func(t time.Time) string { return t.In(loc).Format(lang.L("15h")) })
+	vm.Days, vm.DayMax = bars(days, 7, func(t time.Time) string { return t.In(loc).Format(lang.L("Jan 2")) })
 	var outcomes []string
 	for o, n := range totals.ByOutcome {
 		outcomes = append(outcomes, fmt.Sprintf("%s %d", OutcomeText(o), n))
@@ -202,7 +202,7 @@ func Earnings(hours, days []api.Bucket, tasks []api.Task, account []api.AccountE
 // moveRow is a money movement as a ledger row: what moved in Type, the
 // amount in Fee (negative when it left the wallet), why in Reason.
 func moveRow(a api.AccountEntry, loc *time.Location) TaskRow {
-	r := TaskRow{Time: a.At.In(loc).Format("Jan 2 15:04:05"), Kind: MoveText(a.Move), Fee: tray.Tokens(a.Amount), Duration: "—", Outcome: "—", Audit: "—", Tx: a.Tx}
+	r := TaskRow{Time: a.At.In(loc).Format(lang.L("Jan 2 15:04:05")), Kind: MoveText(a.Move), Fee: tray.Tokens(a.Amount), Duration: "—", Outcome: "—", Audit: "—", Tx: a.Tx}
 	switch a.Move {
 	case api.MoveStaked, api.MoveSent:
 		r.Fee = "-" + r.Fee
@@ -273,7 +273,7 @@ func taskRow(t api.Task, loc *time.Location) TaskRow {
 	}
 	at := t.Times["received_at"]
 	if !at.IsZero() {
-		r.Time = at.In(loc).Format("Jan 2 15:04:05")
+		r.Time = at.In(loc).Format(lang.L("Jan 2 15:04:05"))
 	}
 	if end := t.Times["settled_at"]; !end.IsZero() && !at.IsZero() {
 		r.Duration = end.Sub(at).Round(100 * time.Millisecond).String()

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/hydrogen-network/hydrogen/i18n"
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/tray"
 )
@@ -226,7 +227,7 @@ func render(t *testing.T, master string, obj fyne.CanvasObject, size fyne.Size) 
 var tabSize = fyne.NewSize(900, 720)
 
 func TestTabsMarkup(t *testing.T) {
-	for _, lang := range []string{"en", "zh_Hans"} {
+	for _, lang := range i18n.Languages() {
 		t.Run(lang, func(t *testing.T) {
 			useLanguage(t, lang)
 			newTestApp(t)

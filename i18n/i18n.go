@@ -54,7 +54,15 @@ func Languages() []string {
 // names are the languages' names in their own script, as the language
 // setting lists them. Every translation file needs one (a test checks).
 var names = map[string]string{
+	"de":      "Deutsch",
 	"en":      "English",
+	"es":      "Español",
+	"fr":      "Français",
+	"ja":      "日本語",
+	"ko":      "한국어",
+	"pt_BR":   "Português (Brasil)",
+	"ru":      "Русский",
+	"tr":      "Türkçe",
 	"zh_Hans": "简体中文",
 }
 

@@ -7,12 +7,16 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/lang"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
 )
 
 // uiDirs are the directories whose Go code shows text to the owner,
@@ -89,8 +93,8 @@ func TestEveryKeyTranslated(t *testing.T) {
 		t.Fatal("found no lang.L calls: the scan is broken")
 	}
 	langs := Languages()
-	if len(langs) < 2 || langs[0] != "en" {
-		t.Fatalf("languages %v: want en and at least one more", langs)
+	if len(langs) < 10 || !slices.Contains(langs, "en") {
+		t.Fatalf("languages %v: want en and at least nine more", langs)
 	}
 	en, err := Messages("en")
 	if err != nil {
@@ -114,7 +118,10 @@ func TestEveryKeyTranslated(t *testing.T) {
 			t.Errorf("en.json: %q must map to itself, got %q", k, en[k])
 		}
 	}
-	for _, tag := range langs[1:] {
+	for _, tag := range langs {
+		if tag == "en" {
+			continue
+		}
 		m, err := Messages(tag)
 		if err != nil {
 			t.Fatal(err)
@@ -161,6 +168,46 @@ func TestLoadPicksTheLocale(t *testing.T) {
 				t.Fatalf("lang.L under %s = %q, want %q", tc.locale, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestDateLayouts: the translations of the date layouts (tray.Clock, the
+// window's charts and ledger) are Go time layouts that still write the
+// day, the month and the time, in every language.
+func TestDateLayouts(t *testing.T) {
+	at := time.Date(2026, 11, 3, 14, 5, 9, 0, time.UTC)
+	want := map[string][]string{
+		"Jan 2":          {"3", "11|Nov"},
+		"Jan 2 15:04":    {"3", "11|Nov", "14:05"},
+		"Jan 2 15:04:05": {"3", "11|Nov", "14:05:09"},
+		"15h":            {"14"},
+	}
+	for _, tag := range Languages() {
+		msgs, err := Messages(tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for layout, parts := range want {
+			got := at.Format(msgs[layout])
+			for _, p := range parts {
+				ok := false
+				for _, alt := range strings.Split(p, "|") {
+					ok = ok || strings.Contains(got, alt)
+				}
+				if !ok {
+					t.Errorf("%s: layout %q is %q, which writes %q: no %s", tag, layout, msgs[layout], got, p)
+				}
+			}
+		}
+	}
+}
+
+// TestLanguagesAreTheAPIs: the daemon accepts exactly the languages the
+// app has translations for (it validates the language setting without
+// linking the app).
+func TestLanguagesAreTheAPIs(t *testing.T) {
+	if got, want := Languages(), api.Languages(); !slices.Equal(got, want) {
+		t.Errorf("translation files %v, api.Languages %v: keep them equal", got, want)
 	}
 }
 

@@ -107,13 +107,18 @@ func When(t, now time.Time) string {
 	return t.In(now.Location()).Format("2006-01-02 15:04")
 }
 
-// Clock writes a time of day, with the day when it is not today.
+// Clock writes a time of day, with the day when it is not today, in the
+// language's order and words. The date layouts here and in the window
+// ("Jan 2 15:04", "Jan 2", "Jan 2 15:04:05", "15h") are Go time layouts,
+// translated: Go writes month names only in English, so other languages
+// give the month as a number (i18n's TestDateLayouts checks each keeps
+// the day, the month and the time).
 func Clock(t, now time.Time) string {
 	t = t.In(now.Location())
 	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
 		return t.Format("15:04")
 	}
-	return t.Format("Jan 2 15:04")
+	return t.Format(lang.L("Jan 2 15:04"))
 }
 
 // NodeText says what the node's state and reason mean.

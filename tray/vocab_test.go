@@ -52,8 +52,14 @@ func TestEveryWireValueHasText(t *testing.T) {
 			if err := i18n.Load(); err != nil {
 				t.Fatal(err)
 			}
+			msgs, err := i18n.Messages(tag)
+			if err != nil {
+				t.Fatal(err)
+			}
 			for what, text := range texts() {
-				if text == english[what] {
+				// The same word as English only where the translation says
+				// so (Spanish "Error").
+				if text == english[what] && msgs[text] != text {
 					t.Errorf("%s: %s is shown in English (%q)", tag, what, text)
 				}
 			}

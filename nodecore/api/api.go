@@ -236,7 +236,7 @@ type Settings struct {
 	Headless    *bool         `json:"headless,omitempty"` // earn without presence reports
 	QuotaGB     *int          `json:"quotaGB,omitempty"`  // model storage
 	Autostart   *bool         `json:"autostart,omitempty"`
-	Language    *string       `json:"language,omitempty"` // "" (the system's), "en", "zh_Hans"
+	Language    *string       `json:"language,omitempty"` // "" (the system's) or one of Languages()
 	// Model downloads: a proxy ("": the system's), a Hugging Face mirror
 	// ("": huggingface.co) and a bandwidth limit (MB/s; 0: none).
 	Proxy             *string  `json:"proxy,omitempty"`

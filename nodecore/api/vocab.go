@@ -96,3 +96,9 @@ func PolicyReasons() []PolicyReason {
 	return []PolicyReason{EarnAway, EarnSchedule, EarnHeadless, EarnOverride, EarnFinish,
 		PauseUserActive, PauseController, PauseFullScreen, PauseInhibited, PauseForeignGPU, PauseTemp, PauseBattery, PauseSchedule, PauseOverride, PauseNoPresence}
 }
+
+// Languages are the tags of the languages the app speaks (Settings.Language;
+// i18n's translation files, which i18n's tests keep equal to this list).
+func Languages() []string {
+	return []string{"de", "en", "es", "fr", "ja", "ko", "pt_BR", "ru", "tr", "zh_Hans"}
+}

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -191,8 +192,8 @@ func validate(p api.Settings) error {
 	if p.QuotaGB != nil && (*p.QuotaGB < 1 || *p.QuotaGB > 100_000) {
 		return bad("quotaGB", "must be 1 to 100000")
 	}
-	if p.Language != nil && *p.Language != "" && *p.Language != "en" && *p.Language != "zh_Hans" {
-		return bad("language", "%q is not a language Hydrogen speaks (en, zh_Hans)", *p.Language)
+	if p.Language != nil && *p.Language != "" && !slices.Contains(api.Languages(), *p.Language) {
+		return bad("language", "%q is not a language Hydrogen speaks (%s)", *p.Language, strings.Join(api.Languages(), ", "))
 	}
 	if p.Proxy != nil && *p.Proxy != "" {
 		if _, err := ProxyURL(*p.Proxy); err != nil {
