@@ -396,7 +396,7 @@ func TestSettings(t *testing.T) {
 	mu.Unlock()
 	before, _ := os.ReadFile(path)
 
-	hot, lang, schedBad := uint32(300), "fr", [7][24]uint8{}
+	hot, lang, schedBad := uint32(300), "tlh", [7][24]uint8{}
 	schedBad[0][0] = 7
 	for name, p := range map[string]api.Settings{
 		"temperature": {TempLimitC: &hot},
