@@ -267,7 +267,7 @@ func bars(bs []api.Bucket, every int, label func(time.Time) string) ([]Bar, stri
 }
 
 func taskRow(t api.Task, loc *time.Location) TaskRow {
-	r := TaskRow{Kind: tray.KindText(t.Kind), Outcome: OutcomeText(t.Outcome), Audit: AuditText(t.Role, t.Audit), Reason: t.Reason, Fee: tray.Tokens(t.Earned), Duration: "—"}
+	r := TaskRow{Kind: tray.KindText(t.Kind), Outcome: OutcomeText(t.Outcome), Audit: AuditText(t.Role, t.Audit), Reason: tray.TaskReasonText(t.Reason, time.Now()), Fee: tray.Tokens(t.Earned), Duration: "—"}
 	if t.Lost != "" && t.Lost != "0" {
 		r.Fee = "-" + tray.Tokens(t.Lost)
 	}

@@ -101,6 +101,64 @@ func DecisionText(d api.Decision, now time.Time) string {
 	return string(d.Reason)
 }
 
+// TaskReasonText says why a task ended as it did for this node, from the
+// daemon's reason codes (api.TaskReason); an older ledger's sentence
+// shows as it is.
+func TaskReasonText(reason string, now time.Time) string {
+	codes, detail, ok := api.ParseTaskReason(reason)
+	if !ok {
+		return reason
+	}
+	parts := make([]string, 0, len(codes))
+	for _, c := range codes {
+		parts = append(parts, taskReasonText(c, detail, now))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func taskReasonText(c api.TaskReason, detail string, now time.Time) string {
+	d := map[string]any{"Detail": detail}
+	switch c {
+	case api.TaskSlashedDiffered:
+		return lang.L("This node's score clearly differed from the agreed one: the stake was lost")
+	case api.TaskSlashedSilent:
+		return lang.L("This node committed and never disclosed: part of the stake was lost")
+	case api.TaskSeatEmptied:
+		return lang.L("This node's seat was emptied before the verdict")
+	case api.TaskNoArgumentsPaid:
+		return lang.L("The application never provided usable arguments; it paid the nodes a share of the fee")
+	case api.TaskNoArguments:
+		return lang.L("The application never provided usable arguments")
+	case api.TaskNoResult:
+		return lang.L("No node recorded the result in time; the fee was refunded")
+	case api.TaskRefunded:
+		return lang.L("No majority or too few nodes; the fee was refunded")
+	case api.TaskInDoubt:
+		return lang.L("Close to the agreed result but not within the threshold: unpaid, not slashed")
+	case api.TaskMissedDeadline:
+		return lang.L("This node did not commit or disclose in time")
+	case api.TaskStakeShare:
+		return lang.L("Paid a share of the stake slashed from the nodes that were wrong")
+	case api.TaskOwnerPresent:
+		return lang.L("Handed back before starting: {{.Why}}", map[string]any{"Why": DecisionText(api.Decision{Reason: api.PolicyReason(detail)}, now)})
+	case api.TaskOwnerReturned:
+		return lang.L("Handed back: {{.Why}}", map[string]any{"Why": DecisionText(api.Decision{Reason: api.PolicyReason(detail)}, now)})
+	case api.TaskTooLittleTime:
+		return lang.L("Passed on: only {{.Left}} left before the deadline", map[string]any{"Left": detail})
+	case api.TaskArgsUnavailable:
+		return lang.L("The task's arguments could not be fetched: {{.Detail}}", d)
+	case api.TaskModelUnavailable:
+		return lang.L("The task's model could not be fetched: {{.Detail}}", d)
+	case api.TaskEngineFailed:
+		return lang.L("The engine failed: {{.Detail}}", d)
+	case api.TaskResultUnusable:
+		return lang.L("The engine's output could not be checked: {{.Detail}}", d)
+	case api.TaskAuditNoArguments:
+		return lang.L("Could not audit: the task's arguments are missing ({{.Detail}})", d)
+	}
+	return c.With(detail)
+}
+
 // When writes a date and time in full ("2026-11-24 14:00", in now's
 // zone): for what the owner may need to compare or act before.
 func When(t, now time.Time) string {

@@ -29,6 +29,13 @@ func TestEveryWireValueHasText(t *testing.T) {
 		for _, r := range api.PolicyReasons() {
 			out["decision "+string(r)] = DecisionText(api.Decision{Reason: r}, now)
 		}
+		for _, r := range api.TaskReasons() {
+			detail := "x"
+			if r == api.TaskOwnerPresent || r == api.TaskOwnerReturned {
+				detail = string(api.PauseController)
+			}
+			out["task "+string(r)] = TaskReasonText(r.With(detail), now)
+		}
 		return out
 	}
 	t.Setenv("LANGUAGE", "en")
@@ -39,7 +46,7 @@ func TestEveryWireValueHasText(t *testing.T) {
 	bare := NodeText(api.NodeError, api.ReasonNone) // what a reason without a text of its own shows
 	for what, text := range english {
 		code := what[strings.Index(what, " ")+1:]
-		if text == "" || text == code || (strings.HasPrefix(what, "reason ") && text == bare) {
+		if text == "" || text == code || strings.HasPrefix(text, code+":") || (strings.HasPrefix(what, "reason ") && text == bare) {
 			t.Errorf("%s has no text of its own (shown as %q)", what, text)
 		}
 	}
@@ -64,5 +71,24 @@ func TestEveryWireValueHasText(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestTaskReasonText(t *testing.T) {
+	t.Setenv("LANGUAGE", "en")
+	if err := i18n.Load(); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 22, 14, 0, 0, 0, time.UTC)
+	for in, want := range map[string]string{
+		api.TaskOwnerReturned.With(string(api.PauseUserActive)):        "Handed back: You are using the computer",
+		string(api.TaskInDoubt) + "; " + string(api.TaskStakeShare):    "Close to the agreed result but not within the threshold: unpaid, not slashed; Paid a share of the stake slashed from the nodes that were wrong",
+		api.TaskEngineFailed.With("comfyui: exit status 1; no memory"): "The engine failed: comfyui: exit status 1; no memory",
+		"the owner took the GPU back: paused_user_active":              "the owner took the GPU back: paused_user_active", // an older ledger's sentence
+		"": "",
+	} {
+		if got := TaskReasonText(in, now); got != want {
+			t.Errorf("TaskReasonText(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -1,5 +1,10 @@
 package api
 
+import (
+	"slices"
+	"strings"
+)
+
 // The wire's vocabulary: every state and reason the daemon sends in a
 // Status, defined once, here, for both sides. The daemon's packages use
 // these types (node.Reason and policy.Reason are aliases of them), the
@@ -101,4 +106,68 @@ func PolicyReasons() []PolicyReason {
 // i18n's translation files, which i18n's tests keep equal to this list).
 func Languages() []string {
 	return []string{"de", "en", "es", "fr", "ja", "ko", "pt_BR", "ru", "tr", "zh_Hans"}
+}
+
+// TaskReason says why a task ended as it did for this node (Task.Reason,
+// the ledger's reason). On the wire a reason is one code, "code: detail"
+// (a detail the app shows as it is: an error, a duration; for the hand-
+// backs a PolicyReason), or several codes joined by "; ". Ledgers written
+// before the codes hold English sentences, shown as they are.
+type TaskReason string
+
+// Task reasons.
+const (
+	TaskSlashedDiffered  TaskReason = "slashed_differed"  // this node's score clearly differed from the agreed one
+	TaskSlashedSilent    TaskReason = "slashed_silent"    // it committed and never disclosed
+	TaskSeatEmptied      TaskReason = "seat_emptied"      // its seat was emptied before the verdict
+	TaskNoArgumentsPaid  TaskReason = "no_arguments_paid" // the application never provided usable arguments; it paid a share
+	TaskNoArguments      TaskReason = "no_arguments"      // the application never provided usable arguments
+	TaskNoResult         TaskReason = "no_result"         // no node recorded the result in time; refunded
+	TaskRefunded         TaskReason = "refunded"          // no majority or too few nodes; refunded
+	TaskInDoubt          TaskReason = "in_doubt"          // close to the agreed score but not within the threshold: unpaid, not slashed
+	TaskMissedDeadline   TaskReason = "missed_deadline"   // it did not commit or disclose in time
+	TaskStakeShare       TaskReason = "stake_share"       // it was paid a share of the stake slashed from the nodes that were wrong
+	TaskOwnerPresent     TaskReason = "owner_present"     // handed back before starting: the owner is using the computer (detail: a PolicyReason)
+	TaskOwnerReturned    TaskReason = "owner_returned"    // handed back while running: the owner took the GPU back (detail: a PolicyReason)
+	TaskTooLittleTime    TaskReason = "too_little_time"   // yielded: too little time left before the commit deadline (detail: the time)
+	TaskArgsUnavailable  TaskReason = "arguments_unavailable"
+	TaskModelUnavailable TaskReason = "model_unavailable"
+	TaskEngineFailed     TaskReason = "engine_failed"
+	TaskResultUnusable   TaskReason = "result_unusable"         // the engine's output could not be scored
+	TaskAuditNoArguments TaskReason = "audit_without_arguments" // an auditor could not get the arguments
+)
+
+// TaskReasons lists every task reason.
+func TaskReasons() []TaskReason {
+	return []TaskReason{TaskSlashedDiffered, TaskSlashedSilent, TaskSeatEmptied, TaskNoArgumentsPaid, TaskNoArguments, TaskNoResult,
+		TaskRefunded, TaskInDoubt, TaskMissedDeadline, TaskStakeShare, TaskOwnerPresent, TaskOwnerReturned, TaskTooLittleTime,
+		TaskArgsUnavailable, TaskModelUnavailable, TaskEngineFailed, TaskResultUnusable, TaskAuditNoArguments}
+}
+
+// With is the reason with a detail: "code: detail".
+func (r TaskReason) With(detail string) string {
+	if detail == "" {
+		return string(r)
+	}
+	return string(r) + ": " + detail
+}
+
+// ParseTaskReason reads a task's reason: its codes and, for a single
+// code, its detail. ok is false for a reason that is not made of codes
+// (an older ledger's sentence).
+func ParseTaskReason(s string) (codes []TaskReason, detail string, ok bool) {
+	if s == "" {
+		return nil, "", true
+	}
+	known := func(c string) bool { return slices.Contains(TaskReasons(), TaskReason(c)) }
+	if c, d, found := strings.Cut(s, ": "); found && known(c) {
+		return []TaskReason{TaskReason(c)}, d, true
+	}
+	for _, c := range strings.Split(s, "; ") {
+		if !known(c) {
+			return nil, "", false
+		}
+		codes = append(codes, TaskReason(c))
+	}
+	return codes, "", true
 }

@@ -26,6 +26,9 @@ func TestVocabularyListed(t *testing.T) {
 	for _, r := range PolicyReasons() {
 		listed["PolicyReason"] = append(listed["PolicyReason"], string(r))
 	}
+	for _, r := range TaskReasons() {
+		listed["TaskReason"] = append(listed["TaskReason"], string(r))
+	}
 	found := 0
 	for _, d := range f.Decls {
 		g, ok := d.(*ast.GenDecl)
@@ -56,5 +59,27 @@ func TestVocabularyListed(t *testing.T) {
 	}
 	if found < 30 {
 		t.Fatalf("found %d constants: the scan is broken", found)
+	}
+}
+
+func TestParseTaskReason(t *testing.T) {
+	for _, c := range []struct {
+		in     string
+		codes  []TaskReason
+		detail string
+		ok     bool
+	}{
+		{"", nil, "", true},
+		{"slashed_differed", []TaskReason{TaskSlashedDiffered}, "", true},
+		{"in_doubt; stake_share", []TaskReason{TaskInDoubt, TaskStakeShare}, "", true},
+		{TaskEngineFailed.With("comfyui: exit 1; oom"), []TaskReason{TaskEngineFailed}, "comfyui: exit 1; oom", true},
+		{TaskOwnerPresent.With(string(PauseController)), []TaskReason{TaskOwnerPresent}, "paused_controller", true},
+		{"this node did not commit or disclose in time", nil, "", false},
+		{"slashed_differed; nonsense", nil, "", false},
+	} {
+		codes, detail, ok := ParseTaskReason(c.in)
+		if !slices.Equal(codes, c.codes) || detail != c.detail || ok != c.ok {
+			t.Errorf("ParseTaskReason(%q) = %v %q %v, want %v %q %v", c.in, codes, detail, ok, c.codes, c.detail, c.ok)
+		}
 	}
 }

@@ -7,13 +7,13 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine/reference"
@@ -266,7 +266,7 @@ func TestFinding5DownloadsTiedToTheChain(t *testing.T) {
 		for _, r := range w.nodes {
 			// Voted the creator's fault: the nodes get the share of the
 			// fee the creator forfeits for unusable arguments.
-			if e, err := w.entry(r, id); err != nil || e.Outcome != ledger.Paid || !strings.Contains(e.Reason, "never provided usable arguments") {
+			if e, err := w.entry(r, id); err != nil || e.Outcome != ledger.Paid || e.Reason != string(api.TaskNoArgumentsPaid) {
 				t.Errorf("%s: the task ended %+v %v for %s, want the arguments' share", tc.name, e, err, r.acct.Addr)
 			}
 		}

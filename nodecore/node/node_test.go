@@ -10,12 +10,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain/simchain"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
@@ -564,7 +564,7 @@ func TestGateHandsTheGPUBack(t *testing.T) {
 	for {
 		e, err := w.entry(slow, yieldedWhileRunning)
 		if err == nil && e.Outcome == ledger.Yielded {
-			if !strings.Contains(e.Reason, "took the GPU back") || !strings.Contains(e.Reason, "paused_user_active") {
+			if e.Reason != api.TaskOwnerReturned.With(string(api.PauseUserActive)) {
 				t.Fatalf("reason %q", e.Reason)
 			}
 			break
@@ -614,7 +614,7 @@ func TestGateHandsTheGPUBack(t *testing.T) {
 		for {
 			e, err := w.entry(slow, id)
 			if err == nil && e.Outcome == ledger.Yielded {
-				if !strings.Contains(e.Reason, "the owner is using the computer") {
+				if codes, _, _ := api.ParseTaskReason(e.Reason); len(codes) != 1 || codes[0] != api.TaskOwnerPresent {
 					t.Fatalf("reason %q", e.Reason)
 				}
 				break

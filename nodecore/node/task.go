@@ -11,6 +11,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
 	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
@@ -111,11 +112,11 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 	}
 
 	if ok, why := n.Hireable(); !ok {
-		return n.yieldOrStay(ctx, id, spec, true, "the owner is using the computer: "+why)
+		return n.yieldOrStay(ctx, id, spec, true, api.TaskOwnerPresent.With(why))
 	}
 	left := time.Unix(int64(t.CommitDeadline), 0).Sub(n.cfg.Now())
 	if left < n.cfg.MinTaskTime {
-		return n.yieldOrStay(ctx, id, spec, false, fmt.Sprintf("only %s left before the commit deadline", left.Round(time.Second)))
+		return n.yieldOrStay(ctx, id, spec, false, api.TaskTooLittleTime.With(left.Round(time.Second).String()))
 	}
 	args, err := n.fetchArgs(ctx, id, t)
 	if errors.Is(err, errCrash) || ctx.Err() != nil {
@@ -126,7 +127,7 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 		return n.noArgumentsLocked(ctx, id, slot, spec, "the application never stored the task's arguments in the relay")
 	}
 	if err != nil {
-		return n.failLocked(ctx, id, spec, fmt.Sprintf("fetching the arguments: %v", err))
+		return n.failLocked(ctx, id, spec, api.TaskArgsUnavailable.With(err.Error()))
 	}
 	if relay.ArgsHash(args) != spec.ArgsHash {
 		return n.noArgumentsLocked(ctx, id, slot, spec, "the relay's arguments do not match the chain's hash")
@@ -153,7 +154,7 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 	case errors.Is(err, errBadTask):
 		return n.noArgumentsLocked(ctx, id, slot, spec, err.Error())
 	case err != nil && ctx.Err() == nil:
-		return n.yieldOrStay(ctx, id, spec, false, "the task's model could not be fetched: "+err.Error())
+		return n.yieldOrStay(ctx, id, spec, false, api.TaskModelUnavailable.With(err.Error()))
 	case err != nil:
 		return err
 	}
@@ -170,14 +171,14 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 	n.addTiming(id, func(t *TaskTiming) { t.Engine += ran })
 	if errors.Is(err, ErrGateClosed) && ctx.Err() == nil {
 		_, why := n.Hireable()
-		return n.yieldOrStay(ctx, id, spec, true, "the owner took the GPU back: "+why)
+		return n.yieldOrStay(ctx, id, spec, true, api.TaskOwnerReturned.With(why))
 	}
 	if err != nil {
-		return n.failLocked(ctx, id, spec, fmt.Sprintf("%s: %v", n.cfg.Engine.Name(), err))
+		return n.failLocked(ctx, id, spec, api.TaskEngineFailed.With(fmt.Sprintf("%s: %v", n.cfg.Engine.Name(), err)))
 	}
 	score, err := engine.Score(a.Kind, out)
 	if err != nil {
-		return n.failLocked(ctx, id, spec, err.Error())
+		return n.failLocked(ctx, id, spec, api.TaskResultUnusable.With(err.Error()))
 	}
 	bundle, err := relay.EncodeBundle(out.Files())
 	if err != nil {
@@ -231,7 +232,7 @@ func (n *Node) saveVote(ctx context.Context, id uint64, score, bundle []byte) er
 // run.
 func (n *Node) noArgumentsLocked(ctx context.Context, id uint64, slot int, spec chain.Spec, why string) error {
 	if slot >= chain.TaskSeatCount {
-		return n.failLocked(ctx, id, spec, "auditing without the task's arguments: "+why)
+		return n.failLocked(ctx, id, spec, api.TaskAuditNoArguments.With(why))
 	}
 	n.log.Warn("the task's arguments are missing", "task", id, "why", why)
 	if err := n.saveVote(ctx, id, chain.NoArgumentsScore(), nil); err != nil {
@@ -491,7 +492,7 @@ func (n *Node) settleLocked(ctx context.Context, id uint64, t chain.TaskInfo, sl
 		}
 		if part := stakeShare(sl, t, slot); part.Sign() > 0 {
 			earned = new(big.Int).Add(earned, part)
-			reason = strings.TrimPrefix(reason+"; ", "; ") + "a share of the stake slashed from the nodes that were wrong"
+			reason = strings.TrimPrefix(reason+"; ", "; ") + string(api.TaskStakeShare)
 		}
 	}
 	role, audit := seatAudit(t, slot)
@@ -549,15 +550,15 @@ func (n *Node) verdict(t chain.TaskInfo, slot int) (ledger.Outcome, *big.Int, *b
 	in := func(mask uint16) bool { return slot >= 0 && mask&bit(slot) != 0 }
 	if in(t.Slashed) {
 		if in(t.Disclosed) {
-			return ledger.Slashed, earned, lost.Set(n.staked()), "this node's score clearly differed from the agreed one"
+			return ledger.Slashed, earned, lost.Set(n.staked()), string(api.TaskSlashedDiffered)
 		}
 		bps := int64(n.knownParams().Registry.SilencePenaltyBps)
 		lost.Mul(n.staked(), big.NewInt(bps)).Div(lost, big.NewInt(10_000))
-		return ledger.Slashed, earned, lost, "this node committed and never disclosed"
+		return ledger.Slashed, earned, lost, string(api.TaskSlashedSilent)
 	}
 	switch {
 	case slot < 0:
-		return ledger.Unpaid, earned, lost, "this node's seat was emptied before the verdict"
+		return ledger.Unpaid, earned, lost, string(api.TaskSeatEmptied)
 	case t.State == chain.TaskDone && in(t.Honest):
 		return ledger.Paid, share(t.Fee, t.Honest, slot), lost, ""
 	case t.State == chain.TaskAborted && t.Outcome == chain.OutcomeNoArguments:
@@ -565,17 +566,17 @@ func (n *Node) verdict(t chain.TaskInfo, slot int) (ledger.Outcome, *big.Int, *b
 			bps := int64(n.knownParams().Tasks.ArgsShareBps)
 			part := new(big.Int).Mul(t.Fee, big.NewInt(bps))
 			part.Div(part, big.NewInt(10_000))
-			return ledger.Paid, share(part, t.Disclosed, slot), lost, "the application never provided usable arguments; it paid the nodes a share of the fee"
+			return ledger.Paid, share(part, t.Disclosed, slot), lost, string(api.TaskNoArgumentsPaid)
 		}
-		return ledger.Aborted, earned, lost, "the application never provided usable arguments"
+		return ledger.Aborted, earned, lost, string(api.TaskNoArguments)
 	case t.State == chain.TaskAborted && t.Outcome == chain.OutcomeNoResult:
-		return ledger.Unpaid, earned, lost, "no node recorded the result in time; the fee was refunded"
+		return ledger.Unpaid, earned, lost, string(api.TaskNoResult)
 	case t.State == chain.TaskAborted:
-		return ledger.Aborted, earned, lost, "no majority or too few nodes; the fee was refunded"
+		return ledger.Aborted, earned, lost, string(api.TaskRefunded)
 	case in(t.Disclosed):
-		return ledger.Unpaid, earned, lost, "this node's score was close to the agreed one but not within the threshold: unpaid, not slashed"
+		return ledger.Unpaid, earned, lost, string(api.TaskInDoubt)
 	default:
-		return ledger.Unpaid, earned, lost, "this node did not commit or disclose in time"
+		return ledger.Unpaid, earned, lost, string(api.TaskMissedDeadline)
 	}
 }
 
