@@ -750,13 +750,21 @@ func (s *Sim) respawn(old *node) {
 	}
 	n := s.newNodeLike(key, old)
 	old.row().Identities++
-	s.send(&txReq{from: s.bank, to: n.addr, kind: callFund, value: new(big.Int).Add(s.params.Registry.MinStake, big.NewInt(1e18))})
-	s.after(2, func() { // once the funds are in
-		s.join(n, true)
-		if n.strat == Colluder {
-			s.addAllies([]common.Address{n.addr})
-		}
-	})
+	// It joins once the funds are in: a full block can hold the transfer
+	// back past any fixed wait.
+	s.send(&txReq{from: s.bank, to: n.addr, kind: callFund, value: new(big.Int).Add(s.params.Registry.MinStake, big.NewInt(1e18)),
+		done: func(r *types.Receipt) {
+			if r.Status != types.ReceiptStatusSuccessful {
+				s.failures = append(s.failures, "funding a new identity failed")
+				return
+			}
+			s.after(1, func() {
+				s.join(n, true)
+				if n.strat == Colluder {
+					s.addAllies([]common.Address{n.addr})
+				}
+			})
+		}})
 }
 
 // newNodeLike makes the successor of a removed identity: same strategy
