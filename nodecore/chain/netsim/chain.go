@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
@@ -74,6 +75,8 @@ type txReq struct {
 	task  *task
 	who   *node // the node it is sent for, if any
 	done  func(r *types.Receipt)
+	// retries: blocks this transaction was held back for (see mine)
+	retries int
 }
 
 // A sent transaction and what it was for.
@@ -109,6 +112,14 @@ func (s *Sim) mine(ctx context.Context) error {
 			return err
 		}
 		if err := s.backend.Client.SendTransaction(ctx, tx); err != nil {
+			// The pool takes in a mined block asynchronously: a new
+			// identity's first transaction right after its funding
+			// block may still see no balance. Try it again next block.
+			if strings.Contains(err.Error(), "insufficient funds") && r.from.nonce == 0 && r.retries < 5 {
+				r.retries++
+				s.queue = append(s.queue, r)
+				continue
+			}
 			return fmt.Errorf("netsim: the pool refused a %s from %s (nonce %d): %w", callNames[r.kind], r.from.addr, r.from.nonce, err)
 		}
 		r.from.nonce++
