@@ -549,12 +549,24 @@ func TestGateHandsTheGPUBack(t *testing.T) {
 	yieldedWhileRunning := uint64(0)
 	for i := 0; yieldedWhileRunning == 0 && i < 20; i++ {
 		id := w.createTask(engine.KindImage, 200+i)
-		select {
-		case <-started:
-			slow.node.SetHireable(false, "paused_user_active")
-			yieldedWhileRunning = id
-		case <-time.After(3 * time.Second):
-			w.waitSettled(id) // not ours; let it finish
+		// Ours when the slow engine starts on it (under load that can
+		// take more than a few seconds); otherwise it settles elsewhere.
+		limit := time.Now().Add(60 * time.Second)
+	wait:
+		for {
+			select {
+			case <-started:
+				slow.node.SetHireable(false, "paused_user_active")
+				yieldedWhileRunning = id
+				break wait
+			case <-time.After(50 * time.Millisecond):
+			}
+			if w.settledEverywhere(id) {
+				break
+			}
+			if time.Now().After(limit) {
+				t.Fatalf("task %d neither reached the slow node nor settled in 60 s", id)
+			}
 		}
 	}
 	if yieldedWhileRunning == 0 {
