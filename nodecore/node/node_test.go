@@ -550,8 +550,9 @@ func TestGateHandsTheGPUBack(t *testing.T) {
 	for i := 0; yieldedWhileRunning == 0 && i < 20; i++ {
 		id := w.createTask(engine.KindImage, 200+i)
 		// Ours when the slow engine starts on it (under load that can
-		// take more than a few seconds); otherwise it settles elsewhere.
-		limit := time.Now().Add(60 * time.Second)
+		// take more than a few seconds); otherwise it settles elsewhere,
+		// at the latest once its commit deadline (120 s) has passed.
+		limit := time.Now().Add(150 * time.Second)
 	wait:
 		for {
 			select {
@@ -565,7 +566,7 @@ func TestGateHandsTheGPUBack(t *testing.T) {
 				break
 			}
 			if time.Now().After(limit) {
-				t.Fatalf("task %d neither reached the slow node nor settled in 60 s", id)
+				t.Fatalf("task %d neither reached the slow node nor settled in 150 s", id)
 			}
 		}
 	}
