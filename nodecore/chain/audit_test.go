@@ -35,10 +35,7 @@ func auditWorld(t *testing.T, n *simchain.Net, task, panel1 []*simchain.Account,
 func drawFirst(t *testing.T, n *simchain.Net, app *simchain.Account, id uint64, panel1 []*simchain.Account) []*simchain.Account {
 	t.Helper()
 	fJoin(t, panel1, 24576, fVer)
-	drawn, _, err := app.Client.Draw(fctx, id, fSpec())
-	if err != nil {
-		t.Fatal(err)
-	}
+	drawn := fDrawAfterJoins(t, app, id, fSpec())
 	return fAccts(t, n, drawn[3:6])
 }
 
@@ -48,10 +45,7 @@ func drawSecond(t *testing.T, n *simchain.Net, app *simchain.Account, id uint64,
 		t.Fatalf("the first panel led to %s with %d panels, want a second panel", ti.State, ti.Panels)
 	}
 	fJoin(t, panel2, 24576, fVer)
-	drawn, _, err := app.Client.Draw(fctx, id, fSpec())
-	if err != nil {
-		t.Fatal(err)
-	}
+	drawn := fDrawAfterJoins(t, app, id, fSpec())
 	return fAccts(t, n, drawn[6:9])
 }
 

@@ -106,6 +106,25 @@ func fLateDraw(t *testing.T, app *simchain.Account, id uint64, spec chain.Spec) 
 	return drawn
 }
 
+// fDrawAfterJoins draws seats of task id for nodes that joined after its
+// round was requested: that round's draw never seats them (it reads the
+// pools as the request saw them), so when it seats nobody (an audit then
+// waits and asks for a new round) it draws again, from the new round.
+func fDrawAfterJoins(t *testing.T, app *simchain.Account, id uint64, spec chain.Spec) [chain.Seats]common.Address {
+	t.Helper()
+	for range 2 {
+		drawn, _, err := app.Client.Draw(fctx, id, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if drawn != ([chain.Seats]common.Address{}) {
+			return drawn
+		}
+	}
+	t.Fatalf("task %d: two draws seated nobody", id)
+	return [chain.Seats]common.Address{}
+}
+
 // fCreate creates a task and draws its three nodes.
 func fCreate(t *testing.T, n *simchain.Net, app *simchain.Account, spec chain.Spec, fee *big.Int) (uint64, []*simchain.Account) {
 	t.Helper()
@@ -682,10 +701,7 @@ func TestFinding03RisklessCollusion(t *testing.T) {
 		t.Fatalf("a disagreement led to %s, want auditing", st)
 	}
 	fJoin(t, auditors, 24576, fVer)
-	drawn, _, err := app.Client.Draw(fctx, id, spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	drawn := fDrawAfterJoins(t, app, id, spec)
 	aud := fAccts(t, n, drawn[3:6])
 	fPlay(t, id, aud, fVotes(t, fTrue, fTrue, fTrue))
 	ti := fTask(t, n, id)
@@ -693,10 +709,7 @@ func TestFinding03RisklessCollusion(t *testing.T) {
 		t.Fatalf("a first panel against the task's pair: %s panels %d slashed %09b, want a second panel, nobody slashed yet", ti.State, ti.Panels, ti.Slashed)
 	}
 	fJoin(t, second, 24576, fVer)
-	drawn, _, err = app.Client.Draw(fctx, id, spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	drawn = fDrawAfterJoins(t, app, id, spec)
 	aud2 := fAccts(t, n, drawn[6:9])
 	fPlay(t, id, aud2, fVotes(t, fTrue, fTrue, fTrue))
 	ti = fTask(t, n, id)
@@ -824,10 +837,7 @@ func TestFinding03ColludingAuditorsSlashAgreeingNodes(t *testing.T) {
 			t.Fatalf("at a 100 %% audit rate the coin led to %s", st)
 		}
 		fJoin(t, joining, 24576, fVer)
-		drawn, _, err := app.Client.Draw(fctx, id, spec)
-		if err != nil {
-			t.Fatal(err)
-		}
+		drawn := fDrawAfterJoins(t, app, id, spec)
 		return id, seats, votes, fAccts(t, n, drawn[3:6])
 	}
 	// secondPanel checks that the first panel settled nothing, draws the
@@ -947,10 +957,7 @@ func TestFinding03AbsentAuditorsCannotOverturn(t *testing.T) {
 	fPlay(t, id, seats, fVotes(t, fTrue, fTrue, fTrue))
 	fFlip(t, n, app, id)
 	fJoin(t, append([]*simchain.Account{h4}, absent...), 24576, fVer)
-	drawn, _, err := app.Client.Draw(fctx, id, spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	drawn := fDrawAfterJoins(t, app, id, spec)
 	aud := fAccts(t, n, drawn[3:6])
 	if fIndex(aud, h4) < 0 {
 		t.Fatalf("auditors %v: want the honest auditor among them", aud)
@@ -971,10 +978,7 @@ func TestFinding03AbsentAuditorsCannotOverturn(t *testing.T) {
 		t.Fatalf("a first panel with one disclosure: %s panels %d slashed %09b, want a second panel", ti.State, ti.Panels, ti.Slashed)
 	}
 	fJoin(t, second, 24576, fVer)
-	drawn, _, err = app.Client.Draw(fctx, id, spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	drawn = fDrawAfterJoins(t, app, id, spec)
 	appBefore := fFeeBal(t, n, app.Addr)
 	fPlay(t, id, fAccts(t, n, drawn[6:9]), fVotes(t, fFake, fFake, fFake))
 	ti := fTask(t, n, id)
@@ -1206,10 +1210,7 @@ func TestFinding03JunkTrioCannotDodgeTheAudit(t *testing.T) {
 		t.Fatalf("junk trio against three honest auditors: %s panels %d slashed %09b, want a second panel", ti.State, ti.Panels, ti.Slashed)
 	}
 	fJoin(t, second, 24576, fVer)
-	drawn, _, err = app.Client.Draw(fctx, id, spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	drawn = fDrawAfterJoins(t, app, id, spec)
 	fPlay(t, id, fAccts(t, n, drawn[6:9]), fVotes(t, fTrue, fTrue, fTrue))
 	ti = fTask(t, n, id)
 	for _, s := range junk {
@@ -2075,16 +2076,10 @@ func TestAlsoSlashedStakeGoesToHonestNodes(t *testing.T) {
 	votes[cs] = fVote(t, fFake)
 	fPlay(t, id, seats, votes)
 	fJoin(t, auditors, 24576, fVer)
-	drawn, _, err := app.Client.Draw(fctx, id, spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	drawn := fDrawAfterJoins(t, app, id, spec)
 	fPlay(t, id, fAccts(t, n, drawn[3:6]), fVotes(t, fTrue, fTrue, fTrue))
 	fJoin(t, second, 24576, fVer)
-	drawn, _, err = app.Client.Draw(fctx, id, spec) // a slash needs the second panel too
-	if err != nil {
-		t.Fatal(err)
-	}
+	drawn = fDrawAfterJoins(t, app, id, spec) // a slash needs the second panel too
 	fPlay(t, id, fAccts(t, n, drawn[6:9]), fVotes(t, fTrue, fTrue, fTrue))
 	if ti := fTask(t, n, id); ti.Slashed != 1<<cs {
 		t.Fatalf("slashed %09b, want seat %d", ti.Slashed, cs)

@@ -17,16 +17,16 @@ type RuntimeCode struct {
 
 // NodeRegistryRuntime is NodeRegistry's deployed code.
 var NodeRegistryRuntime = RuntimeCode{
-	Size:       16122,
-	Immutables: [][2]int{{3007, 32}, {4855, 32}, {4933, 32}},
-	MaskedHash: common.HexToHash("0xe9674735cd9079c25ed82be0ca7721493d77b385337873335ed96b8f54d6be6f"),
+	Size:       16743,
+	Immutables: [][2]int{{3006, 32}, {4507, 32}, {4585, 32}},
+	MaskedHash: common.HexToHash("0xdfc7dbddb2d74cf61d2344eee05a7cdded44c384ca157fde4260c335c64002ff"),
 }
 
 // TaskManagerRuntime is TaskManager's deployed code.
 var TaskManagerRuntime = RuntimeCode{
-	Size:       24326,
-	Immutables: [][2]int{{1175, 32}, {4623, 32}, {4720, 32}, {10312, 32}, {10462, 32}, {12006, 32}, {13916, 32}, {15259, 32}, {15745, 32}, {16919, 32}, {17493, 32}, {18165, 32}, {22974, 32}, {24017, 32}},
-	MaskedHash: common.HexToHash("0x9bdbfb57c55a1c08eb69d88a673eac80e5cfd6ee33d5058df9a93bcdc4d1694d"),
+	Size:       24431,
+	Immutables: [][2]int{{1175, 32}, {4648, 32}, {4745, 32}, {10386, 32}, {10536, 32}, {12096, 32}, {14006, 32}, {15349, 32}, {15835, 32}, {17009, 32}, {17598, 32}, {18270, 32}, {23079, 32}, {24122, 32}},
+	MaskedHash: common.HexToHash("0x3eddbda7dad855de0c79c54d44d93fe6341be800f1f2880ee41622df21385e58"),
 }
 
 // BlockRandomnessRuntime is BlockRandomness's deployed code.

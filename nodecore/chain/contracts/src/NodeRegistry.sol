@@ -6,13 +6,17 @@ import {Payouts} from "./Payouts.sol";
 
 /// @title NodeRegistry: the nodes of the Hydrogen network, their stake,
 /// their models, their record, and the random selection of nodes for tasks.
-/// @notice Selection never scans the network. Available nodes live in
-/// pools indexed by version (major.minor) and VRAM class, so every member
-/// of a task's pools is eligible for it; proven holders of a model (nodes
-/// that did validated work with it) live in a set per model. A selection
-/// draws random members with a bounded number of tries: its gas is flat in
-/// the number of nodes. A node's record (score, yields, kicks, slashes)
-/// belongs to its address and survives quitting. See docs/protocol.md.
+/// @notice Selection never scans the network. Members live in pools
+/// indexed by version (major.minor) and VRAM class, so every member of a
+/// task's pools fits it; proven holders of a model (nodes that did
+/// validated work with it) live in a set per model. A member keeps its
+/// slot in these sets while it is a member, busy or paused: a draw picks
+/// random slots among those its round's request saw and takes the members
+/// that can work now, with a bounded number of tries, so its gas is flat
+/// in the number of nodes and nothing done after the round's word is
+/// known changes whom a pick reads. A node's record (score, yields,
+/// kicks, slashes) belongs to its address and survives quitting. See
+/// docs/protocol.md.
 contract NodeRegistry is Payouts {
     // ----------------------------------------------------------------- types
 
@@ -82,20 +86,21 @@ contract NodeRegistry is Payouts {
         uint64 notifyCooldown; // seconds between download requests for one model, or by one creator
     }
 
-    struct AddressSet {
-        address[] items;
-        mapping(address => uint256) pos; // index + 1; 0 = absent
-    }
-
-    /// The available members of a version and VRAM class, in
-    /// items[0, live). A busy member keeps pos = BUSY. A draw and a task's
-    /// end move a node out and back by rewriting slots that stay in use
-    /// (stale entries past live are never read), never clearing and
-    /// re-creating them: a fifth of the gas.
-    struct Pool {
-        address[] items;
-        mapping(address => uint256) pos; // index + 1; BUSY; 0 = not a member
-        uint256 live;
+    /// Members of a pool, of a GPU or of a model's holders, in slots that
+    /// never move: a member keeps its slot (busy, paused or available)
+    /// until it leaves the set, and a freed slot goes to the next member
+    /// to come. The slot count only grows, by doubling, and its recent
+    /// history is kept, so a draw reads the set exactly as its round's
+    /// request saw it: slots added later are past the count it uses, and
+    /// a member that came later is skipped by its `since` (see _at).
+    struct Members {
+        mapping(uint256 => uint256) slots; // member | since << 160 (the block it came in); 0 = free
+        mapping(address => uint256) pos; // slot + 1; 0 = not a member
+        mapping(uint256 => uint256) free; // a stack of freed slots
+        uint64 freeCount;
+        uint64 used; // slots [0, used) have been handed out
+        uint64 count; // members now
+        uint256 caps; // the slot count's last CAP_HISTORY values, newest first: (log2 + 1) << 40 | since, 48 bits each
     }
 
     // ------------------------------------------------------------- constants
@@ -106,14 +111,20 @@ contract NodeRegistry is Payouts {
     uint32 public constant POINT_SCALE = 1_000;
     /// VRAM classes by their lower bound in MiB.
     uint8 public constant CLASSES = 14;
-    /// Random draws per node to find among a model's holders before falling back.
+    /// Random slots per seat to try among a model's holders before falling back.
     uint256 internal constant MODEL_TRIES = 4;
-    /// Random draws per node among a GPU's members.
+    /// Random slots per seat to try among a GPU's members.
     uint256 internal constant GPU_TRIES = 8;
+    /// Random slots per seat to try in a task's pools (busy, paused and
+    /// free slots are skipped).
+    uint256 internal constant POOL_TRIES = 32;
     /// A model's entry in modelPos: index + 1, and this bit once proven.
     uint256 internal constant PROVEN = 1 << 255;
-    /// A busy pool member's position.
-    uint256 internal constant BUSY = type(uint256).max;
+    /// Slot counts a set remembers (each a doubling: from 4 to 64 within
+    /// one draw window is still read exactly).
+    uint256 internal constant CAP_HISTORY = 5;
+    /// The first slot count of a set.
+    uint256 internal constant FIRST_CAP = 4;
 
     // ----------------------------------------------------------------- state
 
@@ -125,9 +136,10 @@ contract NodeRegistry is Payouts {
     mapping(address => Node) internal nodes;
     mapping(address => bytes32[]) internal nodeModels; // declared models
     mapping(address => mapping(bytes32 => uint256)) internal modelPos; // index + 1 | PROVEN
-    mapping(bytes32 => Pool) internal pools; // unpaused members by poolKey(version, class)
-    mapping(bytes32 => AddressSet) internal gpuMembers; // unpaused members by gpuKey(version, gpu)
-    mapping(bytes32 => AddressSet) internal holders; // unpaused proven holders per model
+    mapping(bytes32 => Members) internal pools; // members by poolKey(version, class)
+    mapping(bytes32 => uint256) internal ready; // available members by poolKey (for views only)
+    mapping(bytes32 => Members) internal gpuMembers; // members by gpuKey(version, gpu)
+    mapping(bytes32 => Members) internal holders; // proven holders per model
     /// @notice The number of nodes in the network (in any state but Quit).
     uint256 public memberCount;
     mapping(bytes32 => mapping(address => bool)) public downloadPending;
@@ -210,15 +222,15 @@ contract NodeRegistry is Payouts {
             _declare(msg.sender, models[i]);
         }
         emit NodeJoined(msg.sender, gpuName, gpuId, vramMiB, version, stake);
-        _enter(msg.sender, n);
+        _join(pools[_poolKey(n)], msg.sender);
+        _join(gpuMembers[_gpuKey(version, gpuId)], msg.sender);
+        _setState(msg.sender, n, NodeState.Available);
     }
 
     /// @notice Stops taking tasks; a busy node pauses when its task ends.
     function pause() external {
         Node storage n = nodes[msg.sender];
         if (n.state == NodeState.Available) {
-            _poolLeave(pools[_poolKey(n)], msg.sender);
-            _setMember(msg.sender, n, false);
             _setState(msg.sender, n, NodeState.Paused);
         } else if (n.state == NodeState.Busy) {
             _setState(msg.sender, n, NodeState.PendingPause);
@@ -232,7 +244,7 @@ contract NodeRegistry is Payouts {
         Node storage n = nodes[msg.sender];
         if (n.state == NodeState.Paused) {
             if (block.timestamp < n.resumeAfter) revert TooEarly(n.resumeAfter);
-            _enter(msg.sender, n);
+            _setState(msg.sender, n, NodeState.Available);
         } else if (n.state == NodeState.PendingPause) {
             _setState(msg.sender, n, NodeState.Busy);
         } else {
@@ -279,9 +291,13 @@ contract NodeRegistry is Payouts {
     /// there are enough of them, the rest (at least one seat, so newcomers
     /// get work) from every available node the task fits. Then asks nodes
     /// to download models too few hold (rate-limited per model and creator).
+    /// The sets are read as they were at block `asOf`, the request of the
+    /// round whose word this is: members that came later are skipped, and
+    /// a member that cannot work now (busy, paused, gone) is skipped too,
+    /// which only ever declines a node's own seat.
     /// @return chosen the selected nodes (fewer than count if not enough
     /// eligible nodes could be drawn).
-    function assign(uint64 taskId, Requirements calldata req, uint256 count, uint256 word, address creator)
+    function assign(uint64 taskId, Requirements calldata req, uint256 count, uint256 word, address creator, uint256 asOf)
         external
         onlyTasks
         returns (address[] memory chosen)
@@ -289,11 +305,11 @@ contract NodeRegistry is Payouts {
         chosen = new address[](count);
         uint256 found;
         bool short;
-        if (req.models.length > 0 && count > 1 && holders[req.models[0]].items.length >= params.minHolders) {
-            found = _selectHolders(taskId, req, word, chosen, count - 1);
+        if (req.models.length > 0 && count > 1 && holders[req.models[0]].count >= params.minHolders) {
+            found = _selectHolders(taskId, req, word, chosen, count - 1, asOf);
             short = found < count - 1;
         }
-        found = _selectPool(taskId, req, word, chosen, found);
+        found = _selectPool(taskId, req, word, chosen, found, asOf);
         assembly {
             mstore(chosen, found)
         }
@@ -329,7 +345,7 @@ contract NodeRegistry is Payouts {
                 _score(a, n, points[i]);
             }
             if (v == Verdict.Honest) {
-                if (model != bytes32(0)) _prove(a, n, model);
+                if (model != bytes32(0)) _prove(a, model);
             }
             _land(a, n);
             if (n.state != NodeState.Quit && n.qos < params.kickThreshold) {
@@ -377,8 +393,6 @@ contract NodeRegistry is Payouts {
         if (n.state == NodeState.PendingQuit) {
             _leave(node, n);
         } else {
-            _poolLeave(pools[_poolKey(n)], node);
-            _setMember(node, n, false);
             _setState(node, n, NodeState.Paused);
         }
     }
@@ -397,9 +411,10 @@ contract NodeRegistry is Payouts {
         return nodeModels[node];
     }
 
-    /// @notice How many unpaused nodes have proven they hold a model.
+    /// @notice How many members (busy, paused or available) have proven
+    /// they hold a model.
     function holderCount(bytes32 model) external view returns (uint256) {
-        return holders[model].items.length;
+        return holders[model].count;
     }
 
     /// @notice Whether a node has proven (by validated work) that it holds a model.
@@ -411,7 +426,7 @@ contract NodeRegistry is Payouts {
     /// VRAM classes >= class.
     function poolCount(uint24 version, uint8 class) public view returns (uint256 total) {
         for (uint256 c = class; c < CLASSES; ++c) {
-            total += pools[_key(version, uint8(c))].live;
+            total += ready[_key(version, uint8(c))];
         }
     }
 
@@ -439,60 +454,75 @@ contract NodeRegistry is Payouts {
 
     // ------------------------------------------------------------- selection
 
-    /// @dev Draws up to `want` distinct proven holders of the first model.
-    /// The holder set does not change while we draw: a partial Fisher-Yates
-    /// shuffle whose few swaps live in memory.
-    function _selectHolders(uint64 taskId, Requirements calldata req, uint256 word, address[] memory chosen, uint256 want)
-        internal
-        returns (uint256 found)
-    {
-        AddressSet storage pool = holders[req.models[0]];
-        uint256 len = pool.items.length;
+    /// @dev Draws up to `want` distinct proven holders of the first model:
+    /// a partial Fisher-Yates shuffle of the holder slots as of `asOf`
+    /// whose few swaps live in memory.
+    function _selectHolders(
+        uint64 taskId,
+        Requirements calldata req,
+        uint256 word,
+        address[] memory chosen,
+        uint256 want,
+        uint256 asOf
+    ) internal returns (uint256 found) {
+        Members storage h = holders[req.models[0]];
+        uint256 len = _capAt(h, asOf);
         uint256 tries = want * MODEL_TRIES;
         if (tries > len) tries = len;
         uint256[] memory swapKey = new uint256[](tries);
         uint256[] memory swapVal = new uint256[](tries);
         for (uint256 j; j < tries && found < want; ++j) {
-            address a = pool.items[_shuffle(swapKey, swapVal, j, j + _rand(word, j) % (len - j))];
-            if (_eligible(a, req)) {
+            address a = _at(h, _shuffle(swapKey, swapVal, j, j + _rand(word, j) % (len - j)), asOf);
+            if (a != address(0) && _eligible(a, req)) {
                 _occupy(a, taskId);
                 chosen[found++] = a;
             }
         }
     }
 
-    /// @dev Fills the rest: for an exact GPU from that GPU's members
-    /// (bounded tries), otherwise uniformly from the available pools of the
-    /// task's version and VRAM classes, whose every member is eligible.
-    function _selectPool(uint64 taskId, Requirements calldata req, uint256 word, address[] memory chosen, uint256 found)
-        internal
-        returns (uint256)
-    {
-        if (req.gpuId != bytes32(0)) return _selectGpu(taskId, req, word, chosen, found);
+    /// @dev Fills the rest: for an exact GPU from that GPU's members,
+    /// otherwise from the slots of the task's version and VRAM classes
+    /// (whose every member fits it) as of `asOf`, taking the available
+    /// members the picks land on (bounded tries).
+    function _selectPool(
+        uint64 taskId,
+        Requirements calldata req,
+        uint256 word,
+        address[] memory chosen,
+        uint256 found,
+        uint256 asOf
+    ) internal returns (uint256) {
+        if (req.gpuId != bytes32(0)) return _selectGpu(taskId, req, word, chosen, found, asOf);
         uint8 minClass = classFor(req.minVramMiB);
-        for (uint256 t; found < chosen.length; ++t) {
-            uint256 total = poolCount(req.version, minClass);
-            if (total == 0) break;
-            address a = _pick(req.version, minClass, _rand(word, 100 + t) % total);
+        (uint256[] memory caps, uint256 total) = _poolCaps(req.version, minClass, asOf);
+        if (total == 0) return found;
+        uint256 tries = (chosen.length - found) * POOL_TRIES;
+        for (uint256 t; t < tries && found < chosen.length; ++t) {
+            address a = _poolSlot(req.version, minClass, caps, _rand(word, 100 + t) % total, asOf);
+            if (a == address(0) || nodes[a].state != NodeState.Available) continue;
             _occupy(a, taskId);
             chosen[found++] = a;
         }
         return found;
     }
 
-    /// @dev Draws a task that names its GPU from that GPU's members (who
-    /// may be busy: bounded tries).
-    function _selectGpu(uint64 taskId, Requirements calldata req, uint256 word, address[] memory chosen, uint256 found)
-        internal
-        returns (uint256)
-    {
-        AddressSet storage g = gpuMembers[_gpuKey(req.version, req.gpuId)];
+    /// @dev Draws a task that names its GPU from that GPU's members as of
+    /// `asOf` (bounded tries).
+    function _selectGpu(
+        uint64 taskId,
+        Requirements calldata req,
+        uint256 word,
+        address[] memory chosen,
+        uint256 found,
+        uint256 asOf
+    ) internal returns (uint256) {
+        Members storage g = gpuMembers[_gpuKey(req.version, req.gpuId)];
+        uint256 len = _capAt(g, asOf);
+        if (len == 0) return found;
         uint256 tries = (chosen.length - found) * GPU_TRIES;
         for (uint256 t; t < tries && found < chosen.length; ++t) {
-            uint256 len = g.items.length;
-            if (len == 0) break;
-            address a = g.items[_rand(word, 100 + t) % len];
-            if (nodes[a].state == NodeState.Available && nodes[a].vramMiB >= req.minVramMiB) {
+            address a = _at(g, _rand(word, 100 + t) % len, asOf);
+            if (a != address(0) && nodes[a].state == NodeState.Available && nodes[a].vramMiB >= req.minVramMiB) {
                 _occupy(a, taskId);
                 chosen[found++] = a;
             }
@@ -503,28 +533,29 @@ contract NodeRegistry is Payouts {
     /// @dev Asks up to notifyCount available nodes lacking a model that too
     /// few have proven (or the first model, when its holders were too busy
     /// to fill the task) to download it: at most once per notifyCooldown per
-    /// model and per creator. It walks the pools from a random start and
-    /// looks at no more than 3 × notifyCount nodes: flat gas.
+    /// model and per creator. It walks the pools' slots from a random start
+    /// and looks at no more than 3 × notifyCount of them: flat gas.
     function _notifyDownloads(Requirements calldata req, uint256 word, bool firstShort, address creator) internal {
         if (req.gpuId != bytes32(0)) return;
         bytes32 creatorKey = bytes32(uint256(uint160(creator)));
         uint256 cooldown = params.notifyCooldown;
         if (lastNotice[creatorKey] != 0 && block.timestamp < lastNotice[creatorKey] + cooldown) return;
         uint8 minClass = classFor(req.minVramMiB);
-        uint256 total = poolCount(req.version, minClass);
+        (uint256[] memory caps, uint256 total) = _poolCaps(req.version, minClass, block.number);
         if (total == 0) return;
         uint256 sent;
         uint256 limit = uint256(params.notifyCount) * 3;
         if (limit > total) limit = total;
         for (uint256 m; m < req.models.length && sent < params.notifyCount; ++m) {
             bytes32 model = req.models[m];
-            if (holders[model].items.length >= params.minHolders && !(m == 0 && firstShort)) continue;
+            if (holders[model].count >= params.minHolders && !(m == 0 && firstShort)) continue;
             if (lastNotice[model] != 0 && block.timestamp < lastNotice[model] + cooldown) continue;
             lastNotice[model] = block.timestamp;
             lastNotice[creatorKey] = block.timestamp;
             uint256 start = _rand(word, 1_000 + m) % total;
             for (uint256 k; k < limit && sent < params.notifyCount; ++k) {
-                address a = _pick(req.version, minClass, (start + k) % total);
+                address a = _poolSlot(req.version, minClass, caps, (start + k) % total, block.number);
+                if (a == address(0) || nodes[a].state != NodeState.Available) continue;
                 if (modelPos[a][model] != 0 || downloadPending[model][a]) continue;
                 downloadPending[model][a] = true;
                 emit DownloadRequested(a, model);
@@ -570,14 +601,32 @@ contract NodeRegistry is Payouts {
         return p;
     }
 
-    function _pick(uint24 version, uint8 minClass, uint256 i) internal view returns (address) {
+    /// @dev The slot counts of a version's pools of classes >= minClass
+    /// as of block asOf, and their sum.
+    function _poolCaps(uint24 version, uint8 minClass, uint256 asOf)
+        internal
+        view
+        returns (uint256[] memory caps, uint256 total)
+    {
+        caps = new uint256[](CLASSES - minClass);
         for (uint256 c = minClass; c < CLASSES; ++c) {
-            Pool storage s = pools[_key(version, uint8(c))];
-            uint256 len = s.live;
-            if (i < len) return s.items[i];
-            i -= len;
+            uint256 cap = _capAt(pools[_key(version, uint8(c))], asOf);
+            caps[c - minClass] = cap;
+            total += cap;
         }
-        revert BadNode(); // unreachable: i < poolCount(version, minClass)
+    }
+
+    /// @dev The member in slot i of the pools laid end to end (0: none).
+    function _poolSlot(uint24 version, uint8 minClass, uint256[] memory caps, uint256 i, uint256 asOf)
+        internal
+        view
+        returns (address)
+    {
+        for (uint256 c; c < caps.length; ++c) {
+            if (i < caps[c]) return _at(pools[_key(version, uint8(c + minClass))], i, asOf);
+            i -= caps[c];
+        }
+        return address(0); // unreachable: i < the sum of caps
     }
 
     function _rand(uint256 word, uint256 i) internal pure returns (uint256) {
@@ -586,7 +635,6 @@ contract NodeRegistry is Payouts {
 
     function _occupy(address a, uint64 taskId) internal {
         Node storage n = nodes[a];
-        _poolOff(pools[_poolKey(n)], a);
         n.task = taskId;
         _setState(a, n, NodeState.Busy);
     }
@@ -619,23 +667,12 @@ contract NodeRegistry is Payouts {
         emit QosChanged(a, n.qos, points);
     }
 
-    /// @dev Makes a member available: into its pool, its GPU's members and
-    /// the holder sets of the models it proved.
-    function _enter(address a, Node storage n) internal {
-        _setMember(a, n, true);
-        _poolOn(pools[_poolKey(n)], a);
-        _setState(a, n, NodeState.Available);
-    }
-
     /// @dev Lands a node whose task ended.
     function _land(address a, Node storage n) internal {
         n.task = 0;
         if (n.state == NodeState.Busy) {
-            _poolOn(pools[_poolKey(n)], a);
             _setState(a, n, NodeState.Available);
         } else if (n.state == NodeState.PendingPause) {
-            _poolLeave(pools[_poolKey(n)], a);
-            _setMember(a, n, false);
             _setState(a, n, NodeState.Paused);
         } else if (n.state == NodeState.PendingQuit) {
             _leave(a, n);
@@ -683,10 +720,11 @@ contract NodeRegistry is Payouts {
 
     /// @dev Removes a node from every set; its stake starts unbonding.
     function _leave(address a, Node storage n) internal {
-        _poolLeave(pools[_poolKey(n)], a);
-        if (n.state != NodeState.Paused) _setMember(a, n, false);
+        _part(pools[_poolKey(n)], a);
+        _part(gpuMembers[_gpuKey(n.version, n.gpuId)], a);
         bytes32[] storage ms = nodeModels[a];
         for (uint256 i; i < ms.length; ++i) {
+            if (modelPos[a][ms[i]] & PROVEN != 0) _part(holders[ms[i]], a);
             delete modelPos[a][ms[i]];
         }
         delete nodeModels[a];
@@ -712,22 +750,13 @@ contract NodeRegistry is Payouts {
         n.unbonding = 0;
     }
 
+    /// @dev Sets a node's state, counting its pool's available members.
     function _setState(address a, Node storage n, NodeState s) internal {
+        NodeState was = n.state;
+        if (was == NodeState.Available && s != NodeState.Available) ready[_poolKey(n)]--;
+        else if (was != NodeState.Available && s == NodeState.Available) ready[_poolKey(n)]++;
         n.state = s;
         emit NodeStateChanged(a, s);
-    }
-
-    /// @dev Adds or removes an unpaused member from its GPU's members and
-    /// the holder sets of the models it proved.
-    function _setMember(address a, Node storage n, bool on) internal {
-        if (on) _add(gpuMembers[_gpuKey(n.version, n.gpuId)], a);
-        else _remove(gpuMembers[_gpuKey(n.version, n.gpuId)], a);
-        bytes32[] storage ms = nodeModels[a];
-        for (uint256 i; i < ms.length; ++i) {
-            if (modelPos[a][ms[i]] & PROVEN == 0) continue;
-            if (on) _add(holders[ms[i]], a);
-            else _remove(holders[ms[i]], a);
-        }
     }
 
     function _declare(address a, bytes32 model) internal {
@@ -738,7 +767,7 @@ contract NodeRegistry is Payouts {
 
     /// @dev Validated work with a model proves the node holds it; the model
     /// is declared for it if it has room.
-    function _prove(address a, Node storage n, bytes32 model) internal {
+    function _prove(address a, bytes32 model) internal {
         uint256 p = modelPos[a][model];
         if (p & PROVEN != 0) return;
         if (p == 0) {
@@ -748,7 +777,7 @@ contract NodeRegistry is Payouts {
             delete downloadPending[model][a];
         }
         modelPos[a][model] = p | PROVEN;
-        if (n.state != NodeState.Paused && n.state != NodeState.PendingPause) _add(holders[model], a);
+        _join(holders[model], a);
         emit ModelProven(a, model);
     }
 
@@ -761,58 +790,74 @@ contract NodeRegistry is Payouts {
         if (last != model) modelPos[a][last] = (modelPos[a][last] & PROVEN) | p;
         ms.pop();
         delete modelPos[a][model];
-        _remove(holders[model], a);
+        _part(holders[model], a);
     }
 
-    /// @dev Makes a node an available member of its pool (a busy member,
-    /// or a new one).
-    function _poolOn(Pool storage s, address a) internal {
-        uint256 p = s.pos[a];
-        if (p != 0 && p != BUSY) return;
-        uint256 live = s.live;
-        if (live < s.items.length) s.items[live] = a;
-        else s.items.push(a);
-        s.pos[a] = live + 1;
-        s.live = live + 1;
-    }
-
-    /// @dev Makes an available member busy: the last available one takes
-    /// its place.
-    function _poolOff(Pool storage s, address a) internal {
-        uint256 p = s.pos[a];
-        if (p == 0 || p == BUSY) return;
-        uint256 live = s.live;
-        if (p != live) {
-            address last = s.items[live - 1];
-            s.items[p - 1] = last;
-            s.pos[last] = p;
-        }
-        s.pos[a] = BUSY;
-        s.live = live - 1;
-    }
-
-    /// @dev Takes a node out of its pool altogether.
-    function _poolLeave(Pool storage s, address a) internal {
-        _poolOff(s, a);
-        delete s.pos[a];
-    }
-
-    function _add(AddressSet storage s, address a) internal {
+    /// @dev Gives a newcomer to a set a slot: a freed one, else the next
+    /// unused one, doubling the slot count when all are used.
+    function _join(Members storage s, address a) internal {
         if (s.pos[a] != 0) return;
-        s.items.push(a);
-        s.pos[a] = s.items.length;
+        uint256 i;
+        if (s.freeCount > 0) {
+            i = s.free[--s.freeCount];
+        } else {
+            i = s.used++;
+            uint256 cap = _capOf(s.caps);
+            if (i >= cap) {
+                cap = cap == 0 ? FIRST_CAP : cap * 2;
+                uint256 entry = (_log2(cap) + 1) << 40 | block.number;
+                s.caps = (s.caps << 48 | entry) & ((1 << (48 * CAP_HISTORY)) - 1);
+            }
+        }
+        s.slots[i] = uint256(uint160(a)) | block.number << 160;
+        s.pos[a] = i + 1;
+        s.count++;
     }
 
-    function _remove(AddressSet storage s, address a) internal {
+    /// @dev Frees a leaver's slot (nobody else moves).
+    function _part(Members storage s, address a) internal {
         uint256 p = s.pos[a];
         if (p == 0) return;
-        uint256 len = s.items.length;
-        if (p != len) {
-            address last = s.items[len - 1];
-            s.items[p - 1] = last;
-            s.pos[last] = p;
-        }
-        s.items.pop();
+        delete s.slots[p - 1];
         delete s.pos[a];
+        s.free[s.freeCount++] = p - 1;
+        s.count--;
+    }
+
+    /// @dev The member in slot i as of block asOf: 0 when the slot is free
+    /// or its member came after asOf.
+    function _at(Members storage s, uint256 i, uint256 asOf) internal view returns (address) {
+        uint256 v = s.slots[i];
+        if (v == 0 || v >> 160 > asOf) return address(0);
+        return address(uint160(v));
+    }
+
+    /// @dev The slot count as of block asOf: the newest remembered count
+    /// set at or before it (the oldest remembered, if asOf is older still:
+    /// only a set that doubled CAP_HISTORY times since, which slots past the
+    /// older count then hold members that came later and are skipped).
+    function _capAt(Members storage s, uint256 asOf) internal view returns (uint256) {
+        uint256 caps = s.caps;
+        uint256 cap;
+        for (uint256 k; k < CAP_HISTORY; ++k) {
+            uint256 e = caps >> (48 * k) & ((1 << 48) - 1);
+            if (e == 0) return 0; // the set had no slots then
+            cap = _capOf(e);
+            if (e & ((1 << 40) - 1) <= asOf) return cap;
+        }
+        return cap;
+    }
+
+    /// @dev The slot count in a history entry (the newest: the low 48 bits).
+    function _capOf(uint256 entry) internal pure returns (uint256) {
+        uint256 l = entry >> 40 & 0xff;
+        return l == 0 ? 0 : 1 << (l - 1);
+    }
+
+    function _log2(uint256 x) internal pure returns (uint256 r) {
+        while (x > 1) {
+            x >>= 1;
+            ++r;
+        }
     }
 }

@@ -78,6 +78,7 @@ contract TaskManager is Payouts {
         bool coin; // Validated, agreeing: the audit coin is still to be flipped (from round)
         uint8 confirmed; // pairs (bit c: _taskPair(c)) the first panel confirmed while a seat differed: the second must confirm before a slash
         uint40 requestedAt; // when the awaited draw round was requested: the draw must come within drawWindow
+        uint40 requestedBlock; // the block that requested it: the draw reads the registry's sets as of it
         address[9] nodes; // seats 0-2: the task's nodes; 3-5: the first audit panel; 6-8: the second
         bytes32[9] commitments;
     }
@@ -190,12 +191,13 @@ contract TaskManager is Payouts {
     /// @notice Fills a task's empty seats (its three nodes, a yielded seat,
     /// the auditors) from the randomness of the round it awaits. Anyone
     /// may call it once the round's word is known; the outcome does not
-    /// depend on who calls, but the pools drawn from change from block to
-    /// block, so whoever waits to draw could choose among them. Hence a
-    /// draw must come within drawWindow of its round's request (nodes draw
-    /// at once, see docs/protocol.md, "Keepers"): a task whose nodes were
-    /// not drawn by then ends, minFee of its fee burned and the rest
-    /// refunded; a later replacement or audit draw requests a new round.
+    /// depend on who calls: the registry's sets are read as the round's
+    /// request saw them, and who can work now only declines picks (see
+    /// docs/protocol.md, "Selection"). Nodes still draw at once
+    /// ("Keepers"), and a draw must come within drawWindow of its round's
+    /// request: a task whose nodes were not drawn by then ends, minFee of
+    /// its fee burned and the rest refunded; a later replacement or audit
+    /// draw requests a new round.
     function draw(uint256 id, Spec calldata spec) external {
         Task storage t = tasks[id];
         TaskState s = t.state;
@@ -222,7 +224,8 @@ contract TaskManager is Payouts {
             NodeRegistry.Requirements(spec.minVramMiB, spec.gpuId, spec.version, spec.models),
             _count(vacant),
             uint256(keccak256(abi.encode(word, id))),
-            t.creator
+            t.creator,
+            t.requestedBlock
         );
         // A task that cannot have its three nodes is refunded at once, and an
         // audit short of three auditors (a panel decides only with three)
@@ -454,6 +457,7 @@ contract TaskManager is Payouts {
         uint256 round = random.request();
         t.round = uint40(round);
         t.requestedAt = uint40(block.timestamp);
+        t.requestedBlock = uint40(block.number);
         emit TaskDrawing(id, round);
     }
 
