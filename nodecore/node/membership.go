@@ -229,6 +229,15 @@ func (n *Node) stakeAndJoin(ctx context.Context) error {
 		models = append(models, chain.ModelHash(m))
 	}
 	r, err := n.client.Join(ctx, chain.JoinRequest{GPUName: n.cfg.GPUName, VRAMMiB: n.cfg.VRAMMiB, Version: n.cfg.Version, Models: models, Stake: stake})
+	if chain.IsRevert(err, "BadState") {
+		// A join sent before (by a run stopped while it was on its way)
+		// landed after the check above: the node is in.
+		if info, ierr := n.client.Node(ctx, n.addr); ierr == nil && info.State != chain.NodeQuit {
+			n.log.Info("an earlier join landed first", "state", info.State)
+			n.setFromChain(info)
+			return n.cfg.Ledger.SetMembership(ctx, ledger.MembershipMember)
+		}
+	}
 	if err != nil {
 		n.set(StateError, ReasonFatal)
 		return fmt.Errorf("node: join: %w", err)

@@ -40,6 +40,17 @@ type Size struct {
 	CreateGas uint64 // the draw's gas, median over the tasks run
 }
 
+// BusyShares are the shares of the members busy at which the draw is
+// measured on the largest network: a draw reads busy members too and
+// skips them, so it takes more tries the busier the network.
+var BusyShares = []float64{0.5, 0.9}
+
+// Busy is the cost of a draw with a share of the members busy.
+type Busy struct {
+	Share   float64
+	DrawGas uint64 // median over the draws measured
+}
+
 // Report is one run of the benchmark.
 type Report struct {
 	JoinGas   uint64
@@ -47,6 +58,7 @@ type Report struct {
 	Audit     simchain.TaskRun // a task that was audited (on a network auditing all)
 	AuditRate float64          // the deployed share of tasks audited
 	Selection []Size
+	Busy      []Busy // on the largest network, with every node idle first
 }
 
 // AuditGas is what an audit adds to a task: drawing the auditors, their
@@ -124,7 +136,38 @@ func Run(ctx context.Context, sizes []int, tasks int) (*Report, error) {
 		slices.Sort(creates)
 		rep.Selection = append(rep.Selection, Size{Nodes: size, CreateGas: creates[len(creates)/2]})
 	}
+	if rep.Busy, err = busyDraws(ctx, net, app, spec, joined, tasks); err != nil {
+		return nil, err
+	}
 	return rep, nil
+}
+
+// busyDraws occupies the nodes of a network of size members with tasks
+// that are drawn and never run, up to each of BusyShares, and measures
+// the draws on the way (tasks draws at each share, median).
+func busyDraws(ctx context.Context, net *simchain.Net, app *simchain.Account, spec chain.Spec, size, tasks int) ([]Busy, error) {
+	var out []Busy
+	busy := 0
+	for _, share := range BusyShares {
+		for float64(busy+3*tasks) < share*float64(size) {
+			if _, _, _, err := app.Client.CreateTask(ctx, spec, 3600, simchain.Eth(1)); err != nil {
+				return nil, fmt.Errorf("gasbench: occupy nodes: %w", err)
+			}
+			busy += 3
+		}
+		var draws []uint64
+		for range tasks {
+			_, _, rs, err := app.Client.CreateTask(ctx, spec, 3600, simchain.Eth(1))
+			if err != nil {
+				return nil, fmt.Errorf("gasbench: draw with %.0f %% busy: %w", 100*share, err)
+			}
+			draws = append(draws, rs.Draw.GasUsed)
+			busy += 3
+		}
+		slices.Sort(draws)
+		out = append(out, Busy{Share: float64(busy-3*tasks/2) / float64(size), DrawGas: draws[len(draws)/2]})
+	}
+	return out, nil
 }
 
 // auditedTask runs honest tasks on a network that audits every task, to
@@ -197,6 +240,16 @@ func (r *Report) Write(w io.Writer) {
 		fmt.Fprintf(tw, "%d\t%d\t%.3f×\t\n", s.Nodes, s.CreateGas, float64(s.CreateGas)/float64(r.Selection[0].CreateGas))
 	}
 	tw.Flush()
+	if len(r.Busy) > 0 {
+		last := r.Selection[len(r.Selection)-1]
+		fmt.Fprintln(w)
+		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "members busy (%d nodes)\tdraw gas (median)\tvs idle\t\n", last.Nodes)
+		for _, b := range r.Busy {
+			fmt.Fprintf(tw, "%.0f %%\t%d\t%.3f×\t\n", 100*b.Share, b.DrawGas, float64(b.DrawGas)/float64(last.CreateGas))
+		}
+		tw.Flush()
+	}
 	fmt.Fprintf(w, "\nper task: %d gas (budget %d, %.0f%%); selection growth %d→%d nodes: %.3f× (limit %.2f×)\n",
 		r.PerTask(), TaskBudget, 100*float64(r.PerTask())/TaskBudget,
 		r.Selection[0].Nodes, r.Selection[len(r.Selection)-1].Nodes, r.Growth(), MaxSelectionGrowth)
