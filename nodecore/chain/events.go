@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"math/big"
 	"os"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
@@ -81,6 +83,36 @@ type Stream struct {
 	PollInterval time.Duration
 	// MaxRange is the most blocks one log query spans.
 	MaxRange uint64
+	// Events, when set, are the only events delivered (by their IDs,
+	// the logs' first topic); the endpoint is asked for them alone.
+	Events []common.Hash
+}
+
+// MemCursor keeps a cursor in memory, starting at Start: for a stream
+// that needs no delivery across restarts.
+type MemCursor struct {
+	mu    sync.Mutex
+	cur   Cursor
+	saved bool
+	Start Cursor
+}
+
+// Load returns the last saved cursor, or Start.
+func (m *MemCursor) Load() (Cursor, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.saved {
+		return m.Start, true, nil
+	}
+	return m.cur, true, nil
+}
+
+// Save keeps c.
+func (m *MemCursor) Save(c Cursor) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.cur, m.saved = c, true
+	return nil
 }
 
 // NewStream returns a stream of net's logs that keeps its cursor in store.
@@ -129,6 +161,14 @@ func (s *Stream) Run(ctx context.Context, handle func(context.Context, types.Log
 	}
 }
 
+// wanted reports whether l is one of the events asked for.
+func (s *Stream) wanted(l types.Log) bool {
+	if len(s.Events) == 0 {
+		return true
+	}
+	return len(l.Topics) > 0 && slices.Contains(s.Events, l.Topics[0])
+}
+
 type handlerError struct{ err error }
 
 func (e handlerError) Error() string { return e.err.Error() }
@@ -143,11 +183,15 @@ func (s *Stream) step(ctx context.Context, cur Cursor, handle func(context.Conte
 		return cur, nil
 	}
 	to := min(head-s.Confirmations, cur.Block+s.MaxRange-1)
-	logs, err := s.backend.FilterLogs(ctx, ethereum.FilterQuery{
+	q := ethereum.FilterQuery{
 		FromBlock: new(big.Int).SetUint64(cur.Block),
 		ToBlock:   new(big.Int).SetUint64(to),
 		Addresses: []common.Address{s.net.Registry, s.net.Tasks},
-	})
+	}
+	if len(s.Events) > 0 {
+		q.Topics = [][]common.Hash{s.Events}
+	}
+	logs, err := s.backend.FilterLogs(ctx, q)
 	if err != nil {
 		return cur, err
 	}
@@ -158,7 +202,7 @@ func (s *Stream) step(ctx context.Context, cur Cursor, handle func(context.Conte
 		// What the endpoint sends is checked against what was asked:
 		// a log of another contract, or of a block outside the range, is
 		// an endpoint lying, never an event to act on.
-		if (l.Address != s.net.Registry && l.Address != s.net.Tasks) || l.BlockNumber > to {
+		if (l.Address != s.net.Registry && l.Address != s.net.Tasks) || l.BlockNumber > to || !s.wanted(l) {
 			s.log.Warn("the RPC endpoint sent a log that was not asked for; ignored", "address", l.Address, "block", l.BlockNumber, "asked_to", to)
 			continue
 		}

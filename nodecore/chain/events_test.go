@@ -281,3 +281,49 @@ func TestFinding10LogsCheckedAgainstTheQuery(t *testing.T) {
 		t.Fatalf("delivered %d of %d", len(got), len(all))
 	}
 }
+
+// unfiltered is an endpoint that ignores the events asked for and
+// answers with every log of the contracts.
+type unfiltered struct{ chain.Backend }
+
+func (u unfiltered) FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error) {
+	q.Topics = nil
+	return u.Backend.FilterLogs(ctx, q)
+}
+
+// TestStreamDeliversOnlyTheEventsAsked: a stream asked for some events
+// (as keeping draws is) delivers those alone, also from an endpoint that
+// answers with every log; its cursor may live in memory.
+func TestStreamDeliversOnlyTheEventsAsked(t *testing.T) {
+	n := simchain.New(t, 4, nil)
+	join(t, n.Accounts[:3])
+	activity(t, n)
+	activity(t, n)
+	drawing := chain.ProtocolABIs()[1].Events["TaskDrawing"].ID
+	var want int
+	for _, l := range allLogs(t, n) {
+		if l.Topics[0] == drawing {
+			want++
+		}
+	}
+	if want < 2 {
+		t.Fatalf("%d TaskDrawing logs, want at least two", want)
+	}
+	for name, b := range map[string]chain.Backend{"honest": n.Backend, "unfiltered": unfiltered{n.Backend}} {
+		s := chain.NewStream(b, n.Network, &chain.MemCursor{Start: chain.Cursor{Block: n.Network.DeployBlock}}, nil)
+		s.PollInterval = 5 * time.Millisecond
+		s.Events = []common.Hash{drawing}
+		got, err := collect(t, s, want, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range got {
+			if l.Topics[0] != drawing {
+				t.Errorf("%s endpoint: delivered a log of another event: %x", name, l.Topics[0])
+			}
+		}
+		if len(got) != want {
+			t.Errorf("%s endpoint: delivered %d of %d", name, len(got), want)
+		}
+	}
+}

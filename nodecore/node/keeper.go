@@ -4,17 +4,21 @@ import (
 	"context"
 	"encoding/binary"
 	"math/bits"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+	"github.com/hydrogen-network/hydrogen/nodecore/chain/bindings"
 )
 
-// Keeping draws. A draw's word is fixed before anyone can draw, but the
-// pools it reads change from block to block, so whoever waits to draw can
-// choose among them: a creator its task's nodes, colluding seats their
+// Keeping draws. A draw's word is fixed before anyone can draw and the
+// pools it reads are those of its round's request, but who of them is
+// free changes from block to block, so whoever waits to draw can choose
+// among them: a creator its task's nodes, colluding seats their
 // auditors. Nobody can choose when somebody else draws at once. So every
 // member keeps the network's draws: a few members, different for every
 // round, draw each task waiting for a draw as soon as its round can be
@@ -23,7 +27,9 @@ import (
 // keepers only delay it. A member seated on the task draws at once (see
 // advanceLocked). A draw another keeper sent first fails its estimate and
 // costs nothing; the contract ends a task nobody drew within the draw
-// window (docs/protocol.md, "Keepers").
+// window (docs/protocol.md, "Keepers"). Keeping reads its own stream of
+// the three events it needs, from the head at start, so a node computing
+// a task (its main stream waits on the engine run) keeps drawing.
 
 // keepersPerRound is how many members are expected to draw a round at
 // once.
@@ -113,9 +119,24 @@ func keepsNow(rank, members uint64, polls int) bool {
 	return want >= members || rank%members < want
 }
 
-// keep draws, every poll, the rounds this node keeps; it ends with ctx.
-// Failures are logged: keeping helps the network, it never stops the node.
+// keeperEvents are what keeping reads: a round requested, seats drawn, a
+// task ended.
+var keeperEvents = func() []common.Hash {
+	ev := bindings.NewTaskManager().GetABI().Events
+	return []common.Hash{ev["TaskDrawing"].ID, ev["TaskAssigned"].ID, ev["TaskSettled"].ID}
+}()
+
+// keep follows the rounds requested and draws, every poll, those this
+// node keeps; it ends with ctx. Failures are logged: keeping helps the
+// network, it never stops the node.
 func (n *Node) keep(ctx context.Context) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		n.followRounds(ctx)
+	}()
 	t := time.NewTicker(n.cfg.Poll)
 	defer t.Stop()
 	for {
@@ -125,6 +146,47 @@ func (n *Node) keep(ctx context.Context) {
 		case <-t.C:
 		}
 		n.keepOnce(ctx)
+	}
+}
+
+// followRounds notes the rounds requested and drawn, from the chain's
+// head when the node starts (rounds requested while it was down are kept
+// by others), until ctx ends.
+func (n *Node) followRounds(ctx context.Context) {
+	var start uint64
+	for {
+		head, err := n.cfg.Backend.BlockNumber(ctx)
+		if err == nil {
+			start = head
+			break
+		}
+		n.log.Debug("keeping draws: chain head", "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(n.cfg.Poll):
+		}
+	}
+	s := chain.NewStream(n.cfg.Backend, n.cfg.Network, &chain.MemCursor{Start: chain.Cursor{Block: start}}, n.log)
+	s.PollInterval = n.cfg.Poll
+	s.Events = keeperEvents
+	err := s.Run(ctx, func(_ context.Context, l types.Log) error {
+		ev, err := chain.Decode(l)
+		if err != nil {
+			return nil
+		}
+		switch e := ev.(type) {
+		case *bindings.TaskManagerTaskDrawing:
+			n.noteDrawing(e.Id.Uint64(), e.Round.Uint64())
+		case *bindings.TaskManagerTaskAssigned:
+			n.drawn(e.Id.Uint64())
+		case *bindings.TaskManagerTaskSettled:
+			n.drawn(e.Id.Uint64())
+		}
+		return nil
+	})
+	if err != nil && ctx.Err() == nil {
+		n.log.Warn("keeping draws stopped", "err", err)
 	}
 }
 

@@ -190,3 +190,65 @@ func TestKeepersDrawAColludingTriosAuditors(t *testing.T) {
 		}
 	}
 }
+
+// TestKeepersDrawWhileComputing: every running node is busy computing a
+// task (its engine holds the GPU for as long as the test runs) when an
+// application creates another and never draws it; the only other
+// members are accounts no daemon runs. The busy nodes still keep the
+// round, from their own stream of draws, and seat the idle members: a
+// node computing does not stop keeping (its task's events wait on the
+// engine run, keeping does not).
+func TestKeepersDrawWhileComputing(t *testing.T) {
+	w := newWorldFull(t, 3, 3, nil)
+	ctx := context.Background()
+	started := make(chan uint64, 3)
+	for _, r := range w.nodes {
+		r.engine = slowEngine{started: started}
+		if err := r.stop(); err != nil {
+			t.Fatal(err)
+		}
+		w.start(r, nil)
+		w.waitState(r, StateAvailable)
+	}
+	a := engine.Args{Kind: engine.KindImage, Model: "base:sd15", Prompt: "a lighthouse", Seed: 1, Width: 128, Height: 128, Count: 1}
+	busy := w.createTaskDrawn(a, 1, true, "base:sd15")
+	for range 3 {
+		select {
+		case <-started:
+		case <-time.After(60 * time.Second):
+			t.Fatalf("the three nodes did not all start computing task %d", busy)
+		}
+	}
+	// Idle members that no daemon runs join after the busy task's draw.
+	for _, h := range w.hands {
+		if _, err := h.Client.Join(ctx, chain.JoinRequest{GPUName: "NVIDIA GeForce RTX 4090", VRAMMiB: 24576, Version: EngineVersion, Stake: w.net.Network.Params.Registry.MinStake}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.Seed = 2
+	id := w.createTaskDrawn(a, 2, false, "base:sd15")
+	deadline := time.Now().Add(45 * time.Second)
+	var ti chain.TaskInfo
+	for {
+		var err error
+		if ti, err = w.app.Client.Task(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		if ti.State != chain.TaskDrawing {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("task %d was never drawn while the nodes computed", id)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	hand := map[common.Address]bool{}
+	for _, h := range w.hands {
+		hand[h.Addr] = true
+	}
+	for i, s := range ti.Nodes[:3] {
+		if !hand[s] {
+			t.Errorf("task %d (%s) seat %d went to %s, not an idle member", id, ti.State, i, s)
+		}
+	}
+}

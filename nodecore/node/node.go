@@ -433,17 +433,13 @@ func (n *Node) handleOnce(ctx context.Context, l types.Log) error {
 	}
 	switch e := ev.(type) {
 	case *bindings.TaskManagerTaskAssigned:
-		n.drawn(e.Id.Uint64())
 		if e.Node == n.addr {
 			return n.work(ctx, e.Id.Uint64())
 		}
-	case *bindings.TaskManagerTaskDrawing:
-		n.noteDrawing(e.Id.Uint64(), e.Round.Uint64())
 	case *bindings.TaskManagerTaskDisclosing:
 		return n.advance(ctx, e.Id.Uint64())
 	case *bindings.TaskManagerTaskSettled:
-		n.drawn(e.Id.Uint64())
-		return n.advance(ctx, e.Id.Uint64())
+		return n.advance(ctx, e.Id.Uint64()) // keeping follows its own stream (keeper.go)
 	case *bindings.NodeRegistryDownloadRequested:
 		if e.Node == n.addr {
 			n.downloadRequested(ctx, e.Model)
