@@ -1,13 +1,18 @@
 package chain_test
 
 import (
+	"errors"
+	"fmt"
 	"math/big"
+	"slices"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain/bindings"
@@ -141,5 +146,140 @@ func TestDrawSkipsLaterJoiners(t *testing.T) {
 	}
 	if lateSeats == 0 {
 		t.Error("nine seats drawn after the joins went to none of the twenty newcomers")
+	}
+}
+
+// trialSeats is what a draw of task id would seat now (an eth_call of
+// the Shaper's trial, which draws and reverts with the seats).
+func trialSeats(t *testing.T, n *simchain.Net, shaper common.Address, id uint64, specABI []byte) [3]common.Address {
+	t.Helper()
+	sh := attack.NewShaper()
+	_, err := n.Backend.CallContract(fctx, ethereum.CallMsg{To: &shaper, Data: sh.PackTrial(new(big.Int).SetUint64(id), specABI), Gas: 10_000_000}, nil)
+	var de rpc.DataError
+	if !errors.As(err, &de) {
+		t.Fatalf("trial draw: %v", err)
+	}
+	data, derr := hexutil.Decode(fmt.Sprint(de.ErrorData()))
+	if derr != nil {
+		t.Fatal(derr)
+	}
+	if len(data) < 4 {
+		t.Fatalf("trial draw: %v", err)
+	}
+	tr, uerr := sh.UnpackTrialError(data[4:])
+	if uerr != nil {
+		t.Fatalf("trial draw: %v (%v)", err, uerr)
+	}
+	return tr.Seats
+}
+
+// deployShaper deploys a Shaper from acct.
+func deployShaper(t *testing.T, n *simchain.Net, acct *simchain.Account) common.Address {
+	t.Helper()
+	sh := attack.NewShaper()
+	rcpt, err := acct.Tx.Send(fctx, nil,
+		append(common.FromHex(attack.ShaperMetaData.Bin), sh.PackConstructor(n.Network.Tasks, n.Network.Registry)...), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rcpt.ContractAddress
+}
+
+// TestDrawIgnoresLaterGrowth: after a round's word is known, 33
+// identities join the largest VRAM class, empty until then, which the
+// task's need reaches: five doublings of its slots (they quit before the
+// next task, whose draw meets freed slots). The draw
+// seats exactly whom it would have seated before: the slot counts are
+// read as of the request, however many doublings came after (with the
+// last five remembered only, the count of that class read 4, not 0, and
+// every pick moved).
+func TestDrawIgnoresLaterGrowth(t *testing.T) {
+	n := simchain.New(t, 12+1+33, fParams(0))
+	fJoin(t, n.Accounts[:12], 24576, fVer)
+	app, late := n.Accounts[12], n.Accounts[13:]
+	shaper := deployShaper(t, n, app)
+	spec := fSpec()
+	specABI := shapingSpec(t, spec)
+	for range 6 {
+		id, _, err := app.Client.Create(fctx, spec, 600, fFee)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n.Backend.Advance(time.Second)
+		before := trialSeats(t, n, shaper, id, specABI)
+		// Within the draw window (a block a second): joins only; each
+		// quits before the next task's.
+		fJoin(t, late, 131072, fVer)
+		if after := trialSeats(t, n, shaper, id, specABI); after != before {
+			t.Fatalf("task %d: 33 joins after the request changed the draw from %v to %v", id, before, after)
+		}
+		drawn, _, err := app.Client.Draw(fctx, id, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if [3]common.Address(drawn[:3]) != before {
+			t.Fatalf("task %d drew %v, the trial %v", id, drawn[:3], before)
+		}
+		for _, a := range late {
+			if _, err := a.Client.Quit(fctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fAdvanceTo(t, n, fTask(t, n, id).CommitDeadline+1)
+		if _, err := app.Client.CloseTask(fctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestHolderBranchFixedAtRequest: a model has exactly minHolders proven
+// holders when a task needing it asks for its round; then one of them
+// drops the model, which would send the draw to the pools alone. The
+// draw seats what it would have: whether a draw prefers the holders is
+// decided by their count as of the request.
+func TestHolderBranchFixedAtRequest(t *testing.T) {
+	n := simchain.New(t, 10, fParams(0))
+	m := common.HexToHash("0x5d15")
+	fJoin(t, n.Accounts[:3], 24576, fVer, m)
+	app := n.Accounts[9]
+	if _, err := n.RunHonestTask(fctx, app, fSpec(m), fFee); err != nil {
+		t.Fatal(err)
+	}
+	if got := fHolders(t, n, m); got != 3 {
+		t.Fatalf("%d holders after a paid task, want 3", got)
+	}
+	fJoin(t, n.Accounts[3:9], 24576, fVer, m)
+	shaper := deployShaper(t, n, app)
+	spec := fSpec(m)
+	specABI := shapingSpec(t, spec)
+	// A task whose draw would leave a holder unseated: that holder drops
+	// the model (one it would seat could only decline its own seat).
+	var id uint64
+	var before [3]common.Address
+	var dropper *simchain.Account
+	for try := 0; dropper == nil; try++ {
+		if try == 5 {
+			t.Fatal("five draws in a row seated every holder")
+		}
+		var err error
+		if id, _, err = app.Client.Create(fctx, spec, 600, fFee); err != nil {
+			t.Fatal(err)
+		}
+		n.Backend.Advance(time.Second)
+		before = trialSeats(t, n, shaper, id, specABI)
+		for _, h := range n.Accounts[:3] {
+			if !slices.Contains(before[:], h.Addr) {
+				dropper = h
+			}
+		}
+	}
+	if _, err := dropper.Client.ReportModel(fctx, m, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := fHolders(t, n, m); got != 2 {
+		t.Fatalf("%d holders after a drop, want 2", got)
+	}
+	if after := trialSeats(t, n, shaper, id, specABI); after != before {
+		t.Fatalf("a holder dropping the model after the request changed the draw from %v to %v", before, after)
 	}
 }

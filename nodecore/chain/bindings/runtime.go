@@ -17,16 +17,16 @@ type RuntimeCode struct {
 
 // NodeRegistryRuntime is NodeRegistry's deployed code.
 var NodeRegistryRuntime = RuntimeCode{
-	Size:       16743,
-	Immutables: [][2]int{{3006, 32}, {4507, 32}, {4585, 32}},
-	MaskedHash: common.HexToHash("0xdfc7dbddb2d74cf61d2344eee05a7cdded44c384ca157fde4260c335c64002ff"),
+	Size:       16765,
+	Immutables: [][2]int{{3051, 32}, {4552, 32}, {4630, 32}},
+	MaskedHash: common.HexToHash("0xd2e20d5e640f524395c51ff7f2a75a481e953eb6d40f4a2c85b08503306f1199"),
 }
 
 // TaskManagerRuntime is TaskManager's deployed code.
 var TaskManagerRuntime = RuntimeCode{
 	Size:       24431,
 	Immutables: [][2]int{{1175, 32}, {4648, 32}, {4745, 32}, {10386, 32}, {10536, 32}, {12096, 32}, {14006, 32}, {15349, 32}, {15835, 32}, {17009, 32}, {17598, 32}, {18270, 32}, {23079, 32}, {24122, 32}},
-	MaskedHash: common.HexToHash("0x3eddbda7dad855de0c79c54d44d93fe6341be800f1f2880ee41622df21385e58"),
+	MaskedHash: common.HexToHash("0x6eac4fe8e363c2c3d0ade1dc54f40a67c6cafa8fd31534b3377cc06e6c62251d"),
 }
 
 // BlockRandomnessRuntime is BlockRandomness's deployed code.

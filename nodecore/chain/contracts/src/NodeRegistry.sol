@@ -89,18 +89,24 @@ contract NodeRegistry is Payouts {
     /// Members of a pool, of a GPU or of a model's holders, in slots that
     /// never move: a member keeps its slot (busy, paused or available)
     /// until it leaves the set, and a freed slot goes to the next member
-    /// to come. The slot count only grows, by doubling, and its recent
-    /// history is kept, so a draw reads the set exactly as its round's
-    /// request saw it: slots added later are past the count it uses, and
-    /// a member that came later is skipped by its `since` (see _at).
+    /// to come. The slot count only grows, by doubling, and the block each
+    /// doubling came in is kept, so a draw reads the set exactly as its
+    /// round's request saw it: slots added later are past the count it
+    /// uses, and a member that came later is skipped by its `since` (see
+    /// _at, _capAt). The member count is kept as of the end of the block
+    /// before its last change too (_countAt).
     struct Members {
         mapping(uint256 => uint256) slots; // member | since << 160 (the block it came in); 0 = free
         mapping(address => uint256) pos; // slot + 1; 0 = not a member
         mapping(uint256 => uint256) free; // a stack of freed slots
-        uint64 freeCount;
-        uint64 used; // slots [0, used) have been handed out
-        uint64 count; // members now
-        uint256 caps; // the slot count's last CAP_HISTORY values, newest first: (log2 + 1) << 40 | since, 48 bits each
+        mapping(uint256 => uint256) began; // level => the block it began in
+        uint32 freeCount;
+        uint32 used; // slots [0, used) have been handed out
+        uint32 count; // members now
+        uint32 prevCount; // members at the end of the block before countBlock
+        uint40 countBlock; // the block count last changed in
+        uint8 level; // slot count: 0 none, else FIRST_CAP << (level - 1)
+        uint40 levelBegan; // the block the current level began in
     }
 
     // ------------------------------------------------------------- constants
@@ -114,15 +120,12 @@ contract NodeRegistry is Payouts {
     /// Random slots per seat to try among a model's holders before falling back.
     uint256 internal constant MODEL_TRIES = 4;
     /// Random slots per seat to try among a GPU's members.
-    uint256 internal constant GPU_TRIES = 8;
+    uint256 internal constant GPU_TRIES = 16;
     /// Random slots per seat to try in a task's pools (busy, paused and
     /// free slots are skipped).
-    uint256 internal constant POOL_TRIES = 32;
+    uint256 internal constant POOL_TRIES = 64;
     /// A model's entry in modelPos: index + 1, and this bit once proven.
     uint256 internal constant PROVEN = 1 << 255;
-    /// Slot counts a set remembers (each a doubling: from 4 to 64 within
-    /// one draw window is still read exactly).
-    uint256 internal constant CAP_HISTORY = 5;
     /// The first slot count of a set.
     uint256 internal constant FIRST_CAP = 4;
 
@@ -305,7 +308,7 @@ contract NodeRegistry is Payouts {
         chosen = new address[](count);
         uint256 found;
         bool short;
-        if (req.models.length > 0 && count > 1 && holders[req.models[0]].count >= params.minHolders) {
+        if (req.models.length > 0 && count > 1 && _countAt(holders[req.models[0]], asOf) >= params.minHolders) {
             found = _selectHolders(taskId, req, word, chosen, count - 1, asOf);
             short = found < count - 1;
         }
@@ -344,8 +347,8 @@ contract NodeRegistry is Payouts {
             } else if (v != Verdict.Free) {
                 _score(a, n, points[i]);
             }
-            if (v == Verdict.Honest) {
-                if (model != bytes32(0)) _prove(a, model);
+            if (v == Verdict.Honest && model != bytes32(0) && n.state != NodeState.PendingQuit) {
+                _prove(a, model); // (one quitting now would leave the set at once)
             }
             _land(a, n);
             if (n.state != NodeState.Quit && n.qos < params.kickThreshold) {
@@ -802,15 +805,16 @@ contract NodeRegistry is Payouts {
             i = s.free[--s.freeCount];
         } else {
             i = s.used++;
-            uint256 cap = _capOf(s.caps);
-            if (i >= cap) {
-                cap = cap == 0 ? FIRST_CAP : cap * 2;
-                uint256 entry = (_log2(cap) + 1) << 40 | block.number;
-                s.caps = (s.caps << 48 | entry) & ((1 << (48 * CAP_HISTORY)) - 1);
+            if (i >= _capOf(s.level)) {
+                uint8 l = s.level + 1;
+                s.level = l;
+                s.levelBegan = uint40(block.number);
+                s.began[l] = block.number;
             }
         }
         s.slots[i] = uint256(uint160(a)) | block.number << 160;
         s.pos[a] = i + 1;
+        _recount(s);
         s.count++;
     }
 
@@ -820,8 +824,17 @@ contract NodeRegistry is Payouts {
         if (p == 0) return;
         delete s.slots[p - 1];
         delete s.pos[a];
-        s.free[s.freeCount++] = p - 1;
+        s.free[s.freeCount++] = uint32(p - 1);
+        _recount(s);
         s.count--;
+    }
+
+    /// @dev Keeps the count as of the end of the last block before this
+    /// one's changes.
+    function _recount(Members storage s) internal {
+        if (s.countBlock == block.number) return;
+        s.prevCount = s.count;
+        s.countBlock = uint40(block.number);
     }
 
     /// @dev The member in slot i as of block asOf: 0 when the slot is free
@@ -832,32 +845,25 @@ contract NodeRegistry is Payouts {
         return address(uint160(v));
     }
 
-    /// @dev The slot count as of block asOf: the newest remembered count
-    /// set at or before it (the oldest remembered, if asOf is older still:
-    /// only a set that doubled CAP_HISTORY times since, which slots past the
-    /// older count then hold members that came later and are skipped).
+    /// @dev The slot count as of block asOf: the level then (every
+    /// doubling's block is kept, so this is exact; each level after asOf
+    /// costs one read, and someone paid a doubling's joins for it).
     function _capAt(Members storage s, uint256 asOf) internal view returns (uint256) {
-        uint256 caps = s.caps;
-        uint256 cap;
-        for (uint256 k; k < CAP_HISTORY; ++k) {
-            uint256 e = caps >> (48 * k) & ((1 << 48) - 1);
-            if (e == 0) return 0; // the set had no slots then
-            cap = _capOf(e);
-            if (e & ((1 << 40) - 1) <= asOf) return cap;
-        }
-        return cap;
+        uint256 l = s.level;
+        if (l == 0 || s.levelBegan <= asOf) return _capOf(l);
+        while (l > 0 && s.began[l] > asOf) --l;
+        return _capOf(l);
     }
 
-    /// @dev The slot count in a history entry (the newest: the low 48 bits).
-    function _capOf(uint256 entry) internal pure returns (uint256) {
-        uint256 l = entry >> 40 & 0xff;
-        return l == 0 ? 0 : 1 << (l - 1);
+    /// @dev The member count as of block asOf: exact when the count
+    /// changed in at most one block after asOf (a draw lands within a
+    /// block or two of its request: keepers), else the count before the
+    /// last block that changed it.
+    function _countAt(Members storage s, uint256 asOf) internal view returns (uint256) {
+        return s.countBlock > asOf ? s.prevCount : s.count;
     }
 
-    function _log2(uint256 x) internal pure returns (uint256 r) {
-        while (x > 1) {
-            x >>= 1;
-            ++r;
-        }
+    function _capOf(uint256 level) internal pure returns (uint256) {
+        return level == 0 ? 0 : FIRST_CAP << (level - 1);
     }
 }

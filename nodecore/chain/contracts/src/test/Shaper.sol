@@ -45,6 +45,7 @@ contract Shaper {
     event Shaped(uint256 indexed id, uint8 best, uint8 allAvailable, uint256 mask, uint8[] byMask);
 
     error Probe(uint8 seated);
+    error Trial(address[3] seats);
 
     constructor(TaskManager t, NodeRegistry r) {
         tasks = t;
@@ -67,6 +68,14 @@ contract Shaper {
     function probe(uint256 id, bytes calldata spec, uint256 mask) external {
         require(msg.sender == address(this));
         revert Probe(_drawWith(id, abi.decode(spec, (TaskManager.Spec)), mask));
+    }
+
+    /// @notice Draws task id as it stands and reverts with the seats: what
+    /// a draw now would seat (for eth_call).
+    function trial(uint256 id, bytes calldata spec) external {
+        tasks.draw(id, abi.decode(spec, (TaskManager.Spec)));
+        TaskManager.Task memory t = tasks.getTask(id);
+        revert Trial([t.nodes[0], t.nodes[1], t.nodes[2]]);
     }
 
     /// @notice Tries every mask, then draws with the best one.
