@@ -144,11 +144,15 @@ func Run(ctx context.Context, sizes []int, tasks int) (*Report, error) {
 
 // busyDraws occupies the nodes of a network of size members with tasks
 // that are drawn and never run, up to each of BusyShares, and measures
-// the draws on the way (tasks draws at each share, median).
+// the draws on the way (tasks draws at each share, median); a share that
+// would leave fewer free nodes than those draws take is not measured.
 func busyDraws(ctx context.Context, net *simchain.Net, app *simchain.Account, spec chain.Spec, size, tasks int) ([]Busy, error) {
 	var out []Busy
 	busy := 0
 	for _, share := range BusyShares {
+		if float64(size)*(1-share) < float64(3*tasks) {
+			continue // too small a network to leave the draws free nodes
+		}
 		for float64(busy+3*tasks) < share*float64(size) {
 			if _, _, _, err := app.Client.CreateTask(ctx, spec, 3600, simchain.Eth(1)); err != nil {
 				return nil, fmt.Errorf("gasbench: occupy nodes: %w", err)
