@@ -16,6 +16,7 @@ import (
 	"unicode"
 
 	"github.com/hydrogen-network/hydrogen/i18n"
+	"github.com/hydrogen-network/hydrogen/nodecore/testenv"
 	"github.com/hydrogen-network/hydrogen/nodecore/version"
 )
 
@@ -66,23 +67,13 @@ func TestNoDisplay(t *testing.T) {
 // requireDisplay fails (in the full suite) or skips without an X display.
 func requireDisplay(t *testing.T) {
 	t.Helper()
-	if os.Getenv("DISPLAY") == "" {
-		if os.Getenv("HYDROGEN_TEST_FULL") != "" {
-			t.Fatal("HYDROGEN_TEST_FULL is set but DISPLAY is not: scripts/test must start Xvfb")
-		}
-		t.Skip("no DISPLAY; scripts/test starts Xvfb")
-	}
+	testenv.Display(t)
 }
 
 // requireTool fails (in the full suite) or skips when a program is missing.
 func requireTool(t *testing.T, name string) {
 	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("HYDROGEN_TEST_FULL") != "" {
-			t.Fatalf("%s is missing: run scripts/setup", name)
-		}
-		t.Skipf("%s is missing; scripts/test installs it", name)
-	}
+	testenv.Tool(t, name)
 }
 
 // TestWindowUnderXvfb opens the real window on the X server the test

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/hydrogen-network/hydrogen/nodecore/display"
 	"github.com/hydrogen-network/hydrogen/nodecore/gpu"
+	"github.com/hydrogen-network/hydrogen/nodecore/testenv"
 	"github.com/moby/moby/client"
 )
 
@@ -235,7 +235,7 @@ func TestStatusText(t *testing.T) {
 // No build machine has an NVIDIA driver, so the GPU check must say so as
 // a warning.
 func TestRealSystem(t *testing.T) {
-	full := os.Getenv("HYDROGEN_TEST_FULL") != ""
+	full := testenv.Full()
 	results := Run(context.Background(), Checks(Real(t.TempDir())))
 	byCheck := map[string]Result{}
 	for _, r := range results {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/kardianos/service"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/backoff"
 )
 
 // Supervisor runs `hydrogend run` as a child and restarts it when it
@@ -58,7 +60,7 @@ func (s *Supervisor) Run(ctx context.Context) error {
 	if s.Log == nil {
 		s.Log = slog.New(slog.DiscardHandler)
 	}
-	wait := s.MinBackoff
+	delays := backoff.New(s.MinBackoff, s.MaxBackoff)
 	for ctx.Err() == nil {
 		began := time.Now()
 		err := s.once(ctx)
@@ -71,15 +73,13 @@ func (s *Supervisor) Run(ctx context.Context) error {
 			return ErrBadCommandLine
 		}
 		if time.Since(began) >= s.ResetAfter {
-			wait = s.MinBackoff
+			delays.Reset()
 		}
+		wait := delays.Next()
 		s.Log.Warn("hydrogend run stopped; restarting", "err", err, "ran", time.Since(began).Round(time.Millisecond), "in", wait)
-		select {
-		case <-ctx.Done():
+		if !backoff.SleepFor(ctx, wait) {
 			return nil
-		case <-time.After(wait):
 		}
-		wait = min(wait*2, s.MaxBackoff)
 	}
 	return nil
 }

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/backoff"
 )
 
 // Client talks to the daemon. Its zero value needs only Socket; Dial
@@ -138,7 +140,7 @@ func (c *Client) Watch(ctx context.Context, fn func(Status)) error {
 // stream ends or cannot open, it calls down (if set) and tries again
 // after a pause that grows to max. It returns when ctx ends.
 func (c *Client) WatchForever(ctx context.Context, fn func(Status), down func(error), max time.Duration) {
-	wait := 100 * time.Millisecond
+	delays := backoff.New(100*time.Millisecond, max)
 	for ctx.Err() == nil {
 		got := false
 		err := c.Watch(ctx, func(s Status) { got = true; fn(s) })
@@ -149,14 +151,11 @@ func (c *Client) WatchForever(ctx context.Context, fn func(Status), down func(er
 			down(err)
 		}
 		if got {
-			wait = 100 * time.Millisecond // it was up: retry soon
+			delays.Reset() // it was up: retry soon
 		}
-		select {
-		case <-ctx.Done():
+		if !delays.Sleep(ctx) {
 			return
-		case <-time.After(wait):
 		}
-		wait = min(wait*2, max)
 	}
 }
 

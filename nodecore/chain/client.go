@@ -183,7 +183,7 @@ func (c *Client) SubmitResult(ctx context.Context, id uint64, v Vote) (*types.Re
 // error; on TooEarly sent with a fixed gas limit, to land in a later block.
 func (c *Client) sendTasksLater(ctx context.Context, data []byte, gas uint64) (*types.Receipt, error) {
 	rcpt, err := c.sendTasksMin(ctx, data, nil, gas)
-	if IsRevert(err, "TooEarly") {
+	if Reverted[*bindings.TaskManagerTooEarly](err) {
 		return c.sendTasksFixed(ctx, data, gas)
 	}
 	return rcpt, err
@@ -231,7 +231,7 @@ func (c *Client) CreateTask(ctx context.Context, spec Spec, timeoutSeconds uint6
 	}
 	seats, rd, err := c.Draw(ctx, id, spec)
 	rs.Draw = rd
-	if IsRevert(err, "NothingToDraw") {
+	if Reverted[*bindings.TaskManagerNothingToDraw](err) {
 		// A node keeping the network's draws was first: the task says
 		// what came of it.
 		t, terr := c.Task(ctx, id)

@@ -17,6 +17,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/atomicfile"
+	"github.com/hydrogen-network/hydrogen/nodecore/backoff"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain/bindings"
 )
 
@@ -133,8 +134,9 @@ func (s *Stream) Run(ctx context.Context, handle func(context.Context, types.Log
 	if !ok {
 		cur = Cursor{Block: s.net.DeployBlock}
 	}
-	backoff := s.PollInterval
+	delays := backoff.New(s.PollInterval, time.Minute)
 	for {
+		wait := s.PollInterval
 		next, err := s.step(ctx, cur, handle)
 		var he handlerError
 		switch {
@@ -143,20 +145,18 @@ func (s *Stream) Run(ctx context.Context, handle func(context.Context, types.Log
 		case ctx.Err() != nil:
 			return nil
 		case err != nil:
-			s.log.Warn("event stream: rpc failed; retrying", "err", err, "in", backoff)
-			backoff = min(backoff*2, time.Minute)
+			wait = delays.Next()
+			s.log.Warn("event stream: rpc failed; retrying", "err", err, "in", wait)
 		default:
-			backoff = s.PollInterval
+			delays.Reset()
 		}
 		caughtUp := err == nil && next == cur
 		cur = next
 		if err == nil && !caughtUp {
 			continue // more blocks may be waiting
 		}
-		select {
-		case <-ctx.Done():
+		if !backoff.SleepFor(ctx, wait) {
 			return nil
-		case <-time.After(backoff):
 		}
 	}
 }

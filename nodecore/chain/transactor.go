@@ -22,6 +22,9 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/backoff"
+	"github.com/hydrogen-network/hydrogen/nodecore/chain/bindings"
 )
 
 // Backend is the part of an Ethereum client the chain package needs;
@@ -156,6 +159,10 @@ type RevertError struct {
 	Name string // the custom error, e.g. "NotSelected"; "" when unknown
 	Args []any  // its arguments
 	Data []byte // the raw revert data
+	// Values are the protocol's custom error as its bindings' types
+	// (e.g. *bindings.TaskManagerTooEarly; two when both contracts
+	// declare it), none for another contract's; test them with Reverted.
+	Values []any
 }
 
 func (e *RevertError) Error() string {
@@ -170,10 +177,43 @@ func (e *RevertError) Error() string {
 	return "reverted"
 }
 
-// IsRevert reports whether err is a revert with the named custom error.
+// IsRevert reports whether err is a revert with the named custom error
+// (of any contract: tests' contracts too). For the protocol's errors,
+// Reverted checks the type instead of a name.
 func IsRevert(err error, name string) bool {
 	var re *RevertError
 	return errors.As(err, &re) && re.Name == name
+}
+
+// Reverted reports whether err is a revert with the protocol's custom
+// error E, a binding's error type: Reverted[*bindings.TaskManagerTooEarly](err).
+func Reverted[E any](err error) bool {
+	var re *RevertError
+	if !errors.As(err, &re) {
+		return false
+	}
+	for _, v := range re.Values {
+		if _, ok := v.(E); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// protocolErrors decode the protocol's custom errors into their bindings'
+// types.
+var protocolErrors = []func([]byte) (any, error){bindings.NewTaskManager().UnpackError, bindings.NewNodeRegistry().UnpackError}
+
+// typedRevert is the protocol's custom error in data, as each binding
+// that declares it decodes it.
+func typedRevert(data []byte) []any {
+	var out []any
+	for _, unpack := range protocolErrors {
+		if v, err := unpack(data); err == nil {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // Send sends a transaction calling to (nil deploys data) with value, waits
@@ -490,19 +530,16 @@ func (t *Transactor) replace(ctx context.Context, old *types.Transaction) (*type
 
 // retry runs f, retrying transient failures with exponential backoff.
 func (t *Transactor) retry(ctx context.Context, what string, f func() error) error {
-	delay := 200 * time.Millisecond
+	delays := backoff.New(200*time.Millisecond, 10*time.Second)
 	for attempt := 0; ; attempt++ {
 		err := f()
 		if err == nil || !transient(err) || attempt >= t.Retries {
 			return err
 		}
 		t.log.Warn("rpc failed; retrying", "op", what, "attempt", attempt+1, "err", err)
-		select {
-		case <-ctx.Done():
+		if !delays.Sleep(ctx) {
 			return ctx.Err()
-		case <-time.After(delay):
 		}
-		delay = min(delay*2, 10*time.Second)
 	}
 }
 
@@ -557,7 +594,7 @@ func decodeRevert(err error, abis []*abi.ABI) error {
 	for _, a := range abis {
 		if e, lookErr := a.ErrorByID(sel); lookErr == nil {
 			args, _ := e.Inputs.Unpack(data[4:])
-			return &RevertError{Name: e.Name, Args: args, Data: data}
+			return &RevertError{Name: e.Name, Args: args, Data: data, Values: typedRevert(data)}
 		}
 	}
 	if reason, uerr := abi.UnpackRevert(data); uerr == nil {

@@ -9,9 +9,10 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+	"github.com/hydrogen-network/hydrogen/nodecore/daemon"
 	"github.com/hydrogen-network/hydrogen/nodecore/devnet"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
-	"github.com/hydrogen-network/hydrogen/nodecore/internal/testenv"
+	"github.com/hydrogen-network/hydrogen/nodecore/testenv"
 	"github.com/hydrogen-network/hydrogen/nodecore/worker"
 )
 
@@ -26,7 +27,7 @@ func TestDockerEngineWithTheDefaults(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	dk := testenv.Docker(t)
+	dk := testenv.Docker(t, worker.Connect)
 	for _, img := range []string{DefaultImageEngine, DefaultTextEngine} {
 		if _, err := dk.ImageInspect(ctx, img); err == nil {
 			t.Skipf("%s is on this machine: nothing falls back", img)
@@ -48,7 +49,7 @@ func TestDockerEngineWithTheDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitTaskSettledFor(t, ctx, d, data, id)
-	list, err := dk.ContainerList(ctx, client.ContainerListOptions{Filters: client.Filters{}.Add("label", worker.LabelOwner+"="+OwnerID(data))})
+	list, err := dk.ContainerList(ctx, client.ContainerListOptions{Filters: client.Filters{}.Add("label", worker.LabelOwner+"="+daemon.OwnerID(data))})
 	if err != nil || len(list.Items) == 0 {
 		t.Fatalf("no worker container of this node: %v", err)
 	}

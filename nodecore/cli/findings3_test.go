@@ -20,6 +20,7 @@ import (
 
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+	"github.com/hydrogen-network/hydrogen/nodecore/daemon"
 	"github.com/hydrogen-network/hydrogen/nodecore/localapi"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
 )
@@ -78,7 +79,7 @@ func f3Serve(t *testing.T, data string, nd localapi.Node) *api.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &localapi.Server{Setup: newFirstRun(data, filepath.Join(data, "network.json"), filepath.Join(data, "passphrase"), ""), Node: nd, Access: access}
+	srv := &localapi.Server{Setup: daemon.NewSetup(data, filepath.Join(data, "network.json"), filepath.Join(data, "passphrase"), "", scryptParams()), Node: nd, Access: access}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); _ = srv.Serve(ctx, ln) }()

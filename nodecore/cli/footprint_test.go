@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/testenv"
 )
 
 // TestFootprintWithinBudget builds the tray and runs `bench footprint`
@@ -18,18 +20,8 @@ func TestFootprintWithinBudget(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a devnet")
 	}
-	if os.Getenv("DISPLAY") == "" {
-		if os.Getenv("HYDROGEN_TEST_FULL") == "1" {
-			t.Fatal("HYDROGEN_TEST_FULL is set but DISPLAY is not")
-		}
-		t.Skip("no DISPLAY")
-	}
-	if _, err := exec.LookPath("xdotool"); err != nil {
-		if os.Getenv("HYDROGEN_TEST_FULL") == "1" {
-			t.Fatal("xdotool is missing: run scripts/setup")
-		}
-		t.Skip("no xdotool")
-	}
+	testenv.Display(t)
+	testenv.Tool(t, "xdotool")
 	tray := filepath.Join(t.TempDir(), "hydrogen-tray")
 	build := exec.Command("go", "build", "-o", tray, "../../tray/cmd/hydrogen-tray")
 	if out, err := build.CombinedOutput(); err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
 	"github.com/hydrogen-network/hydrogen/nodecore/devnet"
+	"github.com/hydrogen-network/hydrogen/nodecore/testenv"
 	"github.com/hydrogen-network/hydrogen/nodecore/wallet"
 )
 
@@ -37,10 +38,7 @@ func needService(t *testing.T) {
 	if why == "" {
 		return
 	}
-	if os.Getenv("HYDROGEN_TEST_FULL") == "1" {
-		t.Fatal(why)
-	}
-	t.Skip(why)
+	testenv.Requiref(t, false, "%s", why)
 }
 
 // childOf returns the PID of a child of pid (any of its threads may have

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/testenv"
 )
 
 // needRoot skips (or fails under CI, which runs as root) a test that
@@ -18,10 +20,7 @@ func needRoot(t *testing.T) {
 	if os.Geteuid() == 0 {
 		return
 	}
-	if os.Getenv("HYDROGEN_TEST_FULL") == "1" {
-		t.Fatal("this test needs root")
-	}
-	t.Skip("this test needs root")
+	testenv.Require(t, false, "root")
 }
 
 func owner(t *testing.T, p string) (uid, gid uint32, mode os.FileMode) {

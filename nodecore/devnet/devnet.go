@@ -8,8 +8,6 @@ package devnet
 import (
 	"context"
 	"crypto/ecdsa"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -29,6 +27,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+	"github.com/hydrogen-network/hydrogen/nodecore/daemon"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine/reference"
 	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
@@ -332,7 +331,7 @@ func (d *Devnet) startPeer(ctx context.Context, name string, key *ecdsa.PrivateK
 	case d.cfg.Docker != nil:
 		engines, err = worker.NewEngines(ctx, d.cfg.Docker, worker.Setup{
 			ImageEngine: refimage.Tag, ImageCmd: refimage.Cmd(""), TextEngine: refimage.Tag,
-			Owner: ownerID(dir), ModelDir: store.Dir(), StateDir: dir, Log: d.log.With("peer", name),
+			Owner: daemon.OwnerID(dir), ModelDir: store.Dir(), StateDir: dir, Log: d.log.With("peer", name),
 			Labels: map[string]string{LabelDevnetPID: strconv.Itoa(os.Getpid())},
 		})
 		if err != nil {
@@ -500,12 +499,6 @@ func cleanDeadDevnets(ctx context.Context, d worker.Docker, log *slog.Logger) er
 		log.Info("removed a container a stopped devnet left", "id", c.ID[:12], "pid", pid)
 	}
 	return nil
-}
-
-// ownerID labels a peer's containers: a hash of its directory.
-func ownerID(dir string) string {
-	sum := sha256.Sum256([]byte(dir))
-	return "devnet" + hex.EncodeToString(sum[:6])
 }
 
 // cheat is the engine of a cheating peer: it skips the work and returns

@@ -13,7 +13,7 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
 
-	"github.com/hydrogen-network/hydrogen/nodecore/internal/testenv"
+	"github.com/hydrogen-network/hydrogen/nodecore/testenv"
 	"github.com/hydrogen-network/hydrogen/nodecore/worker"
 	"github.com/hydrogen-network/hydrogen/nodecore/worker/refimage"
 )
@@ -24,7 +24,7 @@ import (
 func TestPeersInContainers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	d := testenv.Docker(t)
+	d := testenv.Docker(t, worker.Connect)
 	if err := refimage.Build(ctx, d); err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestPeersInContainers(t *testing.T) {
 // process is gone.
 func TestCleanDeadDevnets(t *testing.T) {
 	ctx := context.Background()
-	d := testenv.Docker(t)
+	d := testenv.Docker(t, worker.Connect)
 	if err := refimage.Build(ctx, d); err != nil {
 		t.Fatal(err)
 	}

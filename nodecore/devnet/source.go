@@ -15,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+	"github.com/hydrogen-network/hydrogen/nodecore/chain/bindings"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine/reference"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
@@ -229,7 +230,7 @@ func (s *Source) checkOne(ctx context.Context, t *SourceTask) error {
 		t.validated = time.Time{} // an audit the coin called: the wait for the result starts again after it
 		committing := info.State == chain.TaskCommitting || info.State == chain.TaskAuditing
 		if (committing && info.CommitDeadline != 0 && now > info.CommitDeadline) || (!committing && now > info.DiscloseDeadline) {
-			if _, err := s.client.CloseTask(ctx, t.ID); err != nil && !chain.IsRevert(err, "TooEarly") && !chain.IsRevert(err, "BadTaskState") {
+			if _, err := s.client.CloseTask(ctx, t.ID); err != nil && !chain.Reverted[*bindings.TaskManagerTooEarly](err) && !chain.Reverted[*bindings.TaskManagerBadTaskState](err) {
 				s.log.Warn("closing an expired task failed", "task", t.ID, "err", err)
 			}
 		}

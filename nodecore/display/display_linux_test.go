@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/testenv"
 )
 
 func TestDetectWith(t *testing.T) {
@@ -101,13 +103,8 @@ func TestDialXRefused(t *testing.T) {
 
 // TestDetectRealX checks the real X server the test script starts (Xvfb).
 func TestDetectRealX(t *testing.T) {
+	testenv.Display(t)
 	d := os.Getenv("DISPLAY")
-	if d == "" {
-		if os.Getenv("HYDROGEN_TEST_FULL") != "" {
-			t.Fatal("HYDROGEN_TEST_FULL is set but DISPLAY is not: the test script must start Xvfb")
-		}
-		t.Skip("no DISPLAY; scripts/test starts Xvfb")
-	}
 	t.Setenv("WAYLAND_DISPLAY", "")
 	s, err := Detect(context.Background())
 	if err != nil {

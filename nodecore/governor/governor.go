@@ -15,6 +15,7 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/gpu"
 	"github.com/hydrogen-network/hydrogen/nodecore/idle"
 	"github.com/hydrogen-network/hydrogen/nodecore/policy"
+	"github.com/hydrogen-network/hydrogen/nodecore/watch"
 )
 
 // Gate is the node's hire-out gate (node.Node).
@@ -53,11 +54,11 @@ type Governor struct {
 	task        policy.Task
 	last        policy.Decision
 	decided     bool
-	pausedSince time.Time // when the current pause began
-	warned      time.Time // last chain failure logged (once a minute)
-	released    bool      // the workers were released for this pause
-	chainPaused bool      // we paused the node on chain
-	watchers    map[chan policy.Decision]struct{}
+	pausedSince time.Time                  // when the current pause began
+	warned      time.Time                  // last chain failure logged (once a minute)
+	released    bool                       // the workers were released for this pause
+	chainPaused bool                       // we paused the node on chain
+	decisions   watch.Hub[policy.Decision] // each change of the decision
 }
 
 // Options configure a governor.
@@ -85,7 +86,7 @@ func New(o Options) *Governor {
 	}
 	return &Governor{
 		policy: o.Policy, gate: o.Gate, workers: o.Workers, chain: o.Chain, chainPauseAfter: o.ChainPauseAfter,
-		now: o.Now, log: o.Log, acted: make(chan struct{}, 1), watchers: map[chan policy.Decision]struct{}{},
+		now: o.Now, log: o.Log, acted: make(chan struct{}, 1),
 	}
 }
 
@@ -150,18 +151,10 @@ func (g *Governor) Decision() policy.Decision {
 	return g.last
 }
 
-// Watch returns a channel of decisions as they change and a function to
-// stop watching.
-func (g *Governor) Watch() (<-chan policy.Decision, func()) {
-	ch := make(chan policy.Decision, 1)
-	g.mu.Lock()
-	g.watchers[ch] = struct{}{}
-	g.mu.Unlock()
-	return ch, func() {
-		g.mu.Lock()
-		delete(g.watchers, ch)
-		g.mu.Unlock()
-	}
+// Watch returns a channel of the decisions as they change (the latest
+// first, once there is one) until ctx ends.
+func (g *Governor) Watch(ctx context.Context) <-chan policy.Decision {
+	return g.decisions.Subscribe(ctx)
 }
 
 // decide applies the policy; on a change it flips the gate at once and
@@ -177,13 +170,7 @@ func (g *Governor) decide() {
 		g.pausedSince, g.released = now, false
 	}
 	if changed {
-		for ch := range g.watchers {
-			select {
-			case <-ch:
-			default:
-			}
-			ch <- d
-		}
+		g.decisions.Publish(d)
 	}
 	g.mu.Unlock()
 	if flipped {

@@ -142,8 +142,7 @@ func TestGovernor(t *testing.T) {
 func TestWatch(t *testing.T) {
 	f := &fakes{}
 	g := New(Options{Policy: policy.Config{Headless: true, PauseOnBattery: true}, Gate: f})
-	ch, stop := g.Watch()
-	defer stop()
+	ch := g.Watch(t.Context())
 	g.decide()
 	if d := <-ch; !d.Earn || d.Reason != policy.EarnHeadless {
 		t.Fatalf("%+v", d)

@@ -2,8 +2,9 @@ package gpu
 
 import (
 	"context"
-	"sync"
 	"time"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/watch"
 )
 
 // ProcessKind says how a process uses the GPU.
@@ -75,6 +76,16 @@ func (g GPU) Foreign() []Process {
 	return out
 }
 
+// WithOurs returns a copy of g whose processes are marked ours when owns
+// says so (g, which other watchers of a sample share, is unchanged).
+func (g GPU) WithOurs(owns func(pid uint32) bool) GPU {
+	g.Processes = append([]Process(nil), g.Processes...)
+	for i := range g.Processes {
+		g.Processes[i].Ours = g.Processes[i].Ours || owns(g.Processes[i].PID)
+	}
+	return g
+}
+
 // Reader takes one snapshot. Readers hold NVML open between samples;
 // Close releases it.
 type Reader interface {
@@ -89,34 +100,15 @@ type Sampler struct {
 	// Ours, when set, marks processes as our worker's (by PID).
 	Ours func(pid uint32) bool
 
-	mu   sync.Mutex // guards last and subs
-	last Snapshot
-	subs map[chan Snapshot]struct{}
+	samples watch.Hub[Snapshot]
 }
 
 // Last returns the latest snapshot.
-func (s *Sampler) Last() Snapshot {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.last
-}
+func (s *Sampler) Last() Snapshot { return s.samples.Last() }
 
-// Subscribe returns a channel of snapshots (the latest is kept when the
-// reader is slow) and a function to stop.
-func (s *Sampler) Subscribe() (<-chan Snapshot, func()) {
-	ch := make(chan Snapshot, 1)
-	s.mu.Lock()
-	if s.subs == nil {
-		s.subs = map[chan Snapshot]struct{}{}
-	}
-	s.subs[ch] = struct{}{}
-	s.mu.Unlock()
-	return ch, func() {
-		s.mu.Lock()
-		delete(s.subs, ch)
-		s.mu.Unlock()
-	}
-}
+// Subscribe returns a channel of the snapshots (the latest first, once
+// there is one; a slow reader gets the latest) until ctx ends.
+func (s *Sampler) Subscribe(ctx context.Context) <-chan Snapshot { return s.samples.Subscribe(ctx) }
 
 // Sample reads once and publishes.
 func (s *Sampler) Sample() Snapshot {
@@ -129,16 +121,7 @@ func (s *Sampler) Sample() Snapshot {
 			}
 		}
 	}
-	s.mu.Lock()
-	s.last = snap
-	for ch := range s.subs {
-		select {
-		case <-ch: // drop the stale one
-		default:
-		}
-		ch <- snap
-	}
-	s.mu.Unlock()
+	s.samples.Publish(snap)
 	return snap
 }
 

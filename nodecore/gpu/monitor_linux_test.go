@@ -119,8 +119,7 @@ func TestSamplerRunAndSubscribe(t *testing.T) {
 	lib := fakeLib(nvml.SUCCESS, liveDevice("GPU", "GPU-c", &mu, &none, &none))
 	lib.ShutdownFunc = func() nvml.Return { closed = true; return nvml.SUCCESS }
 	s := &Sampler{Reader: newNVMLReader(lib, names, time.Now), Period: 5 * time.Millisecond}
-	ch, stop := s.Subscribe()
-	defer stop()
+	ch := s.Subscribe(t.Context())
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- s.Run(ctx) }()

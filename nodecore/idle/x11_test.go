@@ -9,8 +9,8 @@ import (
 	"time"
 
 	. "github.com/hydrogen-network/hydrogen/nodecore/idle"
-	"github.com/hydrogen-network/hydrogen/nodecore/internal/testenv"
 	"github.com/hydrogen-network/hydrogen/nodecore/policy"
+	"github.com/hydrogen-network/hydrogen/nodecore/testenv"
 )
 
 // TestX11IdleAndDecision: under Xvfb the X11 source reads rising idle

@@ -16,6 +16,7 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/governor"
 	"github.com/hydrogen-network/hydrogen/nodecore/policy"
+	"github.com/hydrogen-network/hydrogen/nodecore/settings"
 )
 
 // FuzzLocalAPI: any request a writer sends (method, path, body) gets an
@@ -35,7 +36,7 @@ func FuzzLocalAPI(f *testing.F) {
 		f.Add(s.method, s.path, []byte(s.body))
 	}
 	dir := f.TempDir()
-	st, err := OpenSettings(filepath.Join(dir, "settings.json"), DefaultSettings(false))
+	st, err := settings.Open(filepath.Join(dir, "settings.json"), settings.Defaults(false))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -45,7 +46,7 @@ func FuzzLocalAPI(f *testing.F) {
 	}
 	n := &fakeNode{}
 	gov := governor.New(governor.Options{Policy: policy.Defaults(), Gate: n})
-	srv := &Server{Node: n, Governor: gov, Settings: st, Withdrawal: payout, Access: me(), OnSettings: gov.SetPolicy,
+	srv := &Server{Node: n, Governor: gov, Settings: st, Withdrawal: payout, Access: me(),
 		Log: slog.New(slog.DiscardHandler), Now: time.Now}
 	srv.mu.Lock()
 	srv.initLocked() // as Serve does

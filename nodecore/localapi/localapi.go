@@ -29,12 +29,14 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
 	"github.com/hydrogen-network/hydrogen/nodecore/policy"
 	"github.com/hydrogen-network/hydrogen/nodecore/redact"
+	"github.com/hydrogen-network/hydrogen/nodecore/settings"
+	"github.com/hydrogen-network/hydrogen/nodecore/watch"
 )
 
 // Node is what the API needs of the node engine.
 type Node interface {
 	Snapshot() node.Snapshot
-	Watch(ctx context.Context) <-chan node.Notify
+	Watch(ctx context.Context) <-chan node.Snapshot
 	Leave(ctx context.Context) error
 	Rejoin(ctx context.Context) error
 	SetAutoRejoin(on bool)
@@ -48,7 +50,7 @@ type Node interface {
 // Governor is what the API needs of the hire-out governor.
 type Governor interface {
 	Decision() policy.Decision
-	Watch() (<-chan policy.Decision, func())
+	Watch(ctx context.Context) <-chan policy.Decision
 	ReportPresence(p idle.Presence)
 	SetOverride(o policy.Override)
 }
@@ -59,6 +61,14 @@ type Ledger interface {
 	Recent(ctx context.Context, n int) ([]ledger.Entry, error)
 	Totals(ctx context.Context) (ledger.Totals, error)
 	Account(ctx context.Context, n int) ([]ledger.AccountEntry, error)
+}
+
+// Downloads is what the API reads of the model downloads
+// (models.Manager).
+type Downloads interface {
+	Downloads() []models.DownloadStatus
+	// Watch ticks as downloads start, progress and end, until ctx ends.
+	Watch(ctx context.Context) <-chan struct{}
 }
 
 // Access says who may use the API.
@@ -81,9 +91,11 @@ type Cred struct {
 	Admin         bool     // Windows: SYSTEM or an elevated administrator
 }
 
-// Server is the local API. Node and Governor may be attached later
-// (Attach): until then the daemon waits for the first-run wizard and
-// only the setup endpoints work.
+// Server is the local API. The running daemon's parts (Node, Governor,
+// Ledger, Downloads, NetworkName, RPC) are given before Serve or, by a
+// daemon that first waits for the first-run wizard, in one step by
+// Attach; until then only the setup endpoints work. Once Serve runs,
+// nothing else of the Server changes.
 type Server struct {
 	Node     Node
 	Governor Governor
@@ -92,70 +104,40 @@ type Server struct {
 	GPU func() *api.GPU
 	// Models is the node's model store (nil: none).
 	Models ModelStore
-	// Downloads lists the model downloads (nil: none); call
-	// DownloadsChanged as they progress.
-	Downloads func() []models.DownloadStatus
+	// Downloads are the model downloads (nil: none).
+	Downloads Downloads
 	// Network names the network; RPC is the chain endpoint in use.
 	NetworkName, RPC string
-	Ledger           Ledger // nil: the ledger endpoints answer unavailable
-	Settings         *Settings
-	Logs             *LogRing // nil: GET /v1/logs answers unavailable
+	Ledger           Ledger          // nil: the ledger endpoints answer unavailable
+	Settings         *settings.Store // its subscribers learn of a change
+	Logs             *LogRing        // nil: GET /v1/logs answers unavailable
 	// Withdrawal is the only address withdrawals go to (nil: no
 	// withdrawals through the API).
 	Withdrawal *WithdrawalAddress
-	// OnSettings receives the policy after the settings change.
-	OnSettings func(policy.Config)
 	Access     Access
 	Log        *slog.Logger
 	Now        func() time.Time
 
-	mu         sync.Mutex // guards presence, attached, changeSubs; Node and Governor once Serve runs
-	presence   *api.Presence
-	attached   chan struct{}              // closed by Attach
-	quotes     offers[node.WithdrawPlan]  // withdrawals waiting for their confirmation
-	backups    offers[string]             // backup offers (the wallet's address)
-	changeSubs map[chan struct{}]struct{} // watchers told of what the node's watch does not carry
+	mu       sync.Mutex // guards presence, attached; the running daemon's parts once Serve runs
+	presence *api.Presence
+	attached chan struct{}             // closed by Attach
+	quotes   offers[node.WithdrawPlan] // withdrawals waiting for their confirmation
+	backups  offers[string]            // backup offers (the wallet's address)
+	changes  watch.Hub[struct{}]       // the withdrawal address changed
 }
 
-// DownloadsChanged tells the status watchers that downloads progressed.
-func (s *Server) DownloadsChanged() { s.statusChanged() }
-
-// statusChanged tells the status watchers that a part of the status the
-// node and the governor do not announce changed: downloads, the
-// withdrawal address.
-func (s *Server) statusChanged() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for ch := range s.changeSubs {
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
-	}
-}
-
-func (s *Server) watchChanges() (<-chan struct{}, func()) {
-	ch := make(chan struct{}, 1)
-	s.mu.Lock()
-	if s.changeSubs == nil {
-		s.changeSubs = map[chan struct{}]struct{}{}
-	}
-	s.changeSubs[ch] = struct{}{}
-	s.mu.Unlock()
-	return ch, func() {
-		s.mu.Lock()
-		delete(s.changeSubs, ch)
-		s.mu.Unlock()
-	}
-}
+// statusChanged tells the status watchers that a part of the status
+// nobody else announces changed: the withdrawal address.
+func (s *Server) statusChanged() { s.changes.Publish(struct{}{}) }
 
 // downloads converts the model manager's downloads; active only, or all.
 func (s *Server) downloads(all bool) []api.Download {
-	if s.Downloads == nil {
+	dl := s.current().Downloads
+	if dl == nil {
 		return nil
 	}
 	var out []api.Download
-	for _, d := range s.Downloads() {
+	for _, d := range dl.Downloads() {
 		if !all && (d.State == models.DownloadDone || d.State == models.DownloadFailed) {
 			continue
 		}
@@ -168,18 +150,37 @@ func (s *Server) downloads(all bool) []api.Download {
 	return out
 }
 
-// Attach gives the server the node and governor once the daemon is set
-// up; watchers waiting in setup mode move on to the node's status.
-func (s *Server) Attach(n Node, g Governor, l Ledger) {
+// Parts are what the running daemon gives the server (Attach).
+type Parts struct {
+	Node      Node
+	Governor  Governor
+	Ledger    Ledger
+	Downloads Downloads
+	// NetworkName names the network; RPC is the chain endpoint in use.
+	NetworkName, RPC string
+}
+
+// Attach gives the server the running daemon's parts once the daemon is
+// set up, in one step; watchers waiting in setup mode move on to the
+// node's status. It is the server's only change once it serves.
+func (s *Server) Attach(p Parts) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.Node, s.Governor, s.Ledger = n, g, l
+	s.Node, s.Governor, s.Ledger, s.Downloads, s.NetworkName, s.RPC = p.Node, p.Governor, p.Ledger, p.Downloads, p.NetworkName, p.RPC
 	s.initLocked()
 	select {
 	case <-s.attached:
 	default:
 		close(s.attached)
 	}
+}
+
+// current returns the parts the server uses now: those it was built
+// with, then Attach's.
+func (s *Server) current() Parts {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return Parts{Node: s.Node, Governor: s.Governor, Ledger: s.Ledger, Downloads: s.Downloads, NetworkName: s.NetworkName, RPC: s.RPC}
 }
 
 func (s *Server) initLocked() {
@@ -440,11 +441,15 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	// Subscribed first, then the full status: no change falls between.
+	// (Each hub sends its latest value first: the first ticks only send
+	// the status again.)
 	nodeCh := nd.Watch(ctx)
-	decCh, stop := gov.Watch()
-	defer stop()
-	changes, stopChanges := s.watchChanges()
-	defer stopChanges()
+	decCh := gov.Watch(ctx)
+	changes := s.changes.Subscribe(ctx)
+	var downloads <-chan struct{} // nil: never ready
+	if dl := s.current().Downloads; dl != nil {
+		downloads = dl.Watch(ctx)
+	}
 	if !send() {
 		return
 	}
@@ -458,6 +463,7 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) {
 			}
 		case <-decCh:
 		case <-changes:
+		case <-downloads:
 		case <-due.C:
 		}
 		if !send() {

@@ -24,23 +24,21 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/models"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
 	"github.com/hydrogen-network/hydrogen/nodecore/policy"
+	"github.com/hydrogen-network/hydrogen/nodecore/settings"
+	"github.com/hydrogen-network/hydrogen/nodecore/watch"
 )
 
 // fakeNode is a node whose state the test sets.
 type fakeNode struct {
 	mu    sync.Mutex
 	snap  node.Snapshot
-	subs  []chan node.Notify
+	hub   watch.Hub[node.Snapshot]
 	quits int
 }
 
 func (f *fakeNode) Snapshot() node.Snapshot { f.mu.Lock(); defer f.mu.Unlock(); return f.snap }
-func (f *fakeNode) Watch(ctx context.Context) <-chan node.Notify {
-	ch := make(chan node.Notify, 8)
-	f.mu.Lock()
-	f.subs = append(f.subs, ch)
-	f.mu.Unlock()
-	return ch
+func (f *fakeNode) Watch(ctx context.Context) <-chan node.Snapshot {
+	return f.hub.Subscribe(ctx)
 }
 func (f *fakeNode) Leave(context.Context) error {
 	f.mu.Lock()
@@ -69,12 +67,7 @@ func (f *fakeNode) set(s node.State) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.snap.State = s
-	for _, ch := range f.subs {
-		select {
-		case ch <- node.Notify{State: &s}:
-		default:
-		}
-	}
+	f.hub.Publish(f.snap)
 }
 
 type rig struct {
@@ -354,7 +347,7 @@ func serveWith(t *testing.T, sock string, n *fakeNode, l Ledger) *rig {
 
 func TestSettings(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "settings.json")
-	st, err := OpenSettings(path, DefaultSettings(false))
+	st, err := settings.Open(path, settings.Defaults(false))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -365,15 +358,16 @@ func TestSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var applied []policy.Config
-	var mu sync.Mutex
-	srv := &Server{Node: n, Governor: gov, Settings: st, Access: me(), OnSettings: func(c policy.Config) {
-		mu.Lock()
-		applied = append(applied, c)
-		mu.Unlock()
-		gov.SetPolicy(c)
-	}}
+	srv := &Server{Node: n, Governor: gov, Settings: st, Access: me()}
 	ctx, cancel := context.WithCancel(context.Background())
+	applied := make(chan policy.Config, 16) // as the daemon applies them
+	go func() {
+		for s := range st.Subscribe(ctx) {
+			c := settings.Policy(s)
+			gov.SetPolicy(c)
+			applied <- c
+		}
+	}()
 	done := make(chan struct{})
 	go func() { defer close(done); srv.Serve(ctx, ln) }()
 	defer func() { cancel(); <-done }()
@@ -389,11 +383,14 @@ func TestSettings(t *testing.T) {
 	if err != nil || *got.IdleMinutes != 5 || got.Schedule[time.Sunday][3] != 1 || *got.TempLimitC != 83 {
 		t.Fatalf("patched %+v %v", got, err)
 	}
-	mu.Lock()
-	if len(applied) != 1 || applied[0].AwayAfter != 5*time.Minute || applied[0].Schedule[time.Sunday][3] != policy.Never {
-		t.Fatalf("applied %+v", applied)
+	for heard := false; !heard; {
+		select {
+		case c := <-applied:
+			heard = c.AwayAfter == 5*time.Minute && c.Schedule[time.Sunday][3] == policy.Never
+		case <-time.After(10 * time.Second):
+			t.Fatal("the settings' subscribers never heard of the change")
+		}
 	}
-	mu.Unlock()
 	before, _ := os.ReadFile(path)
 
 	hot, lang, schedBad := uint32(300), "tlh", [7][24]uint8{}
@@ -441,12 +438,12 @@ func TestSettings(t *testing.T) {
 		t.Fatalf("download allowances %v %d", d.AllowPrivateHosts, d.MaxBytes)
 	}
 	// Saved: a restart reads them back.
-	again, err := OpenSettings(path, DefaultSettings(false))
+	again, err := settings.Open(path, settings.Defaults(false))
 	if err != nil || *again.Get().IdleMinutes != 5 {
 		t.Fatalf("reopened %+v %v", again.Get(), err)
 	}
 	os.WriteFile(path, []byte(`{"tempLimitC": 999}`), 0o600)
-	if _, err := OpenSettings(path, DefaultSettings(false)); err == nil {
+	if _, err := settings.Open(path, settings.Defaults(false)); err == nil {
 		t.Fatal("an invalid settings file was accepted")
 	}
 }

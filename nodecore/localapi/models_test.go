@@ -17,6 +17,8 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/models"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
 	"github.com/hydrogen-network/hydrogen/nodecore/policy"
+	"github.com/hydrogen-network/hydrogen/nodecore/settings"
+	"github.com/hydrogen-network/hydrogen/nodecore/watch"
 )
 
 // TestModels lists the store (a stray file is not a model; a partial
@@ -170,7 +172,7 @@ func TestSetupModeThenAttach(t *testing.T) {
 	}
 	n := &fakeNode{snap: node.Snapshot{State: node.StateAvailable, Address: common.HexToAddress("0xabc")}}
 	gov := governor.New(governor.Options{Policy: policy.Defaults(), Gate: n})
-	srv.Attach(n, gov, nil)
+	srv.Attach(Parts{Node: n, Governor: gov})
 	timeout := time.After(5 * time.Second)
 	for {
 		select {
@@ -199,11 +201,10 @@ func TestDownloads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var srv *Server
+	var ticks watch.Hub[struct{}]
 	r := serve(t, sockPath(t), &fakeNode{snap: node.Snapshot{State: node.StateAvailable}}, me(), func(s *Server) {
-		srv = s
 		s.Models = store
-		s.Downloads = func() []models.DownloadStatus { mu.Lock(); defer mu.Unlock(); return slices.Clone(ds) }
+		s.Downloads = &fakeDownloads{list: func() []models.DownloadStatus { mu.Lock(); defer mu.Unlock(); return slices.Clone(ds) }, hub: &ticks}
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -221,7 +222,7 @@ func TestDownloads(t *testing.T) {
 	mu.Lock()
 	ds[0].Done = 60
 	mu.Unlock()
-	srv.DownloadsChanged()
+	ticks.Publish(struct{}{})
 	for {
 		select {
 		case s := <-events:
@@ -238,7 +239,7 @@ func TestDownloads(t *testing.T) {
 // the least recently used model, never the one in use.
 func TestQuotaChangeEvicts(t *testing.T) {
 	dir := t.TempDir()
-	settings, err := OpenSettings(filepath.Join(t.TempDir(), "settings.json"), DefaultSettings(false))
+	sets, err := settings.Open(filepath.Join(t.TempDir(), "settings.json"), settings.Defaults(false))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +257,7 @@ func TestQuotaChangeEvicts(t *testing.T) {
 		}
 		f.Close()
 	}
-	store, _, err := models.Open(dir, func() int64 { return int64(*settings.Get().QuotaGB) << 30 }, nil)
+	store, _, err := models.Open(dir, func() int64 { return int64(*sets.Get().QuotaGB) << 30 }, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +276,7 @@ func TestQuotaChangeEvicts(t *testing.T) {
 	}
 	defer inUse()
 	store.Now = time.Now
-	r := serve(t, sockPath(t), &fakeNode{}, me(), func(s *Server) { s.Models, s.Settings = store, settings })
+	r := serve(t, sockPath(t), &fakeNode{}, me(), func(s *Server) { s.Models, s.Settings = store, sets })
 	one := 1
 	if _, err := r.client.PatchSettings(context.Background(), api.Settings{QuotaGB: &one}); err != nil {
 		t.Fatal(err)
@@ -353,3 +354,12 @@ func TestWalletBackupNeedsAFreshConfirmation(t *testing.T) {
 		t.Fatalf("%d backups handed out, want 1", fs.backups)
 	}
 }
+
+// fakeDownloads lists what the test sets and ticks when it says.
+type fakeDownloads struct {
+	list func() []models.DownloadStatus
+	hub  *watch.Hub[struct{}]
+}
+
+func (f *fakeDownloads) Downloads() []models.DownloadStatus        { return f.list() }
+func (f *fakeDownloads) Watch(ctx context.Context) <-chan struct{} { return f.hub.Subscribe(ctx) }

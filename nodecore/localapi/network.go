@@ -17,9 +17,10 @@ func (s *Server) network(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
 	defer cancel()
-	ni := nd.Network(ctx, s.RPC)
+	parts := s.current()
+	ni := nd.Network(ctx, parts.RPC)
 	out := api.Network{
-		Name: s.NetworkName, ChainID: strconv.FormatUint(ni.ChainID, 10), RPC: redact.URL(ni.RPC), Relay: redact.URL(ni.Relay),
+		Name: parts.NetworkName, ChainID: strconv.FormatUint(ni.ChainID, 10), RPC: redact.URL(ni.RPC), Relay: redact.URL(ni.Relay),
 		Block: ni.Block, Latency: api.Duration(ni.Latency), RelayOK: ni.RelayErr == nil, Nodes: int(ni.Members), Available: int(ni.Available),
 	}
 	if ni.ChainErr != nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
+	"github.com/hydrogen-network/hydrogen/nodecore/settings"
 )
 
 // TestFinding13SecretsHidden: a proxy's password is not shown by GET
@@ -18,7 +19,7 @@ import (
 // shown keeps it; the daemon's log lines (stderr and GET /v1/logs) show
 // no endpoint's key or credentials.
 func TestFinding13SecretsHidden(t *testing.T) {
-	st, err := OpenSettings(filepath.Join(t.TempDir(), "settings.json"), DefaultSettings(false))
+	st, err := settings.Open(filepath.Join(t.TempDir(), "settings.json"), settings.Defaults(false))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/atomicfile"
+	"github.com/hydrogen-network/hydrogen/nodecore/backoff"
 )
 
 // Fetch is one file to download: where from, and the sha256 it must
@@ -625,7 +626,7 @@ func statusErr(resp *http.Response) error {
 // retry runs f up to Attempts times with a doubling pause, each attempt
 // with its own context; permanent errors and ctx's end stop it.
 func (d *Downloader) retry(ctx context.Context, what string, f func(context.Context) error) error {
-	wait := d.Backoff
+	delays := backoff.New(d.Backoff, 30*time.Second)
 	var err error
 	for attempt := 1; attempt <= d.Attempts; attempt++ {
 		err = f(ctx)
@@ -636,12 +637,9 @@ func (d *Downloader) retry(ctx context.Context, what string, f func(context.Cont
 			return err
 		}
 		d.Log.Info("model download: retrying", "url", what, "attempt", attempt, "err", err)
-		select {
-		case <-ctx.Done():
+		if !delays.Sleep(ctx) {
 			return ctx.Err()
-		case <-time.After(wait):
 		}
-		wait = min(wait*2, 30*time.Second)
 	}
 	return err
 }

@@ -51,6 +51,7 @@ type server struct {
 	noRange bool  // ignore Range: always 200 with everything
 	status  int   // answer this status instead
 	slow    time.Duration
+	hold    chan struct{} // when set, a body waits until it closes
 }
 
 type countingWriter struct {
@@ -87,7 +88,7 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.reqs++
-	status, slow, noRange := s.status, s.slow, s.noRange
+	status, slow, noRange, hold := s.status, s.slow, s.noRange, s.hold
 	s.mu.Unlock()
 	if status != 0 {
 		http.Error(w, http.StatusText(status), status)
@@ -101,6 +102,9 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	probe := r.Header.Get("Range") == "bytes=0-0"
+	if hold != nil && !probe {
+		<-hold
+	}
 	if noRange {
 		r.Header.Del("Range")
 		w.Header().Set("Accept-Ranges", "none")

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/atomicfile"
+	"github.com/hydrogen-network/hydrogen/nodecore/watch"
 )
 
 // DownloadSettings are the owner's download settings, read as each
@@ -74,10 +75,7 @@ type Manager struct {
 	// client's business; its connections are checked all the same).
 	Client     *http.Client
 	Concurrent int // default 2
-	// OnChange, when set, is called (without locks held) as downloads
-	// start, progress and end.
-	OnChange func()
-	Log      *slog.Logger
+	Log        *slog.Logger
 	// Tune, when set, adjusts each download's Downloader (tests).
 	Tune func(*Downloader)
 
@@ -87,6 +85,7 @@ type Manager struct {
 	recent  []DownloadStatus // ended, newest first
 	limiter *rate.Limiter
 	sem     chan struct{}
+	changes watch.Hub[struct{}] // a tick as downloads start, progress and end
 }
 
 type job struct {
@@ -327,11 +326,11 @@ func (m *Manager) update(j *job, f func(*DownloadStatus)) {
 	m.changed()
 }
 
-func (m *Manager) changed() {
-	if m.OnChange != nil {
-		m.OnChange()
-	}
-}
+func (m *Manager) changed() { m.changes.Publish(struct{}{}) }
+
+// Watch returns a channel that ticks as downloads start, progress and
+// end (read Downloads then), until ctx ends.
+func (m *Manager) Watch(ctx context.Context) <-chan struct{} { return m.changes.Subscribe(ctx) }
 
 // Downloads lists the downloads under way (oldest first), then the last
 // ones that ended (newest first).

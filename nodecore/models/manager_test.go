@@ -37,14 +37,24 @@ func newManager(t *testing.T, cat []CatalogEntry, quota int64) *Manager {
 func TestManagerFetchesOnce(t *testing.T) {
 	srv, ts := newServer(t, 3*mib)
 	m := newManager(t, []CatalogEntry{{ID: "base:org/model", Source: ts.URL + "/model.safetensors", SHA256: sum(srv.content), Bytes: 3 * mib}}, 0)
-	var mu sync.Mutex
-	var seen []DownloadStatus
-	m.OnChange = func() {
-		d := m.Downloads()
-		mu.Lock()
-		seen = append(seen, d...)
-		mu.Unlock()
-	}
+	// The file is held back until the manager's watchers saw it running.
+	srv.hold = make(chan struct{})
+	running := make(chan struct{})
+	go func() {
+		defer close(srv.hold)
+		ticks := m.Watch(t.Context())
+		for {
+			select {
+			case <-ticks:
+				if d := m.Downloads(); len(d) == 1 && d[0].State == DownloadRunning {
+					close(running)
+					return
+				}
+			case <-time.After(20 * time.Second):
+				return // the test fails below
+			}
+		}
+	}()
 	var wg sync.WaitGroup
 	errs := make([]error, 5)
 	for i := range errs {
@@ -66,13 +76,9 @@ func TestManagerFetchesOnce(t *testing.T) {
 	if len(d) != 1 || d[0].State != DownloadDone || d[0].Done != 3*mib || d[0].Total != 3*mib {
 		t.Fatalf("downloads %+v", d)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	running := false
-	for _, s := range seen {
-		running = running || s.State == DownloadRunning
-	}
-	if !running {
+	select {
+	case <-running:
+	default:
 		t.Fatal("no progress seen while downloading")
 	}
 	if err := m.Fetch(context.Background(), "base:org/model"); err != nil || len(m.Downloads()) != 1 {

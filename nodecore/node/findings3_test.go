@@ -83,11 +83,8 @@ func f3Start(t *testing.T, b *simchain.Backend, network *chain.Network, acct *si
 		defer close(watching)
 		for n := range watch {
 			f.mu.Lock()
-			if n.Initial != nil {
-				f.reasons = append(f.reasons, n.Initial.Reason)
-			}
-			if n.Reason != nil {
-				f.reasons = append(f.reasons, *n.Reason)
+			if len(f.reasons) == 0 || f.reasons[len(f.reasons)-1] != n.Reason {
+				f.reasons = append(f.reasons, n.Reason)
 			}
 			f.mu.Unlock()
 		}

@@ -204,7 +204,7 @@ func (n *Node) stakeAndJoin(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		n.hub.update(func(s *Snapshot) { s.Balance = bal })
+		n.update(func(s *Snapshot) { s.Balance = bal })
 		if bal.Cmp(need) >= 0 {
 			break
 		}
@@ -229,7 +229,7 @@ func (n *Node) stakeAndJoin(ctx context.Context) error {
 		models = append(models, chain.ModelHash(m))
 	}
 	r, err := n.client.Join(ctx, chain.JoinRequest{GPUName: n.cfg.GPUName, VRAMMiB: n.cfg.VRAMMiB, Version: n.cfg.Version, Models: models, Stake: stake})
-	if chain.IsRevert(err, "BadState") {
+	if chain.Reverted[*bindings.NodeRegistryBadState](err) {
 		// A join sent before (by a run stopped while it was on its way)
 		// landed after the check above: the node is in.
 		if info, ierr := n.client.Node(ctx, n.addr); ierr == nil && info.State != chain.NodeQuit {
@@ -277,7 +277,7 @@ func (n *Node) withdrawStake(ctx context.Context, wait bool) error {
 			return nil
 		}
 		r, err := n.client.WithdrawStake(ctx)
-		if chain.IsRevert(err, "Unbonding") {
+		if chain.Reverted[*bindings.NodeRegistryUnbonding](err) {
 			if !wait {
 				return nil
 			}
@@ -397,7 +397,7 @@ func (n *Node) startLeave(ctx context.Context) error {
 			return ErrNotMember
 		}
 	}
-	n.hub.update(func(s *Snapshot) { s.Reason = ReasonLeaving })
+	n.update(func(s *Snapshot) { s.Reason = ReasonLeaving })
 	return n.cfg.Ledger.SetMembership(ctx, ledger.MembershipLeft)
 }
 
@@ -448,7 +448,7 @@ out:
 			continue
 		case chain.NodePendingQuit:
 			// The task runs to its end; then the registry lets go.
-			n.hub.update(func(s *Snapshot) { s.State, s.Reason = StateQuitting, ReasonLeaving })
+			n.update(func(s *Snapshot) { s.State, s.Reason = StateQuitting, ReasonLeaving })
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
@@ -458,7 +458,7 @@ out:
 		}
 		break out // Quit: out of the network
 	}
-	n.hub.update(func(s *Snapshot) { s.State, s.Reason = StateQuitting, ReasonLeaving })
+	n.update(func(s *Snapshot) { s.State, s.Reason = StateQuitting, ReasonLeaving })
 	if err := n.withdrawStake(ctx, true); err != nil {
 		return err
 	}
@@ -466,7 +466,7 @@ out:
 		return err
 	}
 	if bal, err := n.cfg.Backend.BalanceAt(ctx, n.addr, nil); err == nil {
-		n.hub.update(func(s *Snapshot) { s.Balance = bal })
+		n.update(func(s *Snapshot) { s.Balance = bal })
 	}
 	n.set(StateStopped, ReasonLeft)
 	n.log.Info("left the network; the stake and the fees are in the wallet")

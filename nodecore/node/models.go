@@ -216,7 +216,7 @@ func (n *Node) taskModels(ctx context.Context, id uint64, t chain.TaskInfo, a en
 		}
 		held := s.Has(m)
 		if !held {
-			n.hub.update(func(sn *Snapshot) { sn.TaskModel, sn.TaskPhase = m, PhaseDownloading })
+			n.update(func(sn *Snapshot) { sn.TaskModel, sn.TaskPhase = m, PhaseDownloading })
 			n.log.Info("a task needs a model this node does not hold; downloading it", "task", id, "model", m)
 		}
 		// Fetch also checks, once, a model found in the cache unverified.

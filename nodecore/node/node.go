@@ -24,6 +24,7 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
 	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
 	"github.com/hydrogen-network/hydrogen/nodecore/relay"
+	"github.com/hydrogen-network/hydrogen/nodecore/watch"
 )
 
 // Config is what a node needs.
@@ -92,7 +93,7 @@ type Node struct {
 	relay  *relay.Client
 	addr   common.Address
 	log    *slog.Logger
-	hub    hub
+	hub    *watch.Hub[Snapshot] // what the app shows: State, Reason, the task
 
 	// taskMu serializes work on tasks: the event handler and the deadline
 	// ticker never act on the same task at once.
@@ -194,7 +195,7 @@ func New(cfg Config) (*Node, error) {
 	}
 	n.runCtx, n.stopBG = context.WithCancel(context.Background())
 	n.autoRejoin.Store(!cfg.NoAutoRejoin)
-	n.hub.snap = Snapshot{State: StateInitializing, Address: n.addr}
+	n.hub = watch.New(Snapshot{State: StateInitializing, Address: n.addr})
 	return n, nil
 }
 
@@ -202,7 +203,7 @@ func New(cfg Config) (*Node, error) {
 func (n *Node) Address() common.Address { return n.addr }
 
 func (n *Node) set(s State, r Reason) {
-	n.hub.update(func(sn *Snapshot) { sn.State, sn.Reason = s, r })
+	n.update(func(sn *Snapshot) { sn.State, sn.Reason = s, r })
 }
 
 // Run runs the node until ctx ends: checks, joining, then tasks.
@@ -344,7 +345,7 @@ func (n *Node) setFromChain(info chain.NodeInfo) {
 		chain.NodeAvailable: StateAvailable, chain.NodeBusy: StateBusy, chain.NodePendingPause: StatePausing,
 		chain.NodePendingQuit: StateQuitting, chain.NodePaused: StatePaused, chain.NodeQuit: StateStopped,
 	}[info.State]
-	n.hub.update(func(sn *Snapshot) { sn.State, sn.Task = s, info.Task })
+	n.update(func(sn *Snapshot) { sn.State, sn.Task = s, info.Task })
 }
 
 // Pause stops taking tasks (after the current one). A node out of the
@@ -396,7 +397,7 @@ func (n *Node) outOfNetwork(ctx context.Context) (bool, error) {
 func (n *Node) refresh(ctx context.Context, r Reason) {
 	if info, err := n.client.Node(ctx, n.addr); err == nil {
 		n.setFromChain(info)
-		n.hub.update(func(s *Snapshot) { s.Reason = r })
+		n.update(func(s *Snapshot) { s.Reason = r })
 	}
 }
 
@@ -526,7 +527,7 @@ func (n *Node) refreshWaiting(ctx context.Context) {
 			break
 		}
 	}
-	n.hub.update(func(s *Snapshot) { s.Ready, s.Proven = ready, proven })
+	n.update(func(s *Snapshot) { s.Ready, s.Proven = ready, proven })
 }
 
 // recover picks up the tasks the ledger has open, after a restart.
@@ -668,7 +669,7 @@ func (n *Node) resumeAfterHandBack(ctx context.Context) {
 			return
 		}
 		err := n.Resume(ctx)
-		if !chain.IsRevert(err, "TooEarly") {
+		if !chain.Reverted[*bindings.TaskManagerTooEarly](err) {
 			if err != nil && ctx.Err() == nil {
 				n.log.Warn("resuming after a hand-back failed", "err", err)
 			}
@@ -727,7 +728,7 @@ func (n *Node) runEngine(ctx context.Context, a engine.Args, deadline time.Time)
 	n.running = engineRun{kind: a.Kind, started: n.cfg.Now(), deadline: deadline}
 	n.gateMu.Unlock()
 	// Watchers learn of the run once RunningTask reports it.
-	n.hub.update(func(s *Snapshot) { s.TaskPhase = PhaseRunning })
+	n.update(func(s *Snapshot) { s.TaskPhase = PhaseRunning })
 	var ok bool
 	defer func() {
 		n.gateMu.Lock()

@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"math/big"
-	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -104,89 +103,30 @@ type Snapshot struct {
 	Proven bool
 }
 
-// Notify is one message of the watch stream: the first carries Initial,
-// later ones only the fields that changed (nil = unchanged).
-type Notify struct {
-	Initial *Snapshot
-	State   *State
-	Reason  *Reason
-	Task    *uint64
-	Balance *big.Int
-	Detail  bool // the task's kind, model or phase, or why the node waits, changed
+// changed reports whether b differs from a in what the app shows (the
+// watch stream carries only such changes).
+func (a Snapshot) changed(b Snapshot) bool {
+	return a.State != b.State || a.Reason != b.Reason || a.Task != b.Task ||
+		a.TaskKind != b.TaskKind || a.TaskModel != b.TaskModel || a.TaskPhase != b.TaskPhase ||
+		a.Ready != b.Ready || a.Proven != b.Proven ||
+		(a.Balance == nil) != (b.Balance == nil) || (a.Balance != nil && a.Balance.Cmp(b.Balance) != 0)
 }
 
-// hub holds the snapshot and fans changes out to watchers.
-type hub struct {
-	mu       sync.Mutex // guards snap and watchers
-	snap     Snapshot
-	watchers map[chan Notify]struct{}
+// update applies f to the snapshot and tells the watchers when what they
+// show changed. f replaces Balance, never changes it in place: watchers
+// hold the snapshots they were sent.
+func (n *Node) update(f func(*Snapshot)) {
+	n.hub.Update(func(s *Snapshot) bool {
+		old := *s
+		f(s)
+		return old.changed(*s)
+	})
 }
 
-func (h *hub) get() Snapshot {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.snap
-}
-
-// update applies f to the snapshot and sends watchers what changed.
-func (h *hub) update(f func(*Snapshot)) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	old := h.snap
-	f(&h.snap)
-	var n Notify
-	changed := false
-	if h.snap.State != old.State {
-		s := h.snap.State
-		n.State, changed = &s, true
-	}
-	if h.snap.Reason != old.Reason {
-		r := h.snap.Reason
-		n.Reason, changed = &r, true
-	}
-	if h.snap.Task != old.Task {
-		t := h.snap.Task
-		n.Task, changed = &t, true
-	}
-	if h.snap.TaskKind != old.TaskKind || h.snap.TaskModel != old.TaskModel || h.snap.TaskPhase != old.TaskPhase ||
-		h.snap.Ready != old.Ready || h.snap.Proven != old.Proven {
-		n.Detail, changed = true, true
-	}
-	if h.snap.Balance != nil && (old.Balance == nil || h.snap.Balance.Cmp(old.Balance) != 0) {
-		n.Balance, changed = new(big.Int).Set(h.snap.Balance), true
-	}
-	if !changed {
-		return
-	}
-	for ch := range h.watchers {
-		select {
-		case ch <- n:
-		default: // a watcher that does not keep up misses a change, never blocks the node
-		}
-	}
-}
-
-// Watch returns a stream of notifications: the full snapshot first, then
-// changes, until ctx ends.
-func (n *Node) Watch(ctx context.Context) <-chan Notify {
-	ch := make(chan Notify, 64)
-	n.hub.mu.Lock()
-	snap := n.hub.snap
-	if n.hub.watchers == nil {
-		n.hub.watchers = map[chan Notify]struct{}{}
-	}
-	n.hub.watchers[ch] = struct{}{}
-	ch <- Notify{Initial: &snap}
-	n.hub.mu.Unlock()
-	go func() {
-		<-ctx.Done()
-		n.hub.mu.Lock()
-		delete(n.hub.watchers, ch)
-		close(ch)
-		n.hub.mu.Unlock()
-	}()
-	return ch
-}
+// Watch returns a stream of snapshots, the current one first and then
+// each change of what the app shows (a slow watcher gets the latest),
+// until ctx ends.
+func (n *Node) Watch(ctx context.Context) <-chan Snapshot { return n.hub.Subscribe(ctx) }
 
 // Snapshot returns the current state.
-func (n *Node) Snapshot() Snapshot { return n.hub.get() }
+func (n *Node) Snapshot() Snapshot { return n.hub.Last() }

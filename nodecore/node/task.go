@@ -13,6 +13,7 @@ import (
 
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
+	"github.com/hydrogen-network/hydrogen/nodecore/chain/bindings"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine"
 	"github.com/hydrogen-network/hydrogen/nodecore/ledger"
 	"github.com/hydrogen-network/hydrogen/nodecore/relay"
@@ -30,7 +31,7 @@ const (
 )
 
 func (n *Node) crash(phase string, id uint64) error {
-	n.hub.update(func(s *Snapshot) {
+	n.update(func(s *Snapshot) {
 		if s.Task == id {
 			s.TaskPhase = phase
 		}
@@ -101,7 +102,7 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 		}
 		_ = n.cfg.Ledger.DropProgress(ctx, id)
 	}
-	n.hub.update(func(s *Snapshot) { s.Task, s.TaskKind, s.TaskModel, s.TaskPhase = id, kind, "", PhaseReceived })
+	n.update(func(s *Snapshot) { s.Task, s.TaskKind, s.TaskModel, s.TaskPhase = id, kind, "", PhaseReceived })
 	if !commitPhase(t) || t.Phase()&bit(slot) == 0 || t.Committed&bit(slot) != 0 {
 		return n.advanceLocked(ctx, id)
 	}
@@ -159,7 +160,7 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 		return err
 	}
 	defer release()
-	n.hub.update(func(s *Snapshot) { s.TaskModel = a.Model })
+	n.update(func(s *Snapshot) { s.TaskModel = a.Model })
 	_ = n.cfg.Ledger.Mark(ctx, id, ledger.Started, n.cfg.Now(), "", "")
 	began := time.Now()
 	out, err := n.runEngine(ctx, a, time.Unix(int64(t.CommitDeadline), 0))
@@ -296,7 +297,7 @@ func (n *Node) commitLocked(ctx context.Context, id uint64) error {
 	}
 	rcpt, err := n.client.Commit(ctx, id, c)
 	if err != nil {
-		if chain.IsRevert(err, "AlreadyCommitted") || chain.IsRevert(err, "CommitDeadlinePassed") || chain.IsRevert(err, "BadTaskState") || chain.IsRevert(err, "NotSelected") {
+		if chain.Reverted[*bindings.TaskManagerAlreadyCommitted](err) || chain.Reverted[*bindings.TaskManagerCommitDeadlinePassed](err) || chain.Reverted[*bindings.TaskManagerBadTaskState](err) || chain.Reverted[*bindings.TaskManagerNotSelected](err) {
 			return n.advanceLocked(ctx, id)
 		}
 		return err
@@ -418,7 +419,7 @@ func (n *Node) drawSeats(ctx context.Context, id uint64) (chain.TaskInfo, error)
 	if err != nil {
 		return chain.TaskInfo{}, err
 	}
-	if _, _, err := n.client.Draw(ctx, id, spec); err != nil && !chain.IsRevert(err, "NothingToDraw") {
+	if _, _, err := n.client.Draw(ctx, id, spec); err != nil && !chain.Reverted[*bindings.TaskManagerNothingToDraw](err) {
 		n.log.Warn("drawing a task's empty seats failed", "task", id, "err", err)
 	}
 	return n.client.Task(ctx, id)
@@ -436,10 +437,10 @@ func (n *Node) discloseLocked(ctx context.Context, id uint64, slot int) error {
 	rcpt, err := n.client.Disclose(ctx, id, v)
 	n.log.Debug("disclose", "task", id, "err", err)
 	if err != nil {
-		if chain.IsRevert(err, "DiscloseDeadlinePassed") {
+		if chain.Reverted[*bindings.TaskManagerDiscloseDeadlinePassed](err) {
 			return n.closeLocked(ctx, id)
 		}
-		if chain.IsRevert(err, "AlreadyDisclosed") || chain.IsRevert(err, "BadTaskState") {
+		if chain.Reverted[*bindings.TaskManagerAlreadyDisclosed](err) || chain.Reverted[*bindings.TaskManagerBadTaskState](err) {
 			return nil
 		}
 		return err
@@ -459,7 +460,7 @@ func (n *Node) discloseLocked(ctx context.Context, id uint64, slot int) error {
 }
 
 func (n *Node) closeLocked(ctx context.Context, id uint64) error {
-	if _, err := n.client.CloseTask(ctx, id); err != nil && !chain.IsRevert(err, "TooEarly") && !chain.IsRevert(err, "BadTaskState") {
+	if _, err := n.client.CloseTask(ctx, id); err != nil && !chain.Reverted[*bindings.TaskManagerTooEarly](err) && !chain.Reverted[*bindings.TaskManagerBadTaskState](err) {
 		return err
 	}
 	t, err := n.client.Task(ctx, id)
@@ -508,7 +509,7 @@ func (n *Node) settleLocked(ctx context.Context, id uint64, t chain.TaskInfo, sl
 	if err := n.cfg.Ledger.DropProgress(ctx, id); err != nil {
 		n.log.Warn("dropping a settled task's progress", "task", id, "err", err)
 	}
-	n.hub.update(func(s *Snapshot) {
+	n.update(func(s *Snapshot) {
 		if s.Task == id {
 			s.Task, s.TaskKind, s.TaskModel, s.TaskPhase = 0, "", "", ""
 		}
@@ -653,9 +654,9 @@ func (n *Node) deliverLocked(ctx context.Context, id uint64, t chain.TaskInfo) e
 			if t.State == chain.TaskDone && t.ResultHash == v.ResultHash {
 				_ = n.cfg.Ledger.Mark(ctx, id, ledger.Settled, n.cfg.Now(), "result", rcpt.TxHash.Hex())
 			}
-		case chain.IsRevert(err, "TooEarly"):
+		case chain.Reverted[*bindings.TaskManagerTooEarly](err):
 			return nil // the coin's block is not past yet: next tick
-		case chain.IsRevert(err, "BadTaskState") || chain.IsRevert(err, "ResultDeadlinePassed") || chain.IsRevert(err, "NotHonest"):
+		case chain.Reverted[*bindings.TaskManagerBadTaskState](err) || chain.Reverted[*bindings.TaskManagerResultDeadlinePassed](err) || chain.Reverted[*bindings.TaskManagerNotHonest](err):
 			if t, err = n.client.Task(ctx, id); err != nil {
 				return err
 			}
@@ -701,7 +702,7 @@ var errYieldFailed = errors.New("node: the yield failed")
 // node resumes once the delay passed and the gate is open.
 func (n *Node) yieldLocked(ctx context.Context, id uint64, spec chain.Spec, handBack bool, why string) error {
 	rcpt, err := n.client.Yield(ctx, id, spec, handBack)
-	if chain.IsRevert(err, "AlreadyCommitted") {
+	if chain.Reverted[*bindings.TaskManagerAlreadyCommitted](err) {
 		return n.advanceLocked(ctx, id)
 	}
 	if err != nil {
@@ -716,7 +717,7 @@ func (n *Node) yieldLocked(ctx context.Context, id uint64, spec chain.Spec, hand
 	if err := n.cfg.Ledger.Settle(ctx, id, ledger.Yielded, nil, nil, why, n.cfg.Now()); err != nil {
 		return err
 	}
-	n.hub.update(func(s *Snapshot) { s.Task, s.TaskKind, s.TaskModel, s.TaskPhase = 0, "", "", "" })
+	n.update(func(s *Snapshot) { s.Task, s.TaskKind, s.TaskModel, s.TaskPhase = 0, "", "", "" })
 	n.handedBack.Store(true)
 	if ok, _ := n.Hireable(); ok {
 		// The gate is open (an ordinary yield, or it reopened meanwhile):

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hydrogen-network/hydrogen/nodecore/internal/testenv"
+	"github.com/hydrogen-network/hydrogen/nodecore/testenv"
 )
 
 // TestRunMeasures runs the benchmark briefly under Xvfb; the latency

@@ -24,7 +24,7 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/engine/comfyui"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine/openai"
 	"github.com/hydrogen-network/hydrogen/nodecore/engine/reference"
-	"github.com/hydrogen-network/hydrogen/nodecore/internal/testenv"
+	"github.com/hydrogen-network/hydrogen/nodecore/testenv"
 	"github.com/hydrogen-network/hydrogen/nodecore/worker"
 	"github.com/hydrogen-network/hydrogen/nodecore/worker/refimage"
 )
@@ -41,7 +41,7 @@ func docker(t *testing.T) *client.Client {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	c := testenv.Docker(t)
+	c := testenv.Docker(t, worker.Connect)
 	buildOnce.Do(func() { buildErr = refimage.Build(ctx, c) })
 	if buildErr != nil {
 		t.Fatal(buildErr)

@@ -25,6 +25,8 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/models"
 	"github.com/hydrogen-network/hydrogen/nodecore/node"
 	"github.com/hydrogen-network/hydrogen/nodecore/policy"
+	"github.com/hydrogen-network/hydrogen/nodecore/testenv"
+	"github.com/hydrogen-network/hydrogen/nodecore/watch"
 	"github.com/hydrogen-network/hydrogen/tray"
 )
 
@@ -45,10 +47,7 @@ func needed(t *testing.T, what string, err error) {
 	if err == nil {
 		return
 	}
-	if os.Getenv("HYDROGEN_TEST_FULL") == "1" {
-		t.Fatalf("%s is required (HYDROGEN_TEST_FULL=1): %v", what, err)
-	}
-	t.Skipf("%s: %v", what, err)
+	testenv.Requiref(t, false, "%s: %v", what, err)
 }
 
 // privateBus starts a D-Bus session bus for the test alone.
@@ -81,15 +80,36 @@ func (w *watcher) RegisterStatusNotifierItem(sender dbus.Sender, service string)
 	return nil
 }
 
+// fakeDownloads are the downloads the test sets.
+type fakeDownloads struct {
+	hub watch.Hub[[]models.DownloadStatus]
+}
+
+func (f *fakeDownloads) set(d []models.DownloadStatus)      { f.hub.Publish(d) }
+func (f *fakeDownloads) Downloads() []models.DownloadStatus { return f.hub.Last() }
+func (f *fakeDownloads) Watch(ctx context.Context) <-chan struct{} {
+	ticks := make(chan struct{}, 1)
+	go func() {
+		defer close(ticks)
+		for range f.hub.Subscribe(ctx) {
+			select {
+			case ticks <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	return ticks
+}
+
 // daemonNode is the least of a node for the local API.
 type daemonNode struct{}
 
 func (daemonNode) Snapshot() node.Snapshot {
 	return node.Snapshot{State: node.StateAvailable, Address: common.HexToAddress("0xabc")}
 }
-func (daemonNode) Watch(ctx context.Context) <-chan node.Notify {
-	ch := make(chan node.Notify, 1)
-	go func() { <-ctx.Done(); close(ch) }()
+func (daemonNode) Watch(ctx context.Context) <-chan node.Snapshot {
+	ch := make(chan node.Snapshot, 1)
+	context.AfterFunc(ctx, func() { close(ch) })
 	return ch
 }
 func (daemonNode) Leave(context.Context) error  { return nil }
@@ -184,15 +204,14 @@ func TestTrayMenuOverDBus(t *testing.T) {
 	sock := filepath.Join(dir, "api.sock")
 	cfg := policy.Defaults()
 	gov := governor.New(governor.Options{Policy: cfg, Gate: daemonNode{}})
-	var dlMu sync.Mutex
-	var downloads []models.DownloadStatus
-	setDownloads := func(d []models.DownloadStatus) { dlMu.Lock(); downloads = d; dlMu.Unlock() }
+	downloads := &fakeDownloads{}
+	setDownloads := downloads.set
 	payout, err := localapi.OpenWithdrawalAddress(filepath.Join(dir, "withdrawal-address.json"), localapi.DefaultWithdrawalDelay, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := &localapi.Server{Node: daemonNode{}, Governor: gov, Access: localapi.Access{Owner: uint32(os.Getuid())},
-		Downloads: func() []models.DownloadStatus { dlMu.Lock(); defer dlMu.Unlock(); return downloads }, Withdrawal: payout}
+		Downloads: downloads, Withdrawal: payout}
 	ln, err := localapi.Open(sock, srv.Access)
 	if err != nil {
 		t.Fatal(err)
@@ -286,13 +305,11 @@ func TestTrayMenuOverDBus(t *testing.T) {
 		}
 	}
 	setDownloads([]models.DownloadStatus{{ID: "lora:org/x", State: models.DownloadRunning, Progress: models.Progress{Done: 1 << 20, Total: 4 << 20, ETA: -1}}})
-	srv.DownloadsChanged()
 	waitMenu("the download shown", func(items []item) bool {
 		it, ok := find(items, "Downloading a model: 1 MiB of 4 MiB (25%)")
 		return ok && !it.Enabled
 	})
 	setDownloads(nil)
-	srv.DownloadsChanged()
 	waitMenu("the download gone", func(items []item) bool {
 		return !slices.ContainsFunc(items, func(it item) bool { return strings.HasPrefix(it.Label, "Downloading") })
 	})

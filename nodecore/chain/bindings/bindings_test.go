@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/hydrogen-network/hydrogen/nodecore/testenv"
 )
 
 // TestBindingsUpToDate compiles the Solidity sources with the pinned solc
@@ -13,12 +15,7 @@ import (
 // temporary directory; the committed files must be identical. Run `go generate ./nodecore/chain/...` after
 // changing a contract.
 func TestBindingsUpToDate(t *testing.T) {
-	if _, err := exec.LookPath("node"); err != nil {
-		if os.Getenv("HYDROGEN_TEST_FULL") != "" {
-			t.Fatal("node is missing: run scripts/setup")
-		}
-		t.Skip("node is missing; scripts/setup installs it")
-	}
+	testenv.Tool(t, "node")
 	if _, err := os.Stat("../contracts/node_modules/solc"); err != nil {
 		t.Fatalf("solc is not installed: run scripts/setup (npm ci in nodecore/chain/contracts): %v", err)
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/chain"
 	"github.com/hydrogen-network/hydrogen/nodecore/chain/simchain"
 	"github.com/hydrogen-network/hydrogen/nodecore/cli"
+	"github.com/hydrogen-network/hydrogen/nodecore/testenv"
 )
 
 // gethBinary finds geth: $HYDROGEN_GETH, else bin/geth at the repository root.
@@ -37,12 +38,8 @@ func gethBinary(t *testing.T) string {
 		return p
 	}
 	p, _ := filepath.Abs("../../../bin/geth")
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("HYDROGEN_TEST_FULL") != "" {
-			t.Fatalf("geth is missing at %s: run scripts/setup", p)
-		}
-		t.Skipf("geth is missing at %s; scripts/setup builds it", p)
-	}
+	_, err := os.Stat(p)
+	testenv.Requiref(t, err == nil, "geth is missing at %s: run scripts/setup", p)
 	return p
 }
 

@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hydrogen-network/hydrogen/nodecore/internal/testenv"
+	"github.com/hydrogen-network/hydrogen/nodecore/testenv"
+	"github.com/hydrogen-network/hydrogen/nodecore/worker"
 )
 
 // TestRunMeasures runs a few hand-backs against the real engine; the
@@ -15,7 +16,7 @@ import (
 func TestRunMeasures(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	d := testenv.Docker(t)
+	d := testenv.Docker(t, worker.Connect)
 	rep, err := Run(ctx, d, 3, false)
 	if err != nil {
 		t.Fatal(err)

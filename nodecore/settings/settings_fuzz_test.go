@@ -1,4 +1,4 @@
-package localapi
+package settings
 
 import (
 	"encoding/json"
@@ -27,7 +27,7 @@ func FuzzSettingsPatch(f *testing.F) {
 			return
 		}
 		path := filepath.Join(dir, "settings.json")
-		st, err := OpenSettings(path, DefaultSettings(false))
+		st, err := Open(path, Defaults(false))
 		if err != nil {
 			t.Fatalf("the saved settings do not open: %v", err)
 		}
@@ -39,7 +39,7 @@ func FuzzSettingsPatch(f *testing.F) {
 			}
 			return
 		}
-		again, err := OpenSettings(path, DefaultSettings(false))
+		again, err := Open(path, Defaults(false))
 		if err != nil {
 			t.Fatalf("accepted settings do not open again: %v (%s)", err, body)
 		}

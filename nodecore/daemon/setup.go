@@ -1,4 +1,4 @@
-package cli
+package daemon
 
 import (
 	"context"
@@ -17,10 +17,11 @@ import (
 	"github.com/hydrogen-network/hydrogen/nodecore/wallet"
 )
 
-// firstRun is the daemon's side of the app's first-run wizard
+// Setup is the daemon's side of the app's first-run wizard
 // (localapi.Setup): it creates or imports the wallet, writes the network
-// file, runs doctor, and lets `hydrogend run` go on.
-type firstRun struct {
+// file, runs doctor, and lets the daemon go on (Start). It is the
+// daemon's first step: the node is built only once nothing is missing.
+type Setup struct {
 	data, netFile, passFile string
 	demoFile                string // the local demo network's file; "" for none
 	scrypt                  wallet.Scrypt
@@ -30,15 +31,18 @@ type firstRun struct {
 	once    sync.Once
 }
 
-func newFirstRun(data, netFile, passFile, demoFile string) *firstRun {
-	return &firstRun{data: data, netFile: netFile, passFile: passFile, demoFile: demoFile, scrypt: scryptParams(), started: make(chan struct{})}
+// NewSetup is the setup of the data directory data: the network file
+// netFile, the wallet's passphrase in passFile, the demo network's file
+// demoFile ("" for none); wallets are encrypted with scrypt.
+func NewSetup(data, netFile, passFile, demoFile string, scrypt wallet.Scrypt) *Setup {
+	return &Setup{data: data, netFile: netFile, passFile: passFile, demoFile: demoFile, scrypt: scrypt, started: make(chan struct{})}
 }
 
-// needs lists what is missing, and the wallet's address if there is one.
+// Needs lists what is missing, and the wallet's address if there is one.
 // Only what does not exist is needed: a network file that does not load
 // or a wallet that does not unlock is the owner's to fix, and `run`
 // reports it instead of waiting.
-func (f *firstRun) needs() (needs []string, addr string) {
+func (f *Setup) Needs() (needs []string, addr string) {
 	a, err := wallet.Address(f.data)
 	if errors.Is(err, wallet.ErrNoWallet) {
 		needs = append(needs, api.NeedWallet)
@@ -51,8 +55,8 @@ func (f *firstRun) needs() (needs []string, addr string) {
 	return needs, addr
 }
 
-func (f *firstRun) State() api.SetupState {
-	needs, addr := f.needs()
+func (f *Setup) State() api.SetupState {
+	needs, addr := f.Needs()
 	st := api.SetupState{Needs: needs, Address: addr, Demo: f.demo() == nil}
 	if st.Needs == nil {
 		st.Needs = []string{}
@@ -72,7 +76,7 @@ func (f *firstRun) State() api.SetupState {
 }
 
 // demo checks the demo network's file.
-func (f *firstRun) demo() error {
+func (f *Setup) demo() error {
 	if f.demoFile == "" {
 		return errors.New("no demo network")
 	}
@@ -84,7 +88,7 @@ func apiErr(status int, code, format string, v ...any) error {
 	return &api.Error{Code: code, Message: fmt.Sprintf(format, v...), Status: status}
 }
 
-func (f *firstRun) Wallet(ctx context.Context, w api.WalletSetup) (string, error) {
+func (f *Setup) Wallet(ctx context.Context, w api.WalletSetup) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if _, err := wallet.Address(f.data); err == nil {
@@ -128,7 +132,7 @@ func (f *firstRun) Wallet(ctx context.Context, w api.WalletSetup) (string, error
 
 // Backup re-encrypts the wallet under the owner's passphrase, at the
 // keystore's standard strength: the file leaves this machine.
-func (f *firstRun) Backup(ctx context.Context, passphrase string) (api.WalletBackup, error) {
+func (f *Setup) Backup(ctx context.Context, passphrase string) (api.WalletBackup, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	addr, b, err := wallet.Export(f.data, f.passFile, passphrase, f.scrypt)
@@ -143,7 +147,7 @@ func (f *firstRun) Backup(ctx context.Context, passphrase string) (api.WalletBac
 	return api.WalletBackup{Address: addr.Hex(), Keystore: b}, nil
 }
 
-func (f *firstRun) Network(ctx context.Context, n api.NetworkSetup) error {
+func (f *Setup) Network(ctx context.Context, n api.NetworkSetup) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var b []byte
@@ -187,7 +191,7 @@ func (f *firstRun) Network(ctx context.Context, n api.NetworkSetup) error {
 	return net.Save(f.netFile)
 }
 
-func (f *firstRun) Doctor(ctx context.Context) []api.Check {
+func (f *Setup) Doctor(ctx context.Context) []api.Check {
 	var out []api.Check
 	for _, r := range doctor.Run(ctx, doctor.Checks(doctor.Real(f.data))) {
 		out = append(out, api.Check{Name: r.Check, Code: r.Code, Status: r.Status.String(), Detail: r.Detail, Fix: r.Fix})
@@ -195,8 +199,12 @@ func (f *firstRun) Doctor(ctx context.Context) []api.Check {
 	return out
 }
 
-func (f *firstRun) Start(ctx context.Context) error {
-	if needs, _ := f.needs(); len(needs) > 0 {
+// Started is closed once Start let the daemon go on.
+func (f *Setup) Started() <-chan struct{} { return f.started }
+
+// Start lets the daemon go on once nothing is missing.
+func (f *Setup) Start(ctx context.Context) error {
+	if needs, _ := f.Needs(); len(needs) > 0 {
 		return apiErr(http.StatusConflict, api.CodeNotReady, "still needed: %v", needs)
 	}
 	f.once.Do(func() { close(f.started) })
