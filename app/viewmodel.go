@@ -79,8 +79,8 @@ func Dashboard(st *api.Status, connErr error, totals *api.Totals, todayWei strin
 	vm.GPUName, vm.VRAM, vm.Util, vm.Temp, vm.Power = "—", "—", "—", "—", "—"
 	if st != nil && st.GPU != nil {
 		g := st.GPU
-		if g.Error != "" {
-			vm.GPUName = lang.L("No GPU data: {{.Error}}", map[string]any{"Error": g.Error})
+		if g.Problem != "" || g.Error != "" {
+			vm.GPUName = tray.GPUText(g.Problem, g.Error)
 		} else {
 			vm.GPUName = g.Name
 			if g.HasMemory {

@@ -44,9 +44,22 @@ func TestDashboardVM(t *testing.T) {
 	if paused.Title != "Paused" || paused.Reason != "Paused by you until 15:30" || paused.Next.Do.Action != api.ActionResume || paused.Task != "" {
 		t.Errorf("paused: %+v", paused)
 	}
-	nogpu := Dashboard(&api.Status{State: "available", GPU: &api.GPU{Error: "no NVIDIA GPU found"}, Decision: api.Decision{Reason: "paused_user_active"}}, nil, nil, "0", now)
-	if nogpu.GPUName != "No GPU data: no NVIDIA GPU found" || nogpu.Temp != "—" || nogpu.Next.Do.Action != api.ActionEarnNow {
+	nogpu := Dashboard(&api.Status{State: "available", GPU: &api.GPU{Problem: api.GPUNone}, Decision: api.Decision{Reason: "paused_user_active"}}, nil, nil, "0", now)
+	if nogpu.GPUName != "No NVIDIA GPU found" || nogpu.Temp != "—" || nogpu.Next.Do.Action != api.ActionEarnNow {
 		t.Errorf("no GPU: %+v", nogpu)
+	}
+	for _, c := range []struct {
+		gpu  api.GPU
+		want string
+	}{
+		{api.GPU{Problem: api.GPUNoDriver, Error: "no NVIDIA driver found"}, "The NVIDIA driver is not installed"},
+		{api.GPU{Problem: api.GPUReadFailed, Error: "nvml: Unknown Error"}, "The GPU could not be read: nvml: Unknown Error"},
+		{api.GPU{Error: "an older daemon's words"}, "No GPU data: an older daemon's words"},
+		{api.GPU{Problem: "a_newer_code", Error: "a newer daemon's words"}, "No GPU data: a newer daemon's words"},
+	} {
+		if vm := Dashboard(&api.Status{State: "available", GPU: &c.gpu}, nil, nil, "0", now); vm.GPUName != c.want {
+			t.Errorf("%+v: %q, want %q", c.gpu, vm.GPUName, c.want)
+		}
 	}
 	fetching := busy
 	fetching.Current = &api.Current{ID: 42, Kind: "image", Model: "lora:org/x", Phase: "downloading"}

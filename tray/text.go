@@ -179,6 +179,25 @@ func Clock(t, now time.Time) string {
 	return t.Format(lang.L("Jan 2 15:04"))
 }
 
+// GPUText says why the daemon has no readings of the card; detail is the
+// driver's own words (shown only when the driver failed, or for a
+// problem this app does not know: a newer daemon's).
+func GPUText(p api.GPUProblem, detail string) string {
+	switch p {
+	case api.GPUNone:
+		return lang.L("No NVIDIA GPU found")
+	case api.GPUNoDriver:
+		return lang.L("The NVIDIA driver is not installed")
+	case api.GPUNoPermission:
+		return lang.L("This user may not use the NVIDIA driver")
+	case api.GPUUnsupported:
+		return lang.L("GPU readings are not supported on this system")
+	case api.GPUReadFailed:
+		return lang.L("The GPU could not be read: {{.Detail}}", map[string]any{"Detail": detail})
+	}
+	return lang.L("No GPU data: {{.Error}}", map[string]any{"Error": detail})
+}
+
 // NodeText says what the node's state and reason mean.
 func NodeText(state api.NodeState, reason api.NodeReason) string {
 	switch reason {

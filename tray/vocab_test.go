@@ -29,6 +29,9 @@ func TestEveryWireValueHasText(t *testing.T) {
 		for _, r := range api.PolicyReasons() {
 			out["decision "+string(r)] = DecisionText(api.Decision{Reason: r}, now)
 		}
+		for _, p := range api.GPUProblems() {
+			out["gpu "+string(p)] = GPUText(p, "x")
+		}
 		for _, r := range api.TaskReasons() {
 			detail := "x"
 			if r == api.TaskOwnerPresent || r == api.TaskOwnerReturned {

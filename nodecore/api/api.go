@@ -439,7 +439,10 @@ type GPU struct {
 	HasTemp     bool    `json:"hasTemp,omitempty"`
 	HasPower    bool    `json:"hasPower,omitempty"`
 	HasMemory   bool    `json:"hasMemory,omitempty"`
-	Error       string  `json:"error,omitempty"` // why nothing could be read
+	// Problem says why nothing could be read (empty: the readings are
+	// there); Error is the driver's own words, for a report.
+	Problem GPUProblem `json:"problem,omitempty"`
+	Error   string     `json:"error,omitempty"`
 }
 
 // Current is the task being run.

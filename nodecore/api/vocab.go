@@ -102,6 +102,24 @@ func PolicyReasons() []PolicyReason {
 		PauseUserActive, PauseController, PauseFullScreen, PauseInhibited, PauseForeignGPU, PauseTemp, PauseBattery, PauseSchedule, PauseOverride, PauseNoPresence}
 }
 
+// GPUProblem says why the daemon has no readings of the card (GPU.Problem);
+// the app translates it.
+type GPUProblem string
+
+// GPU problems.
+const (
+	GPUNone         GPUProblem = "no_gpu"          // the driver answers but lists no NVIDIA GPU
+	GPUNoDriver     GPUProblem = "no_driver"       // the NVIDIA driver (NVML) is not installed
+	GPUNoPermission GPUProblem = "no_permission"   // this user may not use the driver
+	GPUUnsupported  GPUProblem = "unsupported"     // this build cannot read GPUs on this system
+	GPUReadFailed   GPUProblem = "gpu_read_failed" // the driver failed (GPU.Error says how)
+)
+
+// GPUProblems lists every GPU problem.
+func GPUProblems() []GPUProblem {
+	return []GPUProblem{GPUNone, GPUNoDriver, GPUNoPermission, GPUUnsupported, GPUReadFailed}
+}
+
 // Languages are the tags of the languages the app speaks (Settings.Language;
 // i18n's translation files, which i18n's tests keep equal to this list).
 func Languages() []string {

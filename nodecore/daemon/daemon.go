@@ -578,14 +578,27 @@ func wireGPU(s gpu.Snapshot) *api.GPU {
 		return nil
 	}
 	if s.Err != nil {
-		return &api.GPU{Error: s.Err.Error()}
+		return &api.GPU{Problem: gpuProblem(s.Err), Error: s.Err.Error()}
 	}
 	if len(s.GPUs) == 0 {
-		return &api.GPU{Error: "no NVIDIA GPU found"}
+		return &api.GPU{Problem: api.GPUNone}
 	}
 	g := s.GPUs[0]
 	return &api.GPU{Name: g.Name, MemoryTotal: g.MemoryTotal, MemoryUsed: g.MemoryUsed, Utilization: g.Utilization, TempC: g.TemperatureC,
 		PowerW: g.PowerW, HasUtil: g.HasUtil, HasTemp: g.HasTemp, HasPower: g.HasPower, HasMemory: g.HasMemoryInfo}
+}
+
+// gpuProblem is the code of a sampler's error.
+func gpuProblem(err error) api.GPUProblem {
+	switch {
+	case errors.Is(err, gpu.ErrNoDriver):
+		return api.GPUNoDriver
+	case errors.Is(err, gpu.ErrNoPermission):
+		return api.GPUNoPermission
+	case errors.Is(err, gpu.ErrUnsupported):
+		return api.GPUUnsupported
+	}
+	return api.GPUReadFailed
 }
 
 // feedTask tells the governor about the task the engine runs: when the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/keystore"
 
 	"github.com/hydrogen-network/hydrogen/nodecore/api"
+	"github.com/hydrogen-network/hydrogen/nodecore/gpu"
 	"github.com/hydrogen-network/hydrogen/nodecore/wallet"
 )
 
@@ -180,5 +182,32 @@ func TestSupervisor(t *testing.T) {
 	sup.keep("loop", func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() })
 	if err := sup.wait(); err != nil {
 		t.Fatalf("a vital part that ended cleanly: %v", err)
+	}
+}
+
+// TestGPUProblemsAreCodes: what the sampler could not read reaches the
+// API as a code the app translates, the driver's words beside it.
+func TestGPUProblemsAreCodes(t *testing.T) {
+	now := time.Now()
+	for _, c := range []struct {
+		snap gpu.Snapshot
+		want api.GPUProblem
+	}{
+		{gpu.Snapshot{At: now, Err: gpu.ErrNoDriver}, api.GPUNoDriver},
+		{gpu.Snapshot{At: now, Err: fmt.Errorf("nvmlInit: %w", gpu.ErrNoPermission)}, api.GPUNoPermission},
+		{gpu.Snapshot{At: now, Err: gpu.ErrUnsupported}, api.GPUUnsupported},
+		{gpu.Snapshot{At: now, Err: errors.New("nvml: Unknown Error")}, api.GPUReadFailed},
+		{gpu.Snapshot{At: now}, api.GPUNone},
+	} {
+		g := wireGPU(c.snap)
+		if g == nil || g.Problem != c.want || (c.snap.Err != nil && g.Error != c.snap.Err.Error()) {
+			t.Errorf("%v: %+v, want %s", c.snap.Err, g, c.want)
+		}
+	}
+	if g := wireGPU(gpu.Snapshot{}); g != nil {
+		t.Errorf("before the first sample: %+v", g)
+	}
+	if g := wireGPU(gpu.Snapshot{At: now, GPUs: []gpu.GPU{{Name: "RTX", HasTemp: true, TemperatureC: 60}}}); g == nil || g.Problem != "" || g.Name != "RTX" || g.TempC != 60 {
+		t.Errorf("a card read: %+v", g)
 	}
 }
