@@ -231,6 +231,53 @@ func (s *Sim) freeNodes(t *task) int {
 	return free
 }
 
+// drawable counts the members a draw for t could seat as it was made:
+// the available members that fit t (as freeNodes judges them) and the
+// ones just drawn into seats (busy now), and how many of them collude.
+// It is what chance alone gives the colluders: a share of the members
+// that could take the seats, not of the whole network.
+func (s *Sim) drawable(t *task, drawn []*node) (colluders, all int) {
+	for _, n := range s.nodes {
+		if n.gone || n.claimed < t.spec.MinVRAMMiB || n.version.Minor != t.spec.Version.Minor {
+			continue
+		}
+		if n.state != chain.NodeAvailable && !slices.Contains(drawn, n) {
+			continue
+		}
+		all++
+		if n.strat == Colluder {
+			colluders++
+		}
+	}
+	return colluders, all
+}
+
+// atLeast is the chance that three seats drawn without repetition from
+// all members, c of them colluders, seat at least k colluders.
+func atLeast(k, c, all int) float64 {
+	if all < 3 {
+		return 0
+	}
+	choose3 := func(n int) float64 { return float64(n) * float64(n-1) * float64(n-2) / 6 }
+	h := all - c
+	p := 0.0
+	for j := k; j <= 3; j++ { // j colluders, 3-j others
+		ways := 0.0
+		switch j {
+		case 3:
+			ways = choose3(c)
+		case 2:
+			ways = float64(c) * float64(c-1) / 2 * float64(h)
+		case 1:
+			ways = float64(c) * float64(h) * float64(h-1) / 2
+		case 0:
+			ways = choose3(h)
+		}
+		p += max(ways, 0) / choose3(all)
+	}
+	return p
+}
+
 // closeAt has the keeper close the task just after deadline d, if it is
 // still waiting for it then.
 func (s *Sim) closeAt(t *task, d uint64) {

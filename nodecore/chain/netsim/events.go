@@ -315,6 +315,8 @@ func (s *Sim) afterBlock() {
 			}
 			if t.app.kind == appSteer {
 				s.steered[colluders]++
+				c, a := s.drawable(t, t.seats[:chain.TaskSeatCount])
+				s.steerChance += atLeast(2, c, a)
 			}
 		}
 	}
@@ -327,6 +329,8 @@ func (s *Sim) afterBlock() {
 				}
 			}
 			s.junkPanels[colluders]++
+			c, a := s.drawable(t, t.seats[sn.slot:sn.slot+3])
+			s.junkChance += atLeast(3, c, a)
 		}
 	}
 	for _, sn := range seated {

@@ -315,6 +315,8 @@ type Sim struct {
 	gasPlain      []uint64 // tasks done without an audit
 	steered       [4]int   // the steerer's tasks by allies seated
 	junkPanels    [4]int   // audit panels of junk tasks by colluders seated
+	junkChance    float64  // of those panels, how many chance alone would give wholly to the colluders
+	steerChance   float64  // of the steering creator's tasks, how many chance alone would give two allies
 	drawBurned    *big.Int // the task manager's burned: minimum fees of missed draws
 	drawMissed    int      // tasks nobody drew within the draw window
 	audits        int

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"image/png"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -134,6 +135,21 @@ func TestConfigValidate(t *testing.T) {
 		f(&c)
 		if err := c.Validate(); err == nil || !strings.HasPrefix(err.Error(), "netsim: ") {
 			t.Errorf("%s: %v, want a clear error", name, err)
+		}
+	}
+}
+
+// TestChanceOfSeats: the chance baselines the report prints are the
+// hypergeometric odds of three seats drawn from the drawable members.
+func TestChanceOfSeats(t *testing.T) {
+	for _, c := range []struct {
+		k, colluders, all int
+		want              float64
+	}{
+		{3, 3, 3, 1}, {2, 1, 10, 0}, {0, 4, 10, 1}, {2, 5, 10, 0.5}, {3, 5, 10, 10.0 / 120}, {1, 0, 5, 0}, {3, 2, 2, 0},
+	} {
+		if got := atLeast(c.k, c.colluders, c.all); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("atLeast(%d, %d, %d) = %v, want %v", c.k, c.colluders, c.all, got, c.want)
 		}
 	}
 }

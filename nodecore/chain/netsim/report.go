@@ -97,6 +97,8 @@ type Report struct {
 	Reverts               map[string]int // "strategy call: reason"
 	Steered               [4]int         // the steerer's tasks by allies seated
 	JunkPanels            [4]int         // audit panels of junk tasks by colluders seated
+	JunkChance            float64        // of those, how many wholly the colluders' chance alone gives (the drawable members' share)
+	SteerChance           float64        // the steering creator's tasks with two allies that chance alone gives
 	DrawMissed            int            // tasks nobody drew within the draw window (minimum fee burned)
 	Burned                *big.Int       // slashed stake with nobody right to share it
 	Samples               []Sample
@@ -125,7 +127,7 @@ func (s *Sim) report(ctx context.Context) (*Report, error) {
 	rep := &Report{
 		Config: s.cfg, Tasks: s.finishedN, Outcomes: map[string]int{}, Audits: s.audits, Disagreed: s.disagreements,
 		HonestHurt: s.honestHurt, Blocks: s.blocks, ChainTime: time.Duration(s.now-s.start) * time.Second,
-		Reverts: map[string]int{}, Steered: s.steered, JunkPanels: s.junkPanels, DrawMissed: s.drawMissed, Burned: s.burned, Samples: s.samples, Failures: s.failures, TooFew: s.tooFew, Remined: s.remined,
+		Reverts: map[string]int{}, Steered: s.steered, JunkPanels: s.junkPanels, JunkChance: s.junkChance, SteerChance: s.steerChance, DrawMissed: s.drawMissed, Burned: s.burned, Samples: s.samples, Failures: s.failures, TooFew: s.tooFew, Remined: s.remined,
 	}
 	// Per node slot (an identity and those that replaced it): the mean and
 	// its standard error, per 1,000 finished tasks.
@@ -343,13 +345,12 @@ func (r *Report) Write(w io.Writer) {
 	if st := r.Steered; st[0]+st[1]+st[2]+st[3] > 0 {
 		total := st[0] + st[1] + st[2] + st[3]
 		fmt.Fprintf(w, "steering creator (%s): %d tasks drawn with 0/1/2/3 allies seated: %d/%d/%d/%d (%.0f %% with two or more; chance alone %.0f %%); %d tasks not drawn in time\n",
-			keeperWords(c.Keeper), total, st[0], st[1], st[2], st[3], 100*float64(st[2]+st[3])/float64(total), 100*majority(c.Shares[Colluder]), r.DrawMissed)
+			keeperWords(c.Keeper), total, st[0], st[1], st[2], st[3], 100*float64(st[2]+st[3])/float64(total), 100*r.SteerChance/float64(total), r.DrawMissed)
 	}
 	if jp := r.JunkPanels; jp[0]+jp[1]+jp[2]+jp[3] > 0 {
 		total := jp[0] + jp[1] + jp[2] + jp[3]
-		f := c.Shares[Colluder]
-		fmt.Fprintf(w, "colluders drawing their junk tasks' auditors (%s): %d panels with 0/1/2/3 colluders: %d/%d/%d/%d (%.1f %% wholly theirs; chance alone %.1f %%)\n",
-			keeperWords(c.Keeper), total, jp[0], jp[1], jp[2], jp[3], 100*float64(jp[3])/float64(total), 100*f*f*f)
+		fmt.Fprintf(w, "colluders drawing their junk tasks' auditors (%s): %d panels with 0/1/2/3 colluders: %d/%d/%d/%d (%.1f %% wholly theirs; chance alone %.1f %%, from the members that could be drawn; %.1f %% from the share of the network)\n",
+			keeperWords(c.Keeper), total, jp[0], jp[1], jp[2], jp[3], 100*float64(jp[3])/float64(total), 100*r.JunkChance/float64(total), 100*math.Pow(c.Shares[Colluder], 3))
 	}
 	fmt.Fprintf(w, "gas per task: every task median %d, p99 %d; done without an audit median %d, p99 %d (budget with audits amortised %d); per block median %d, p99 %d, max %d\n",
 		r.GasMedian, r.GasP99, r.PlainMedian, r.PlainP99, gasbench.TaskBudget, r.BlockGas[0], r.BlockGas[1], r.BlockGas[2])
@@ -388,9 +389,6 @@ func (r *Report) Write(w io.Writer) {
 		fmt.Fprintf(w, "failure: %s\n", f)
 	}
 }
-
-// majority is the chance that a share f holds at least two of three seats.
-func majority(f float64) float64 { return 3*f*f*(1-f) + f*f*f }
 
 // Problems lists what breaks the network's guarantees in this run: an
 // honest node slashed by noise, a dishonest strategy earning as much per
