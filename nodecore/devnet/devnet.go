@@ -211,7 +211,7 @@ func Start(ctx context.Context, cfg Config) (d *Devnet, err error) {
 			started.Close()
 		}
 	}()
-	d.goRun(func() { c.Mine(runCtx, cfg.BlockPeriod, cfg.MaxLead) })
+	d.wg.Go(func() { c.Mine(runCtx, cfg.BlockPeriod, cfg.MaxLead) })
 
 	transactor := func(k *ecdsa.PrivateKey) (*chain.Transactor, error) {
 		tx, err := chain.NewTransactor(ctx, c, k, cfg.Log, chain.ProtocolABIs()...)
@@ -265,8 +265,16 @@ func Start(ctx context.Context, cfg Config) (d *Devnet, err error) {
 		return nil, err
 	}
 	d.FaucetURL = d.RelayURL + "/v1/faucet"
-	d.goRun(func() { _ = d.http.Serve(d.ln) })
-	d.goRun(func() { _ = d.relaySrv.RunJanitor(runCtx) })
+	d.wg.Go(func() {
+		if err := d.http.Serve(d.ln); !errors.Is(err, http.ErrServerClosed) {
+			d.log.Error("the devnet's relay and faucet stopped serving", "err", err)
+		}
+	})
+	d.wg.Go(func() {
+		if err := d.relaySrv.RunJanitor(runCtx); err != nil && runCtx.Err() == nil {
+			d.log.Error("the relay's janitor stopped", "err", err)
+		}
+	})
 
 	d.Network.RPC, d.Network.Relay, d.Network.Faucet = c.WS, d.RelayURL, d.FaucetURL
 	d.Network.Name = NetworkName
@@ -290,14 +298,6 @@ func Start(ctx context.Context, cfg Config) (d *Devnet, err error) {
 		return nil, err
 	}
 	return d, nil
-}
-
-func (d *Devnet) goRun(f func()) {
-	d.wg.Add(1)
-	go func() {
-		defer d.wg.Done()
-		f()
-	}()
 }
 
 func (d *Devnet) startPeer(ctx context.Context, name string, key *ecdsa.PrivateKey, cheater bool, noise uint64) error {
@@ -357,7 +357,7 @@ func (d *Devnet) startPeer(ctx context.Context, name string, key *ecdsa.PrivateK
 	}
 	p := &Peer{Name: name, Cheater: cheater, Addr: nd.Address(), Node: nd, Ledger: l, Engine: eng, Models: mgr, done: make(chan error, 1), engines: engines}
 	d.Peers = append(d.Peers, p)
-	d.goRun(func() { p.done <- nd.Run(ctx) })
+	d.wg.Go(func() { p.done <- nd.Run(ctx) })
 	return nil
 }
 

@@ -30,7 +30,11 @@ const (
 	PhaseUploading = "uploading"
 )
 
-func (n *Node) crash(phase string, id uint64) error {
+// enterPhase records that task id reached phase: the app's snapshot
+// shows it, the AtPhase hook hears of it (the kill -9 tests stop the
+// daemon there) and, in tests, crashAt may stop the node as if killed
+// (errCrash).
+func (n *Node) enterPhase(phase string, id uint64) error {
 	n.update(func(s *Snapshot) {
 		if s.Task == id {
 			s.TaskPhase = phase
@@ -100,7 +104,7 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 		if err := n.cfg.Ledger.Reopen(ctx, id, n.cfg.Now()); err != nil {
 			return err
 		}
-		_ = n.cfg.Ledger.DropProgress(ctx, id)
+		n.noted(id, "drop progress", n.cfg.Ledger.DropProgress(ctx, id))
 	}
 	n.update(func(s *Snapshot) { s.Task, s.TaskKind, s.TaskModel, s.TaskPhase = id, kind, "", PhaseReceived })
 	if !commitPhase(t) || t.Phase()&bit(slot) == 0 || t.Committed&bit(slot) != 0 {
@@ -133,7 +137,7 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 	if relay.ArgsHash(args) != spec.ArgsHash {
 		return n.noArgumentsLocked(ctx, id, slot, spec, "the relay's arguments do not match the chain's hash")
 	}
-	if err := n.crash(PhaseFetched, id); err != nil {
+	if err := n.enterPhase(PhaseFetched, id); err != nil {
 		return err
 	}
 	a, err := engine.ParseArgs(args)
@@ -149,7 +153,7 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 		return n.noArgumentsLocked(ctx, id, slot, spec, "the task's arguments are invalid: "+err.Error())
 	}
 	n.learnModels(a)
-	_ = n.cfg.Ledger.SetModels(ctx, id, a.ModelIDs()) // names for the app; the chain's hashes otherwise
+	n.noted(id, "models", n.cfg.Ledger.SetModels(ctx, id, a.ModelIDs())) // names for the app; the chain's hashes otherwise
 	release, err := n.taskModels(ctx, id, t, a)
 	switch {
 	case errors.Is(err, errBadTask):
@@ -161,7 +165,7 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 	}
 	defer release()
 	n.update(func(s *Snapshot) { s.TaskModel = a.Model })
-	_ = n.cfg.Ledger.Mark(ctx, id, ledger.Started, n.cfg.Now(), "", "")
+	n.noted(id, "started", n.cfg.Ledger.Mark(ctx, id, ledger.Started, n.cfg.Now(), "", ""))
 	began := time.Now()
 	out, err := n.runEngine(ctx, a, time.Unix(int64(t.CommitDeadline), 0))
 	// The models are free once the engine is done: the commitment and
@@ -188,8 +192,8 @@ func (n *Node) work(ctx context.Context, id uint64) error {
 	if err := n.saveVote(ctx, id, score, bundle); err != nil {
 		return err
 	}
-	_ = n.cfg.Ledger.Mark(ctx, id, ledger.Finished, n.cfg.Now(), "", "")
-	if err := n.crash(PhaseComputed, id); err != nil {
+	n.noted(id, "finished", n.cfg.Ledger.Mark(ctx, id, ledger.Finished, n.cfg.Now(), "", ""))
+	if err := n.enterPhase(PhaseComputed, id); err != nil {
 		return err
 	}
 	return n.commitLocked(ctx, id)
@@ -302,8 +306,8 @@ func (n *Node) commitLocked(ctx context.Context, id uint64) error {
 		}
 		return err
 	}
-	_ = n.cfg.Ledger.Mark(ctx, id, ledger.Committed, n.cfg.Now(), "commit", rcpt.TxHash.Hex())
-	if err := n.crash(PhaseCommitted, id); err != nil {
+	n.noted(id, "committed", n.cfg.Ledger.Mark(ctx, id, ledger.Committed, n.cfg.Now(), "commit", rcpt.TxHash.Hex()))
+	if err := n.enterPhase(PhaseCommitted, id); err != nil {
 		return err
 	}
 	return n.advanceLocked(ctx, id)
@@ -445,8 +449,8 @@ func (n *Node) discloseLocked(ctx context.Context, id uint64, slot int) error {
 		}
 		return err
 	}
-	_ = n.cfg.Ledger.Mark(ctx, id, ledger.Disclosed, n.cfg.Now(), "disclose", rcpt.TxHash.Hex())
-	if err := n.crash(PhaseDisclosed, id); err != nil {
+	n.noted(id, "disclosed", n.cfg.Ledger.Mark(ctx, id, ledger.Disclosed, n.cfg.Now(), "disclose", rcpt.TxHash.Hex()))
+	if err := n.enterPhase(PhaseDisclosed, id); err != nil {
 		return err
 	}
 	t, err := n.client.Task(ctx, id)
@@ -652,7 +656,7 @@ func (n *Node) deliverLocked(ctx context.Context, id uint64, t chain.TaskInfo) e
 				return err
 			}
 			if t.State == chain.TaskDone && t.ResultHash == v.ResultHash {
-				_ = n.cfg.Ledger.Mark(ctx, id, ledger.Settled, n.cfg.Now(), "result", rcpt.TxHash.Hex())
+				n.noted(id, "settled", n.cfg.Ledger.Mark(ctx, id, ledger.Settled, n.cfg.Now(), "result", rcpt.TxHash.Hex()))
 			}
 		case chain.Reverted[*bindings.TaskManagerTooEarly](err):
 			return nil // the coin's block is not past yet: next tick
@@ -670,7 +674,7 @@ func (n *Node) deliverLocked(ctx context.Context, id uint64, t chain.TaskInfo) e
 	if t.ResultHash != v.ResultHash {
 		return nil // another node's result is the one on chain
 	}
-	if err := n.crash(PhaseUploading, id); err != nil {
+	if err := n.enterPhase(PhaseUploading, id); err != nil {
 		return err
 	}
 	if err := n.relay.PutResult(ctx, id, files); err != nil {
@@ -687,7 +691,7 @@ func (n *Node) deliverLocked(ctx context.Context, id uint64, t chain.TaskInfo) e
 // yieldOrStay is yieldLocked for a node that, refused, stays on the task
 // (pending in its ledger) and lets the deadline ticker take it on.
 func (n *Node) yieldOrStay(ctx context.Context, id uint64, spec chain.Spec, handBack bool, why string) error {
-	if err := n.yieldLocked(ctx, id, spec, handBack, why); !errors.Is(err, errYieldFailed) {
+	if err := n.yieldLocked(ctx, id, spec, handBack, ledger.Yielded, why); !errors.Is(err, errYieldFailed) {
 		return err
 	}
 	return nil
@@ -696,11 +700,14 @@ func (n *Node) yieldOrStay(ctx context.Context, id uint64, spec chain.Spec, hand
 // errYieldFailed: the yield was refused; the node is still on the task.
 var errYieldFailed = errors.New("node: the yield failed")
 
-// yieldLocked hands a task back and records why. Either way the registry
+// yieldLocked hands a task back and settles it in the ledger once, as
+// outcome (Yielded, or Failed: the node could not run it), with why. If
+// the node committed meanwhile it goes on with the task instead. Either
+// way the registry
 // pauses the node for its resume delay (a sit-out); a hand-back (the
 // owner came back) costs nothing more, an ordinary yield some score. The
 // node resumes once the delay passed and the gate is open.
-func (n *Node) yieldLocked(ctx context.Context, id uint64, spec chain.Spec, handBack bool, why string) error {
+func (n *Node) yieldLocked(ctx context.Context, id uint64, spec chain.Spec, handBack bool, outcome ledger.Outcome, why string) error {
 	rcpt, err := n.client.Yield(ctx, id, spec, handBack)
 	if chain.Reverted[*bindings.TaskManagerAlreadyCommitted](err) {
 		return n.advanceLocked(ctx, id)
@@ -712,9 +719,9 @@ func (n *Node) yieldLocked(ctx context.Context, id uint64, spec chain.Spec, hand
 		return errYieldFailed
 	}
 	if rcpt != nil {
-		_ = n.cfg.Ledger.Mark(ctx, id, ledger.Settled, n.cfg.Now(), "yield", rcpt.TxHash.Hex())
+		n.noted(id, "settled", n.cfg.Ledger.Mark(ctx, id, ledger.Settled, n.cfg.Now(), "yield", rcpt.TxHash.Hex()))
 	}
-	if err := n.cfg.Ledger.Settle(ctx, id, ledger.Yielded, nil, nil, why, n.cfg.Now()); err != nil {
+	if err := n.cfg.Ledger.Settle(ctx, id, outcome, nil, nil, why, n.cfg.Now()); err != nil {
 		return err
 	}
 	n.update(func(s *Snapshot) { s.Task, s.TaskKind, s.TaskModel, s.TaskPhase = 0, "", "", "" })
@@ -734,10 +741,17 @@ func (n *Node) yieldLocked(ctx context.Context, id uint64, spec chain.Spec, hand
 // gets another node instead of timing out.
 func (n *Node) failLocked(ctx context.Context, id uint64, spec chain.Spec, why string) error {
 	n.log.Warn("cannot run task", "task", id, "why", why)
-	if err := n.yieldLocked(ctx, id, spec, false, why); errors.Is(err, errYieldFailed) {
-		return nil
-	} else if err != nil {
+	if err := n.yieldLocked(ctx, id, spec, false, ledger.Failed, why); !errors.Is(err, errYieldFailed) {
 		return err
 	}
-	return n.cfg.Ledger.Settle(ctx, id, ledger.Failed, nil, nil, why, n.cfg.Now())
+	return nil
+}
+
+// noted logs a ledger write about a task that failed: these record what
+// the app shows (timings, model names), never what the node must know to
+// resume, so the task goes on.
+func (n *Node) noted(id uint64, what string, err error) {
+	if err != nil {
+		n.log.Warn("the ledger did not record a task's step", "task", id, "step", what, "err", err)
+	}
 }
