@@ -339,13 +339,40 @@ func DownloadFraction(d api.Download) float64 {
 	return min(1, float64(d.Done)/float64(d.Total))
 }
 
+// DownloadProblemText says why a download failed; detail is the error's
+// own words (shown for a problem without a text of its own: a newer
+// daemon's, or "download_failed").
+func DownloadProblemText(p api.DownloadProblem, detail string) string {
+	switch p {
+	case api.DownloadNotFound:
+		return lang.L("failed: the source has no such file")
+	case api.DownloadRefused:
+		return lang.L("failed: the source refused it (it may need a token, or a proxy blocks it)")
+	case api.DownloadChecksum:
+		return lang.L("failed: the file did not match its checksum")
+	case api.DownloadStalled:
+		return lang.L("failed: the source sent nothing for too long")
+	case api.DownloadTooLarge:
+		return lang.L("failed: the file is larger than allowed")
+	case api.DownloadPrivate:
+		return lang.L("failed: the source is on a private network, which downloads may not reach")
+	case api.DownloadRedirect:
+		return lang.L("failed: the source redirected to an unsafe address")
+	case api.DownloadNoRoom:
+		return lang.L("failed: not enough room on the disk or under the storage quota")
+	case api.DownloadUnknownModel:
+		return lang.L("failed: the network does not list this model")
+	}
+	return lang.L("failed: {{.Error}}", map[string]any{"Error": detail})
+}
+
 // DownloadText says where a model download is.
 func DownloadText(d api.Download, now time.Time) string {
 	switch d.State {
 	case api.DownloadQueued:
 		return lang.L("waiting for another download to finish")
 	case api.DownloadFailed:
-		return lang.L("failed: {{.Error}}", map[string]any{"Error": d.Error})
+		return DownloadProblemText(d.Problem, d.Error)
 	case api.DownloadDone:
 		return lang.L("downloaded {{.Ago}} ago", map[string]any{"Ago": Ago(now.Sub(d.Ended))})
 	}

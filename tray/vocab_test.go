@@ -29,6 +29,12 @@ func TestEveryWireValueHasText(t *testing.T) {
 		for _, r := range api.PolicyReasons() {
 			out["decision "+string(r)] = DecisionText(api.Decision{Reason: r}, now)
 		}
+		for _, p := range api.DownloadProblems() {
+			if p == api.DownloadFailedOther {
+				continue // its text is the error's own words
+			}
+			out["download "+string(p)] = DownloadProblemText(p, "x")
+		}
 		for _, p := range api.GPUProblems() {
 			out["gpu "+string(p)] = GPUText(p, "x")
 		}

@@ -61,15 +61,17 @@ const (
 
 // Download is a model download.
 type Download struct {
-	ID      string    `json:"id"`
-	State   string    `json:"state"` // a Download* state
-	Done    int64     `json:"done"`  // bytes
-	Total   int64     `json:"total,omitempty"`
-	Rate    float64   `json:"rate,omitempty"` // bytes per second
-	ETA     Duration  `json:"eta"`            // Unknown while unknown
-	Error   string    `json:"error,omitempty"`
-	Started time.Time `json:"started"`
-	Ended   time.Time `json:"ended,omitzero"`
+	ID    string   `json:"id"`
+	State string   `json:"state"` // a Download* state
+	Done  int64    `json:"done"`  // bytes
+	Total int64    `json:"total,omitempty"`
+	Rate  float64  `json:"rate,omitempty"` // bytes per second
+	ETA   Duration `json:"eta"`            // Unknown while unknown
+	// Problem says why it failed; Error is the detail, for a report.
+	Problem DownloadProblem `json:"problem,omitempty"`
+	Error   string          `json:"error,omitempty"`
+	Started time.Time       `json:"started"`
+	Ended   time.Time       `json:"ended,omitzero"`
 }
 
 // Decision is the hire-out policy's latest decision.

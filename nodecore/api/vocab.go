@@ -120,6 +120,30 @@ func GPUProblems() []GPUProblem {
 	return []GPUProblem{GPUNone, GPUNoDriver, GPUNoPermission, GPUUnsupported, GPUReadFailed}
 }
 
+// DownloadProblem says why a model download failed (Download.Problem); the
+// app translates it, with Download.Error as the detail.
+type DownloadProblem string
+
+// Download problems.
+const (
+	DownloadNotFound     DownloadProblem = "download_not_found"     // the source has no such file
+	DownloadRefused      DownloadProblem = "download_refused"       // the source refused it (401/403): a token, or a proxy
+	DownloadChecksum     DownloadProblem = "download_checksum"      // the file did not match its sha256
+	DownloadStalled      DownloadProblem = "download_stalled"       // the source sent nothing for too long
+	DownloadTooLarge     DownloadProblem = "download_too_large"     // larger than allowed (a link's cap)
+	DownloadPrivate      DownloadProblem = "download_private"       // it would reach a private address the owner has not allowed
+	DownloadRedirect     DownloadProblem = "download_redirect"      // redirected to plain http, or too many times
+	DownloadNoRoom       DownloadProblem = "download_no_room"       // the disk or the storage quota has no room for it
+	DownloadUnknownModel DownloadProblem = "download_unknown_model" // the network's catalog does not list it
+	DownloadFailedOther  DownloadProblem = "download_failed"        // anything else (Error says what)
+)
+
+// DownloadProblems lists every download problem.
+func DownloadProblems() []DownloadProblem {
+	return []DownloadProblem{DownloadNotFound, DownloadRefused, DownloadChecksum, DownloadStalled, DownloadTooLarge, DownloadPrivate,
+		DownloadRedirect, DownloadNoRoom, DownloadUnknownModel, DownloadFailedOther}
+}
+
 // Languages are the tags of the languages the app speaks (Settings.Language;
 // i18n's translation files, which i18n's tests keep equal to this list).
 func Languages() []string {

@@ -29,6 +29,9 @@ func TestVocabularyListed(t *testing.T) {
 	for _, r := range TaskReasons() {
 		listed["TaskReason"] = append(listed["TaskReason"], string(r))
 	}
+	for _, p := range DownloadProblems() {
+		listed["DownloadProblem"] = append(listed["DownloadProblem"], string(p))
+	}
 	for _, p := range GPUProblems() {
 		listed["GPUProblem"] = append(listed["GPUProblem"], string(p))
 	}

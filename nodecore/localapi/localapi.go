@@ -145,9 +145,38 @@ func (s *Server) downloads(all bool) []api.Download {
 		if d.ETA < 0 {
 			eta = api.Unknown
 		}
-		out = append(out, api.Download{ID: d.ID, State: d.State, Done: d.Done, Total: d.Total, Rate: d.Rate, ETA: eta, Error: d.Err, Started: d.Started, Ended: d.Ended})
+		out = append(out, api.Download{ID: d.ID, State: d.State, Done: d.Done, Total: d.Total, Rate: d.Rate, ETA: eta,
+			Problem: downloadProblem(d), Error: d.Err, Started: d.Started, Ended: d.Ended})
 	}
 	return out
+}
+
+// downloadProblem is the code of a failed download's error.
+func downloadProblem(d models.DownloadStatus) api.DownloadProblem {
+	err := d.Failure
+	switch {
+	case d.State != models.DownloadFailed:
+		return ""
+	case errors.Is(err, models.ErrNotFound):
+		return api.DownloadNotFound
+	case errors.Is(err, models.ErrForbidden):
+		return api.DownloadRefused
+	case errors.Is(err, models.ErrChecksum):
+		return api.DownloadChecksum
+	case errors.Is(err, models.ErrStalled):
+		return api.DownloadStalled
+	case errors.Is(err, models.ErrTooLarge):
+		return api.DownloadTooLarge
+	case errors.Is(err, models.ErrPrivateAddress):
+		return api.DownloadPrivate
+	case errors.Is(err, models.ErrInsecureRedirect), errors.Is(err, models.ErrTooManyRedirects):
+		return api.DownloadRedirect
+	case errors.Is(err, models.ErrQuota), errors.Is(err, models.ErrDiskFull):
+		return api.DownloadNoRoom
+	case errors.Is(err, models.ErrNotInCatalog):
+		return api.DownloadUnknownModel
+	}
+	return api.DownloadFailedOther
 }
 
 // Parts are what the running daemon gives the server (Attach).

@@ -2,6 +2,7 @@ package localapi
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -195,7 +196,7 @@ func TestDownloads(t *testing.T) {
 	var mu sync.Mutex
 	ds := []models.DownloadStatus{
 		{ID: "base:org/a", State: models.DownloadRunning, Progress: models.Progress{Done: 10, Total: 100, Rate: 5, ETA: 18 * time.Second}},
-		{ID: "lora:org/b", State: models.DownloadFailed, Err: "models: the source has no such file (404)", Progress: models.Progress{ETA: -1}},
+		{ID: "lora:org/b", State: models.DownloadFailed, Err: "fetch lora:org/b: " + models.ErrNotFound.Error(), Failure: fmt.Errorf("fetch lora:org/b: %w", models.ErrNotFound), Progress: models.Progress{ETA: -1}},
 	}
 	store, _, err := models.Open(t.TempDir(), nil, nil)
 	if err != nil {
@@ -213,7 +214,7 @@ func TestDownloads(t *testing.T) {
 		t.Fatalf("status %+v %v", st.Downloads, err)
 	}
 	ms, err := r.client.Models(ctx)
-	if err != nil || len(ms.Downloads) != 2 || ms.Downloads[1].State != api.DownloadFailed || ms.Downloads[1].Error == "" || ms.Downloads[1].ETA != api.Unknown {
+	if err != nil || len(ms.Downloads) != 2 || ms.Downloads[1].State != api.DownloadFailed || ms.Downloads[1].Problem != api.DownloadNotFound || ms.Downloads[1].Error == "" || ms.Downloads[1].ETA != api.Unknown || ms.Downloads[0].Problem != "" {
 		t.Fatalf("models %+v %v", ms.Downloads, err)
 	}
 	events := make(chan api.Status, 16)
@@ -363,3 +364,22 @@ type fakeDownloads struct {
 
 func (f *fakeDownloads) Downloads() []models.DownloadStatus        { return f.list() }
 func (f *fakeDownloads) Watch(ctx context.Context) <-chan struct{} { return f.hub.Subscribe(ctx) }
+
+// TestDownloadProblems: every failure the model manager knows reaches
+// the API as its code, anything else as download_failed.
+func TestDownloadProblems(t *testing.T) {
+	for err, want := range map[error]api.DownloadProblem{
+		models.ErrNotFound: api.DownloadNotFound, models.ErrForbidden: api.DownloadRefused, models.ErrChecksum: api.DownloadChecksum,
+		models.ErrStalled: api.DownloadStalled, models.ErrTooLarge: api.DownloadTooLarge, models.ErrPrivateAddress: api.DownloadPrivate,
+		models.ErrInsecureRedirect: api.DownloadRedirect, models.ErrTooManyRedirects: api.DownloadRedirect, models.ErrQuota: api.DownloadNoRoom,
+		models.ErrDiskFull: api.DownloadNoRoom, models.ErrNotInCatalog: api.DownloadUnknownModel, fmt.Errorf("dial: refused"): api.DownloadFailedOther,
+	} {
+		d := models.DownloadStatus{State: models.DownloadFailed, Failure: fmt.Errorf("fetch: %w", err)}
+		if got := downloadProblem(d); got != want {
+			t.Errorf("%v: %s, want %s", err, got, want)
+		}
+	}
+	if got := downloadProblem(models.DownloadStatus{State: models.DownloadRunning}); got != "" {
+		t.Errorf("a running download has problem %q", got)
+	}
+}

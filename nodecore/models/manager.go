@@ -59,6 +59,7 @@ type DownloadStatus struct {
 	State string
 	Progress
 	Err            string // why it failed
+	Failure        error  // the same, to test with errors.Is (ErrNotFound, ErrChecksum, …)
 	Started, Ended time.Time
 }
 
@@ -254,7 +255,7 @@ func (m *Manager) run(ctx context.Context, id ID, j *job) (err error) {
 		j.status.Ended = time.Now()
 		j.status.State = DownloadDone
 		if err != nil {
-			j.status.State, j.status.Err = DownloadFailed, err.Error()
+			j.status.State, j.status.Err, j.status.Failure = DownloadFailed, err.Error(), err
 		}
 		delete(m.active, j.status.ID)
 		m.recent = append([]DownloadStatus{j.status}, m.recent...)
