@@ -349,7 +349,7 @@ func serveAPI(sup *supervisor, cfg Config, sets *settings.Store, setup *Setup, s
 			return nil, fmt.Errorf("metrics: %w", err)
 		}
 		ms := &http.Server{Handler: srv.Metrics(), ReadHeaderTimeout: 5 * time.Second}
-		sup.vital("metrics", func(ctx context.Context) error {
+		sup.optional("metrics", func(ctx context.Context) error {
 			context.AfterFunc(ctx, func() { ms.Close() })
 			if err := ms.Serve(ml); !errors.Is(err, http.ErrServerClosed) {
 				return err
@@ -648,6 +648,17 @@ func (s *supervisor) vital(name string, run func(context.Context) error) {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		s.cancel() // its end is the daemon's
+		return nil
+	})
+}
+
+// optional runs run once; its failure is logged and the daemon goes on
+// without it (the metrics server: its listener is gone).
+func (s *supervisor) optional(name string, run func(context.Context) error) {
+	s.g.Go(func() error {
+		if err := run(s.ctx); err != nil && s.ctx.Err() == nil {
+			s.log.Error("a part of the daemon stopped; the daemon goes on without it", "part", name, "err", err)
+		}
 		return nil
 	})
 }

@@ -178,7 +178,15 @@ func TestSupervisor(t *testing.T) {
 	}
 
 	sup, _ = newSupervisor(context.Background(), log)
-	sup.vital("node", func(context.Context) error { return nil }) // ended on its own, no error
+	sup.optional("metrics", func(context.Context) error { return errors.New("listener closed") }) // logged, nothing stops
+	sup.vital("node", func(ctx context.Context) error {
+		select {
+		case <-ctx.Done():
+			return errors.New("an optional part's failure stopped the daemon")
+		case <-time.After(100 * time.Millisecond):
+		}
+		return nil // ended on its own, no error
+	})
 	sup.keep("loop", func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() })
 	if err := sup.wait(); err != nil {
 		t.Fatalf("a vital part that ended cleanly: %v", err)
