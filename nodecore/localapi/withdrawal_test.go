@@ -179,10 +179,20 @@ func TestFinding2AddressChangeDelayed(t *testing.T) {
 	if _, err := store.Set(clock.Now(), owner, true); err != nil { // the first run's wizard set it
 		t.Fatal(err)
 	}
-	statuses := make(chan api.Status, 64)
-	wctx, wcancel := context.WithCancel(ctx)
-	defer wcancel()
-	go c.Watch(wctx, func(s api.Status) { statuses <- s })
+	// watch opens a watch stream of c into a channel of its own (each
+	// stream's goroutine sends only to its own).
+	watch := func(c *api.Client) (chan api.Status, context.CancelFunc) {
+		ch := make(chan api.Status, 64)
+		wctx, cancel := context.WithCancel(ctx)
+		go c.Watch(wctx, func(s api.Status) {
+			select {
+			case ch <- s:
+			case <-wctx.Done():
+			}
+		})
+		return ch, cancel
+	}
+	statuses, wcancel := watch(c)
 	waitStatus := func(what string, ok func(api.Status) bool) {
 		t.Helper()
 		timeout := time.After(5 * time.Second)
@@ -231,6 +241,7 @@ func TestFinding2AddressChangeDelayed(t *testing.T) {
 	}
 
 	// The daemon restarts (with a shorter delay): the change keeps its time.
+	wcancel()
 	r.stop()
 	wa2, err := OpenWithdrawalAddress(filepath.Join(dir, "withdrawal-address.json"), MinWithdrawalDelay, nil)
 	if err != nil {
@@ -244,10 +255,8 @@ func TestFinding2AddressChangeDelayed(t *testing.T) {
 	// The delay ends 200 ms from now: the watch says so by itself, and
 	// the new address applies.
 	clock.advance(time.Minute - 200*time.Millisecond)
-	statuses = make(chan api.Status, 64)
-	wctx, wcancel = context.WithCancel(ctx)
+	statuses, wcancel = watch(c)
 	defer wcancel()
-	go c.Watch(wctx, func(s api.Status) { statuses <- s })
 	waitStatus("the pending change after the restart", func(s api.Status) bool { return s.AddressChange != nil })
 	waitStatus("the change applied", func(s api.Status) bool { return s.AddressChange == nil })
 	if g, err := c.WithdrawalAddress(ctx); err != nil || g.Address != thief.Hex() || g.Pending != nil || g.Delay != api.Duration(MinWithdrawalDelay) {
