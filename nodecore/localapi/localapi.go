@@ -470,14 +470,28 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	// Subscribed first, then the full status: no change falls between.
-	// (Each hub sends its latest value first: the first ticks only send
-	// the status again.)
 	nodeCh := nd.Watch(ctx)
 	decCh := gov.Watch(ctx)
 	changes := s.changes.Subscribe(ctx)
 	var downloads <-chan struct{} // nil: never ready
 	if dl := s.current().Downloads; dl != nil {
 		downloads = dl.Watch(ctx)
+	}
+	// A hub hands a new watcher its latest value at once: the status sent
+	// next has it already.
+	for _, ch := range []<-chan struct{}{changes, downloads} {
+		select {
+		case <-ch:
+		default:
+		}
+	}
+	select {
+	case <-nodeCh:
+	default:
+	}
+	select {
+	case <-decCh:
+	default:
 	}
 	if !send() {
 		return
