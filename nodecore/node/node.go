@@ -669,7 +669,8 @@ func (n *Node) resumeAfterHandBack(ctx context.Context) {
 			return
 		}
 		err := n.Resume(ctx)
-		if !chain.Reverted[*bindings.TaskManagerTooEarly](err) {
+		// The registry's TooEarly: its resume delay has not passed yet.
+		if !chain.Reverted[*bindings.NodeRegistryTooEarly](err) {
 			if err != nil && ctx.Err() == nil {
 				n.log.Warn("resuming after a hand-back failed", "err", err)
 			}
